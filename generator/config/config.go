@@ -1,0 +1,275 @@
+// Package config loads site.yaml: the site's settings and the clusters it documents.
+// Every error names the file and, where the YAML has one, the line.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Site is a loaded, validated site.yaml. Paths are resolved against the file's directory.
+type Site struct {
+	Title   string `yaml:"title"`
+	BaseURL string `yaml:"baseURL"`
+	// Output is where the built site is written (default public/).
+	Output string `yaml:"output"`
+	// Snapshots is where `kdocs snapshot` writes and `kdocs build` reads (default snapshots/).
+	Snapshots string `yaml:"snapshots"`
+	// Content holds hand-written Markdown pages (default content/).
+	Content  string    `yaml:"content"`
+	Clusters []Cluster `yaml:"clusters"`
+
+	// Path is the file this was loaded from; Dir its directory.
+	Path string `yaml:"-"`
+	Dir  string `yaml:"-"`
+}
+
+// Cluster is one Kafka cluster: live (Bootstrap) or replayed from a snapshot file (Snapshot).
+type Cluster struct {
+	Name           string    `yaml:"name"`
+	Environment    string    `yaml:"environment"`
+	Bootstrap      []string  `yaml:"bootstrap"`
+	Snapshot       string    `yaml:"snapshot"`
+	SchemaRegistry *Registry `yaml:"schemaRegistry"`
+	// Timeout bounds each request to the cluster (default 10s).
+	Timeout Duration `yaml:"timeout"`
+
+	Line int `yaml:"-"`
+}
+
+// Registry is a Schema Registry serving the cluster's schemas.
+type Registry struct {
+	URL string `yaml:"url"`
+}
+
+// Duration is a time.Duration written as "10s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration like 10s or 1m30s", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Live reports whether the cluster is read from brokers rather than from a snapshot file.
+func (c Cluster) Live() bool { return len(c.Bootstrap) > 0 }
+
+// SnapshotPath is the file the cluster's snapshot is read from when building: the declared
+// replay file, or <snapshots>/<name>.json for live clusters.
+func (s *Site) SnapshotPath(c Cluster) string {
+	if c.Snapshot != "" {
+		return c.Snapshot
+	}
+	return filepath.Join(s.Snapshots, c.Name+".json")
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// Load reads, interpolates and validates a site.yaml.
+func Load(path string) (*Site, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	s, err := Parse(data, os.LookupEnv)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s.Path = abs
+	s.Dir = filepath.Dir(abs)
+	for _, p := range []*string{&s.Output, &s.Snapshots, &s.Content} {
+		*p = s.resolve(*p)
+	}
+	for i := range s.Clusters {
+		if s.Clusters[i].Snapshot != "" {
+			s.Clusters[i].Snapshot = s.resolve(s.Clusters[i].Snapshot)
+		}
+	}
+	return s, nil
+}
+
+func (s *Site) resolve(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(s.Dir, p)
+}
+
+// Parse decodes site.yaml bytes. lookup resolves ${VAR} references; an unset variable is an
+// error naming it and its line, never a silent empty password.
+func Parse(data []byte, lookup func(string) (string, bool)) (*Site, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, cleanYAMLError(err)
+	}
+	if len(root.Content) == 0 {
+		return nil, errors.New("empty file: want at least a title and one cluster")
+	}
+	if err := interpolate(&root, lookup); err != nil {
+		return nil, err
+	}
+	var s Site
+	if err := root.Decode(&s); err != nil {
+		return nil, cleanYAMLError(err)
+	}
+	// A Node cannot decode strictly, so a second strict pass over the raw bytes finds unknown
+	// keys (with their lines); its value errors were already reported above.
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var strict Site
+	if err := dec.Decode(&strict); err != nil && !errors.Is(err, io.EOF) {
+		if msg := unknownFieldMessage(err.Error()); msg != "" {
+			return nil, errors.New(msg)
+		}
+	}
+	clusters := clusterLines(&root)
+	for i := range s.Clusters {
+		if i < len(clusters) {
+			s.Clusters[i].Line = clusters[i]
+		}
+	}
+	s.defaults()
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func (s *Site) defaults() {
+	if s.Output == "" {
+		s.Output = "public"
+	}
+	if s.Snapshots == "" {
+		s.Snapshots = "snapshots"
+	}
+	if s.Content == "" {
+		s.Content = "content"
+	}
+	if s.BaseURL == "" {
+		s.BaseURL = "/"
+	}
+	for i := range s.Clusters {
+		if s.Clusters[i].Timeout == 0 {
+			s.Clusters[i].Timeout = Duration(10 * time.Second)
+		}
+	}
+}
+
+func (s *Site) validate() error {
+	var errs []error
+	if strings.TrimSpace(s.Title) == "" {
+		errs = append(errs, errors.New("title: required"))
+	}
+	if len(s.Clusters) == 0 {
+		errs = append(errs, errors.New("clusters: at least one cluster is required"))
+	}
+	seen := map[string]int{}
+	for _, c := range s.Clusters {
+		at := fmt.Sprintf("line %d: cluster %q", c.Line, c.Name)
+		switch {
+		case c.Name == "":
+			errs = append(errs, fmt.Errorf("line %d: cluster: name is required", c.Line))
+		case !nameRE.MatchString(c.Name):
+			errs = append(errs, fmt.Errorf("%s: name may hold only letters, digits, '.', '_' and '-'", at))
+		}
+		if prev, dup := seen[c.Name]; dup && c.Name != "" {
+			errs = append(errs, fmt.Errorf("%s: name already used by the cluster on line %d", at, prev))
+		}
+		seen[c.Name] = c.Line
+		if c.Live() == (c.Snapshot != "") {
+			errs = append(errs, fmt.Errorf("%s: give either bootstrap (live) or snapshot (replay), not both or neither", at))
+		}
+		for _, b := range c.Bootstrap {
+			if _, _, ok := strings.Cut(b, ":"); !ok {
+				errs = append(errs, fmt.Errorf("%s: bootstrap server %q needs host:port", at, b))
+			}
+		}
+		if c.SchemaRegistry != nil && !strings.HasPrefix(c.SchemaRegistry.URL, "http://") && !strings.HasPrefix(c.SchemaRegistry.URL, "https://") {
+			errs = append(errs, fmt.Errorf("%s: schemaRegistry.url %q must start with http:// or https://", at, c.SchemaRegistry.URL))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var envRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+func interpolate(n *yaml.Node, lookup func(string) (string, bool)) error {
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+		var missing []string
+		n.Value = envRE.ReplaceAllStringFunc(n.Value, func(m string) string {
+			name := envRE.FindStringSubmatch(m)[1]
+			v, ok := lookup(name)
+			if !ok {
+				missing = append(missing, name)
+			}
+			return v
+		})
+		if len(missing) > 0 {
+			return fmt.Errorf("line %d: environment variable %s is not set", n.Line, strings.Join(missing, ", "))
+		}
+		// An interpolated value is a string, whatever it looks like.
+		n.Tag = "!!str"
+	}
+	for _, c := range n.Content {
+		if err := interpolate(c, lookup); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clusterLines returns the line of each item of the top-level clusters list.
+func clusterLines(root *yaml.Node) []int {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == "clusters" {
+			var lines []int
+			for _, item := range doc.Content[i+1].Content {
+				lines = append(lines, item.Line)
+			}
+			return lines
+		}
+	}
+	return nil
+}
+
+func cleanYAMLError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+	return errors.New(msg)
+}
+
+// unknownFieldMessage keeps only yaml.v3's unknown-field errors, "line 4: field colour not
+// found in type config.Site", as "line 4: unknown key "colour"".
+func unknownFieldMessage(msg string) string {
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(l)
+		if before, after, ok := strings.Cut(l, ": field "); ok {
+			if key, _, ok := strings.Cut(after, " not found"); ok {
+				lines = append(lines, fmt.Sprintf("%s: unknown key %q", before, key))
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}

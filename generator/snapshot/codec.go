@@ -1,0 +1,152 @@
+package snapshot
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// Normalize sorts every list into its canonical order so that the same cluster state always
+// encodes to the same bytes, whatever order the brokers answered in.
+func (s *Snapshot) Normalize() {
+	s.TakenAt = s.TakenAt.UTC()
+	slices.SortFunc(s.Cluster.Brokers, func(a, b Broker) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Topics, func(a, b Topic) int { return cmp.Compare(a.Name, b.Name) })
+	for i := range s.Topics {
+		t := &s.Topics[i]
+		slices.SortFunc(t.Partitions, func(a, b Partition) int { return cmp.Compare(a.ID, b.ID) })
+		for j := range t.Partitions {
+			p := &t.Partitions[j]
+			// Replica order is meaningful (the first is the preferred leader); ISR order is not.
+			slices.Sort(p.ISR)
+			slices.Sort(p.OfflineReplicas)
+		}
+		slices.SortFunc(t.Configs, func(a, b Config) int { return cmp.Compare(a.Name, b.Name) })
+	}
+	slices.SortFunc(s.Groups, func(a, b Group) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range s.Groups {
+		g := &s.Groups[i]
+		slices.SortFunc(g.Members, func(a, b Member) int {
+			return cmp.Or(cmp.Compare(a.ClientID, b.ClientID), cmp.Compare(a.ID, b.ID))
+		})
+		for j := range g.Members {
+			m := &g.Members[j]
+			slices.SortFunc(m.Assignments, func(a, b TopicPartitions) int { return cmp.Compare(a.Topic, b.Topic) })
+			for k := range m.Assignments {
+				slices.Sort(m.Assignments[k].Partitions)
+			}
+		}
+		slices.SortFunc(g.Offsets, func(a, b GroupOffset) int {
+			return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))
+		})
+	}
+	if s.Registry != nil {
+		slices.SortFunc(s.Registry.Subjects, func(a, b Subject) int { return cmp.Compare(a.Name, b.Name) })
+		for i := range s.Registry.Subjects {
+			sub := &s.Registry.Subjects[i]
+			slices.SortFunc(sub.Versions, func(a, b SchemaVersion) int { return cmp.Compare(a.Version, b.Version) })
+			for j := range sub.Versions {
+				slices.SortFunc(sub.Versions[j].References, func(a, b Reference) int {
+					return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Subject, b.Subject), cmp.Compare(a.Version, b.Version))
+				})
+			}
+		}
+	}
+	slices.SortFunc(s.Errors, func(a, b Error) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Message, b.Message))
+	})
+	// Empty lists encode as [] rather than null so readers need no special case.
+	if s.Topics == nil {
+		s.Topics = []Topic{}
+	}
+	if s.Groups == nil {
+		s.Groups = []Group{}
+	}
+	if s.Cluster.Brokers == nil {
+		s.Cluster.Brokers = []Broker{}
+	}
+}
+
+// Encode returns the canonical bytes of the snapshot: normalized, indented, newline-terminated.
+func Encode(s *Snapshot) ([]byte, error) {
+	s.Normalize()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil, fmt.Errorf("encode snapshot of cluster %q: %w", s.Cluster.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Decode parses snapshot bytes and checks the format version.
+func Decode(data []byte) (*Snapshot, error) {
+	var head struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("not a kdocs snapshot: %w", err)
+	}
+	if head.Format != Format {
+		if head.Format == "" {
+			return nil, fmt.Errorf("not a kdocs snapshot: no \"format\" field (want %q)", Format)
+		}
+		return nil, fmt.Errorf("snapshot format %q is not supported by this kdocs (it reads %q)", head.Format, Format)
+	}
+	var s Snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("decode snapshot: %w", err)
+	}
+	return &s, nil
+}
+
+// Load reads and decodes one snapshot file.
+func Load(path string) (*Snapshot, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	s, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Save writes the snapshot atomically: to a temporary file beside path, then renamed over it,
+// so a failed run never leaves a truncated file or destroys the previous one.
+func Save(path string, s *Snapshot) error {
+	data, err := Encode(s)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create snapshot directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".kdocs-snapshot-*")
+	if err != nil {
+		return fmt.Errorf("create temporary snapshot file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replace snapshot %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,190 @@
+// Package snapshot is the contract between collecting and building: the types of one cluster's
+// snapshot file, and their deterministic encoding. Everything left of it talks to networks;
+// everything right of it reads only these files.
+package snapshot
+
+import "time"
+
+// Format names the version of the file layout. A reader refuses any other value with a message
+// naming it, so an old kdocs never half-reads a newer file.
+const Format = "kdocs.snapshot/v1"
+
+// Snapshot is the state of one cluster (and its Schema Registry, when configured) at TakenAt.
+type Snapshot struct {
+	Format       string    `json:"format"`
+	KdocsVersion string    `json:"kdocsVersion"`
+	TakenAt      time.Time `json:"takenAt"`
+	Cluster      Cluster   `json:"cluster"`
+	Topics       []Topic   `json:"topics"`
+	Groups       []Group   `json:"consumerGroups"`
+	Registry     *Registry `json:"schemaRegistry,omitempty"`
+	// Errors lists what could not be read. A snapshot with errors is partial and says so;
+	// it is never silently thin.
+	Errors []Error `json:"errors,omitempty"`
+}
+
+// Cluster identifies the cluster and lists its brokers.
+type Cluster struct {
+	Name         string   `json:"name"`
+	Environment  string   `json:"environment"`
+	ID           string   `json:"id"`
+	ControllerID int32    `json:"controllerId"`
+	Brokers      []Broker `json:"brokers"`
+}
+
+// Broker is one broker as the cluster's metadata describes it.
+type Broker struct {
+	ID   int32  `json:"id"`
+	Host string `json:"host"`
+	Port int    `json:"port"`
+	Rack string `json:"rack,omitempty"`
+}
+
+// Topic is one topic with its partitions and its non-default configs.
+type Topic struct {
+	Name              string      `json:"name"`
+	Internal          bool        `json:"internal,omitempty"`
+	ReplicationFactor int         `json:"replicationFactor"`
+	Partitions        []Partition `json:"partitions"`
+	// Configs holds the configs whose value differs from the default, sorted by name.
+	Configs []Config `json:"configs,omitempty"`
+}
+
+// Partition is one partition's placement and offsets.
+type Partition struct {
+	ID              int32   `json:"id"`
+	Leader          int32   `json:"leader"`
+	Replicas        []int32 `json:"replicas"`
+	ISR             []int32 `json:"isr"`
+	OfflineReplicas []int32 `json:"offlineReplicas,omitempty"`
+	EarliestOffset  int64   `json:"earliestOffset"`
+	LatestOffset    int64   `json:"latestOffset"`
+}
+
+// Config is one configuration entry. Sensitive entries keep their name but never their value.
+type Config struct {
+	Name      string `json:"name"`
+	Value     string `json:"value"`
+	Source    string `json:"source,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+// Group is one consumer group with its committed offsets and lag.
+type Group struct {
+	ID           string        `json:"id"`
+	State        string        `json:"state"`
+	ProtocolType string        `json:"protocolType,omitempty"`
+	Protocol     string        `json:"protocol,omitempty"`
+	Members      []Member      `json:"members,omitempty"`
+	Offsets      []GroupOffset `json:"offsets,omitempty"`
+	TotalLag     int64         `json:"totalLag"`
+}
+
+// Member is one member of a group and the partitions assigned to it.
+type Member struct {
+	ID          string            `json:"id"`
+	ClientID    string            `json:"clientId"`
+	Host        string            `json:"host"`
+	Assignments []TopicPartitions `json:"assignments,omitempty"`
+}
+
+// TopicPartitions names partitions of one topic.
+type TopicPartitions struct {
+	Topic      string  `json:"topic"`
+	Partitions []int32 `json:"partitions"`
+}
+
+// GroupOffset is a group's committed offset on one partition and the lag behind its end.
+type GroupOffset struct {
+	Topic        string `json:"topic"`
+	Partition    int32  `json:"partition"`
+	Committed    int64  `json:"committed"`
+	LatestOffset int64  `json:"latestOffset"`
+	Lag          int64  `json:"lag"`
+}
+
+// Registry is the Schema Registry that serves the cluster's schemas.
+type Registry struct {
+	URL           string    `json:"url"`
+	Compatibility string    `json:"compatibility,omitempty"`
+	Mode          string    `json:"mode,omitempty"`
+	Subjects      []Subject `json:"subjects"`
+}
+
+// Subject is one registry subject with every version.
+type Subject struct {
+	Name          string          `json:"name"`
+	Compatibility string          `json:"compatibility,omitempty"`
+	Versions      []SchemaVersion `json:"versions"`
+}
+
+// SchemaVersion is one registered version of a subject.
+type SchemaVersion struct {
+	Version    int         `json:"version"`
+	ID         int         `json:"id"`
+	Type       string      `json:"type"` // AVRO, PROTOBUF or JSON
+	Schema     string      `json:"schema"`
+	References []Reference `json:"references,omitempty"`
+	Deleted    bool        `json:"deleted,omitempty"`
+}
+
+// Reference points from a schema to another subject's version.
+type Reference struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
+
+// Error records a part of the cluster that could not be read. Scope is the section
+// ("cluster", "topics", "configs", "groups", "offsets", "registry"), Resource the object.
+type Error struct {
+	Scope    string `json:"scope"`
+	Resource string `json:"resource,omitempty"`
+	Message  string `json:"message"`
+}
+
+// Partial reports whether anything could not be read.
+func (s *Snapshot) Partial() bool { return len(s.Errors) > 0 }
+
+// Topic returns the named topic, or nil.
+func (s *Snapshot) Topic(name string) *Topic {
+	for i := range s.Topics {
+		if s.Topics[i].Name == name {
+			return &s.Topics[i]
+		}
+	}
+	return nil
+}
+
+// Group returns the named consumer group, or nil.
+func (s *Snapshot) Group(id string) *Group {
+	for i := range s.Groups {
+		if s.Groups[i].ID == id {
+			return &s.Groups[i]
+		}
+	}
+	return nil
+}
+
+// Subject returns the named registry subject, or nil.
+func (s *Snapshot) Subject(name string) *Subject {
+	if s.Registry == nil {
+		return nil
+	}
+	for i := range s.Registry.Subjects {
+		if s.Registry.Subjects[i].Name == name {
+			return &s.Registry.Subjects[i]
+		}
+	}
+	return nil
+}
+
+// Latest returns the newest version that is not deleted, or nil.
+func (s *Subject) Latest() *SchemaVersion {
+	for i := len(s.Versions) - 1; i >= 0; i-- {
+		if !s.Versions[i].Deleted {
+			return &s.Versions[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package snapshot
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// sample is deliberately out of order everywhere, as brokers may answer.
+func sample() *Snapshot {
+	return &Snapshot{
+		Format:       Format,
+		KdocsVersion: "test",
+		TakenAt:      time.Date(2026, 11, 26, 23, 0, 0, 0, time.FixedZone("CET", 3600)),
+		Cluster: Cluster{Name: "prod", Environment: "prod", ID: "abc", ControllerID: 2,
+			Brokers: []Broker{{ID: 3, Host: "b3", Port: 9094}, {ID: 1, Host: "b1", Port: 9092, Rack: "a"}}},
+		Topics: []Topic{
+			{Name: "payments", ReplicationFactor: 3, Partitions: []Partition{
+				{ID: 1, Leader: 3, Replicas: []int32{3, 1, 2}, ISR: []int32{2, 3, 1}, LatestOffset: 7},
+				{ID: 0, Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{3, 1}, LatestOffset: 5},
+			}, Configs: []Config{{Name: "retention.ms", Value: "1", Source: "DYNAMIC_TOPIC_CONFIG"}, {Name: "cleanup.policy", Value: "compact", Source: "DYNAMIC_TOPIC_CONFIG"}}},
+			{Name: "orders <&>", Partitions: []Partition{{ID: 0}}},
+		},
+		Groups: []Group{{ID: "g", State: "Empty", TotalLag: 3, Offsets: []GroupOffset{
+			{Topic: "payments", Partition: 1, Committed: 5, LatestOffset: 7, Lag: 2},
+			{Topic: "payments", Partition: 0, Committed: 4, LatestOffset: 5, Lag: 1},
+		}}},
+		Registry: &Registry{URL: "http://r", Subjects: []Subject{
+			{Name: "payments-value", Versions: []SchemaVersion{{Version: 2, ID: 9, Type: "AVRO", Schema: `{"type":"string"}`}, {Version: 1, ID: 4, Type: "AVRO", Schema: `"int"`, Deleted: true}}},
+		}},
+		Errors: []Error{{Scope: "groups", Message: "b"}, {Scope: "configs", Resource: "x", Message: "a"}},
+	}
+}
+
+func TestEncodeIsCanonical(t *testing.T) {
+	got, err := Encode(sample())
+	require.NoError(t, err)
+	golden := filepath.Join("testdata", "sample.golden.json")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+
+	// Shuffled input, same state: identical bytes.
+	s := sample()
+	s.Topics[0], s.Topics[1] = s.Topics[1], s.Topics[0]
+	s.Cluster.Brokers[0], s.Cluster.Brokers[1] = s.Cluster.Brokers[1], s.Cluster.Brokers[0]
+	again, err := Encode(s)
+	require.NoError(t, err)
+	assert.Equal(t, got, again)
+}
+
+func TestNormalizeKeepsReplicaOrder(t *testing.T) {
+	s := sample()
+	s.Normalize()
+	p := s.Topic("payments").Partitions[1]
+	assert.Equal(t, []int32{3, 1, 2}, p.Replicas, "the first replica is the preferred leader; its order is data")
+	assert.Equal(t, []int32{1, 2, 3}, p.ISR)
+	assert.Equal(t, time.UTC, s.TakenAt.Location())
+	assert.Equal(t, "payments-value", s.Subject("payments-value").Name)
+	assert.Equal(t, 2, s.Subject("payments-value").Latest().Version)
+	assert.Nil(t, s.Subject("nope"))
+	assert.Equal(t, int64(3), s.Group("g").TotalLag)
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "prod.json")
+	require.NoError(t, Save(path, sample()))
+	got, err := Load(path)
+	require.NoError(t, err)
+	want := sample()
+	want.Normalize()
+	assert.Equal(t, want, got)
+	entries, err := os.ReadDir(filepath.Dir(path))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file left behind")
+}
+
+func TestFailedSaveLeavesNoTrace(t *testing.T) {
+	// A directory where the file should go makes the final rename fail after the data was
+	// written: whatever stood there must survive, and no temporary file may remain.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "prod.json")
+	require.NoError(t, os.MkdirAll(filepath.Join(path, "keep"), 0o755))
+	err := Save(path, sample())
+	require.ErrorContains(t, err, "replace snapshot "+path)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.True(t, entries[0].IsDir())
+	_, err = os.Stat(filepath.Join(path, "keep"))
+	assert.NoError(t, err)
+}
+
+func TestDecodeRejectsOtherFormats(t *testing.T) {
+	_, err := Decode([]byte(`{"format":"kdocs.snapshot/v0","topics":[]}`))
+	assert.EqualError(t, err, `snapshot format "kdocs.snapshot/v0" is not supported by this kdocs (it reads "kdocs.snapshot/v1")`)
+	_, err = Decode([]byte(`{"topics":[]}`))
+	assert.EqualError(t, err, `not a kdocs snapshot: no "format" field (want "kdocs.snapshot/v1")`)
+	_, err = Decode([]byte(`[1,2`))
+	assert.ErrorContains(t, err, "not a kdocs snapshot")
+	_, err = Decode([]byte(`{"format":"kdocs.snapshot/v1","colour":1}`))
+	assert.ErrorContains(t, err, `unknown field "colour"`)
+
+	path := filepath.Join(t.TempDir(), "x.json")
+	require.NoError(t, os.WriteFile(path, []byte(`{}`), 0o644))
+	_, err = Load(path)
+	assert.ErrorContains(t, err, "snapshot "+path+": ")
+}
