@@ -1,0 +1,44 @@
+# Integration-test infrastructure (included by the main Makefile).
+#
+#   make infra-up      Kafka (3 KRaft nodes, 127.0.0.1:9092-9094) + schema registry (127.0.0.1:8081)
+#   make seed          create/refresh the Acme estate (testdata/seed/README.md)
+#   make infra-down    stop both and remove Kafka's data
+#
+# `make -j2 infra-up` starts Kafka while the registry builds.
+
+INFRA_KAFKA    ?= bash scripts/kafka.sh
+INFRA_REGISTRY ?= bash scripts/registry.sh
+SEED_ARGS      ?=
+
+.PHONY: kafka-up kafka-down kafka-status registry-up registry-down registry-status \
+	seed seed-check infra-up infra-down infra-status
+
+kafka-up:
+	$(INFRA_KAFKA) up
+
+kafka-down:
+	$(INFRA_KAFKA) down
+
+kafka-status:
+	$(INFRA_KAFKA) status
+
+registry-up:
+	$(INFRA_REGISTRY) up
+
+registry-down:
+	$(INFRA_REGISTRY) down
+
+registry-status:
+	$(INFRA_REGISTRY) status
+
+seed:
+	go run ./testdata/seed $(SEED_ARGS)
+
+seed-check:
+	go run ./testdata/seed -check $(SEED_ARGS)
+
+infra-up: kafka-up registry-up
+
+infra-down: registry-down kafka-down
+
+infra-status: kafka-status registry-status

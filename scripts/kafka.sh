@@ -1,0 +1,384 @@
+#!/usr/bin/env bash
+# kafka.sh: a local 3-node Apache Kafka 4.1.1 KRaft cluster for kdocs'
+# integration tests, run straight from the Maven Central jars (no tarball).
+#
+#   scripts/kafka.sh up             fetch jars if needed, format, start, wait until ready (idempotent)
+#   scripts/kafka.sh down           stop all nodes (TERM, then KILL) and remove the data dir
+#   scripts/kafka.sh stop-node N    stop node N (1..3), keep its data
+#   scripts/kafka.sh start-node N   start node N again and wait until it is back in the cluster
+#   scripts/kafka.sh status         show the nodes and what the cluster answers
+#   scripts/kafka.sh fetch          only fetch the jars
+#   scripts/kafka.sh tool CLASS ARGS...   run a Kafka tool class with the jars, e.g.
+#       scripts/kafka.sh tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+#           --bootstrap-server 127.0.0.1:9092 --describe --all-groups
+#
+# Layout: nodes 1,2,3 in combined mode (process.roles=broker,controller)
+#   node N: broker PLAINTEXT 127.0.0.1:909(1+N), controller 127.0.0.1:919(1+N)
+#   racks:  node1 rack-a, node2 rack-b, node3 rack-a
+#   static quorum: controller.quorum.voters=1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194
+#
+# Environment:
+#   KDOCS_KAFKA_DIR   data dir (default ${TMPDIR:-/tmp}/kdocs-kafka; recorded in .cache/kafka/datadir)
+#   KDOCS_KAFKA_LIB   jar dir  (default <repo>/.cache/kafka/lib)
+#   KAFKA_HEAP_OPTS   heap per node (default -Xms128m -Xmx512m)
+#   KAFKA_READY_TIMEOUT  seconds to wait for readiness (default 120)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+POM="$ROOT/testdata/kafka/pom.xml"
+LIB=${KDOCS_KAFKA_LIB:-$ROOT/.cache/kafka/lib}
+STATE="$ROOT/.cache/kafka/datadir"
+READY_SRC="$ROOT/scripts/KafkaReady.java"
+READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-120}
+NODES=(1 2 3)
+BOOTSTRAP=127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094
+VOTERS=1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194
+
+if [[ -n "${KDOCS_KAFKA_DIR:-}" ]]; then
+  DIR=$KDOCS_KAFKA_DIR
+elif [[ -s "$STATE" ]]; then
+  DIR=$(<"$STATE")
+else
+  DIR="${TMPDIR:-/tmp}/kdocs-kafka"
+fi
+
+log() { printf 'kafka: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+broker_port() { echo $((9091 + $1)); }
+controller_port() { echo $((9191 + $1)); }
+rack() { case $1 in 2) echo rack-b ;; *) echo rack-a ;; esac; }
+
+java_common_opts() {
+  # 2-core machines: serial GC, C1 only, small heap.
+  echo "${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m} -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+-XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.awt.headless=true"
+}
+
+# ---------------------------------------------------------------- jars
+
+fetch() {
+  local stamp="$LIB/.complete" want
+  want=$(sha256sum "$POM" | cut -d' ' -f1)
+  if [[ -f "$stamp" && "$(<"$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || die "mvn not found (apt-get install -y maven)"
+  local t0 tmp
+  t0=$(now)
+  tmp="$LIB.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$(dirname "$LIB")"
+  log "fetching Kafka jars with Maven into $LIB"
+  if ! mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$tmp" >"$LIB.mvn.log" 2>&1; then
+    cat "$LIB.mvn.log" >&2
+    rm -rf "$tmp"
+    die "mvn dependency:copy-dependencies failed"
+  fi
+  ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || { rm -rf "$tmp"; die "no kafka jar fetched"; }
+  rm -rf "$LIB"
+  mv "$tmp" "$LIB"
+  echo "$want" >"$stamp"
+  log "fetched $(ls "$LIB" | wc -l) jars in $(since "$t0")s"
+}
+
+tools_log4j() {
+  local f="$ROOT/.cache/kafka/log4j2-tools.properties"
+  if [[ ! -f "$f" ]]; then
+    mkdir -p "$(dirname "$f")"
+    cat >"$f" <<'EOF'
+status = error
+appender.err.type = Console
+appender.err.name = err
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = ERROR
+rootLogger.appenderRef.err.ref = err
+EOF
+  fi
+  echo "$f"
+}
+
+# Run a Kafka class with the jars on the class path (tools, not servers).
+run_tool() {
+  fetch
+  # shellcheck disable=SC2046
+  java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+    -Dlog4j2.configurationFile="$(tools_log4j)" -cp "$LIB/*" "$@"
+}
+
+# ---------------------------------------------------------------- nodes
+
+node_dir() { echo "$DIR/node$1"; }
+pid_file() { echo "$DIR/node$1/pid"; }
+
+node_pid() {
+  local f pid
+  f=$(pid_file "$1")
+  [[ -s "$f" ]] || return 1
+  pid=$(<"$f")
+  [[ -d /proc/$pid ]] || return 1
+  local cmd
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmd == *" kafka.Kafka "* ]] || return 1
+  echo "$pid"
+}
+
+running_nodes() {
+  local n c=0
+  for n in "${NODES[@]}"; do node_pid "$n" >/dev/null && c=$((c + 1)); done
+  echo "$c"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+write_node_config() {
+  local n=$1 d
+  d=$(node_dir "$n")
+  mkdir -p "$d/data" "$d/logs"
+  cat >"$d/server.properties" <<EOF
+# generated by scripts/kafka.sh
+process.roles=broker,controller
+node.id=$n
+controller.quorum.voters=$VOTERS
+listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n")
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+broker.rack=$(rack "$n")
+log.dirs=$d/data
+num.partitions=1
+default.replication.factor=1
+offsets.topic.replication.factor=3
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=3
+share.coordinator.state.topic.min.isr=1
+min.insync.replicas=1
+auto.create.topics.enable=false
+group.initial.rebalance.delay.ms=0
+delete.topic.enable=true
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+background.threads=4
+log.retention.check.interval.ms=300000
+EOF
+  cat >"$d/log4j2.properties" <<EOF
+status = warn
+appender.server.type = File
+appender.server.name = server
+appender.server.fileName = $d/logs/server.log
+appender.server.layout.type = PatternLayout
+appender.server.layout.pattern = [%d] %p %m (%c)%n
+appender.sc.type = File
+appender.sc.name = statechange
+appender.sc.fileName = $d/logs/state-change.log
+appender.sc.layout.type = PatternLayout
+appender.sc.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.server.ref = server
+logger.statechange.name = state.change.logger
+logger.statechange.level = INFO
+logger.statechange.additivity = false
+logger.statechange.appenderRef.sc.ref = statechange
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+EOF
+}
+
+format_node() {
+  local n=$1 d
+  d=$(node_dir "$n")
+  [[ -f "$d/data/meta.properties" ]] && return 0
+  # shellcheck disable=SC2046
+  java $(java_common_opts) -Dlog4j2.configurationFile="$(tools_log4j)" -cp "$LIB/*" \
+    kafka.tools.StorageTool format --ignore-formatted \
+    --cluster-id "$(<"$DIR/cluster.id")" --config "$d/server.properties" \
+    >"$d/logs/format.log" 2>&1 \
+    || { cat "$d/logs/format.log" >&2; return 1; }
+}
+
+start_node_proc() {
+  local n=$1 d
+  d=$(node_dir "$n")
+  if node_pid "$n" >/dev/null; then return 0; fi
+  if port_open "$(broker_port "$n")" || port_open "$(controller_port "$n")"; then
+    die "port $(broker_port "$n") or $(controller_port "$n") is already in use by another process"
+  fi
+  rm -f "$(pid_file "$n")"
+  # setsid: the node outlives the calling shell and its process group.
+  # The inner shell records its own pid and then becomes java (exec).
+  # shellcheck disable=SC2016
+  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$(pid_file "$n")" \
+    java $(java_common_opts) \
+    -Dkafka.logs.dir="$d/logs" -Dlog4j2.configurationFile="$d/log4j2.properties" \
+    -cp "$LIB/*" kafka.Kafka "$d/server.properties" \
+    >"$d/logs/stdout.log" 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 100); do [[ -s "$(pid_file "$n")" ]] && break; sleep 0.05; done
+  [[ -s "$(pid_file "$n")" ]] || die "node $n did not start"
+}
+
+print_tails() {
+  local n d
+  for n in "${NODES[@]}"; do
+    d=$(node_dir "$n")
+    for f in "$d/logs/stdout.log" "$d/logs/server.log"; do
+      [[ -f "$f" ]] || continue
+      echo "----- node $n: tail of $f" >&2
+      tail -n 40 "$f" >&2
+    done
+  done
+}
+
+# wait_ready WANT TIMEOUT: polls (every 250 ms, in one JVM) until WANT brokers
+# are registered and listed by a metadata request.
+wait_ready() {
+  local want=$1 timeout=$2 pids=() n p
+  for n in "${NODES[@]}"; do
+    if p=$(node_pid "$n"); then pids+=("$p"); fi
+  done
+  # shellcheck disable=SC2046
+  java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+    -Dlog4j2.configurationFile="$(tools_log4j)" -cp "$LIB/*" \
+    "$READY_SRC" "$BOOTSTRAP" "$want" "$timeout" "${pids[@]}" >&2
+}
+
+stop_pids() {
+  # stop_pids TIMEOUT PID...: TERM, poll until gone, then KILL.
+  local timeout=$1 p deadline alive
+  shift
+  [[ $# -gt 0 ]] || return 0
+  kill -TERM "$@" 2>/dev/null || true
+  deadline=$(($(date +%s) + timeout))
+  while :; do
+    alive=()
+    for p in "$@"; do [[ -d /proc/$p ]] && alive+=("$p"); done
+    [[ ${#alive[@]} -eq 0 ]] && return 0
+    if [[ $(date +%s) -ge $deadline ]]; then
+      log "still running after ${timeout}s, sending KILL to ${alive[*]}"
+      kill -KILL "${alive[@]}" 2>/dev/null || true
+      for p in "${alive[@]}"; do while [[ -d /proc/$p ]]; do sleep 0.1; done; done
+      return 0
+    fi
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_up() {
+  local t0 n
+  t0=$(now)
+  fetch
+  mkdir -p "$DIR" "$(dirname "$STATE")"
+  echo "$DIR" >"$STATE"
+  if [[ $(running_nodes) -eq ${#NODES[@]} ]]; then
+    log "already running (data in $DIR); checking readiness"
+    wait_ready 3 "$READY_TIMEOUT" || { print_tails; die "running but not ready"; }
+    return 0
+  fi
+  if [[ ! -s "$DIR/cluster.id" ]]; then
+    # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding.
+    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$DIR/cluster.id"
+  fi
+  log "data dir $DIR, cluster id $(<"$DIR/cluster.id")"
+  local fpids=()
+  for n in "${NODES[@]}"; do
+    write_node_config "$n"
+    format_node "$n" &
+    fpids+=($!)
+  done
+  for p in "${fpids[@]}"; do wait "$p" || die "storage format failed"; done
+  log "storage formatted in $(since "$t0")s"
+  local t1
+  t1=$(now)
+  for n in "${NODES[@]}"; do start_node_proc "$n"; done
+  local left
+  left=$(awk -v a="$t0" -v b="$(now)" -v t="$READY_TIMEOUT" 'BEGIN { l = int(t - (b - a)); print (l < 10 ? 10 : l) }')
+  if ! wait_ready 3 "$left"; then
+    print_tails
+    die "cluster not ready within ${READY_TIMEOUT}s"
+  fi
+  log "3 brokers ready: nodes started to ready in $(since "$t1")s, whole 'up' took $(since "$t0")s"
+  log "bootstrap servers: $BOOTSTRAP"
+}
+
+cmd_down() {
+  local pids=() n p
+  for n in "${NODES[@]}"; do
+    if p=$(node_pid "$n"); then pids+=("$p"); fi
+  done
+  if [[ ${#pids[@]} -gt 0 ]]; then
+    log "stopping pids ${pids[*]}"
+    stop_pids "${KAFKA_STOP_TIMEOUT:-20}" "${pids[@]}"
+  fi
+  if [[ -d "$DIR" ]]; then
+    case "$DIR" in
+      / | "$HOME" | "$ROOT") die "refusing to remove $DIR" ;;
+    esac
+    rm -rf "$DIR"
+    log "removed $DIR"
+  fi
+  rm -f "$STATE"
+}
+
+check_node_arg() {
+  [[ "${1:-}" =~ ^[123]$ ]] || die "node must be 1, 2 or 3"
+}
+
+cmd_stop_node() {
+  check_node_arg "${1:-}"
+  local p
+  if p=$(node_pid "$1"); then
+    log "stopping node $1 (pid $p)"
+    stop_pids "${KAFKA_STOP_TIMEOUT:-30}" "$p"
+  else
+    log "node $1 is not running"
+  fi
+}
+
+cmd_start_node() {
+  check_node_arg "${1:-}"
+  [[ -f "$(node_dir "$1")/data/meta.properties" ]] || die "node $1 has no data in $DIR: run 'up' first"
+  fetch
+  local t0
+  t0=$(now)
+  start_node_proc "$1"
+  wait_ready "$(running_nodes)" "$READY_TIMEOUT" || { print_tails; die "node $1 not back"; }
+  log "node $1 back in $(since "$t0")s"
+}
+
+cmd_status() {
+  local n p
+  echo "data dir: $DIR"
+  for n in "${NODES[@]}"; do
+    if p=$(node_pid "$n"); then
+      echo "node $n: running pid $p broker 127.0.0.1:$(broker_port "$n") controller 127.0.0.1:$(controller_port "$n") rack $(rack "$n")"
+    else
+      echo "node $n: stopped"
+    fi
+  done
+  if [[ $(running_nodes) -gt 0 ]]; then
+    wait_ready "$(running_nodes)" 10 || true
+  fi
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  stop-node) cmd_stop_node "${2:-}" ;;
+  start-node) cmd_start_node "${2:-}" ;;
+  status) cmd_status ;;
+  fetch) fetch ;;
+  tool) shift; run_tool "$@" ;;
+  *)
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
