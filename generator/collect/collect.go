@@ -86,13 +86,15 @@ func one(ctx context.Context, site *config.Site, c config.Cluster, opts Options)
 		return res
 	}
 	if c.SchemaRegistry != nil {
+		// A registry may answer in part (some subjects failed): keep what it gave and record the
+		// rest. The cluster's facts stay useful without schemas, so this never fails the run.
 		reg, err := opts.Registry(ctx, c.SchemaRegistry.URL)
-		if err != nil {
-			// The cluster's facts stay useful without schemas: record, don't fail.
-			snap.Errors = append(snap.Errors, snapshot.Error{Scope: "registry", Resource: c.SchemaRegistry.URL, Message: err.Error()})
-			log.Warn("schema registry unreadable", "url", c.SchemaRegistry.URL, "error", err)
-		} else {
+		if reg != nil {
 			snap.Registry = reg
+		}
+		if err != nil {
+			snap.Errors = append(snap.Errors, snapshot.Error{Scope: "registry", Resource: c.SchemaRegistry.URL, Message: err.Error()})
+			log.Warn("schema registry not fully read", "url", c.SchemaRegistry.URL, "error", err)
 		}
 	}
 	snap.Format = snapshot.Format

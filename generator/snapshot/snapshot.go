@@ -25,9 +25,11 @@ type Snapshot struct {
 
 // Cluster identifies the cluster and lists its brokers.
 type Cluster struct {
-	Name         string   `json:"name"`
-	Environment  string   `json:"environment"`
-	ID           string   `json:"id"`
+	Name        string `json:"name"`
+	Environment string `json:"environment"`
+	ID          string `json:"id"`
+	// ControllerID is the active controller on ZooKeeper-era clusters, and -1 on KRaft, where
+	// Metadata names a random broker on each answer and the quorum leader is not a broker fact.
 	ControllerID int32    `json:"controllerId"`
 	Brokers      []Broker `json:"brokers"`
 }

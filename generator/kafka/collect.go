@@ -1,0 +1,232 @@
+// Package kafka collects one live Kafka cluster into the snapshot contract through kafka-go.
+//
+// Collect fails only when the cluster cannot be reached at all. Whatever fails after the first
+// metadata answer (configs, offsets, groups) is recorded in Snapshot.Errors and collection goes
+// on: a partial snapshot says what it lacks.
+//
+// Requests are batched so that their number grows with brokers, topics/100 and groups, never with
+// partitions. For one snapshot:
+//
+//	Metadata          1                        kafka.Transport (its one view of the cluster)
+//	DescribeConfigs   1 per 100 topics         kafka.Client
+//	ListOffsets       2 per partition leader   earliest and latest, to the leader
+//	ListGroups        1 per broker
+//	DescribeGroups    1 per group coordinator  for up to 100 groups
+//	OffsetFetch       1 per group              to its coordinator
+//
+// plus one ApiVersions per connection. conn.go says why the last four bypass kafka.Client.
+// No kafka-go type leaves this package.
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	kafka "github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/protocol/metadata"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+const (
+	// clientID names kdocs in the brokers' request logs and quotas.
+	clientID = "kdocs"
+	// defaultTimeout applies when the cluster's config leaves the timeout at zero.
+	defaultTimeout = 10 * time.Second
+	// noController is the ControllerID of a KRaft cluster: no broker is the controller, the
+	// quorum is, and kafka-go cannot ask the quorum (DescribeQuorum) who leads it.
+	noController = -1
+)
+
+// options are the knobs of one collection; tests turn them, Collect uses the defaults.
+type options struct {
+	dial        dialFunc
+	configBatch int // topics per DescribeConfigs request
+	groupBatch  int // groups per DescribeGroups request
+	parallel    int // requests in flight at once, across all brokers
+	perBroker   int // connections, so requests in flight, per broker
+}
+
+func defaultOptions() options {
+	return options{
+		dial:        (&net.Dialer{}).DialContext, // bounded by each request's context
+		configBatch: 100,
+		groupBatch:  100,
+		parallel:    8,
+		perBroker:   2,
+	}
+}
+
+// Collect reads cluster c: its brokers, topics with partitions, offsets and non-default configs,
+// and its consumer groups with members, committed offsets and lag. Each request is bounded by
+// c.Timeout (10s when zero) and by ctx. The ControllerID of a KRaft cluster is -1: there the
+// quorum, not a broker, is the controller.
+//
+// The error is non-nil only when no broker answered the first metadata request (it names the
+// cluster and its bootstrap servers) or when ctx ended; everything else is in the snapshot's
+// Errors. Format, TakenAt and KdocsVersion are left for the caller to fill.
+func Collect(ctx context.Context, c config.Cluster) (*snapshot.Snapshot, error) {
+	return collect(ctx, c, defaultOptions())
+}
+
+func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapshot, error) {
+	where := fmt.Sprintf("cluster %q (%s)", c.Name, strings.Join(c.Bootstrap, ","))
+	if len(c.Bootstrap) == 0 {
+		return nil, fmt.Errorf("cluster %q: no bootstrap servers to collect from", c.Name)
+	}
+	timeout := time.Duration(c.Timeout)
+	if timeout <= 0 {
+		timeout = defaultTimeout
+	}
+	transport := &kafka.Transport{
+		Dial:        o.dial,
+		DialTimeout: timeout,
+		ClientID:    clientID,
+		// A snapshot is one moment: the transport's first metadata answer serves the whole
+		// collection, and no background refresh adds requests while it runs.
+		MetadataTTL: time.Hour,
+	}
+	defer transport.CloseIdleConnections()
+	client := &kafka.Client{Addr: kafka.TCP(c.Bootstrap...), Timeout: timeout, Transport: transport}
+
+	md, err := readMetadata(ctx, client, timeout)
+	if err != nil {
+		return nil, fmt.Errorf("%s: metadata: %w", where, err)
+	}
+
+	s := &snapshot.Snapshot{
+		Cluster: clusterOf(c, md),
+		Topics:  topicsOf(md),
+	}
+	addrs := make(map[int32]string, len(md.Brokers))
+	brokerIDs := make([]int32, 0, len(md.Brokers))
+	for _, b := range md.Brokers {
+		addrs[b.NodeID] = net.JoinHostPort(b.Host, fmt.Sprint(b.Port))
+		brokerIDs = append(brokerIDs, b.NodeID)
+	}
+	slices.Sort(brokerIDs)
+
+	col := &collector{
+		o:       o,
+		client:  client,
+		brokers: newBrokerPool(o.dial, clientID, timeout, addrs, o.perBroker),
+		sem:     make(chan struct{}, o.parallel),
+	}
+	defer col.brokers.close()
+	for _, t := range md.Topics {
+		if t.ErrorCode != 0 {
+			col.record("topics", t.Name, "metadata for topic %q: %s", t.Name, kafkaError(t.ErrorCode))
+		}
+	}
+
+	// The three sections are independent until lag is computed, so they run side by side;
+	// the shared semaphore bounds the requests in flight.
+	var (
+		wg      sync.WaitGroup
+		configs map[string][]snapshot.Config
+		offsets map[topicPartition]offsetRange
+		groups  []snapshot.Group
+	)
+	wg.Go(func() { configs = col.configs(ctx, topicNames(s.Topics)) })
+	wg.Go(func() { offsets = col.offsets(ctx, s.Topics) })
+	wg.Go(func() { groups = col.groups(ctx, brokerIDs) })
+	wg.Wait()
+
+	if err := ctx.Err(); err != nil {
+		// The caller stopped the collection; a snapshot full of "context canceled" would
+		// describe the caller, not the cluster.
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+
+	for i := range s.Topics {
+		t := &s.Topics[i]
+		t.Configs = configs[t.Name]
+		for j := range t.Partitions {
+			p := &t.Partitions[j]
+			if r, ok := offsets[topicPartition{t.Name, p.ID}]; ok {
+				p.EarliestOffset, p.LatestOffset = r.earliest, r.latest
+			}
+		}
+	}
+	if known, kraft := col.brokers.kraft(); known && kraft {
+		// In KRaft mode Metadata names a random live broker as "controller" (brokers forward
+		// controller requests to the quorum), a different one from one request to the next.
+		// Reporting it would be false and would make two snapshots of one state differ.
+		s.Cluster.ControllerID = noController
+	}
+	col.lag(groups, s.Topics, offsets)
+	s.Groups = groups
+	s.Errors = col.errs
+	s.Normalize()
+	return s, nil
+}
+
+// readMetadata asks for the whole cluster's metadata. It goes through the transport rather than
+// Client.Metadata, which drops offline replicas and turns replicas on a stopped broker into
+// broker 0.
+func readMetadata(ctx context.Context, client *kafka.Client, timeout time.Duration) (*metadata.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r, err := client.Transport.RoundTrip(ctx, client.Addr, &metadata.Request{})
+	if err != nil {
+		return nil, err
+	}
+	return r.(*metadata.Response), nil
+}
+
+// collector holds what the sections of one collection share: clients, the bound on requests in
+// flight, and the errors recorded so far.
+type collector struct {
+	o       options
+	client  *kafka.Client
+	brokers *brokerPool
+	sem     chan struct{}
+
+	mu   sync.Mutex
+	errs []snapshot.Error
+}
+
+// record notes that part of the cluster could not be read.
+func (c *collector) record(scope, resource, format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.errs = append(c.errs, snapshot.Error{Scope: scope, Resource: resource, Message: fmt.Sprintf(format, args...)})
+}
+
+// each runs fn(0) … fn(n-1) concurrently, never more at once than the collector's bound
+// (shared by all sections), and waits for all of them.
+func (c *collector) each(ctx context.Context, n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		select {
+		case c.sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return
+		}
+		wg.Go(func() {
+			defer func() { <-c.sem }()
+			fn(i)
+		})
+	}
+	wg.Wait()
+}
+
+// chunks splits items into consecutive slices of at most size.
+func chunks[T any](items []T, size int) [][]T {
+	var out [][]T
+	for len(items) > size {
+		out = append(out, items[:size])
+		items = items[size:]
+	}
+	if len(items) > 0 {
+		out = append(out, items)
+	}
+	return out
+}

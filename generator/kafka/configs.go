@@ -1,0 +1,103 @@
+package kafka
+
+// Topic configs: DescribeConfigs in batches, keeping only what differs from Kafka's defaults.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	kafka "github.com/segmentio/kafka-go"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// Config sources as DescribeConfigs v1+ reports them (KIP-226), by their Java enum names.
+const sourceDefault = 5
+
+var sourceNames = map[int8]string{
+	0: "UNKNOWN",
+	1: "DYNAMIC_TOPIC_CONFIG",
+	2: "DYNAMIC_BROKER_CONFIG",
+	3: "DYNAMIC_DEFAULT_BROKER_CONFIG",
+	4: "STATIC_BROKER_CONFIG",
+	5: "DEFAULT_CONFIG",
+	6: "DYNAMIC_BROKER_LOGGER_CONFIG",
+	7: "CLIENT_METRICS_CONFIG",
+	8: "GROUP_CONFIG",
+}
+
+// configs returns each topic's non-default configs. A config counts as non-default when its
+// source is anything but DEFAULT_CONFIG, so values inherited from a broker's own settings are
+// kept: they are what makes this cluster differ from stock Kafka. Sensitive values are blanked.
+func (c *collector) configs(ctx context.Context, names []string) map[string][]snapshot.Config {
+	batches := chunks(names, c.o.configBatch)
+	results := make([]map[string][]snapshot.Config, len(batches))
+	c.each(ctx, len(batches), func(i int) {
+		results[i] = c.describeConfigs(ctx, batches[i])
+	})
+	out := make(map[string][]snapshot.Config, len(names))
+	for _, r := range results {
+		for name, cfgs := range r {
+			out[name] = cfgs
+		}
+	}
+	return out
+}
+
+func (c *collector) describeConfigs(ctx context.Context, names []string) map[string][]snapshot.Config {
+	req := &kafka.DescribeConfigsRequest{Resources: make([]kafka.DescribeConfigRequestResource, len(names))}
+	for i, name := range names {
+		req.Resources[i] = kafka.DescribeConfigRequestResource{ResourceType: kafka.ResourceTypeTopic, ResourceName: name}
+	}
+	res, err := c.client.DescribeConfigs(ctx, req)
+	if err != nil {
+		c.record("configs", batchName(names), "describe configs for %d topics: %v", len(names), err)
+		return nil
+	}
+	out := make(map[string][]snapshot.Config, len(res.Resources))
+	answered := make(map[string]bool, len(res.Resources))
+	for _, r := range res.Resources {
+		answered[r.ResourceName] = true
+		if r.Error != nil {
+			c.record("configs", r.ResourceName, "describe configs for topic %q: %v", r.ResourceName, r.Error)
+			continue
+		}
+		var cfgs []snapshot.Config
+		for _, e := range r.ConfigEntries {
+			// ConfigSource is absent (0) before DescribeConfigs v1, where IsDefault says it.
+			if e.ConfigSource == sourceDefault || (e.ConfigSource == 0 && e.IsDefault) {
+				continue
+			}
+			cfg := snapshot.Config{Name: e.ConfigName, Value: e.ConfigValue, Source: sourceName(e.ConfigSource)}
+			if e.IsSensitive {
+				cfg.Value, cfg.Sensitive = "", true
+			}
+			cfgs = append(cfgs, cfg)
+		}
+		slices.SortFunc(cfgs, func(a, b snapshot.Config) int { return strings.Compare(a.Name, b.Name) })
+		out[r.ResourceName] = cfgs
+	}
+	for _, name := range names {
+		if !answered[name] {
+			c.record("configs", name, "describe configs: the broker did not answer for topic %q", name)
+		}
+	}
+	return out
+}
+
+func sourceName(s int8) string {
+	if n, ok := sourceNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("SOURCE_%d", s)
+}
+
+// batchName names a batch of topics in an error: "orders … payments (100 topics)".
+func batchName(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	return fmt.Sprintf("%s … %s (%d topics)", names[0], names[len(names)-1], len(names))
+}

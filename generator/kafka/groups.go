@@ -1,0 +1,252 @@
+package kafka
+
+// Consumer groups: ListGroups on every broker (each lists the groups it coordinates), then one
+// DescribeGroups per coordinator and one OffsetFetch per group, both sent to the coordinator that
+// ListGroups named. Lag is computed last, from the partitions' latest offsets.
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/segmentio/kafka-go/protocol"
+	"github.com/segmentio/kafka-go/protocol/consumer"
+	"github.com/segmentio/kafka-go/protocol/describegroups"
+	"github.com/segmentio/kafka-go/protocol/listgroups"
+	"github.com/segmentio/kafka-go/protocol/offsetfetch"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// consumerProtocol is the protocol type of groups whose member assignments use Kafka's
+// consumer protocol encoding; other types (connect, …) encode theirs differently.
+const consumerProtocol = "consumer"
+
+// Group states: unknownState for a group that was listed but could not be described,
+// deadState as brokers report it.
+const (
+	unknownState = "Unknown"
+	deadState    = "Dead"
+)
+
+type groupRef struct {
+	id           string
+	coordinator  int32
+	protocolType string
+}
+
+// groups lists, describes and fetches the committed offsets of every group. Lag is left for
+// lag, once offsets are known.
+func (c *collector) groups(ctx context.Context, brokerIDs []int32) []snapshot.Group {
+	refs := c.listGroups(ctx, brokerIDs)
+	out := make([]snapshot.Group, len(refs))
+	for i, r := range refs {
+		out[i] = snapshot.Group{ID: r.id, State: unknownState, ProtocolType: r.protocolType}
+	}
+	index := make(map[string]int, len(refs))
+	byCoordinator := map[int32][]string{}
+	for i, r := range refs {
+		index[r.id] = i
+		byCoordinator[r.coordinator] = append(byCoordinator[r.coordinator], r.id)
+	}
+
+	// Describe: one request per coordinator and batch of groups. Each job writes only the
+	// groups of its own batch.
+	type batch struct {
+		coordinator int32
+		ids         []string
+	}
+	var batches []batch
+	for _, id := range slices.Sorted(maps.Keys(byCoordinator)) {
+		for _, ids := range chunks(byCoordinator[id], c.o.groupBatch) {
+			batches = append(batches, batch{id, ids})
+		}
+	}
+	c.each(ctx, len(batches), func(i int) {
+		b := batches[i]
+		c.describeGroups(ctx, b.coordinator, b.ids, func(id string) *snapshot.Group { return &out[index[id]] })
+	})
+
+	// Committed offsets: one request per group, to its coordinator.
+	c.each(ctx, len(refs), func(i int) {
+		out[i].Offsets = c.fetchOffsets(ctx, refs[i])
+	})
+	return out
+}
+
+// listGroups asks every broker for the groups it coordinates. A group listed by two brokers
+// (its coordinator moved meanwhile) is kept once, with the lower broker id.
+func (c *collector) listGroups(ctx context.Context, brokerIDs []int32) []groupRef {
+	lists := make([][]listgroups.ResponseGroup, len(brokerIDs))
+	c.each(ctx, len(brokerIDs), func(i int) {
+		id := brokerIDs[i]
+		r, err := c.brokers.roundTrip(ctx, id, &listgroups.Request{})
+		if err != nil {
+			c.record("groups", fmt.Sprintf("broker %d", id), "list the groups broker %d coordinates: %v", id, err)
+			return
+		}
+		res := r.(*listgroups.Response)
+		if res.ErrorCode != 0 {
+			c.record("groups", fmt.Sprintf("broker %d", id), "list the groups broker %d coordinates: %s", id, kafkaError(res.ErrorCode))
+			return
+		}
+		lists[i] = res.Groups
+	})
+	var refs []groupRef
+	seen := map[string]bool{}
+	for i, list := range lists {
+		for _, g := range list {
+			if seen[g.GroupID] {
+				continue
+			}
+			seen[g.GroupID] = true
+			refs = append(refs, groupRef{id: g.GroupID, coordinator: brokerIDs[i], protocolType: g.ProtocolType})
+		}
+	}
+	slices.SortFunc(refs, func(a, b groupRef) int { return strings.Compare(a.id, b.id) })
+	return refs
+}
+
+func (c *collector) describeGroups(ctx context.Context, coordinator int32, ids []string, group func(id string) *snapshot.Group) {
+	r, err := c.brokers.roundTrip(ctx, coordinator, &describegroups.Request{Groups: ids})
+	if err != nil {
+		for _, id := range ids {
+			c.record("groups", id, "describe group %q: %v", id, err)
+		}
+		return
+	}
+	described := map[string]bool{}
+	for _, dg := range r.(*describegroups.Response).Groups {
+		if !slices.Contains(ids, dg.GroupID) {
+			continue
+		}
+		described[dg.GroupID] = true
+		g := group(dg.GroupID)
+		if dg.ErrorCode != 0 {
+			c.record("groups", dg.GroupID, "describe group %q: %s", dg.GroupID, kafkaError(dg.ErrorCode))
+			continue
+		}
+		if dg.GroupState == deadState && len(dg.Members) == 0 {
+			// DescribeGroups up to v5 (kafka-go's highest) answers "Dead" without an error for a
+			// group that is not a classic group: a KIP-848 consumer group, a share group or a
+			// streams group. Only ConsumerGroupDescribe and its siblings, which kafka-go lacks,
+			// can describe those; say so rather than report a live group as dead.
+			c.record("groups", dg.GroupID, "describe group %q: the broker answers Dead for it, so it is most likely not a classic group "+
+				"(a KIP-848 consumer, share or streams group); kafka-go cannot describe those, so its state and members are unknown", dg.GroupID)
+			continue
+		}
+		g.State = dg.GroupState
+		g.ProtocolType = cmp.Or(dg.ProtocolType, g.ProtocolType)
+		g.Protocol = dg.ProtocolData
+		for _, m := range dg.Members {
+			member := snapshot.Member{
+				ID:       m.MemberID,
+				ClientID: m.ClientID,
+				// Brokers report the client's address as Java prints it, "/10.0.0.7".
+				Host: strings.TrimPrefix(m.ClientHost, "/"),
+			}
+			if g.ProtocolType == consumerProtocol && len(m.MemberAssignment) > 0 {
+				assignments, err := decodeAssignment(m.MemberAssignment)
+				if err != nil {
+					c.record("groups", dg.GroupID, "group %q, member %q: %v", dg.GroupID, m.MemberID, err)
+				}
+				member.Assignments = assignments
+			}
+			g.Members = append(g.Members, member)
+		}
+	}
+	for _, id := range ids {
+		if !described[id] {
+			c.record("groups", id, "describe group %q: coordinator %d did not answer for it", id, coordinator)
+		}
+	}
+}
+
+// decodeAssignment reads a consumer-protocol member assignment with kafka-go's own codec.
+// All versions (0–3) of the assignment share the fields read here.
+func decodeAssignment(b []byte) ([]snapshot.TopicPartitions, error) {
+	var a consumer.Assignment
+	if err := protocol.Unmarshal(b, consumer.MaxVersionSupported, &a); err != nil {
+		return nil, fmt.Errorf("decode assignment: %w", err)
+	}
+	var out []snapshot.TopicPartitions
+	for _, tp := range a.AssignedPartitions {
+		parts := slices.Clone(tp.Partitions)
+		slices.Sort(parts)
+		out = append(out, snapshot.TopicPartitions{Topic: tp.Topic, Partitions: nonNil(parts)})
+	}
+	return out, nil
+}
+
+// fetchOffsets returns the group's committed offsets; partitions without a commit are left out.
+func (c *collector) fetchOffsets(ctx context.Context, g groupRef) []snapshot.GroupOffset {
+	// Topics nil asks for every partition the group has committed.
+	r, err := c.brokers.roundTrip(ctx, g.coordinator, &offsetfetch.Request{GroupID: g.id})
+	if err != nil {
+		c.record("groups", g.id, "fetch committed offsets of group %q: %v", g.id, err)
+		return nil
+	}
+	res := r.(*offsetfetch.Response)
+	if res.ErrorCode != 0 {
+		c.record("groups", g.id, "fetch committed offsets of group %q: %s", g.id, kafkaError(res.ErrorCode))
+		return nil
+	}
+	var out []snapshot.GroupOffset
+	failed := newPartitionErrors()
+	for _, t := range res.Topics {
+		for _, p := range t.Partitions {
+			switch {
+			case p.ErrorCode != 0:
+				failed.add(t.Name, p.PartitionIndex, kafkaError(p.ErrorCode))
+			case p.CommittedOffset >= 0: // -1: nothing committed
+				out = append(out, snapshot.GroupOffset{Topic: t.Name, Partition: p.PartitionIndex, Committed: p.CommittedOffset})
+			}
+		}
+	}
+	for topic, byMsg := range failed {
+		for msg, parts := range byMsg {
+			slices.Sort(parts)
+			c.record("groups", g.id, "committed offsets of group %q on topic %q, %s: %s", g.id, topic, partitionList(parts), msg)
+		}
+	}
+	return out
+}
+
+// lag sets each committed offset's latest offset and lag (latest − committed, never below zero:
+// a commit past the end only happens after the log was truncated), and each group's total.
+// Where the latest offset is unknown, the lag is left out of the total and the gap recorded.
+func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offsets map[topicPartition]offsetRange) {
+	exists := make(map[string]bool, len(topics))
+	for _, t := range topics {
+		exists[t.Name] = true
+	}
+	for i := range groups {
+		g := &groups[i]
+		g.TotalLag = 0
+		missing := newPartitionErrors()
+		for j := range g.Offsets {
+			o := &g.Offsets[j]
+			r, ok := offsets[topicPartition{o.Topic, o.Partition}]
+			if !ok {
+				// A commit on a topic that no longer exists has no lag to speak of and is a
+				// fact about the cluster, not a failure to read it.
+				if exists[o.Topic] {
+					missing.add(o.Topic, o.Partition, "its latest offset could not be read")
+				}
+				continue
+			}
+			o.LatestOffset = r.latest
+			o.Lag = max(0, r.latest-o.Committed)
+			g.TotalLag += o.Lag
+		}
+		for topic, byMsg := range missing {
+			for msg, parts := range byMsg {
+				slices.Sort(parts)
+				c.record("groups", g.ID, "lag of group %q on topic %q, %s unknown: %s", g.ID, topic, partitionList(parts), msg)
+			}
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package kafka
+
+// Integration test against the real 3-node Kafka 4.1 cluster (scripts/kafka.sh) seeded by
+// testdata/seed. The expected facts below follow from testdata/seed/estate.go: partition p of the
+// topic at index t has replicas brokers[(t+p)%3], …; record i goes to partition i%partitions; a
+// group commits floor(records(p)·Num/Den) on partition p.
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go/protocol"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+func realCluster(t *testing.T) config.Cluster {
+	return config.Cluster{
+		Name:        "acme",
+		Environment: "integration",
+		Bootstrap:   testenv.Kafka(t),
+		Timeout:     config.Duration(10 * time.Second),
+	}
+}
+
+func TestCollectRealCluster(t *testing.T) {
+	c := realCluster(t)
+	ctx := context.Background()
+
+	wire := newWireCounter()
+	o := defaultOptions()
+	o.dial = wire.dial
+	start := time.Now()
+	s, err := collect(ctx, c, o)
+	took := time.Since(start)
+	require.NoError(t, err)
+	t.Logf("one snapshot: %d topics, %d groups in %s; requests: %s", len(s.Topics), len(s.Groups), took.Round(time.Millisecond), wire)
+	assert.Empty(t, s.Errors, "every kafka-go call must work against this Kafka")
+
+	// Kafka 4.1 answered every request kdocs sends, at the versions kafka-go speaks.
+	for _, key := range []protocol.ApiKey{protocol.Metadata, protocol.DescribeConfigs, protocol.ListOffsets, protocol.ListGroups, protocol.DescribeGroups, protocol.OffsetFetch} {
+		assert.Positive(t, wire.count(key), "%s was never sent", key)
+	}
+
+	t.Run("brokers", func(t *testing.T) {
+		assert.NotEmpty(t, s.Cluster.ID)
+		assert.Equal(t, []snapshot.Broker{
+			{ID: 1, Host: "127.0.0.1", Port: 9092, Rack: "rack-a"},
+			{ID: 2, Host: "127.0.0.1", Port: 9093, Rack: "rack-b"},
+			{ID: 3, Host: "127.0.0.1", Port: 9094, Rack: "rack-a"},
+		}, s.Cluster.Brokers)
+		// KRaft: Metadata names a random live broker as controller on every request (1, then
+		// 3, …), so the snapshot reports none rather than a false, changing one.
+		assert.Equal(t, int32(-1), s.Cluster.ControllerID)
+	})
+
+	t.Run("topics", func(t *testing.T) {
+		// orders.order-placed.v1 is topics[0]: 6 partitions, RF 3, 120 records.
+		op := s.Topic("orders.order-placed.v1")
+		require.NotNil(t, op)
+		assert.False(t, op.Internal)
+		assert.Equal(t, 3, op.ReplicationFactor)
+		require.Len(t, op.Partitions, 6)
+		assert.Equal(t, []int32{1, 2, 3}, op.Partitions[0].Replicas)
+		assert.Equal(t, []int32{2, 3, 1}, op.Partitions[1].Replicas)
+		for _, p := range op.Partitions {
+			assert.ElementsMatch(t, p.Replicas, p.ISR, "partition %d: ISR = replicas", p.ID)
+			assert.Contains(t, p.Replicas, p.Leader)
+			assert.Equal(t, int64(0), p.EarliestOffset)
+			assert.Equal(t, int64(20), p.LatestOffset)
+		}
+
+		// orders.cart-events.v1 is topics[6]: RF 1, 200 records over 6 partitions (34 34 33 33 33 33).
+		ce := s.Topic("orders.cart-events.v1")
+		require.NotNil(t, ce)
+		assert.Equal(t, 1, ce.ReplicationFactor)
+		assert.Equal(t, []int32{1}, ce.Partitions[0].Replicas) // brokers[(6+0)%3]
+		assert.Equal(t, []int64{34, 34, 33, 33, 33, 33}, latestOffsets(ce))
+
+		// An empty topic has no records.
+		assert.Equal(t, []int64{0, 0}, latestOffsets(s.Topic("inventory.stock-audit.v1")))
+
+		co := s.Topic("__consumer_offsets")
+		require.NotNil(t, co, "internal topics are collected")
+		assert.True(t, co.Internal)
+	})
+
+	t.Run("configs", func(t *testing.T) {
+		assert.Contains(t, s.Topic("orders.order-placed.v1").Configs, snapshot.Config{Name: "retention.ms", Value: "604800000", Source: "DYNAMIC_TOPIC_CONFIG"})
+		assert.Contains(t, s.Topic("orders.order-placed.v1").Configs, snapshot.Config{Name: "min.insync.replicas", Value: "2", Source: "DYNAMIC_TOPIC_CONFIG"})
+		assert.Contains(t, s.Topic("orders.order-status.v1").Configs, snapshot.Config{Name: "cleanup.policy", Value: "compact", Source: "DYNAMIC_TOPIC_CONFIG"})
+		assert.Contains(t, s.Topic("inventory.stock-audit.v1").Configs, snapshot.Config{Name: "cleanup.policy", Value: "compact,delete", Source: "DYNAMIC_TOPIC_CONFIG"})
+		for _, tp := range s.Topics {
+			for _, cfg := range tp.Configs {
+				assert.NotEqual(t, "DEFAULT_CONFIG", cfg.Source, "%s: %s is a default", tp.Name, cfg.Name)
+			}
+		}
+		// A topic without overrides has no retention.ms entry at all.
+		for _, cfg := range s.Topic("orders.order-shipped.v1").Configs {
+			assert.NotEqual(t, "retention.ms", cfg.Name)
+		}
+	})
+
+	t.Run("groups", func(t *testing.T) {
+		// order-fulfilment: order-placed 20/partition, commits 1/2 → 10, lag 10 × 6;
+		// order-cancelled 8/partition, commits 3/4 → 6, lag 2 × 3. Total 66.
+		g := s.Group("order-fulfilment")
+		require.NotNil(t, g)
+		assert.Equal(t, "Empty", g.State)
+		assert.Equal(t, "consumer", g.ProtocolType)
+		var want []snapshot.GroupOffset
+		for p := range int32(3) {
+			want = append(want, snapshot.GroupOffset{Topic: "orders.order-cancelled.v1", Partition: p, Committed: 6, LatestOffset: 8, Lag: 2})
+		}
+		for p := range int32(6) {
+			want = append(want, snapshot.GroupOffset{Topic: "orders.order-placed.v1", Partition: p, Committed: 10, LatestOffset: 20, Lag: 10})
+		}
+		assert.Equal(t, want, g.Offsets)
+		assert.Equal(t, int64(66), g.TotalLag)
+
+		// The other groups' totals (testdata/seed/README.md); analytics-loader is
+		// 6×15 + 6×12 + 4×13 + 6×4 (cart-events: 34→30, 33→29).
+		for id, lag := range map[string]int64{"payment-ledger": 102, "inventory-sync": 96, "analytics-loader": 238} {
+			require.NotNil(t, s.Group(id), id)
+			assert.Equal(t, lag, s.Group(id).TotalLag, id)
+			assert.Equal(t, "Empty", s.Group(id).State, id)
+		}
+		// payment-ledger commits everything on refund-issued: lag 0 there.
+		for _, o := range s.Group("payment-ledger").Offsets {
+			if o.Topic == "payments.refund-issued.v1" {
+				assert.Equal(t, int64(0), o.Lag)
+			}
+		}
+	})
+
+	t.Run("deterministic", func(t *testing.T) {
+		// Other tests may write to the shared cluster meanwhile (commits land in
+		// __consumer_offsets), so a difference is retried a few times before it fails.
+		first, err := snapshot.Encode(s)
+		require.NoError(t, err)
+		var diff string
+		for range 3 {
+			again, err := Collect(ctx, c)
+			require.NoError(t, err)
+			again.TakenAt = s.TakenAt
+			b, err := snapshot.Encode(again)
+			require.NoError(t, err)
+			if string(b) == string(first) {
+				return
+			}
+			diff = firstDifference(string(first), string(b))
+			first = b
+			s = again
+		}
+		t.Fatalf("two collections of the same state differ: %s", diff)
+	})
+}
+
+func latestOffsets(t *snapshot.Topic) []int64 {
+	var out []int64
+	for _, p := range t.Partitions {
+		out = append(out, p.LatestOffset)
+	}
+	return out
+}
+
+func firstDifference(a, b string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			lo := max(0, i-80)
+			return "…" + a[lo:min(len(a), i+80)] + "… vs …" + b[lo:min(len(b), i+80)] + "…"
+		}
+	}
+	return "one is a prefix of the other"
+}

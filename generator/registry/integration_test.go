@@ -1,0 +1,104 @@
+package registry
+
+// Integration test against the real registry (AxonOps Schema Registry, Confluent-compatible)
+// seeded by testdata/seed: the subjects, versions, references and overrides below are those of
+// testdata/seed/estate.go.
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+func TestCollectRealRegistry(t *testing.T) {
+	url := testenv.Registry(t)
+	ctx := context.Background()
+
+	start := time.Now()
+	reg, err := Collect(ctx, url)
+	require.NoError(t, err)
+	t.Logf("%d subjects in %s", len(reg.Subjects), time.Since(start).Round(time.Millisecond))
+
+	assert.Equal(t, url, reg.URL)
+	assert.Equal(t, "BACKWARD", reg.Compatibility)
+	assert.Equal(t, "READWRITE", reg.Mode)
+
+	subject := func(name string) *snapshot.Subject {
+		t.Helper()
+		s := (&snapshot.Snapshot{Registry: reg}).Subject(name)
+		require.NotNil(t, s, "subject %s", name)
+		return s
+	}
+	for _, name := range []string{
+		"com.acme.common.Address", "orders.order-placed.v1-key", "orders.order-placed.v1-value",
+		"orders.order-shipped.v1-value", "orders.order-cancelled.v1-value",
+		"payments.payment-authorized.v1-value", "payments.payment-captured.v1-value",
+		"payments.refund-issued.v1-value", "payments.ledger-entries.v1-value",
+		"inventory.stock-level.v1-value", "inventory.stock-reserved.v1-value", "inventory.product-catalog.v1-value",
+	} {
+		subject(name)
+	}
+
+	t.Run("avro with three versions and an override", func(t *testing.T) {
+		s := subject("orders.order-placed.v1-value")
+		assert.Equal(t, "FULL", s.Compatibility)
+		require.Len(t, s.Versions, 3)
+		ids := map[int]bool{}
+		for i, v := range s.Versions {
+			assert.Equal(t, i+1, v.Version)
+			assert.Equal(t, "AVRO", v.Type)
+			assert.False(t, v.Deleted)
+			assert.Positive(t, v.ID)
+			ids[v.ID] = true
+			assert.Contains(t, v.Schema, `"name": "OrderPlaced"`)
+		}
+		assert.Len(t, ids, 3, "each version has its own schema id")
+		assert.NotContains(t, s.Versions[0].Schema, "couponCode")
+		assert.Contains(t, s.Versions[1].Schema, "couponCode")
+		assert.Contains(t, s.Versions[2].Schema, `"channel"`)
+		assert.Equal(t, s.Versions[2], *s.Latest())
+	})
+
+	t.Run("reference to another subject", func(t *testing.T) {
+		s := subject("orders.order-shipped.v1-value")
+		assert.Empty(t, s.Compatibility, "no override: the global level applies")
+		require.Len(t, s.Versions, 1)
+		assert.Equal(t, []snapshot.Reference{{Name: "com.acme.common.Address", Subject: "com.acme.common.Address", Version: 1}}, s.Versions[0].References)
+		assert.Contains(t, s.Versions[0].Schema, `"type": "com.acme.common.Address"`)
+		assert.Empty(t, subject("com.acme.common.Address").Versions[0].References)
+	})
+
+	t.Run("protobuf and json schema", func(t *testing.T) {
+		pa := subject("payments.payment-authorized.v1-value")
+		require.Len(t, pa.Versions, 2)
+		for _, v := range pa.Versions {
+			assert.Equal(t, "PROTOBUF", v.Type)
+			assert.True(t, strings.HasPrefix(v.Schema, `syntax = "proto3";`), v.Schema)
+		}
+		assert.Contains(t, pa.Versions[1].Schema, "merchant_id = 7")
+
+		ri := subject("payments.refund-issued.v1-value")
+		require.Len(t, ri.Versions, 1)
+		assert.Equal(t, "JSON", ri.Versions[0].Type)
+		assert.Contains(t, ri.Versions[0].Schema, `"title": "RefundIssued"`)
+		assert.Len(t, subject("inventory.stock-level.v1-value").Versions, 2)
+	})
+
+	t.Run("compatibility overrides", func(t *testing.T) {
+		assert.Equal(t, "NONE", subject("inventory.product-catalog.v1-value").Compatibility)
+		assert.Empty(t, subject("orders.order-placed.v1-key").Compatibility)
+	})
+
+	t.Run("deterministic", func(t *testing.T) {
+		again, err := Collect(ctx, url)
+		require.NoError(t, err)
+		assert.Equal(t, reg, again)
+	})
+}
