@@ -1,0 +1,53 @@
+# kdocs — the two commands of the README are `make demo` and `make test`.
+GO      ?= go
+BIN     := bin/kdocs
+CHROME  ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+
+.PHONY: all build demo site pdf test test-unit bench demo-snapshot vendor-mermaid clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/kdocs
+
+# The example: build the site from site.yaml + content/ + the committed snapshot, print the
+# book when Chromium is present, then preview with live reload.
+demo: site pdf
+	$(BIN) serve
+
+site: build
+	$(BIN) build
+
+pdf: build
+	@if [ -n "$(CHROME)" ]; then \
+		$(BIN) pdf --chrome "$(CHROME)" && echo "book: public/kdocs.pdf"; \
+	else \
+		echo "Chromium not found: no PDF. Install it with 'apt-get install -y chromium' (Debian) or pass --chrome to 'kdocs pdf'."; \
+	fi
+
+# The whole suite. Integration tests need `make infra-up seed` (Kafka, registry) and Chromium;
+# outside CI they skip with a message when those are absent, in CI (CI=true) they fail.
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-unit:
+	$(GO) test -count=1 -short ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+# Re-snapshot the seeded estate (make infra-up seed) into the committed example snapshot.
+demo-snapshot: build
+	$(BIN) snapshot --config testdata/demo/live.yaml
+
+MERMAID_VERSION := 11.12.0
+vendor-mermaid:
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null && tar xzf mermaid-$(MERMAID_VERSION).tgz && \
+	cp package/dist/mermaid.min.js package/LICENSE $(CURDIR)/themes/default/static/vendor/mermaid/ && rm -rf $$tmp
+	cd themes/default/static/vendor/mermaid && sha256sum -c SHA256SUMS
+
+clean:
+	rm -rf bin public snapshots
+
+include mk/infra.mk

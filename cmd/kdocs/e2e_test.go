@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+// TestEndToEnd drives the real binary's commands against the real services: the seeded 3-node
+// Kafka and Schema Registry are snapshotted, the site is built from that snapshot, and the book
+// is printed by Chromium. It checks the joins between the layers, not each layer's details.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test; run without -short")
+	}
+	brokers := testenv.Kafka(t)
+	registryURL := testenv.Registry(t)
+	chrome := testenv.Chrome(t)
+	pdftotext := lookPath(t, "pdftotext")
+	pdfinfo := lookPath(t, "pdfinfo")
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "site.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(`title: End to end
+baseURL: /e2e/
+clusters:
+  - name: e2e
+    environment: ci
+    bootstrap: [%s]
+    schemaRegistry: {url: %q}
+`, strings.Join(brokers, ", "), registryURL)), 0o644))
+
+	code, out, errOut := kdocs(t, "snapshot", "--config", cfg, "--fail-on", "down")
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Regexp(t, `e2e\s+healthy`, out)
+	snap, err := snapshot.Load(filepath.Join(dir, "snapshots", "e2e.json"))
+	require.NoError(t, err)
+	require.NotNil(t, snap.Topic("orders.order-placed.v1"), "the seeded estate is in the snapshot")
+	require.NotNil(t, snap.Subject("orders.order-placed.v1-value"), "the registry is in the snapshot")
+
+	code, out, errOut = kdocs(t, "build", "--config", cfg)
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	public := filepath.Join(dir, "public")
+	for _, f := range []string{"index.html", "clusters/e2e/index.html", "print/index.html", "404.html", ".nojekyll", "sitemap.xml"} {
+		assert.FileExists(t, filepath.Join(public, f))
+	}
+	html, err := os.ReadFile(filepath.Join(public, "clusters", "e2e", "topics", "orders.order-placed.v1.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "604800000", "the overridden retention.ms is documented")
+
+	code, out, errOut = kdocs(t, "pdf", "--config", cfg, "--chrome", chrome)
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	book := filepath.Join(public, "kdocs.pdf")
+
+	info, err := exec.Command(pdfinfo, book).Output()
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info)
+	require.NotNil(t, m, "pdfinfo:\n%s", info)
+	pages, _ := strconv.Atoi(string(m[1]))
+	assert.Greater(t, pages, 1)
+
+	text, err := exec.Command(pdftotext, book, "-").Output()
+	require.NoError(t, err)
+	// The cluster diagram labels racks "rack <name>": that text exists only in the rendered
+	// SVG, while the Mermaid source ("flowchart", "subgraph", "-->") must not be printed.
+	assert.Contains(t, string(text), "rack rack-b")
+	assert.NotContains(t, string(text), "subgraph")
+	assert.NotContains(t, string(text), "flowchart")
+}
+
+func lookPath(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if testenv.InCI() {
+			t.Fatalf("%s is required in CI (apt-get install -y poppler-utils): %v", name, err)
+		}
+		t.Skipf("%s not found (apt-get install -y poppler-utils)", name)
+	}
+	return p
+}

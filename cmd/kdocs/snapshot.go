@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/kdocs/kdocs/generator/collect"
+	"github.com/kdocs/kdocs/generator/health"
+	"github.com/kdocs/kdocs/generator/kafka"
+	"github.com/kdocs/kdocs/generator/registry"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+func snapshotFormat() string { return snapshot.Format }
+
+func snapshotCommand() command {
+	return command{name: "snapshot", summary: "Read every live cluster (and its Schema Registry) into one JSON snapshot per cluster.\nFiles go to the snapshot directory of site.yaml; a cluster that cannot be read keeps its previous file.",
+		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+			failOn := fs.String("fail-on", "", "exit 1 when any cluster's health is at least this bad: degraded or down")
+			return func(ctx context.Context) error {
+				var threshold *health.Status
+				if *failOn != "" {
+					st, err := health.ParseStatus(*failOn)
+					if err != nil || st == health.Healthy {
+						return usageError{fmt.Sprintf("--fail-on %q: want degraded or down", *failOn)}
+					}
+					threshold = &st
+				}
+				site, err := e.loadConfig()
+				if err != nil {
+					return err
+				}
+				outcomes := collect.Run(ctx, site, collect.Options{
+					Kafka: kafka.Collect, Registry: registry.Collect,
+					Version: version(), Logger: e.log,
+				})
+				if len(outcomes) == 0 {
+					return fmt.Errorf("%s: no live cluster (with bootstrap servers) to snapshot", site.Path)
+				}
+				var failed int
+				for _, o := range outcomes {
+					if o.Err != nil {
+						failed++
+						fmt.Fprintf(e.stdout, "%-20s FAILED  %v\n", o.Cluster, o.Err)
+						continue
+					}
+					partial := ""
+					if o.Partial {
+						partial = " (partial)"
+					}
+					fmt.Fprintf(e.stdout, "%-20s %-8s %s%s in %s\n", o.Cluster, o.Health.Status, o.Path, partial, o.Duration.Round(1e6))
+					for _, r := range o.Health.Reasons {
+						fmt.Fprintf(e.stdout, "%-20s          - %s\n", "", r)
+					}
+				}
+				if failed > 0 {
+					return fmt.Errorf("%d of %d clusters could not be read", failed, len(outcomes))
+				}
+				if threshold != nil {
+					for _, o := range outcomes {
+						if o.Health.Status >= *threshold {
+							return fmt.Errorf("cluster %q is %s (--fail-on %s)", o.Cluster, o.Health.Status, *failOn)
+						}
+					}
+				}
+				return nil
+			}
+		}}
+}

@@ -1,0 +1,284 @@
+// Package build is the one call that turns a site.yaml into a site: it loads each cluster's
+// snapshot and the content/ pages, builds the document model, renders it into a temporary
+// directory beside the output and swaps that in whole. The CLI's `kdocs build` and `kdocs serve`
+// (on every change) both go through Run.
+package build
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/render"
+	"github.com/kdocs/kdocs/generator/site"
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/templates"
+	"github.com/kdocs/kdocs/themes"
+)
+
+// Options adjust one build. The zero value builds site.yaml's output with the default theme.
+type Options struct {
+	// Logger receives progress (debug), the summary (info) and warnings; nil discards them.
+	Logger *slog.Logger
+	// Output overrides the site's output directory.
+	Output string
+	// BaseURL overrides the site's base URL (kdocs serve previews at "/").
+	BaseURL string
+	// MarkdownDir, when set, receives every page's Markdown at <page path>.md: the Markdown
+	// export. It is replaced whole, like the output.
+	MarkdownDir string
+	// Theme names the theme (default "default"): themes/<name>/ beside site.yaml when it exists,
+	// over the theme embedded in the binary.
+	Theme string
+	// Workers bounds parallel rendering; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Result describes a finished build.
+type Result struct {
+	// Output is the directory the site now occupies.
+	Output string
+	// Pages counts the site's HTML pages (besides print/index.html and 404.html).
+	Pages int
+	// Warnings are problems that did not fail the build, such as links to missing pages.
+	Warnings []string
+	Duration time.Duration
+}
+
+// Run builds the site. On error the previous output (and Markdown export) is left untouched.
+func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
+	start := time.Now()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	out := cmp.Or(opts.Output, cfg.Output)
+	if err := checkOutput(cfg, out); err != nil {
+		return Result{}, err
+	}
+
+	snaps, err := loadSnapshots(cfg, log)
+	if err != nil {
+		return Result{}, err
+	}
+	content, assets, err := loadContent(cfg)
+	if err != nil {
+		return Result{}, err
+	}
+	model, err := site.Build(cfg.Title, snaps, content)
+	if err != nil {
+		return Result{}, err
+	}
+	log.Debug("document model built", "pages", len(model.Pages), "clusters", len(snaps), "content", len(content))
+
+	themeName := cmp.Or(opts.Theme, "default")
+	theme, err := layered(filepath.Join(cfg.Dir, "themes", themeName), themes.FS, themeName)
+	if err != nil {
+		return Result{}, fmt.Errorf("theme %q: %w", themeName, err)
+	}
+	tmpls, err := layered(filepath.Join(cfg.Dir, "templates"), templates.FS, ".")
+	if err != nil {
+		return Result{}, fmt.Errorf("templates: %w", err)
+	}
+	r, err := render.New(render.Options{Theme: theme, Templates: tmpls,
+		BaseURL: cmp.Or(opts.BaseURL, cfg.BaseURL), Workers: opts.Workers})
+	if err != nil {
+		return Result{}, err
+	}
+
+	var res *render.Result
+	err = replaceDir(out, func(dir string) error {
+		res, err = r.Render(ctx, model, dir)
+		if err != nil {
+			return err
+		}
+		if err := copyAssets(cfg.Content, assets, dir); err != nil {
+			return err
+		}
+		return writeSnapshots(model, snaps, dir)
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("build %s: %w", out, err)
+	}
+	if opts.MarkdownDir != "" {
+		err := replaceDir(opts.MarkdownDir, func(dir string) error {
+			for _, f := range res.Markdown {
+				if err := writeFile(dir, f.Path, f.Data); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return Result{}, fmt.Errorf("Markdown export %s: %w", opts.MarkdownDir, err)
+		}
+	}
+
+	for _, w := range res.Warnings {
+		log.Warn(w)
+	}
+	result := Result{Output: out, Pages: res.Pages, Warnings: res.Warnings, Duration: time.Since(start)}
+	log.Info("site built", "output", out, "pages", result.Pages, "duration", result.Duration.Round(time.Millisecond))
+	return result, nil
+}
+
+// checkOutput refuses an output directory whose replacement would destroy the site's sources.
+func checkOutput(cfg *config.Site, out string) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	for _, src := range []string{cfg.Dir, cfg.Content, cfg.Snapshots} {
+		if src == "" {
+			continue
+		}
+		if s, err := filepath.Abs(src); err == nil && within(s, abs) {
+			return fmt.Errorf("output %s would replace %s, which holds the site's sources: choose another output directory", out, src)
+		}
+	}
+	return nil
+}
+
+// within reports whether p is dir or inside it.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// loadSnapshots reads each cluster's snapshot in site.yaml order. site.yaml's name (and
+// environment, when set) win over the file's, so a replayed file can document any cluster.
+func loadSnapshots(cfg *config.Site, log *slog.Logger) ([]*snapshot.Snapshot, error) {
+	var snaps []*snapshot.Snapshot
+	var errs []error
+	for _, c := range cfg.Clusters {
+		p := cfg.SnapshotPath(c)
+		s, err := snapshot.Load(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			hint := "run `kdocs snapshot` to take one"
+			if c.Snapshot != "" {
+				hint = "check clusters[].snapshot in " + cfg.Path
+			}
+			errs = append(errs, fmt.Errorf("cluster %q: no snapshot at %s: %s", c.Name, p, hint))
+			continue
+		case err != nil:
+			errs = append(errs, fmt.Errorf("cluster %q: %w", c.Name, err))
+			continue
+		}
+		if s.Cluster.Name != c.Name {
+			log.Debug("snapshot renamed to its site.yaml name", "file", p, "snapshot", s.Cluster.Name, "cluster", c.Name)
+		}
+		s.Cluster.Name = c.Name
+		if c.Environment != "" {
+			s.Cluster.Environment = c.Environment
+		}
+		s.Normalize() // canonical order, whoever wrote the file
+		snaps = append(snaps, s)
+	}
+	return snaps, errors.Join(errs...)
+}
+
+// loadContent reads content/: Markdown files become pages, other files are copied as they are
+// (images a page shows). Hidden files and directories are skipped. A missing directory is an
+// empty one.
+func loadContent(cfg *config.Site) (pages []site.Content, assets []string, err error) {
+	root := cfg.Content
+	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	var errs []error
+	err = fs.WalkDir(os.DirFS(root), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !strings.EqualFold(filepath.Ext(p), ".md") {
+			assets = append(assets, p)
+			return nil
+		}
+		file := filepath.Join(root, filepath.FromSlash(p))
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		c, err := site.ParseContent(p, display(cfg.Dir, file), data)
+		if err != nil {
+			errs = append(errs, err) // report every broken page at once
+			return nil
+		}
+		pages = append(pages, c)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read content %s: %w", root, err)
+	}
+	return pages, assets, errors.Join(errs...)
+}
+
+// display names file relative to the site directory when it is inside it.
+func display(dir, file string) string {
+	if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return file
+}
+
+// copyAssets copies content/'s non-Markdown files into the site at the same paths.
+func copyAssets(root string, assets []string, dir string) error {
+	for _, a := range assets {
+		target := filepath.Join(dir, filepath.FromSlash(a))
+		if _, err := os.Lstat(target); err == nil {
+			return fmt.Errorf("content file %s would overwrite a generated file", a)
+		}
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(a)))
+		if err != nil {
+			return fmt.Errorf("copy content file: %w", err)
+		}
+		if err := writeFile(dir, a, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeSnapshots publishes each snapshot in its canonical encoding at the path the model gave
+// it (snapshots/<cluster>.json), so readers can download exactly what the pages show.
+func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string) error {
+	for i, c := range model.Clusters {
+		data, err := snapshot.Encode(snaps[i])
+		if err != nil {
+			return err
+		}
+		if err := writeFile(dir, c.SnapshotFile, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFile(dir, name string, data []byte) error {
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+const hostileScript = "<script>alert(1)</script>|x"
+const hostileMermaid = `evil"] --> n1["pwned`
+
+// newSite writes a small site beside a temporary directory: site.yaml (base URL /kdocs/), a
+// replayed snapshot with hostile names, and two content pages.
+func newSite(t *testing.T) *config.Site {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	write("site.yaml", "title: Acme Kafka\nbaseURL: /kdocs/\nclusters:\n  - name: prod\n    environment: production\n    snapshot: fixtures/prod.json\n")
+	write("content/getting-started.md", "---\ntitle: Getting started\nweight: 10\n---\nRead the [runbook](runbooks/consumer-lag.md).\n")
+	write("content/runbooks/consumer-lag.md", "---\ntitle: Consumer lag\nweight: 20\n---\n# Consumer lag\n\n```mermaid\nflowchart TD\n  a[Lag alert] --> b{Growing?}\n```\n\nBack to [getting started](../getting-started.md). ![diagram](lag.svg)\n")
+	write("content/runbooks/lag.svg", `<svg xmlns="http://www.w3.org/2000/svg"/>`)
+
+	part := func(id, leader int32, latest int64) snapshot.Partition {
+		return snapshot.Partition{ID: id, Leader: leader, Replicas: []int32{1, 2}, ISR: []int32{1, 2}, LatestOffset: latest}
+	}
+	snap := &snapshot.Snapshot{
+		Format: snapshot.Format, TakenAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
+		Cluster: snapshot.Cluster{Name: "prod", ControllerID: 1, Brokers: []snapshot.Broker{
+			{ID: 1, Host: "k1", Port: 9092, Rack: hostileMermaid},
+			{ID: 2, Host: hostileScript, Port: 9092, Rack: "b"},
+		}},
+		Topics: []snapshot.Topic{
+			{Name: "orders.created", ReplicationFactor: 2, Partitions: []snapshot.Partition{part(0, 1, 10), part(1, 2, 20)}},
+			{Name: hostileScript, ReplicationFactor: 2, Partitions: []snapshot.Partition{part(0, 1, 1)}},
+			{Name: hostileMermaid, ReplicationFactor: 2, Partitions: []snapshot.Partition{part(0, 2, 1)}},
+		},
+		Groups: []snapshot.Group{{ID: hostileScript, State: "Stable", TotalLag: 3,
+			Offsets: []snapshot.GroupOffset{{Topic: hostileScript, Partition: 0, Committed: 0, LatestOffset: 1, Lag: 1},
+				{Topic: "orders.created", Partition: 1, Committed: 18, LatestOffset: 20, Lag: 2}}}},
+		Registry: &snapshot.Registry{URL: "http://sr:8081", Compatibility: "BACKWARD", Subjects: []snapshot.Subject{
+			{Name: "orders.created-value", Versions: []snapshot.SchemaVersion{{Version: 1, ID: 1, Schema: `{"type":"string"}`}}},
+			{Name: hostileScript + "-value", Versions: []snapshot.SchemaVersion{{Version: 1, ID: 2, Type: "JSON", Schema: `{"description":"</code></pre><script>alert(2)</script>"}`}}},
+		}},
+	}
+	require.NoError(t, snapshot.Save(filepath.Join(dir, "fixtures", "prod.json"), snap))
+	cfg, err := config.Load(filepath.Join(dir, "site.yaml"))
+	require.NoError(t, err)
+	return cfg
+}
+
+// tree reads every file under dir, by slash path.
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	}))
+	return files
+}
+
+var linkRE = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+
+func TestBuild(t *testing.T) {
+	cfg := newSite(t)
+	var logs bytes.Buffer
+	res, err := Run(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	require.NoError(t, err)
+	t.Logf("built %d pages in %s", res.Pages, res.Duration)
+	assert.Equal(t, cfg.Output, res.Output)
+	assert.Equal(t, 13, res.Pages) // home, overview, list + 3 topics, list + 1 group, list + 2 subjects, 2 content
+	assert.Empty(t, res.Warnings)
+	assert.Contains(t, logs.String(), "site built")
+
+	files := tree(t, cfg.Output)
+	for _, name := range []string{"index.html", "clusters/prod/index.html", "clusters/prod/topics/orders.created.html",
+		"clusters/prod/groups/index.html", "clusters/prod/schemas/orders.created-value.html", "getting-started.html",
+		"runbooks/consumer-lag.html", "runbooks/lag.svg", "print/index.html", "404.html", "sitemap.xml", ".nojekyll",
+		"snapshots/prod.json", "css/kdocs.css", "css/syntax.css", "js/kdocs.js", "vendor/mermaid/mermaid.min.js"} {
+		assert.Contains(t, files, name)
+	}
+	_, err = snapshot.Decode(files["snapshots/prod.json"])
+	assert.NoError(t, err, "the published snapshot is a valid snapshot")
+
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		page := string(data)
+		// Untrusted names are escaped wherever they land.
+		assert.NotContains(t, page, "<script>alert(", name)
+		assert.NotContains(t, page, `"] --> n1["pwned`, name)
+		// Every link and asset: relative and present, or (404.html only) under the base URL.
+		for _, m := range linkRE.FindAllStringSubmatch(page, -1) {
+			link := html.UnescapeString(m[1])
+			if strings.HasPrefix(link, "#") || strings.HasPrefix(link, "http://") || strings.HasPrefix(link, "https://") {
+				continue
+			}
+			link, _, _ = strings.Cut(link, "#")
+			var target string
+			if name == "404.html" {
+				require.True(t, strings.HasPrefix(link, "/kdocs/"), "404.html links through the base URL: %q", link)
+				target = strings.TrimPrefix(link, "/kdocs/")
+			} else {
+				require.False(t, strings.HasPrefix(link, "/"), "%s: link %q is not relative", name, link)
+				target = filepath.ToSlash(filepath.Join(filepath.Dir(name), link))
+			}
+			assert.Contains(t, files, target, "%s links to %q, which is not in the site", name, m[1])
+		}
+	}
+
+	topic := string(files["clusters/prod/topics/index.html"])
+	assert.Contains(t, topic, "&lt;script&gt;alert(1)&lt;/script&gt;|x")
+	overview := string(files["clusters/prod/index.html"])
+	assert.Contains(t, overview, "#lt;script#gt;alert(1)#lt;/script#gt;|x", "hosts reach Mermaid as entity codes")
+	assert.Contains(t, overview, "evil#quot;] --#gt; n1[#quot;pwned")
+	diagram := regexp.MustCompile(`(?s)<pre class="mermaid">(.*?)</pre>`).FindStringSubmatch(overview)
+	require.NotNil(t, diagram)
+	assert.NotContains(t, html.UnescapeString(diagram[1]), `"] --> n1["pwned`, "the diagram text never carries the raw name")
+	runbook := string(files["runbooks/consumer-lag.html"])
+	assert.Contains(t, runbook, `<pre class="mermaid">flowchart TD`)
+	assert.Contains(t, runbook, `href="../getting-started.html"`)
+	assert.Contains(t, string(files["getting-started.html"]), `href="runbooks/consumer-lag.html"`)
+
+	// The print view holds every page, in navigation order, with the diagrams script.
+	print := string(files["print/index.html"])
+	assert.Equal(t, res.Pages, strings.Count(print, `<section class="chapter`))
+	assert.Less(t, strings.Index(print, `id="page:clusters:prod:schemas:index"`), strings.Index(print, `id="page:getting-started"`))
+	assert.Contains(t, print, `<script src="../vendor/mermaid/mermaid.min.js"></script>`)
+	assert.Contains(t, string(files["js/kdocs.js"]), "window.kdocsDiagramsDone = true")
+
+	assert.Contains(t, string(files["sitemap.xml"]), "<loc>/kdocs/clusters/prod/topics/orders.created.html</loc>")
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	cfg := newSite(t)
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	_, err := Run(context.Background(), cfg, Options{Output: a})
+	require.NoError(t, err)
+	_, err = Run(context.Background(), cfg, Options{Output: b, Workers: 1})
+	require.NoError(t, err)
+	ta, tb := tree(t, a), tree(t, b)
+	require.Equal(t, len(ta), len(tb))
+	for name, data := range ta {
+		assert.True(t, bytes.Equal(data, tb[name]), "%s differs between two builds", name)
+	}
+}
+
+func TestFailedBuildLeavesPreviousSite(t *testing.T) {
+	cfg := newSite(t)
+	_, err := Run(context.Background(), cfg, Options{})
+	require.NoError(t, err)
+	before := tree(t, cfg.Output)
+
+	broken := filepath.Join(cfg.Content, "broken.md")
+	require.NoError(t, os.WriteFile(broken, []byte("---\ntitle: Broken\nweight: [1\n---\nbody\n"), 0o644))
+	_, err = Run(context.Background(), cfg, Options{})
+	require.Error(t, err)
+	assert.Regexp(t, `^content/broken\.md:\d+: front matter: `, err.Error())
+	assert.Equal(t, before, tree(t, cfg.Output), "the previous site is untouched")
+
+	// A failure while rendering (after the temporary directory exists) leaves it untouched too,
+	// and leaves no temporary directory behind.
+	require.NoError(t, os.Remove(broken))
+	require.NoError(t, os.MkdirAll(filepath.Join(cfg.Dir, "templates"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.Dir, "templates", "topic.md.tmpl"), []byte("{{.Data.NoSuchField}}"), 0o644))
+	_, err = Run(context.Background(), cfg, Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "page clusters/prod/topics/orders.created: template topic.md.tmpl")
+	assert.Equal(t, before, tree(t, cfg.Output))
+	entries, err := os.ReadDir(filepath.Dir(cfg.Output))
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.False(t, strings.HasPrefix(e.Name(), ".public."), "left behind: %s", e.Name())
+	}
+}
+
+func TestMissingSnapshot(t *testing.T) {
+	cfg := newSite(t)
+	cfg.Clusters = append(cfg.Clusters, config.Cluster{Name: "dev", Bootstrap: []string{"localhost:9092"}})
+	_, err := Run(context.Background(), cfg, Options{})
+	require.Error(t, err)
+	assert.Equal(t, `cluster "dev": no snapshot at `+filepath.Join(cfg.Snapshots, "dev.json")+": run `kdocs snapshot` to take one", err.Error())
+	_, statErr := os.Stat(cfg.Output)
+	assert.ErrorIs(t, statErr, fs.ErrNotExist)
+}
+
+func TestRefusesToReplaceSources(t *testing.T) {
+	cfg := newSite(t)
+	_, err := Run(context.Background(), cfg, Options{Output: cfg.Dir})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "holds the site's sources")
+}
+
+func TestMarkdownExportAndThemeOverride(t *testing.T) {
+	cfg := newSite(t)
+	css := filepath.Join(cfg.Dir, "themes", "default", "static", "css", "kdocs.css")
+	require.NoError(t, os.MkdirAll(filepath.Dir(css), 0o755))
+	require.NoError(t, os.WriteFile(css, []byte("/* site's own */\n"), 0o644))
+	mdDir := filepath.Join(cfg.Dir, "markdown")
+	_, err := Run(context.Background(), cfg, Options{MarkdownDir: mdDir})
+	require.NoError(t, err)
+
+	files := tree(t, cfg.Output)
+	assert.Equal(t, "/* site's own */\n", string(files["css/kdocs.css"]), "on-disk theme files win")
+	assert.Contains(t, files, "js/kdocs.js", "the rest of the theme comes from the binary")
+
+	md := tree(t, mdDir)
+	assert.Contains(t, string(md["clusters/prod/topics/orders.created.md"]), "# orders.created\n")
+	assert.Contains(t, string(md["runbooks/consumer-lag.md"]), "```mermaid\n")
+	assert.Contains(t, string(md["clusters/prod/index.md"]), "```mermaid\nflowchart LR\n")
+}

@@ -1,0 +1,92 @@
+package diagram
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+func TestClusterByRack(t *testing.T) {
+	s := &snapshot.Snapshot{
+		Cluster: snapshot.Cluster{Name: "prod", ControllerID: 2, Brokers: []snapshot.Broker{
+			{ID: 1, Host: "k1", Port: 9092, Rack: "a"},
+			{ID: 2, Host: "k2", Port: 9092, Rack: "b"},
+			{ID: 3, Host: "k3", Port: 9092, Rack: "a"},
+			{ID: 4, Host: "k4", Port: 9092},
+		}},
+		Registry: &snapshot.Registry{URL: "http://sr:8081"},
+	}
+	want := `flowchart LR
+  subgraph n1["cluster prod"]
+    subgraph n2["rack a"]
+      n3["broker 1<br/>k1:9092"]
+      n4["broker 3<br/>k3:9092"]
+    end
+    subgraph n5["rack b"]
+      n6["broker 2 (controller)<br/>k2:9092"]
+    end
+    n7["broker 4<br/>k4:9092"]
+  end
+  n8[("Schema Registry<br/>http://sr:8081")]
+  n8 -.- n1
+  classDef controller stroke-width:3px,font-weight:bold
+  class n6 controller`
+	assert.Equal(t, want, Cluster(s))
+	// Same input, same text: ids come from order, not from maps.
+	assert.Equal(t, Cluster(s), Cluster(s))
+}
+
+func TestClusterWithoutBrokersOrRegistry(t *testing.T) {
+	got := Cluster(&snapshot.Snapshot{Cluster: snapshot.Cluster{Name: "x", ControllerID: -1}})
+	assert.Equal(t, "flowchart LR\n  subgraph n1[\"cluster x\"]\n    n2[\"no broker answered\"]\n  end", got)
+}
+
+func TestLabelEscapes(t *testing.T) {
+	cases := map[string]string{
+		`plain.name_1-2`:                 `"plain.name_1-2"`,
+		`a"]; click n1 call alert(1) %%`: `"a#quot;]; click n1 call alert(1) #37;#37;"`,
+		`<script>alert(1)</script>|x`:    `"#lt;script#gt;alert(1)#lt;/script#gt;|x"`,
+		"tick`md`":                       `"tick#96;md#96;"`,
+		`#lt; already & escaped`:         `"#35;lt; already #amp; escaped"`,
+		"new\nline\r\ttab":               `"new line  tab"`,
+		`%%{init: {"theme":"dark"}}%%`:   `"#37;#37;#123;init: #123;#quot;theme#quot;:#quot;dark#quot;#125;#125;#37;#37;"`,
+		`style x fill:#f00;`:             `"style x fill#58;#35;f00;"`,
+		`ünïcødé ⚡ --> end`:              `"ünïcødé ⚡ --#gt; end"`,
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, Label(in), "label of %q", in)
+	}
+}
+
+// A hostile name can never end its quoted label early, add a line, or bring a raw '<', '>',
+// '`' or '%' into the text: whatever the name, each node line keeps the form id["…"].
+func TestHostileNamesStayInsideLabels(t *testing.T) {
+	hostile := []string{
+		`"]; n1 --> n2; click n1 "javascript:alert(1)"`,
+		"a\n  end\nsubgraph evil",
+		`x"] --> y["<img src=x onerror=alert(1)>`,
+		"%%{init: {'securityLevel':'loose'}}%%",
+		"`**bold**`",
+	}
+	for _, h := range hostile {
+		s := &snapshot.Snapshot{
+			Cluster:  snapshot.Cluster{Name: h, ControllerID: 1, Brokers: []snapshot.Broker{{ID: 1, Host: h, Port: 1, Rack: h}}},
+			Registry: &snapshot.Registry{URL: h},
+		}
+		text := Cluster(s)
+		lines := strings.Split(text, "\n")
+		assert.Len(t, lines, 10, "name %q changed the shape:\n%s", h, text)
+		label := regexp.MustCompile(`"[^"]*"`)
+		for _, l := range lines {
+			rest := label.ReplaceAllString(l, "")
+			assert.NotContains(t, rest, "<", l)
+			assert.NotContains(t, l, "`", l)
+			assert.NotContains(t, l, "%", l)
+			assert.Regexp(t, `^\s*(flowchart LR|subgraph n\d+\[|n\d+\[|n\d+ -\.- n\d+$|end$|classDef controller|class n\d+ controller$)`, l)
+		}
+	}
+}

@@ -1,0 +1,299 @@
+// Package pdf prints a built kdocs site to one PDF book with headless Chromium.
+//
+// Print serves the site directory on a loopback port (so the page loads exactly as it does on a
+// web server: same URLs, same base-aware links), opens the print page, waits until the page says
+// its Mermaid diagrams have rendered and its fonts are loaded, refuses a page on which a diagram
+// failed, and writes the PDF atomically. Every wait is bounded by Options.Timeout, and a timeout
+// says what Print was waiting for.
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// DefaultPage is the page printed when Options.Page is empty: the site's print view, which
+// holds the whole book on one page.
+const DefaultPage = "print/index.html"
+
+// DefaultTimeout bounds a whole Print when Options.Timeout is zero.
+const DefaultTimeout = 2 * time.Minute
+
+// Options configures Print. SiteDir and Out are required.
+type Options struct {
+	// SiteDir is a built site directory.
+	SiteDir string
+	// Page is the page to print, relative to SiteDir, with forward slashes (default DefaultPage).
+	Page string
+	// Out is the PDF file to write. It is replaced atomically, never left half-written.
+	Out string
+	// Chrome is the Chromium binary; empty looks up chromium, chromium-browser, google-chrome
+	// and google-chrome-stable on PATH.
+	Chrome string
+	// Timeout bounds everything from starting Chromium to the PDF's last byte (default 2m).
+	Timeout time.Duration
+	// Logger receives progress at debug level and the page's console errors (default: discard).
+	Logger *slog.Logger
+}
+
+// The page contract: once mermaid.run() has settled, the site's script sets
+// <html data-diagrams="done">. Any other value is taken as the page's own failure report.
+const (
+	diagramsSignal  = "document.documentElement.dataset.diagrams"
+	diagramsDone    = "done"
+	waitingDiagrams = `waiting for the page to signal that its Mermaid diagrams rendered (<html data-diagrams="done">)`
+)
+
+// Print prints opts.Page of the site in opts.SiteDir to the PDF file opts.Out.
+//
+// It fails, and leaves Out untouched, when no Chrome is found, when the page does not exist,
+// when the page does not signal within the timeout, or when a Mermaid diagram on it is left
+// unrendered or rendered as Mermaid's error image.
+func Print(ctx context.Context, opts Options) error {
+	opts = opts.withDefaults()
+	if opts.SiteDir == "" || opts.Out == "" {
+		return errors.New("print: SiteDir and Out are required")
+	}
+	chrome, err := FindChrome(opts.Chrome)
+	if err != nil {
+		return fmt.Errorf("print %s: %w", opts.Page, err)
+	}
+	if !fileExists(filepath.Join(opts.SiteDir, filepath.FromSlash(opts.Page))) {
+		return fmt.Errorf("print: page %s not found in site %s (build the site first)", opts.Page, opts.SiteDir)
+	}
+
+	site, err := serveSite(opts.SiteDir, opts.Logger)
+	if err != nil {
+		return fmt.Errorf("print %s: %w", opts.Page, err)
+	}
+	defer site.close()
+
+	start := time.Now()
+	data, err := render(ctx, chrome, site.url(opts.Page), opts)
+	if err != nil {
+		return fmt.Errorf("print %s: %w", opts.Page, err)
+	}
+	if err := writeAtomic(opts.Out, data); err != nil {
+		return fmt.Errorf("print %s: %w", opts.Page, err)
+	}
+	opts.Logger.Info("wrote PDF", "page", opts.Page, "out", opts.Out, "bytes", len(data), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.Page == "" {
+		o.Page = DefaultPage
+	}
+	o.Page = strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(o.Page)), "/")
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// render drives Chromium through the stages of one print and returns the PDF bytes. A failure
+// names its stage; a timeout says what was being waited for.
+func render(ctx context.Context, chrome, url string, opts Options) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, AllocatorOptions(chrome)...)
+	defer cancelAlloc()
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	defer cancelTab()
+
+	var console consoleLog
+	stage := func(what string, step func() error) error {
+		opts.Logger.Debug("pdf: " + what)
+		err := step()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("timed out after %s %s%s", opts.Timeout, what, console.summary())
+			}
+			return fmt.Errorf("canceled while %s: %w", what, ctx.Err())
+		}
+		return fmt.Errorf("%s: %w%s", what, err, console.summary())
+	}
+
+	if err := stage("starting Chromium ("+chrome+")", func() error { return chromedp.Do(tabCtx) }); err != nil {
+		return nil, err
+	}
+	// Subscribe before navigating, so that the errors of the page's first scripts are kept too:
+	// they usually explain a page that never signals.
+	console.follow(tabCtx, chromedp.Console(tabCtx), opts.Logger)
+
+	if err := stage("loading "+url, func() error { return chromedp.Do(tabCtx, chromedp.Navigate(url)) }); err != nil {
+		return nil, err
+	}
+	var signal string
+	if err := stage(waitingDiagrams, func() (err error) {
+		// A short interval, not requestAnimationFrame: the signal is set once, not animated.
+		signal, err = chromedp.Run(tabCtx, chromedp.Poll[string](diagramsSignal,
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0)))
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if signal != diagramsDone {
+		return nil, fmt.Errorf("the page signalled data-diagrams=%q, not %q: its diagrams did not render%s", signal, diagramsDone, console.summary())
+	}
+	if err := stage("waiting for the page's fonts to load (document.fonts.ready)", func() error {
+		_, err := chromedp.Run(tabCtx, chromedp.Evaluate[string](`document.fonts.ready.then(() => document.fonts.status)`, chromedp.EvalAwaitPromise))
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var problems []string
+	if err := stage("checking the rendered diagrams", func() (err error) {
+		problems, err = chromedp.Run(tabCtx, chromedp.Evaluate[[]string](checkDiagramsJS))
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%d Mermaid diagram problem(s) on the page: %s", len(problems), strings.Join(problems, "; "))
+	}
+	var data []byte
+	if err := stage("printing to PDF", func() (err error) {
+		data, err = chromedp.Run(tabCtx, chromedp.PrintToPDF(
+			chromedp.PDFPaper(chromedp.PaperA4), // the fallback: a print stylesheet's @page size wins
+			chromedp.PDFPreferCSSPageSize(),
+			chromedp.PDFPrintBackground(),
+			chromedp.PDFMargins(0.6, 0.55, 0.7, 0.55), // room for the footer; @page margins win
+			chromedp.PDFHeaderTemplate("<span></span>"),
+			chromedp.PDFFooterTemplate(footerTemplate),
+			chromedp.PDFOutlineAndTagged(), // headings become the PDF's bookmarks
+			chromedp.PDFStream(),           // a book can be large; do not pass it in one message
+		))
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-")) {
+		return nil, fmt.Errorf("printing to PDF: Chromium returned %d bytes that are not a PDF", len(data))
+	}
+	return data, nil
+}
+
+// footerTemplate is the page footer: the document title and "page / total". Chromium renders
+// header and footer templates in a separate document that gets none of the page's CSS and a
+// default font size of 0, hence the inline styles.
+const footerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:sans-serif;font-size:8px;color:#555;display:flex;justify-content:space-between;">` +
+	`<span class="title" style="overflow:hidden;white-space:nowrap;text-overflow:ellipsis;max-width:75%;"></span>` +
+	`<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`
+
+// checkDiagramsJS lists, as text, every diagram on the page that Mermaid did not turn into a
+// proper SVG: a .mermaid element without an SVG (the source would print as text), Mermaid's
+// error image (aria-roledescription="error"), or its "Syntax error in text" message anywhere.
+const checkDiagramsJS = `(() => {
+  const problems = [];
+  const excerpt = (el) => {
+    const t = (el.textContent || '').trim().replace(/\s+/g, ' ');
+    return t.length > 80 ? t.slice(0, 77) + '...' : t;
+  };
+  let i = 0;
+  for (const el of document.querySelectorAll('.mermaid')) {
+    if (el.closest('svg')) continue;
+    i++;
+    if (!el.querySelector('svg')) problems.push('diagram ' + i + ' was not rendered (its source would print as text): "' + excerpt(el) + '"');
+  }
+  const errors = document.querySelectorAll('svg[aria-roledescription="error"]');
+  if (errors.length > 0) {
+    problems.push(errors.length + ' diagram(s) rendered as Mermaid\'s error image ("Syntax error in text")');
+  } else if ((document.body ? document.body.textContent : '').includes('Syntax error in text')) {
+    problems.push('the page shows Mermaid\'s "Syntax error in text"');
+  }
+  return problems;
+})()`
+
+// consoleLog keeps the page's console errors and uncaught exceptions, to explain a failure.
+type consoleLog struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+// follow records the messages of an already subscribed console until its context ends.
+func (c *consoleLog) follow(ctx context.Context, msgs func(yield func(chromedp.ConsoleMessage, error) bool), log *slog.Logger) {
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			// Chromium asks for /favicon.ico by itself; its absence says nothing about the book.
+			if m.Type != chromedp.ConsoleError && !m.IsException() || strings.HasSuffix(m.URL, "/favicon.ico") {
+				log.Debug("pdf: page console", "message", m.String())
+				continue
+			}
+			log.Warn("pdf: page console error", "message", m.String(), "url", m.URL)
+			c.mu.Lock()
+			c.msgs = append(c.msgs, m.String())
+			c.mu.Unlock()
+		}
+	}()
+}
+
+// summary is "" or "; the page logged: …" with the first few errors.
+func (c *consoleLog) summary() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.msgs) == 0 {
+		return ""
+	}
+	msgs := c.msgs
+	more := ""
+	if len(msgs) > 3 {
+		msgs, more = msgs[:3], fmt.Sprintf(" (and %d more)", len(c.msgs)-3)
+	}
+	return "; the page logged: " + strings.Join(msgs, " | ") + more
+}
+
+// writeAtomic writes data to name through a temporary file in the same directory and a rename,
+// so a reader (or a failed run) never sees a partial PDF.
+func writeAtomic(name string, data []byte) (err error) {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create directory for %s: %w", name, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,233 @@
+package render
+
+import (
+	"bytes"
+	"html"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/kdocs/kdocs/generator/site"
+)
+
+// newMarkdown builds the one goldmark converter every page goes through (goldmark converters
+// are safe for concurrent use). Raw HTML stays disabled: a Markdown page can never smuggle
+// markup into the site.
+func newMarkdown() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(linkTransformer{}, 500)),
+		),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{}, 100)),
+		),
+	)
+}
+
+// linkMode says where a page's HTML will live, which decides how its links are written.
+type linkMode int
+
+const (
+	// pageMode: the page's own file; links to pages stay relative to it.
+	pageMode linkMode = iota
+	// printMode: a chapter of print/index.html; links to pages become #anchors of chapters.
+	printMode
+	// rootedMode: a page served at any URL (404.html); links to pages start with the base URL.
+	rootedMode
+)
+
+// linkContext travels with one conversion through goldmark's parser context.
+type linkContext struct {
+	site *site.Site
+	page string // the page's path, to resolve relative links from
+	mode linkMode
+	base string // the base URL, for rootedMode
+	// broken collects relative .md links that lead to no page.
+	broken []string
+}
+
+var linkKey = parser.NewContextKey()
+
+// chapterID is the id of a page's chapter in the print view.
+func chapterID(pagePath string) string {
+	return "page:" + strings.ReplaceAll(pagePath, "/", ":")
+}
+
+var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+
+// linkTransformer points relative links at what the HTML site holds: "x.md" (the Markdown
+// export's own link form, and what authors write to link between content pages) becomes
+// "x.html", or "#page:x" in the print view, where other relative links are re-based onto print/.
+type linkTransformer struct{}
+
+func (linkTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	lc, _ := pc.Get(linkKey).(*linkContext)
+	if lc == nil {
+		return
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			n.Destination = lc.rewrite(n.Destination)
+		case *ast.Image:
+			n.Destination = lc.rewrite(n.Destination)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func (lc *linkContext) rewrite(dest []byte) []byte {
+	d := string(dest)
+	if d == "" || d[0] == '#' || d[0] == '/' || d[0] == '?' || schemeRE.MatchString(d) {
+		return dest
+	}
+	p, frag, _ := strings.Cut(d, "#")
+	p, query, _ := strings.Cut(p, "?")
+	target := path.Join(site.Dir(lc.page), p)
+	if strings.HasPrefix(target, "../") || target == ".." {
+		return dest // leaves the site: the author's business
+	}
+	suffix := ""
+	if query != "" {
+		suffix += "?" + query
+	}
+	if frag != "" {
+		suffix += "#" + frag
+	}
+	stem, isMD := strings.CutSuffix(target, ".md")
+	if !isMD {
+		stem, _ = strings.CutSuffix(target, ".html")
+	}
+	if page := lc.site.Page(stem); page != nil && (isMD || strings.HasSuffix(target, ".html")) {
+		switch lc.mode {
+		case printMode:
+			return []byte("#" + chapterID(page.Path))
+		case rootedMode:
+			return []byte(lc.base + page.Path + ".html" + suffix)
+		}
+		return []byte(site.Rel(lc.page, page.Path+".html") + suffix)
+	}
+	if isMD {
+		lc.broken = append(lc.broken, d)
+	}
+	switch lc.mode {
+	case printMode:
+		return []byte(site.Rel("print/index", target) + suffix)
+	case rootedMode:
+		return []byte(lc.base + target + suffix)
+	}
+	return dest
+}
+
+// codeRenderer writes fenced code blocks: ```mermaid as <pre class="mermaid"> for the browser to
+// draw, a language chroma knows as highlighted HTML (done here, at build time: no script, no
+// CDN), anything else as plain escaped code.
+type codeRenderer struct{}
+
+func (codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, renderFencedCode)
+}
+
+// formatter is shared: chroma's formatter and lexers are safe for concurrent use (a lexer
+// compiles its rules once, under its own lock).
+var formatter = chromahtml.New(chromahtml.WithClasses(true))
+
+func renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	var code bytes.Buffer
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		code.Write(seg.Value(source))
+	}
+	language := strings.ToLower(string(n.Language(source)))
+
+	if language == "mermaid" {
+		// Mermaid reads the element's text; escaping keeps the diagram source literal in HTML.
+		_, _ = w.WriteString(`<pre class="mermaid">`)
+		_, _ = w.WriteString(html.EscapeString(code.String()))
+		_, _ = w.WriteString("</pre>\n")
+		return ast.WalkSkipChildren, nil
+	}
+	if language != "" {
+		if out, ok := highlight(language, code.String()); ok {
+			_, _ = w.WriteString(out)
+			return ast.WalkSkipChildren, nil
+		}
+	}
+	_, _ = w.WriteString("<pre><code")
+	if language != "" {
+		_, _ = w.WriteString(` class="language-` + html.EscapeString(language) + `"`)
+	}
+	_, _ = w.WriteString(">")
+	_, _ = w.WriteString(html.EscapeString(code.String()))
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+// highlight returns code as chroma HTML with CSS classes (styled by css/syntax.css), or false
+// when no lexer knows the language.
+func highlight(language, code string) (string, bool) {
+	lexer := lexers.Get(language)
+	if lexer == nil {
+		return "", false
+	}
+	lexer = chroma.Coalesce(lexer)
+	it, err := lexer.Tokenise(nil, code)
+	if err != nil {
+		return "", false
+	}
+	var buf bytes.Buffer
+	if err := formatter.Format(&buf, styles.Get("github"), it); err != nil {
+		return "", false
+	}
+	return buf.String() + "\n", true
+}
+
+// syntaxCSS is the stylesheet of highlighted code: GitHub's light colors, and its dark ones
+// on screens that prefer dark. Print always uses the light ones.
+func syntaxCSS() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("/* Syntax highlighting, generated by kdocs from chroma's github and github-dark styles. */\n")
+	if err := formatter.WriteCSS(&buf, styles.Get("github")); err != nil {
+		return nil, err
+	}
+	buf.WriteString("@media screen and (prefers-color-scheme: dark) {\n")
+	if err := formatter.WriteCSS(&buf, styles.Get("github-dark")); err != nil {
+		return nil, err
+	}
+	buf.WriteString("}\n")
+	return buf.Bytes(), nil
+}
+
+// toHTML converts a page's Markdown (front matter already removed) for the given mode and
+// returns the HTML and the relative .md links that lead nowhere.
+func (r *Renderer) toHTML(s *site.Site, pagePath string, md []byte, mode linkMode) ([]byte, []string, error) {
+	lc := &linkContext{site: s, page: pagePath, mode: mode, base: r.baseURL}
+	pc := parser.NewContext()
+	pc.Set(linkKey, lc)
+	var buf bytes.Buffer
+	if err := r.goldmark.Convert(md, &buf, parser.WithContext(pc)); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), lc.broken, nil
+}

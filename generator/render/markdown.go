@@ -1,0 +1,216 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/kdocs/kdocs/generator/site"
+)
+
+// notFoundTemplate renders 404.html, which the host serves at any missing URL.
+const notFoundTemplate = "404"
+
+// funcs are the helpers of Markdown templates. Every untrusted string must pass through md (or
+// yaml in front matter, or fence in a code block) on its way into a template's output.
+var funcs = template.FuncMap{
+	"md":    Escape,
+	"yaml":  yamlString,
+	"fence": fence,
+	"num":   num,
+	"ints":  ints,
+	"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"link":  func(title, path string) site.Link { return site.Link{Title: title, Path: path} },
+	"count": count,
+}
+
+// count writes a number of things: count 1 "topic" → "1 topic", count 3 "topic" → "3 topics".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return num(n) + " " + noun + "s"
+}
+
+// pageData is what a Markdown template sees: the page (its Title, Path, Data …), the site, and
+// link helpers that know which page they are writing from.
+type pageData struct {
+	*site.Page
+	Site *site.Site
+}
+
+// Link returns the relative Markdown link from this page to the page at path (its .md file;
+// the HTML stage points it at the .html file).
+func (d pageData) Link(path string) string { return site.Rel(d.Path, path+".md") }
+
+// File returns the relative link from this page to a file of the site, such as a snapshot.
+func (d pageData) File(path string) string { return site.Rel(d.Path, path) }
+
+// LinkTo writes l as a Markdown link with escaped text, or as plain escaped text when l points
+// nowhere (a topic a group reads that is not in the snapshot).
+func (d pageData) LinkTo(l site.Link) string {
+	if l.Path == "" {
+		return Escape(l.Title)
+	}
+	return "[" + Escape(l.Title) + "](" + d.Link(l.Path) + ")"
+}
+
+// Markdown returns the page's Markdown with front matter: a generated page through its template,
+// a content page as written (with a title heading added when it has none).
+func (r *Renderer) Markdown(s *site.Site, p *site.Page) ([]byte, error) {
+	var buf bytes.Buffer
+	if p.Content != nil {
+		c := p.Content
+		if c.FrontMatter != "" {
+			buf.WriteString("---\n" + c.FrontMatter + "---\n")
+		}
+		if !c.HasHeading {
+			buf.WriteString("# " + Escape(c.Title) + "\n\n")
+		}
+		buf.WriteString(c.Body)
+		return buf.Bytes(), nil
+	}
+	name := p.Template + ".md.tmpl"
+	if err := r.markdown.ExecuteTemplate(&buf, name, pageData{Page: p, Site: s}); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Escape makes untrusted text literal in inline Markdown and table cells: every character
+// Markdown or GFM gives meaning to is backslash-escaped, line breaks become spaces (a newline
+// would end a table row), and a leading list or heading marker is neutralized.
+func Escape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i, r := range s {
+		switch r {
+		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '&', '#', '~', '!', '{', '}':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '-', '+', '=':
+			if i == 0 { // "- x", "+ x", "=" would start a list item or underline a heading
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		case '.', ')':
+			// "1. x" or "1) x" would start an ordered list.
+			if i > 0 && isDigits(s[:i]) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		case '\n', '\r', '\t', '\v', '\f', '\u2028', '\u2029':
+			b.WriteByte(' ')
+		default:
+			if r < 0x20 || r == 0x7f {
+				b.WriteByte(' ')
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// yamlString quotes s as a YAML scalar (a JSON string is a valid YAML double-quoted scalar).
+func yamlString(s string) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// fence writes text as a fenced code block, its fence longer than any backtick run in the text
+// so the text cannot close it.
+func fence(language, text string) string {
+	longest, run := 0, 0
+	for _, r := range text {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	f := strings.Repeat("`", max(3, longest+1))
+	return f + language + "\n" + strings.TrimSuffix(text, "\n") + "\n" + f
+}
+
+// num formats an integer with thousands separators: 1234567 → 1,234,567.
+func num(v any) string {
+	var n int64
+	switch v := v.(type) {
+	case int:
+		n = int64(v)
+	case int32:
+		n = int64(v)
+	case int64:
+		n = v
+	default:
+		return fmt.Sprint(v)
+	}
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return sign + b.String()
+}
+
+// ints joins broker or partition ids: [1 2 3] → "1, 2, 3".
+func ints(ids []int32) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.Itoa(int(id))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stripFrontMatter returns the Markdown after a leading front matter block.
+func stripFrontMatter(md []byte) []byte {
+	if !bytes.HasPrefix(md, []byte("---\n")) {
+		return md
+	}
+	rest := md[len("---\n"):]
+	for off := 0; off < len(rest); {
+		end := bytes.IndexByte(rest[off:], '\n')
+		line := rest[off:]
+		if end >= 0 {
+			line = rest[off : off+end]
+		}
+		if string(line) == "---" || string(line) == "..." {
+			if end < 0 {
+				return nil
+			}
+			return rest[off+end+1:]
+		}
+		if end < 0 {
+			break
+		}
+		off += end + 1
+	}
+	return md
+}

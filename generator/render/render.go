@@ -1,0 +1,398 @@
+// Package render turns the document model into a site: each page's Markdown from its template
+// (templates/*.md.tmpl), then HTML through goldmark, then a theme layout (themes/<name>/layouts),
+// plus the theme's static files, a print view of the whole book, 404.html, sitemap.xml and
+// .nojekyll.
+//
+// Templates and layouts are parsed once, in New. Pages render in parallel on a bounded pool.
+// Every link in a page is relative to it, so the site works from any sub-path and from a copy
+// on disk; only 404.html (served at whatever URL was missing) and sitemap.xml use the base URL.
+package render
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+
+	"github.com/yuin/goldmark"
+
+	"github.com/kdocs/kdocs/generator/site"
+)
+
+// Options configure a Renderer.
+type Options struct {
+	// Theme holds layouts/{baseof,page,print}.html and static/; Templates holds *.md.tmpl.
+	Theme     fs.FS
+	Templates fs.FS
+	// BaseURL is where the site is served from ("/", "/kdocs/", "https://acme.github.io/kdocs/").
+	BaseURL string
+	// Workers bounds parallel page rendering; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Renderer renders sites with parsed templates and layouts. It is safe for concurrent use.
+type Renderer struct {
+	opts     Options
+	baseURL  string
+	markdown *texttemplate.Template
+	layouts  map[string]*template.Template // "page", "print"
+	goldmark goldmark.Markdown
+}
+
+// File is one generated file, by its slash-separated path in the output.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Result reports what Render wrote.
+type Result struct {
+	// Pages counts the HTML pages of the site (not the print view or 404.html).
+	Pages int
+	// Markdown is every page's Markdown, in page order, at <page path>.md: the export format.
+	Markdown []File
+	// Warnings are problems that did not stop the build, such as links to missing pages.
+	Warnings []string
+}
+
+// maxErrors caps the page errors reported at once: past a handful, the rest are the same.
+const maxErrors = 10
+
+// New parses the Markdown templates and the layouts once.
+func New(opts Options) (*Renderer, error) {
+	if opts.Theme == nil || opts.Templates == nil {
+		return nil, errors.New("render: theme and templates are required")
+	}
+	r := &Renderer{opts: opts, baseURL: strings.TrimSuffix(cmp.Or(opts.BaseURL, "/"), "/") + "/",
+		layouts: map[string]*template.Template{}, goldmark: newMarkdown()}
+
+	md, err := texttemplate.New("").Funcs(funcs).ParseFS(opts.Templates, "*.md.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse Markdown templates: %w", err)
+	}
+	for _, name := range []string{site.TemplateHome, site.TemplateCluster, site.TemplateTopics, site.TemplateTopic,
+		site.TemplateGroups, site.TemplateGroup, site.TemplateSubjects, site.TemplateSubject, notFoundTemplate} {
+		if md.Lookup(name+".md.tmpl") == nil {
+			return nil, fmt.Errorf("parse Markdown templates: %s.md.tmpl is missing", name)
+		}
+	}
+	r.markdown = md
+
+	for _, name := range []string{"page", "print"} {
+		t, err := template.New("baseof.html").Funcs(template.FuncMap{"chapterID": chapterID}).
+			ParseFS(opts.Theme, "layouts/baseof.html", "layouts/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse layout %s: %w", name, err)
+		}
+		r.layouts[name] = t
+	}
+	return r, nil
+}
+
+// rendered is one page's output kept for the print view and the Markdown export.
+type rendered struct {
+	markdown  []byte
+	printHTML []byte
+	mermaid   bool
+	warnings  []string
+	err       error
+}
+
+// Render writes the site into dir, which should be empty. On error, dir holds a partial site
+// that the caller discards.
+func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string) (*Result, error) {
+	statics, err := r.copyStatic(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range s.Pages {
+		if statics[p.Path+".html"] {
+			return nil, fmt.Errorf("page %q would overwrite the theme's static file %s.html", p.Title, p.Path)
+		}
+	}
+
+	results := make([]rendered, len(s.Pages))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range jobs {
+				results[i] = r.renderPage(s, s.Pages[i], dir)
+			}
+		})
+	}
+feed:
+	for i := range s.Pages {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+
+	// Errors in page order, so two failed builds report the same first errors.
+	var errs []error
+	res := &Result{Pages: len(s.Pages)}
+	for i, p := range s.Pages {
+		if results[i].err != nil {
+			errs = append(errs, fmt.Errorf("page %s: %w", p.Path, results[i].err))
+			continue
+		}
+		res.Markdown = append(res.Markdown, File{Path: p.Path + ".md", Data: results[i].markdown})
+		res.Warnings = append(res.Warnings, results[i].warnings...)
+	}
+	if len(errs) > maxErrors {
+		errs = append(errs[:maxErrors], fmt.Errorf("and %d more page errors", len(errs)-maxErrors))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	if err := r.writePrint(s, results, dir); err != nil {
+		return nil, err
+	}
+	if err := r.writeNotFound(s, dir); err != nil {
+		return nil, err
+	}
+	if err := writeFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
+		return nil, err
+	}
+	// GitHub Pages would otherwise run Jekyll, which hides files starting with '_'.
+	if err := writeFile(dir, ".nojekyll", nil); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// renderPage renders one page to <dir>/<path>.html and keeps what the print view needs.
+func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string) (out rendered) {
+	md, err := r.Markdown(s, p)
+	if err != nil {
+		return rendered{err: err}
+	}
+	body := stripFrontMatter(md)
+	pageHTML, broken, err := r.toHTML(s, p.Path, body, pageMode)
+	if err != nil {
+		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}
+	}
+	for _, b := range broken {
+		where := p.Path + ".md"
+		if p.Content != nil {
+			where = p.Content.File
+		}
+		out.warnings = append(out.warnings, fmt.Sprintf("%s: link %q leads to no page", where, b))
+	}
+	out.printHTML, _, err = r.toHTML(s, p.Path, body, printMode)
+	if err != nil {
+		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}
+	}
+	out.markdown = md
+	out.mermaid = hasMermaid(pageHTML)
+
+	data := r.layoutData(s, p, strings.Repeat("../", strings.Count(p.Path, "/")))
+	data.Content = template.HTML(pageHTML) // goldmark's output, with raw HTML disabled
+	data.Mermaid = out.mermaid
+	var buf bytes.Buffer
+	if err := r.layouts["page"].Execute(&buf, data); err != nil {
+		return rendered{err: fmt.Errorf("layout: %w", err)}
+	}
+	if err := writeFile(dir, p.Path+".html", buf.Bytes()); err != nil {
+		return rendered{err: err}
+	}
+	return out
+}
+
+func hasMermaid(html []byte) bool { return bytes.Contains(html, []byte(`<pre class="mermaid">`)) }
+
+// writeFile writes data to the slash path name under dir, creating directories.
+func writeFile(dir, name string, data []byte) error {
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// copyStatic copies the theme's static/ into dir, adds the generated syntax stylesheet, and
+// returns the set of files written.
+func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
+	written := map[string]bool{}
+	err := fs.WalkDir(r.opts.Theme, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == "static" {
+				return fs.SkipDir // a theme without static files is allowed
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		data, err := fs.ReadFile(r.opts.Theme, p)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, "static/")
+		written[rel] = true
+		return writeFile(dir, rel, data)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("copy theme static files: %w", err)
+	}
+	css, err := syntaxCSS()
+	if err != nil {
+		return nil, fmt.Errorf("syntax stylesheet: %w", err)
+	}
+	if !written["css/syntax.css"] { // a theme may ship its own
+		written["css/syntax.css"] = true
+		if err := writeFile(dir, "css/syntax.css", css); err != nil {
+			return nil, err
+		}
+	}
+	return written, nil
+}
+
+// layoutData is what the HTML layouts see.
+type layoutData struct {
+	SiteTitle string
+	Title     string
+	// Root leads from the page to the site root: "" for the home page, "../../" deeper down, the
+	// base URL for 404.html. Every link and asset in a layout starts with it.
+	Root    string
+	Path    string
+	Nav     []navEntry
+	Crumbs  []crumb
+	Content template.HTML
+	Mermaid bool
+	// Print marks the print view: no navigation, every page a chapter.
+	Print    bool
+	Chapters []chapter
+}
+
+type navEntry struct {
+	Title    string
+	Href     string
+	Here     bool // the entry of this very page
+	Current  bool // the entry of this page or of its section
+	Open     bool // the page is below this entry
+	Children []navEntry
+}
+
+type crumb struct{ Title, Href string }
+
+type chapter struct {
+	ID      string
+	Title   string
+	Depth   int // 0 home and content pages, 1 cluster overview, 2 lists, 3 single objects
+	Content template.HTML
+}
+
+func (r *Renderer) layoutData(s *site.Site, p *site.Page, root string) *layoutData {
+	d := &layoutData{SiteTitle: s.Title, Title: p.Title, Root: root, Path: p.Path}
+	d.Nav = navEntries(s.Nav, p, root)
+	for _, c := range p.Crumbs {
+		d.Crumbs = append(d.Crumbs, crumb{Title: c.Title, Href: root + c.Path + ".html"})
+	}
+	return d
+}
+
+func navEntries(items []site.NavItem, p *site.Page, root string) []navEntry {
+	var out []navEntry
+	for _, it := range items {
+		e := navEntry{Title: it.Title, Href: root + it.Path + ".html",
+			Here: it.Path == p.Path, Current: it.Path == p.Path || it.Path == p.Section}
+		if len(it.Children) > 0 {
+			e.Open = strings.HasPrefix(p.Path, site.Dir(it.Path)+"/")
+			e.Children = navEntries(it.Children, p, root)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// writePrint writes print/index.html: every page as a chapter, in navigation order.
+func (r *Renderer) writePrint(s *site.Site, results []rendered, dir string) error {
+	d := &layoutData{SiteTitle: s.Title, Title: s.Title, Root: "../", Path: "print/index", Print: true}
+	for i, p := range s.Pages {
+		d.Chapters = append(d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p),
+			Content: template.HTML(results[i].printHTML)})
+		d.Mermaid = d.Mermaid || results[i].mermaid
+	}
+	var buf bytes.Buffer
+	if err := r.layouts["print"].Execute(&buf, d); err != nil {
+		return fmt.Errorf("print view: layout: %w", err)
+	}
+	return writeFile(dir, "print/index.html", buf.Bytes())
+}
+
+// depth places a page in the book's table of contents.
+func depth(p *site.Page) int {
+	if p.Content != nil || p.Path == site.HomePath {
+		return 0
+	}
+	switch {
+	case p.Template == site.TemplateCluster:
+		return 1
+	case path.Base(p.Path) == "index":
+		return 2
+	default:
+		return 3
+	}
+}
+
+// writeNotFound writes 404.html. Hosts serve it at any missing URL, so its links are built from
+// the base URL rather than relative to its own place.
+func (r *Renderer) writeNotFound(s *site.Site, dir string) error {
+	p := &site.Page{Path: "404", Title: "Page not found", Template: notFoundTemplate}
+	md, err := r.Markdown(s, p)
+	if err != nil {
+		return fmt.Errorf("404 page: %w", err)
+	}
+	d := r.layoutData(s, p, r.baseURL)
+	h, _, err := r.toHTML(s, p.Path, stripFrontMatter(md), rootedMode)
+	if err != nil {
+		return fmt.Errorf("404 page: %w", err)
+	}
+	d.Content = template.HTML(h)
+	var buf bytes.Buffer
+	if err := r.layouts["page"].Execute(&buf, d); err != nil {
+		return fmt.Errorf("404 page: layout: %w", err)
+	}
+	return writeFile(dir, "404.html", buf.Bytes())
+}
+
+// sitemap lists every page. URLs are absolute when the base URL is, else rooted at it.
+func (r *Renderer) sitemap(s *site.Site) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, p := range s.Pages {
+		loc := r.baseURL + p.Path + ".html"
+		if p.Path == site.HomePath {
+			loc = r.baseURL
+		}
+		b.WriteString("  <url><loc>")
+		_ = xml.EscapeText(&b, []byte(loc))
+		b.WriteString("</loc></url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}

@@ -1,0 +1,151 @@
+package render
+
+import (
+	"context"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/site"
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/templates"
+	"github.com/kdocs/kdocs/themes"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func newRenderer(t *testing.T) *Renderer {
+	t.Helper()
+	theme, err := fs.Sub(themes.FS, "default")
+	require.NoError(t, err)
+	r, err := New(Options{Theme: theme, Templates: templates.FS, BaseURL: "/kdocs/"})
+	require.NoError(t, err)
+	return r
+}
+
+func fixtureSite(t *testing.T) *site.Site {
+	t.Helper()
+	snap, err := snapshot.Load("testdata/prod.json")
+	require.NoError(t, err)
+	guide, err := site.ParseContent("guide.md", "content/guide.md", []byte("---\ntitle: Guide\n---\nSee [conventions](conventions.md#topics), [missing](nope.md) and ![logo](img/logo.png).\n"))
+	require.NoError(t, err)
+	s, err := site.Build("Acme Kafka", []*snapshot.Snapshot{snap}, []site.Content{guide})
+	require.NoError(t, err)
+	return s
+}
+
+// golden compares got with testdata/golden/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, got, 0o644))
+	}
+	want, err := os.ReadFile(p)
+	require.NoError(t, err, "run go test -update to create the golden file")
+	assert.Equal(t, string(want), string(got), "%s differs from the golden file; if the change is intended, run go test ./generator/render/ -update", name)
+}
+
+func TestGoldenMarkdown(t *testing.T) {
+	r := newRenderer(t)
+	s := fixtureSite(t)
+	for file, pagePath := range map[string]string{
+		"topic.md":   "clusters/prod/topics/orders.created",
+		"group.md":   "clusters/prod/groups/billing-service",
+		"subject.md": "clusters/prod/schemas/payments.settled-value",
+		"cluster.md": "clusters/prod/index",
+		"home.md":    "index",
+	} {
+		t.Run(file, func(t *testing.T) {
+			p := s.Page(pagePath)
+			require.NotNil(t, p, pagePath)
+			md, err := r.Markdown(s, p)
+			require.NoError(t, err)
+			golden(t, file, md)
+		})
+	}
+}
+
+func TestEscape(t *testing.T) {
+	cases := map[string]string{
+		"orders.created":              "orders.created",
+		"payments_v2":                 `payments\_v2`,
+		"<script>alert(1)</script>|x": `\<script\>alert(1)\</script\>\|x`,
+		"a\nb\r\tc":                   "a b  c",
+		"- item":                      `\- item`,
+		"1. first":                    `1\. first`,
+		"v1.2":                        "v1.2",
+		"[x](javascript:alert(1))":    `\[x\](javascript:alert(1))`,
+		"`code` *em* ~~s~~ # &amp;":   "\\`code\\` \\*em\\* \\~\\~s\\~\\~ \\# \\&amp;",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, Escape(in), "Escape(%q)", in)
+	}
+}
+
+func TestFenceOutlastsBackticks(t *testing.T) {
+	assert.Equal(t, "```json\n{}\n```", fence("json", "{}\n"))
+	assert.Equal(t, "`````\na ```` b\n`````", fence("", "a ```` b"))
+}
+
+func TestHTML(t *testing.T) {
+	r := newRenderer(t)
+	s := fixtureSite(t)
+	out := t.TempDir()
+	res, err := r.Render(context.Background(), s, out)
+	require.NoError(t, err)
+	assert.Equal(t, len(s.Pages), res.Pages)
+	assert.Len(t, res.Markdown, len(s.Pages))
+	assert.Equal(t, []string{`content/guide.md: link "conventions.md#topics" leads to no page`, `content/guide.md: link "nope.md" leads to no page`}, res.Warnings)
+
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
+		require.NoError(t, err)
+		return string(b)
+	}
+
+	// Mermaid as a <pre class="mermaid"> with escaped text, and the script only where needed.
+	overview := read("clusters/prod/index.html")
+	assert.Contains(t, overview, `<pre class="mermaid">flowchart LR`)
+	assert.Contains(t, overview, `<script src="../../vendor/mermaid/mermaid.min.js"></script>`)
+	assert.NotContains(t, read("clusters/prod/topics/index.html"), "mermaid.min.js")
+
+	// Schemas highlighted at build time with chroma classes.
+	subject := read("clusters/prod/schemas/orders.created-value.html")
+	assert.Contains(t, subject, `<pre class="chroma">`)
+	assert.Contains(t, read("clusters/prod/schemas/payments.settled-value.html"), `<span class="k">syntax</span>`)
+	assert.Contains(t, read("css/syntax.css"), ".chroma")
+
+	// Links: .md → .html relative to the page; nav relative too.
+	guide := read("guide.html")
+	assert.Contains(t, guide, `href="conventions.md#topics"`, "a link to a missing page is left alone")
+	assert.Contains(t, guide, `<a href="clusters/prod/index.html">prod</a>`)
+	topic := read("clusters/prod/topics/orders.created.html")
+	assert.Contains(t, topic, `href="../groups/billing-service.html"`)
+	assert.Contains(t, topic, `href="../../../css/kdocs.css"`)
+
+	// The print view: chapters in order, anchors for page links, assets re-based.
+	print := read("print/index.html")
+	assert.Contains(t, print, `<html lang="en" class="print-view">`)
+	assert.Contains(t, print, `id="page:clusters:prod:topics:orders.created"`)
+	assert.Contains(t, print, `href="#page:clusters:prod:groups:billing-service"`)
+	assert.Contains(t, print, `src="../img/logo.png"`)
+	assert.Less(t, strings.Index(print, `id="page:index"`), strings.Index(print, `id="page:clusters:prod:index"`))
+	assert.Less(t, strings.Index(print, `id="page:clusters:prod:schemas:payments.settled-value"`), strings.Index(print, `id="page:guide"`))
+	assert.Contains(t, print, "vendor/mermaid/mermaid.min.js")
+
+	// 404 and sitemap use the base URL; everything else is relative.
+	notFound := read("404.html")
+	assert.Contains(t, notFound, `href="/kdocs/index.html"`)
+	assert.Contains(t, notFound, `href="/kdocs/css/kdocs.css"`)
+	assert.Contains(t, read("sitemap.xml"), "<loc>/kdocs/clusters/prod/topics/orders.created.html</loc>")
+	_, err = os.Stat(filepath.Join(out, ".nojekyll"))
+	assert.NoError(t, err)
+}

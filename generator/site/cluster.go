@@ -1,0 +1,245 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/kdocs/kdocs/generator/diagram"
+	"github.com/kdocs/kdocs/generator/health"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// buildCluster makes every page of one cluster, in reading order: overview, topics, groups,
+// schemas.
+func buildCluster(snap *snapshot.Snapshot, slug string) *Cluster {
+	base := "clusters/" + slug + "/"
+	c := &Cluster{
+		Name:         snap.Cluster.Name,
+		Environment:  snap.Cluster.Environment,
+		ID:           snap.Cluster.ID,
+		Slug:         slug,
+		Path:         base + "index",
+		TopicsPath:   base + "topics/index",
+		GroupsPath:   base + "groups/index",
+		SnapshotFile: "snapshots/" + slug + ".json",
+		TakenAt:      snap.TakenAt,
+		Health:       health.Evaluate(snap),
+		Brokers:      len(snap.Cluster.Brokers),
+		Topics:       len(snap.Topics),
+		Groups:       len(snap.Groups),
+		Partial:      snap.Partial(),
+		Errors:       snap.Errors,
+	}
+	var subjects []snapshot.Subject
+	if snap.Registry != nil {
+		c.SubjectsPath = base + "schemas/index"
+		subjects = snap.Registry.Subjects
+		c.Subjects = len(subjects)
+	}
+
+	// Slugs first, so every page can link to every other.
+	topicSlugs, groupSlugs, subjectSlugs := newSlugger("index"), newSlugger("index"), newSlugger("index")
+	topicPath := map[string]string{}
+	for _, t := range snap.Topics {
+		topicPath[t.Name] = base + "topics/" + topicSlugs.slug(t.Name)
+	}
+	groupPath := map[string]string{}
+	for _, g := range snap.Groups {
+		groupPath[g.ID] = base + "groups/" + groupSlugs.slug(g.ID)
+	}
+	subjectPath := map[string]string{}
+	for _, s := range subjects {
+		subjectPath[s.Name] = base + "schemas/" + subjectSlugs.slug(s.Name)
+	}
+	topicLink := func(name string) Link { return Link{Title: name, Path: topicPath[name]} }
+	subjectLink := func(name string) Link { return Link{Title: name, Path: subjectPath[name]} }
+
+	home := Link{Title: "Home", Path: HomePath}
+	clusterCrumbs := []Link{home}
+	listCrumbs := []Link{home, {Title: c.Name, Path: c.Path}}
+
+	var reg *RegistryInfo
+	if snap.Registry != nil {
+		reg = &RegistryInfo{URL: snap.Registry.URL, Compatibility: snap.Registry.Compatibility, Mode: snap.Registry.Mode}
+	}
+	c.pages = append(c.pages, &Page{
+		Path: c.Path, Title: c.Name, Template: TemplateCluster, Section: c.Path, Crumbs: clusterCrumbs,
+		Data: &ClusterData{Cluster: c, ControllerID: snap.Cluster.ControllerID, Brokers: snap.Cluster.Brokers,
+			Diagram: diagram.Cluster(snap), Registry: reg},
+	})
+
+	// Who reads what: topics with committed offsets, and topics assigned to members that have
+	// not committed yet (their lag is unknown, shown as 0).
+	consumers := map[string][]ConsumerRow{}
+	for _, g := range snap.Groups {
+		committed, assigned := map[string]int{}, map[string]int{}
+		lag := map[string]int64{}
+		var order []string
+		note := func(topic string) {
+			if committed[topic] == 0 && assigned[topic] == 0 {
+				order = append(order, topic)
+			}
+		}
+		for _, o := range g.Offsets {
+			note(o.Topic)
+			committed[o.Topic]++
+			lag[o.Topic] += o.Lag
+		}
+		for _, m := range g.Members {
+			for _, a := range m.Assignments {
+				note(a.Topic)
+				assigned[a.Topic] += len(a.Partitions)
+			}
+		}
+		for _, t := range order {
+			consumers[t] = append(consumers[t], ConsumerRow{Group: Link{Title: g.ID, Path: groupPath[g.ID]}, State: g.State,
+				Partitions: max(committed[t], assigned[t]), Lag: lag[t]})
+		}
+	}
+
+	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
+	var topicRows []TopicRow
+	var topicPages []*Page
+	for _, t := range snap.Topics {
+		d := &TopicData{Cluster: c, Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
+			Configs: t.Configs, Consumers: consumers[t.Name]}
+		under := 0
+		for _, p := range t.Partitions {
+			row := PartitionRow{ID: p.ID, Leader: p.Leader, Replicas: p.Replicas, ISR: p.ISR, OfflineReplicas: p.OfflineReplicas,
+				EarliestOffset: p.EarliestOffset, LatestOffset: p.LatestOffset, Messages: max(p.LatestOffset-p.EarliestOffset, 0),
+				Offline: p.Leader < 0, UnderReplicated: p.Leader >= 0 && len(p.ISR) < len(p.Replicas)}
+			if row.UnderReplicated {
+				under++
+			}
+			d.Messages += row.Messages
+			d.Partitions = append(d.Partitions, row)
+		}
+		d.KeySchema = schemaRef(snap, t.Name+"-key", subjectLink)
+		d.ValueSchema = schemaRef(snap, t.Name+"-value", subjectLink)
+		topicRows = append(topicRows, TopicRow{Link: topicLink(t.Name), Internal: t.Internal, Partitions: len(t.Partitions),
+			ReplicationFactor: t.ReplicationFactor, Messages: d.Messages, UnderReplicated: under, Consumers: len(d.Consumers)})
+		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
+			Section: c.TopicsPath, Crumbs: topicsCrumbs, Data: d})
+	}
+	c.pages = append(c.pages, &Page{Path: c.TopicsPath, Title: "Topics", Template: TemplateTopics, Section: c.TopicsPath,
+		Crumbs: listCrumbs, Data: &TopicsData{Cluster: c, Topics: topicRows}})
+	c.pages = append(c.pages, topicPages...)
+
+	groupsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Consumer groups", Path: c.GroupsPath}})
+	var groupRows []GroupRow
+	var groupPages []*Page
+	for _, g := range snap.Groups {
+		d := &GroupData{Cluster: c, ID: g.ID, State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol, TotalLag: g.TotalLag}
+		for _, m := range g.Members {
+			mr := MemberRow{ID: m.ID, ClientID: m.ClientID, Host: m.Host}
+			for _, a := range m.Assignments {
+				mr.Assignments = append(mr.Assignments, Assignment{Topic: topicLink(a.Topic), Partitions: a.Partitions})
+			}
+			d.Members = append(d.Members, mr)
+		}
+		topics := map[string]bool{}
+		for _, o := range g.Offsets {
+			topics[o.Topic] = true
+			d.Offsets = append(d.Offsets, OffsetRow{Topic: topicLink(o.Topic), Partition: o.Partition,
+				Committed: o.Committed, LatestOffset: o.LatestOffset, Lag: o.Lag})
+		}
+		groupRows = append(groupRows, GroupRow{Link: Link{Title: g.ID, Path: groupPath[g.ID]}, State: g.State,
+			Members: len(g.Members), Topics: len(topics), TotalLag: g.TotalLag})
+		groupPages = append(groupPages, &Page{Path: groupPath[g.ID], Title: g.ID, Template: TemplateGroup,
+			Section: c.GroupsPath, Crumbs: groupsCrumbs, Data: d})
+	}
+	c.pages = append(c.pages, &Page{Path: c.GroupsPath, Title: "Consumer groups", Template: TemplateGroups, Section: c.GroupsPath,
+		Crumbs: listCrumbs, Data: &GroupsData{Cluster: c, Groups: groupRows}})
+	c.pages = append(c.pages, groupPages...)
+
+	if snap.Registry == nil {
+		return c
+	}
+	subjectsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Schemas", Path: c.SubjectsPath}})
+	var subjectRows []SubjectRow
+	var subjectPages []*Page
+	for _, s := range subjects {
+		d := &SubjectData{Cluster: c, Name: s.Name, Compatibility: s.Compatibility, Override: s.Compatibility != ""}
+		if !d.Override {
+			d.Compatibility = snap.Registry.Compatibility
+		}
+		for _, v := range s.Versions {
+			vr := VersionRow{Version: v.Version, ID: v.ID, Type: schemaType(v.Type), Deleted: v.Deleted}
+			vr.Schema, vr.Language = schemaText(vr.Type, v.Schema)
+			for _, r := range v.References {
+				vr.References = append(vr.References, ReferenceRow{Name: r.Name, Subject: subjectLink(r.Subject), Version: r.Version})
+			}
+			d.Versions = append(d.Versions, vr)
+		}
+		for i := len(d.Versions) - 1; i >= 0; i-- {
+			if !d.Versions[i].Deleted {
+				d.Latest = &d.Versions[i]
+				break
+			}
+		}
+		row := SubjectRow{Link: subjectLink(s.Name), Versions: len(s.Versions), Compatibility: d.Compatibility}
+		if d.Latest != nil {
+			row.Type, row.Latest = d.Latest.Type, d.Latest.Version
+		}
+		for _, role := range []string{"key", "value"} {
+			if topic, ok := strings.CutSuffix(s.Name, "-"+role); ok && topicPath[topic] != "" {
+				d.Topics = append(d.Topics, TopicUse{Topic: topicLink(topic), Role: role})
+				row.Topic = &Link{Title: topic, Path: topicPath[topic]}
+			}
+		}
+		subjectRows = append(subjectRows, row)
+		subjectPages = append(subjectPages, &Page{Path: subjectPath[s.Name], Title: s.Name, Template: TemplateSubject,
+			Section: c.SubjectsPath, Crumbs: subjectsCrumbs, Data: d})
+	}
+	c.pages = append(c.pages, &Page{Path: c.SubjectsPath, Title: "Schemas", Template: TemplateSubjects, Section: c.SubjectsPath,
+		Crumbs: listCrumbs, Data: &SubjectsData{Cluster: c, Registry: *reg, Subjects: subjectRows}})
+	c.pages = append(c.pages, subjectPages...)
+	return c
+}
+
+// nav is the cluster's navigation entry with its lists below it.
+func (c *Cluster) nav() NavItem {
+	item := NavItem{Title: c.Name, Path: c.Path, Children: []NavItem{
+		{Title: "Topics", Path: c.TopicsPath},
+		{Title: "Consumer groups", Path: c.GroupsPath},
+	}}
+	if c.SubjectsPath != "" {
+		item.Children = append(item.Children, NavItem{Title: "Schemas", Path: c.SubjectsPath})
+	}
+	return item
+}
+
+// schemaRef points at the latest live version of subject, or returns nil.
+func schemaRef(snap *snapshot.Snapshot, subject string, link func(string) Link) *SchemaRef {
+	s := snap.Subject(subject)
+	if s == nil {
+		return nil
+	}
+	v := s.Latest()
+	if v == nil {
+		return nil
+	}
+	return &SchemaRef{Subject: link(subject), Version: v.Version, ID: v.ID, Type: schemaType(v.Type)}
+}
+
+// schemaType names the type; the registry leaves it out for Avro.
+func schemaType(t string) string {
+	if t == "" {
+		return "AVRO"
+	}
+	return t
+}
+
+// schemaText returns the schema for reading, JSON indented, and the language of its code block.
+func schemaText(typ, schema string) (text, language string) {
+	if typ == "PROTOBUF" {
+		return strings.TrimSpace(schema), "protobuf"
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(schema), "", "  "); err != nil {
+		return strings.TrimSpace(schema), "json" // shown as stored: a bad schema is still a fact
+	}
+	return buf.String(), "json"
+}

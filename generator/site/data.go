@@ -1,0 +1,230 @@
+package site
+
+import (
+	"time"
+
+	"github.com/kdocs/kdocs/generator/health"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// The types below are the Data of generated pages, one per template. Paths in them are page
+// paths (see Page.Path); the renderer turns them into relative links. Strings are raw,
+// untrusted text: templates escape them for the format they write.
+
+// Cluster is one documented cluster: its identity, health and counts, and its pages.
+type Cluster struct {
+	Name        string
+	Environment string
+	ID          string
+	Slug        string
+	// Path is the overview page; TopicsPath, GroupsPath and SubjectsPath the lists
+	// (SubjectsPath is empty when the cluster has no Schema Registry).
+	Path, TopicsPath, GroupsPath, SubjectsPath string
+	// SnapshotFile is where the site publishes the snapshot, relative to the site root.
+	SnapshotFile string
+	TakenAt      time.Time
+	Health       health.Report
+	Brokers      int
+	Topics       int
+	Groups       int
+	Subjects     int
+	Partial      bool
+	Errors       []snapshot.Error
+
+	pages []*Page
+}
+
+// HealthStatus is "healthy", "degraded" or "down".
+func (c *Cluster) HealthStatus() string { return c.Health.Status.String() }
+
+// HomeData is the home page: the estate at a glance.
+type HomeData struct {
+	Title    string
+	Clusters []*Cluster
+	Content  []Link
+}
+
+// ClusterData is a cluster's overview page.
+type ClusterData struct {
+	Cluster      *Cluster
+	ControllerID int32
+	Brokers      []snapshot.Broker
+	Diagram      string
+	Registry     *RegistryInfo
+}
+
+// RegistryInfo summarizes the Schema Registry serving a cluster.
+type RegistryInfo struct {
+	URL           string
+	Compatibility string
+	Mode          string
+}
+
+// TopicsData is a cluster's topic catalog.
+type TopicsData struct {
+	Cluster *Cluster
+	Topics  []TopicRow
+}
+
+// TopicRow is one line of the topic catalog.
+type TopicRow struct {
+	Link
+	Internal          bool
+	Partitions        int
+	ReplicationFactor int
+	Messages          int64
+	UnderReplicated   int
+	Consumers         int
+}
+
+// TopicData is a topic's page.
+type TopicData struct {
+	Cluster           *Cluster
+	Name              string
+	Internal          bool
+	ReplicationFactor int
+	Partitions        []PartitionRow
+	Messages          int64
+	Configs           []snapshot.Config
+	Consumers         []ConsumerRow
+	// KeySchema and ValueSchema are the subjects <topic>-key and <topic>-value of the
+	// TopicNameStrategy, when the registry holds them.
+	KeySchema, ValueSchema *SchemaRef
+}
+
+// PartitionRow is one partition of a topic.
+type PartitionRow struct {
+	ID              int32
+	Leader          int32
+	Replicas        []int32
+	ISR             []int32
+	OfflineReplicas []int32
+	EarliestOffset  int64
+	LatestOffset    int64
+	Messages        int64
+	UnderReplicated bool
+	Offline         bool
+}
+
+// ConsumerRow is a consumer group reading a topic.
+type ConsumerRow struct {
+	Group      Link
+	State      string
+	Partitions int
+	Lag        int64
+}
+
+// SchemaRef points at a subject's latest version.
+type SchemaRef struct {
+	Subject Link
+	Version int
+	ID      int
+	Type    string
+}
+
+// GroupsData is a cluster's consumer group list.
+type GroupsData struct {
+	Cluster *Cluster
+	Groups  []GroupRow
+}
+
+// GroupRow is one line of the consumer group list.
+type GroupRow struct {
+	Link
+	State    string
+	Members  int
+	Topics   int
+	TotalLag int64
+}
+
+// GroupData is a consumer group's page.
+type GroupData struct {
+	Cluster      *Cluster
+	ID           string
+	State        string
+	ProtocolType string
+	Protocol     string
+	Members      []MemberRow
+	Offsets      []OffsetRow
+	TotalLag     int64
+}
+
+// MemberRow is one member of a group.
+type MemberRow struct {
+	ID          string
+	ClientID    string
+	Host        string
+	Assignments []Assignment
+}
+
+// Assignment is the partitions of one topic assigned to a member.
+type Assignment struct {
+	Topic      Link // Path is empty when the topic is not in the snapshot
+	Partitions []int32
+}
+
+// OffsetRow is a group's position on one partition.
+type OffsetRow struct {
+	Topic        Link
+	Partition    int32
+	Committed    int64
+	LatestOffset int64
+	Lag          int64
+}
+
+// SubjectsData is a cluster's schema catalog.
+type SubjectsData struct {
+	Cluster  *Cluster
+	Registry RegistryInfo
+	Subjects []SubjectRow
+}
+
+// SubjectRow is one line of the schema catalog.
+type SubjectRow struct {
+	Link
+	Type          string
+	Latest        int
+	Versions      int
+	Compatibility string
+	Topic         *Link
+}
+
+// SubjectData is a subject's page.
+type SubjectData struct {
+	Cluster *Cluster
+	Name    string
+	// Compatibility is the effective level; Override says whether the subject sets it itself.
+	Compatibility string
+	Override      bool
+	Versions      []VersionRow
+	// Latest is the newest version that is not deleted, nil when all are.
+	Latest *VersionRow
+	// Topics use this subject by the TopicNameStrategy, with their role (key or value).
+	Topics []TopicUse
+}
+
+// VersionRow is one version of a subject.
+type VersionRow struct {
+	Version    int
+	ID         int
+	Type       string
+	Deleted    bool
+	References []ReferenceRow
+	// Schema is the schema text, indented when it is JSON; Language is the code block language
+	// that highlights it ("json" or "protobuf").
+	Schema   string
+	Language string
+}
+
+// ReferenceRow is a reference from a schema to another subject's version.
+type ReferenceRow struct {
+	Name    string
+	Subject Link // Path is empty when the subject is not in the snapshot
+	Version int
+}
+
+// TopicUse is a topic whose key or value a subject describes.
+type TopicUse struct {
+	Topic Link
+	Role  string
+}

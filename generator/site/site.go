@@ -1,0 +1,212 @@
+// Package site is the document model: from snapshots and hand-written content it builds every
+// page of the site as a plain value (URL path, title, template, data, section) together with the
+// navigation. It does no I/O and knows nothing of Markdown or HTML; the render package turns
+// these values into files.
+//
+// URL scheme (paths are slash-separated, relative to the site root, without extension; a page
+// is written as <path>.html and exported as <path>.md):
+//
+//	index                                 home
+//	clusters/<cluster>/index              cluster overview
+//	clusters/<cluster>/topics/index       topic list
+//	clusters/<cluster>/topics/<topic>     topic
+//	clusters/<cluster>/groups/index       consumer group list
+//	clusters/<cluster>/groups/<group>     consumer group
+//	clusters/<cluster>/schemas/index      schema subject list
+//	clusters/<cluster>/schemas/<subject>  schema subject
+//	<dir>/<name>                          content/<dir>/<name>.md
+//
+// Every <…> segment is a slug (see slugger): safe in any file system and unique.
+package site
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// Template names of generated pages; each is templates/<name>.md.tmpl.
+const (
+	TemplateHome     = "home"
+	TemplateCluster  = "cluster"
+	TemplateTopics   = "topics"
+	TemplateTopic    = "topic"
+	TemplateGroups   = "groups"
+	TemplateGroup    = "group"
+	TemplateSubjects = "subjects"
+	TemplateSubject  = "subject"
+)
+
+// HomePath is the path of the home page.
+const HomePath = "index"
+
+// Site is the whole document: pages in reading order (the order of the navigation and of the
+// printed book) and the navigation tree.
+type Site struct {
+	Title    string
+	Pages    []*Page
+	Nav      []NavItem
+	Clusters []*Cluster
+
+	byPath map[string]*Page
+}
+
+// Page is one page of the site.
+type Page struct {
+	// Path is the page's URL path without extension, e.g. "clusters/prod/topics/orders.created".
+	Path  string
+	Title string
+	// Template names the Markdown template that renders Data; empty for a content page, whose
+	// Markdown is Content.Body.
+	Template string
+	Data     any
+	Content  *Content
+	// Section is the Path of the navigation entry the page belongs to.
+	Section string
+	// Crumbs lead from the home page to the page's parent.
+	Crumbs []Link
+}
+
+// Link points at a page by path.
+type Link struct {
+	Title string
+	Path  string
+}
+
+// NavItem is one entry of the navigation.
+type NavItem struct {
+	Title    string
+	Path     string
+	Children []NavItem
+}
+
+// Page returns the page at path, or nil.
+func (s *Site) Page(path string) *Page { return s.byPath[path] }
+
+// Dir returns the directory part of a page path ("" for a page at the root).
+func Dir(pagePath string) string {
+	d := path.Dir(pagePath)
+	if d == "." {
+		return ""
+	}
+	return d
+}
+
+// Rel returns the relative URL from the page at from to the file target (both paths relative
+// to the site root), so that links work from any sub-path and from a file:// copy.
+func Rel(from, target string) string {
+	fromParts := strings.Split(Dir(from), "/")
+	if Dir(from) == "" {
+		fromParts = nil
+	}
+	toParts := strings.Split(target, "/")
+	i := 0
+	for i < len(fromParts) && i < len(toParts)-1 && fromParts[i] == toParts[i] {
+		i++
+	}
+	return strings.Repeat("../", len(fromParts)-i) + strings.Join(toParts[i:], "/")
+}
+
+// Build makes the site from the snapshots (one per cluster, in site.yaml order) and the content
+// pages. Snapshots are read in their canonical order (see snapshot.Normalize); Build neither
+// reorders nor modifies them. It fails only when the inputs cannot share one site: two clusters
+// with the same name, or a content page whose path is taken.
+func Build(title string, snaps []*snapshot.Snapshot, content []Content) (*Site, error) {
+	s := &Site{Title: title, byPath: map[string]*Page{}}
+	home := &Page{Path: HomePath, Title: title, Template: TemplateHome, Section: HomePath}
+	s.add(home)
+	s.Nav = append(s.Nav, NavItem{Title: "Home", Path: HomePath})
+
+	clusterSlugs := newSlugger("index")
+	seen := map[string]bool{}
+	for _, snap := range snaps {
+		name := snap.Cluster.Name
+		if seen[name] {
+			return nil, fmt.Errorf("two snapshots describe a cluster named %q", name)
+		}
+		seen[name] = true
+		c := buildCluster(snap, clusterSlugs.slug(name))
+		s.Clusters = append(s.Clusters, c)
+		for _, p := range c.pages {
+			s.add(p)
+		}
+		s.Nav = append(s.Nav, c.nav())
+	}
+
+	pages, err := contentPages(content)
+	if err != nil {
+		return nil, err
+	}
+	var contentLinks []Link
+	for _, p := range pages {
+		if other := s.byPath[p.Path]; other != nil {
+			return nil, fmt.Errorf("%s: its page %s.html is taken by %q", p.Content.File, p.Path, other.Title)
+		}
+		s.add(p)
+		s.Nav = append(s.Nav, NavItem{Title: p.Title, Path: p.Path})
+		contentLinks = append(contentLinks, Link{Title: p.Title, Path: p.Path})
+	}
+
+	home.Data = &HomeData{Title: title, Clusters: s.Clusters, Content: contentLinks}
+	return s, nil
+}
+
+func (s *Site) add(p *Page) {
+	s.Pages = append(s.Pages, p)
+	s.byPath[p.Path] = p
+}
+
+// reservedDirs are top-level directories that generated files own; reservedPages are root
+// pages that generated files own.
+var (
+	reservedDirs  = map[string]bool{"clusters": true, "print": true, "snapshots": true}
+	reservedPages = map[string]bool{"index": true, "404": true}
+)
+
+// contentPages turns content files into pages ordered by weight (0 last), then title, then path.
+func contentPages(content []Content) ([]*Page, error) {
+	// Directory and file names are the authors', but still go through a slugger (one per
+	// directory) so that a space or a capital cannot produce an odd URL; readable names pass
+	// unchanged.
+	slugs := map[string]*slugger{}
+	var pages []*Page
+	var errs []error
+	for i := range content {
+		c := &content[i]
+		stem := strings.TrimSuffix(c.Path, path.Ext(c.Path))
+		var parts []string
+		for _, part := range strings.Split(stem, "/") {
+			dir := strings.Join(parts, "/")
+			if slugs[dir] == nil {
+				slugs[dir] = newSlugger()
+			}
+			parts = append(parts, slugs[dir].slug(part))
+		}
+		p := strings.Join(parts, "/")
+		if (len(parts) > 1 && reservedDirs[parts[0]]) || reservedPages[p] {
+			errs = append(errs, fmt.Errorf("%s: the page %s.html is reserved for a generated page; rename or move the file", c.File, p))
+			continue
+		}
+		pages = append(pages, &Page{Path: p, Title: c.Title, Content: c, Section: p,
+			Crumbs: []Link{{Title: "Home", Path: HomePath}}})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortStableFunc(pages, func(a, b *Page) int {
+		wa, wb := a.Content.Weight, b.Content.Weight
+		if (wa == 0) != (wb == 0) {
+			if wa == 0 {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(wa, wb), cmp.Compare(a.Title, b.Title), cmp.Compare(a.Path, b.Path))
+	})
+	return pages, nil
+}

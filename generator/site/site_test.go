@@ -1,0 +1,183 @@
+package site
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+func TestSlugs(t *testing.T) {
+	s := newSlugger("index")
+	assert.Equal(t, "orders.created", s.slug("orders.created"))
+	assert.Equal(t, "payments_v2-dlq", s.slug("payments_v2-dlq"))
+	assert.Equal(t, "orders.created", s.slug("orders.created"), "same name, same slug")
+
+	upper := s.slug("Orders.Created")
+	assert.Regexp(t, `^orders\.created-[0-9a-f]{8}$`, upper, "case differs: must not share a file on macOS")
+	assert.NotEqual(t, "orders.created", upper)
+
+	for name, pattern := range map[string]string{
+		"index":                       `^index-[0-9a-f]{8}$`,
+		"a/b c":                       `^a-b-c-[0-9a-f]{8}$`,
+		"a b/c":                       `^a-b-c-[0-9a-f]{8}$`,
+		"../../etc/passwd":            `^etc-passwd-[0-9a-f]{8}$`,
+		".hidden":                     `^hidden-[0-9a-f]{8}$`,
+		"ünïcødé subject-value":       `^n-c-d-subject-value-[0-9a-f]{8}$`,
+		"<script>alert(1)</script>|x": `^script-alert-1-script-x-[0-9a-f]{8}$`,
+		"CON":                         `^con-[0-9a-f]{8}$`,
+		"":                            `^x-[0-9a-f]{8}$`,
+		strings.Repeat("a", 249):      `^a{80}-[0-9a-f]{8}$`,
+	} {
+		assert.Regexp(t, pattern, s.slug(name), "slug of %q", name)
+	}
+	assert.NotEqual(t, s.slug("a/b c"), s.slug("a b/c"), "different names never share a slug")
+
+	// A later name that looks like an earlier one's slug gets a longer hash instead of the file.
+	taken := s.slug("A")
+	impostor := s.slug(taken)
+	assert.NotEqual(t, taken, impostor)
+}
+
+func TestParseContent(t *testing.T) {
+	c, err := ParseContent("runbooks/lag.md", "content/runbooks/lag.md", []byte("---\r\ntitle: Consumer lag\r\nweight: 20\r\n---\r\n# Lag\n\nBody\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "Consumer lag", c.Title)
+	assert.Equal(t, 20, c.Weight)
+	assert.Equal(t, "# Lag\n\nBody\n", c.Body)
+	assert.True(t, c.HasHeading)
+
+	c, err = ParseContent("naming_rules.md", "f", []byte("Just text\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "naming rules", c.Title)
+	assert.False(t, c.HasHeading)
+
+	c, err = ParseContent("x.md", "f", []byte("\n# From heading #\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "From heading", c.Title)
+
+	_, err = ParseContent("x.md", "content/x.md", []byte("---\ntitle: ok\nweight: heavy\n---\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "content/x.md:3: front matter: ")
+	assert.Contains(t, err.Error(), "heavy")
+
+	_, err = ParseContent("x.md", "content/x.md", []byte("---\ntitle: [unclosed\n---\n"))
+	require.Error(t, err)
+	assert.Regexp(t, `^content/x\.md:\d+: front matter: `, err.Error())
+
+	_, err = ParseContent("x.md", "content/x.md", []byte("---\ntitle: never closed\n"))
+	assert.EqualError(t, err, "content/x.md:1: front matter opened with --- is never closed")
+}
+
+func TestRel(t *testing.T) {
+	assert.Equal(t, "clusters/prod/index.html", Rel("index", "clusters/prod/index.html"))
+	assert.Equal(t, "../../index.html", Rel("clusters/prod/index", "index.html"))
+	assert.Equal(t, "../groups/g.md", Rel("clusters/prod/topics/t", "clusters/prod/groups/g.md"))
+	assert.Equal(t, "t2.md", Rel("clusters/prod/topics/t", "clusters/prod/topics/t2.md"))
+	assert.Equal(t, "../../../css/kdocs.css", Rel("clusters/prod/topics/t", "css/kdocs.css"))
+}
+
+func fixture() *snapshot.Snapshot {
+	s := &snapshot.Snapshot{
+		Cluster: snapshot.Cluster{Name: "prod", Environment: "production", ControllerID: 1,
+			Brokers: []snapshot.Broker{{ID: 1, Host: "k1", Port: 9092, Rack: "a"}}},
+		Topics: []snapshot.Topic{
+			{Name: "orders.created", ReplicationFactor: 1, Partitions: []snapshot.Partition{
+				{ID: 0, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}, EarliestOffset: 5, LatestOffset: 105},
+				{ID: 1, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}, LatestOffset: 10},
+			}},
+			{Name: "index", ReplicationFactor: 1},
+		},
+		Groups: []snapshot.Group{{ID: "billing", State: "Stable", TotalLag: 7,
+			Offsets: []snapshot.GroupOffset{{Topic: "orders.created", Partition: 0, Committed: 100, LatestOffset: 105, Lag: 5},
+				{Topic: "orders.created", Partition: 1, Committed: 8, LatestOffset: 10, Lag: 2}}}},
+		Registry: &snapshot.Registry{URL: "http://sr", Compatibility: "BACKWARD", Subjects: []snapshot.Subject{
+			{Name: "orders.created-value", Versions: []snapshot.SchemaVersion{
+				{Version: 1, ID: 1, Schema: `{"type":"string"}`},
+				{Version: 2, ID: 4, Schema: `{"type":"record","name":"O","fields":[]}`},
+				{Version: 3, ID: 9, Schema: `{}`, Deleted: true},
+			}},
+			{Name: "common/Money", Compatibility: "NONE", Versions: []snapshot.SchemaVersion{
+				{Version: 1, ID: 2, Type: "PROTOBUF", Schema: "syntax = \"proto3\";\n"}}},
+		}},
+	}
+	s.Normalize() // the model reads snapshots in their canonical order, as Load gives them
+	return s
+}
+
+func TestBuild(t *testing.T) {
+	content := []Content{
+		{Path: "runbooks/consumer-lag.md", File: "c/r", Title: "Consumer lag", Weight: 20},
+		{Path: "conventions.md", File: "c/c", Title: "Conventions"},
+		{Path: "getting-started.md", File: "c/g", Title: "Getting started", Weight: 10},
+	}
+	s, err := Build("Acme", []*snapshot.Snapshot{fixture()}, content)
+	require.NoError(t, err)
+
+	var paths []string
+	for _, p := range s.Pages {
+		paths = append(paths, p.Path)
+	}
+	money := s.Clusters[0].pages[len(s.Clusters[0].pages)-2].Path // "common/Money" sorts first
+	assert.Regexp(t, `^clusters/prod/schemas/common-money-[0-9a-f]{8}$`, money)
+	indexTopic := s.Pages[3].Path
+	assert.Regexp(t, `^clusters/prod/topics/index-[0-9a-f]{8}$`, indexTopic, "a topic named index keeps the list page")
+	assert.Equal(t, []string{
+		"index",
+		"clusters/prod/index",
+		"clusters/prod/topics/index", indexTopic, "clusters/prod/topics/orders.created",
+		"clusters/prod/groups/index", "clusters/prod/groups/billing",
+		"clusters/prod/schemas/index", money, "clusters/prod/schemas/orders.created-value",
+		"getting-started", "runbooks/consumer-lag", "conventions",
+	}, paths)
+
+	assert.Equal(t, []NavItem{
+		{Title: "Home", Path: "index"},
+		{Title: "prod", Path: "clusters/prod/index", Children: []NavItem{
+			{Title: "Topics", Path: "clusters/prod/topics/index"},
+			{Title: "Consumer groups", Path: "clusters/prod/groups/index"},
+			{Title: "Schemas", Path: "clusters/prod/schemas/index"},
+		}},
+		{Title: "Getting started", Path: "getting-started"},
+		{Title: "Consumer lag", Path: "runbooks/consumer-lag"},
+		{Title: "Conventions", Path: "conventions"},
+	}, s.Nav)
+
+	topic := s.Page("clusters/prod/topics/orders.created").Data.(*TopicData)
+	assert.Equal(t, int64(110), topic.Messages)
+	require.NotNil(t, topic.ValueSchema)
+	assert.Equal(t, SchemaRef{Subject: Link{Title: "orders.created-value", Path: "clusters/prod/schemas/orders.created-value"}, Version: 2, ID: 4, Type: "AVRO"}, *topic.ValueSchema)
+	assert.Nil(t, topic.KeySchema)
+	assert.Equal(t, []ConsumerRow{{Group: Link{Title: "billing", Path: "clusters/prod/groups/billing"}, State: "Stable", Partitions: 2, Lag: 7}}, topic.Consumers)
+
+	subj := s.Page("clusters/prod/schemas/orders.created-value").Data.(*SubjectData)
+	assert.Equal(t, "BACKWARD", subj.Compatibility)
+	assert.False(t, subj.Override)
+	require.NotNil(t, subj.Latest)
+	assert.Equal(t, 2, subj.Latest.Version)
+	assert.Equal(t, "json", subj.Latest.Language)
+	assert.Contains(t, subj.Latest.Schema, "\n  \"name\": \"O\"", "JSON schemas are indented")
+	assert.Equal(t, []TopicUse{{Topic: Link{Title: "orders.created", Path: "clusters/prod/topics/orders.created"}, Role: "value"}}, subj.Topics)
+
+	m := s.Page(money).Data.(*SubjectData)
+	assert.Equal(t, "protobuf", m.Latest.Language)
+	assert.True(t, m.Override)
+
+	home := s.Page("index").Data.(*HomeData)
+	assert.Equal(t, 2, home.Clusters[0].Topics)
+	assert.Equal(t, 2, home.Clusters[0].Subjects)
+	assert.Equal(t, "healthy", home.Clusters[0].HealthStatus())
+}
+
+func TestBuildRejectsCollisions(t *testing.T) {
+	_, err := Build("x", []*snapshot.Snapshot{fixture(), fixture()}, nil)
+	assert.EqualError(t, err, `two snapshots describe a cluster named "prod"`)
+
+	_, err = Build("x", nil, []Content{{Path: "index.md", File: "content/index.md"}, {Path: "clusters/x.md", File: "content/clusters/x.md"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "content/index.md: the page index.html is reserved")
+	assert.Contains(t, err.Error(), "content/clusters/x.md: the page clusters/x.html is reserved")
+}
