@@ -42,9 +42,22 @@ type Cluster struct {
 	SchemaRegistry *Registry `yaml:"schemaRegistry"`
 	// Timeout bounds each request to the cluster (default 10s).
 	Timeout Duration `yaml:"timeout"`
+	// DialTimeout bounds connecting to one broker: the TCP dial and the API version handshake
+	// that follows it (default 5s). A broker that accepts connections but never answers costs
+	// this, not Timeout, per connection.
+	DialTimeout Duration `yaml:"dialTimeout"`
+	// ExpectedBrokers is how many brokers the cluster should have (optional, 0 = unchecked).
+	// Recorded in the snapshot; fewer brokers make the cluster degraded, none down.
+	ExpectedBrokers int `yaml:"expectedBrokers"`
 
 	Line int `yaml:"-"`
 }
+
+// Defaults of a cluster's timeouts, applied by Parse and by collectors given a zero value.
+const (
+	DefaultTimeout     = 10 * time.Second
+	DefaultDialTimeout = 5 * time.Second
+)
 
 // Registry is a Schema Registry serving the cluster's schemas.
 type Registry struct {
@@ -167,7 +180,10 @@ func (s *Site) defaults() {
 	}
 	for i := range s.Clusters {
 		if s.Clusters[i].Timeout == 0 {
-			s.Clusters[i].Timeout = Duration(10 * time.Second)
+			s.Clusters[i].Timeout = Duration(DefaultTimeout)
+		}
+		if s.Clusters[i].DialTimeout == 0 {
+			s.Clusters[i].DialTimeout = Duration(DefaultDialTimeout)
 		}
 	}
 }
@@ -200,6 +216,15 @@ func (s *Site) validate() error {
 			if _, _, ok := strings.Cut(b, ":"); !ok {
 				errs = append(errs, fmt.Errorf("%s: bootstrap server %q needs host:port", at, b))
 			}
+		}
+		if c.Timeout < 0 {
+			errs = append(errs, fmt.Errorf("%s: timeout %s must be positive", at, time.Duration(c.Timeout)))
+		}
+		if c.DialTimeout < 0 {
+			errs = append(errs, fmt.Errorf("%s: dialTimeout %s must be positive", at, time.Duration(c.DialTimeout)))
+		}
+		if c.ExpectedBrokers < 0 {
+			errs = append(errs, fmt.Errorf("%s: expectedBrokers %d must be zero (unchecked) or more", at, c.ExpectedBrokers))
 		}
 		if c.SchemaRegistry != nil && !strings.HasPrefix(c.SchemaRegistry.URL, "http://") && !strings.HasPrefix(c.SchemaRegistry.URL, "https://") {
 			errs = append(errs, fmt.Errorf("%s: schemaRegistry.url %q must start with http:// or https://", at, c.SchemaRegistry.URL))

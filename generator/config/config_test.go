@@ -33,6 +33,8 @@ clusters:
 	assert.True(t, s.Clusters[0].Live())
 	assert.Equal(t, 3, s.Clusters[0].Line)
 	assert.Equal(t, Duration(10*time.Second), s.Clusters[0].Timeout)
+	assert.Equal(t, Duration(5*time.Second), s.Clusters[0].DialTimeout)
+	assert.Equal(t, 0, s.Clusters[0].ExpectedBrokers, "unchecked unless given")
 	assert.Equal(t, "http://127.0.0.1:8081", s.Clusters[0].SchemaRegistry.URL)
 	assert.False(t, s.Clusters[1].Live())
 	assert.Equal(t, filepath.Join("snapshots", "prod.json"), s.SnapshotPath(s.Clusters[0]))
@@ -95,4 +97,38 @@ func TestLoadResolvesPathsAndNamesFile(t *testing.T) {
 	_, err = Load(p)
 	require.ErrorContains(t, err, p+": ")
 	require.ErrorContains(t, err, "line ")
+}
+
+func TestTimeoutsAndExpectedBrokers(t *testing.T) {
+	s, err := Parse([]byte(`title: x
+clusters:
+  - name: a
+    bootstrap: [b:1]
+    timeout: 30s
+    dialTimeout: 750ms
+    expectedBrokers: 3
+`), env(nil))
+	require.NoError(t, err)
+	c := s.Clusters[0]
+	assert.Equal(t, Duration(30*time.Second), c.Timeout)
+	assert.Equal(t, Duration(750*time.Millisecond), c.DialTimeout)
+	assert.Equal(t, 3, c.ExpectedBrokers)
+
+	_, err = Parse([]byte(`title: x
+clusters:
+  - name: a
+    bootstrap: [b:1]
+    timeout: -1s
+    dialTimeout: -2s
+    expectedBrokers: -3
+`), env(nil))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `line 3: cluster "a": timeout -1s must be positive`)
+	assert.Contains(t, err.Error(), `line 3: cluster "a": dialTimeout -2s must be positive`)
+	assert.Contains(t, err.Error(), `line 3: cluster "a": expectedBrokers -3 must be zero (unchecked) or more`)
+
+	_, err = Parse([]byte("title: x\nclusters:\n  - name: a\n    bootstrap: [b:1]\n    dialTimeout: quick\n"), env(nil))
+	require.ErrorContains(t, err, `line 5: "quick" is not a duration`)
+	_, err = Parse([]byte("title: x\nclusters:\n  - name: a\n    bootstrap: [b:1]\n    expectedBrokers: three\n"), env(nil))
+	require.ErrorContains(t, err, "line 5")
 }

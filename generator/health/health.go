@@ -4,6 +4,7 @@ package health
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -44,7 +45,17 @@ type Report struct {
 	Reasons []string
 }
 
-// Evaluate derives the health of one snapshot.
+// Evaluate derives the health of one snapshot. Each reason below makes it degraded unless
+// said otherwise:
+//   - the cluster could not be reached, or no broker answered: down;
+//   - fewer brokers than site.yaml's expectedBrokers;
+//   - offline partitions (no leader);
+//   - under-replicated partitions (ISR smaller than the replicas);
+//   - partitions whose ISR is below the topic's effective min.insync.replicas, where producers
+//     with acks=all are refused;
+//   - partitions not led by their preferred leader (the first replica): leadership is
+//     imbalanced, some brokers carry more leaders than planned;
+//   - a partial snapshot, when nothing else already says the cluster is unwell.
 func Evaluate(s *snapshot.Snapshot) Report {
 	var r Report
 	worse := func(st Status, format string, args ...any) {
@@ -56,17 +67,44 @@ func Evaluate(s *snapshot.Snapshot) Report {
 			worse(Down, "cluster unreachable: %s", e.Message)
 		}
 	}
-	if len(s.Cluster.Brokers) == 0 && r.Status < Down {
+	brokers, expected := len(s.Cluster.Brokers), s.Cluster.ExpectedBrokers
+	switch {
+	case brokers == 0 && r.Status < Down && expected > 0:
+		worse(Down, "no broker answered (%d expected)", expected)
+	case brokers == 0 && r.Status < Down:
 		worse(Down, "no broker answered")
+	case brokers > 0 && brokers < expected:
+		worse(Degraded, "%d of %d expected brokers in the cluster (%d missing)", brokers, expected, expected-brokers)
 	}
-	var offline, under int
+	brokerMinISR := brokerMinISRs(s.Cluster.Brokers)
+	var offline, under, belowMinISR, notPreferred int
 	for _, t := range s.Topics {
+		topicMinISR, topicSet := configInt(t.Configs, minISRConfig)
 		for _, p := range t.Partitions {
-			switch {
-			case p.Leader < 0:
+			if p.Leader < 0 {
 				offline++
-			case len(p.ISR) < len(p.Replicas):
+				continue
+			}
+			if len(p.Replicas) == 0 {
+				// No replica list (a hand-written or truncated snapshot): nothing to say about
+				// its replication or its preferred leader.
+				continue
+			}
+			if len(p.ISR) < len(p.Replicas) {
 				under++
+			}
+			minISR := 1
+			switch b, ok := brokerMinISR[p.Leader]; {
+			case topicSet:
+				minISR = topicMinISR
+			case ok:
+				minISR = b
+			}
+			if len(p.ISR) < minISR {
+				belowMinISR++
+			}
+			if p.Leader != p.PreferredLeader() {
+				notPreferred++
 			}
 		}
 	}
@@ -76,10 +114,48 @@ func Evaluate(s *snapshot.Snapshot) Report {
 	if under > 0 {
 		worse(Degraded, "%d under-replicated partition%s", under, plural(under))
 	}
+	if belowMinISR > 0 {
+		worse(Degraded, "%d partition%s with fewer in-sync replicas than min.insync.replicas (producers with acks=all are refused)", belowMinISR, plural(belowMinISR))
+	}
+	if notPreferred > 0 {
+		worse(Degraded, "%d partition%s not led by %s preferred leader (leadership imbalanced)", notPreferred, plural(notPreferred), pluralThe(notPreferred))
+	}
 	if n := len(s.Errors); n > 0 && r.Status == Healthy {
 		worse(Degraded, "snapshot is partial: %d section%s could not be read", n, plural(n))
 	}
 	return r
+}
+
+const minISRConfig = "min.insync.replicas"
+
+// brokerMinISRs reads each broker's min.insync.replicas, for topics whose own configs do not
+// say it (snapshots list only non-default configs, and older ones no broker configs at all).
+func brokerMinISRs(brokers []snapshot.Broker) map[int32]int {
+	out := map[int32]int{}
+	for _, b := range brokers {
+		if v, ok := configInt(b.Configs, minISRConfig); ok {
+			out[b.ID] = v
+		}
+	}
+	return out
+}
+
+// configInt reads an integer config by name; a sensitive or unparsable value counts as unset.
+func configInt(cfgs []snapshot.Config, name string) (int, bool) {
+	for _, c := range cfgs {
+		if c.Name == name && !c.Sensitive {
+			v, err := strconv.Atoi(c.Value)
+			return v, err == nil
+		}
+	}
+	return 0, false
+}
+
+func pluralThe(n int) string {
+	if n == 1 {
+		return "its"
+	}
+	return "their"
 }
 
 func plural(n int) string {

@@ -43,3 +43,69 @@ func TestParseStatus(t *testing.T) {
 	_, err = ParseStatus("sick")
 	assert.EqualError(t, err, `unknown health "sick" (want healthy, degraded or down)`)
 }
+
+// TestEvaluateReplicationAndPlacement covers the reasons derived from min.insync.replicas,
+// preferred leaders and site.yaml's expectedBrokers.
+func TestEvaluateReplicationAndPlacement(t *testing.T) {
+	minISR := func(v string) []snapshot.Config {
+		return []snapshot.Config{{Name: "min.insync.replicas", Value: v, Source: "DYNAMIC_TOPIC_CONFIG"}}
+	}
+	brokers := []snapshot.Broker{{ID: 1}, {ID: 2}, {ID: 3}}
+	// Broker 1 has min.insync.replicas=3 set cluster-wide; brokers 2 and 3 say nothing.
+	strict := []snapshot.Broker{{ID: 1, Configs: []snapshot.Config{{Name: "min.insync.replicas", Value: "3", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"}}}, {ID: 2}, {ID: 3}}
+	ok := snapshot.Partition{Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}}
+	twoOfThree := snapshot.Partition{Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2}}
+	oneOfThree := snapshot.Partition{Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1}}
+	movedLeader := snapshot.Partition{Leader: 2, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}}
+	const under1 = "1 under-replicated partition"
+	const belowMin1 = "1 partition with fewer in-sync replicas than min.insync.replicas (producers with acks=all are refused)"
+
+	cases := []struct {
+		name    string
+		cluster snapshot.Cluster
+		topics  []snapshot.Topic
+		want    Status
+		reasons []string
+	}{
+		{"topic min.insync.replicas above the ISR", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Configs: minISR("2"), Partitions: []snapshot.Partition{ok, oneOfThree}}},
+			Degraded, []string{under1, belowMin1}},
+		{"ISR equal to the topic's minimum is only under-replicated", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Configs: minISR("2"), Partitions: []snapshot.Partition{twoOfThree}}},
+			Degraded, []string{under1}},
+		{"the leader's broker config applies when the topic says nothing", snapshot.Cluster{Brokers: strict},
+			[]snapshot.Topic{{Partitions: []snapshot.Partition{twoOfThree}}},
+			Degraded, []string{under1, belowMin1}},
+		{"the topic's config wins over the broker's", snapshot.Cluster{Brokers: strict},
+			[]snapshot.Topic{{Configs: minISR("1"), Partitions: []snapshot.Partition{twoOfThree}}},
+			Degraded, []string{under1}},
+		{"without any config the minimum is 1", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Partitions: []snapshot.Partition{oneOfThree, {Leader: 1, Replicas: []int32{1}, ISR: nil}}}},
+			Degraded, []string{"2 under-replicated partitions", belowMin1}},
+		{"one partition off its preferred leader", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Partitions: []snapshot.Partition{ok, movedLeader}}},
+			Degraded, []string{"1 partition not led by its preferred leader (leadership imbalanced)"}},
+		{"several partitions off their preferred leader", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Partitions: []snapshot.Partition{movedLeader}}, {Partitions: []snapshot.Partition{movedLeader, ok}}},
+			Degraded, []string{"2 partitions not led by their preferred leader (leadership imbalanced)"}},
+		{"a broker missing", snapshot.Cluster{Brokers: brokers[:2], ExpectedBrokers: 3},
+			[]snapshot.Topic{{Partitions: []snapshot.Partition{ok}}},
+			Degraded, []string{"2 of 3 expected brokers in the cluster (1 missing)"}},
+		{"every broker missing", snapshot.Cluster{ExpectedBrokers: 3}, nil,
+			Down, []string{"no broker answered (3 expected)"}},
+		{"as many brokers as expected", snapshot.Cluster{Brokers: brokers, ExpectedBrokers: 3},
+			[]snapshot.Topic{{Partitions: []snapshot.Partition{ok}}}, Healthy, nil},
+		{"more brokers than expected is not a health problem", snapshot.Cluster{Brokers: brokers, ExpectedBrokers: 2},
+			[]snapshot.Topic{{Partitions: []snapshot.Partition{ok}}}, Healthy, nil},
+		{"offline partitions count only as offline", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Configs: minISR("2"), Partitions: []snapshot.Partition{{Leader: -1, Replicas: []int32{2, 3}, ISR: nil}}}},
+			Degraded, []string{"1 offline partition (no leader)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := Evaluate(&snapshot.Snapshot{Cluster: c.cluster, Topics: c.topics})
+			assert.Equal(t, c.want, r.Status)
+			assert.Equal(t, c.reasons, r.Reasons)
+		})
+	}
+}

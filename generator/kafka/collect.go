@@ -1,27 +1,35 @@
 // Package kafka collects one live Kafka cluster into the snapshot contract through kafka-go.
 //
 // Collect fails only when the cluster cannot be reached at all. Whatever fails after the first
-// metadata answer (configs, offsets, groups) is recorded in Snapshot.Errors and collection goes
-// on: a partial snapshot says what it lacks.
+// metadata answer (configs, offsets, groups, broker details) is recorded in Snapshot.Errors and
+// collection goes on: a partial snapshot says what it lacks. ACLs and quotas that the cluster
+// does not offer or kdocs may not see are sections marked unavailable, with the reason.
 //
 // Requests are batched so that their number grows with brokers, topics/100 and groups, never with
 // partitions. For one snapshot:
 //
-//	Metadata          1                        kafka.Transport (its one view of the cluster)
-//	DescribeConfigs   1 per 100 topics         kafka.Client
-//	ListOffsets       2 per partition leader   earliest and latest, to the leader
-//	ListGroups        1 per broker
-//	DescribeGroups    1 per group coordinator  for up to 100 groups
-//	OffsetFetch       1 per group              to its coordinator
+//	Metadata              1                        kafka.Transport (its one view of the cluster)
+//	DescribeConfigs       1 per 100 topics         kafka.Client
+//	DescribeConfigs       1 per broker             its own configs (brokers.go)
+//	DescribeLogDirs       1 per broker             its own log dirs and replica sizes
+//	ListOffsets           2 per partition leader   earliest and latest, to the leader
+//	ListGroups            1 per broker
+//	DescribeGroups        1 per group coordinator  for up to 100 groups
+//	OffsetFetch           1 per group              to its coordinator (kafka-go speaks up to v5,
+//	                                               one group per request)
+//	DescribeAcls          1                        the first broker that answers (security.go)
+//	DescribeClientQuotas  1                        likewise
 //
-// plus one ApiVersions per connection. conn.go says why the last four bypass kafka.Client.
-// No kafka-go type leaves this package.
+// plus one ApiVersions per connection. conn.go says why the requests to single brokers bypass
+// kafka.Client. No kafka-go type leaves this package.
 package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -37,8 +45,6 @@ import (
 const (
 	// clientID names kdocs in the brokers' request logs and quotas.
 	clientID = "kdocs"
-	// defaultTimeout applies when the cluster's config leaves the timeout at zero.
-	defaultTimeout = 10 * time.Second
 	// noController is the ControllerID of a KRaft cluster: no broker is the controller, the
 	// quorum is, and kafka-go cannot ask the quorum (DescribeQuorum) who leads it.
 	noController = -1
@@ -63,8 +69,9 @@ func defaultOptions() options {
 	}
 }
 
-// Collect reads cluster c: its brokers, topics with partitions, offsets and non-default configs,
-// and its consumer groups with members, committed offsets and lag. Each request is bounded by
+// Collect reads cluster c: its brokers with their non-default configs and log dirs, topics with
+// partitions, offsets, sizes and non-default configs, and its consumer groups with members,
+// committed offsets and lag; and its ACLs and client quotas, or why they could not be read. Each request is bounded by
 // c.Timeout (10s when zero) and by ctx. The ControllerID of a KRaft cluster is -1: there the
 // quorum, not a broker, is the controller.
 //
@@ -80,25 +87,31 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	if len(c.Bootstrap) == 0 {
 		return nil, fmt.Errorf("cluster %q: no bootstrap servers to collect from", c.Name)
 	}
-	timeout := time.Duration(c.Timeout)
+	timeout, dialTimeout := time.Duration(c.Timeout), time.Duration(c.DialTimeout)
 	if timeout <= 0 {
-		timeout = defaultTimeout
+		timeout = config.DefaultTimeout
+	}
+	if dialTimeout <= 0 {
+		dialTimeout = config.DefaultDialTimeout
 	}
 	transport := &kafka.Transport{
-		Dial:        o.dial,
-		DialTimeout: timeout,
+		Dial: o.dial,
+		// kafka-go bounds the dial and the ApiVersions handshake after it by DialTimeout.
+		DialTimeout: dialTimeout,
 		ClientID:    clientID,
 		// A snapshot is one moment: the transport's first metadata answer serves the whole
 		// collection, and no background refresh adds requests while it runs.
 		MetadataTTL: time.Hour,
 	}
 	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(c.Bootstrap...), Timeout: timeout, Transport: transport}
 
-	md, err := readMetadata(ctx, client, timeout)
+	md, server, err := readMetadata(ctx, transport, c.Bootstrap, timeout, dialTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("%s: metadata: %w", where, err)
 	}
+	// Every later request kafka-go routes starts from the server that answered, whose
+	// metadata the transport already holds.
+	client := &kafka.Client{Addr: kafka.TCP(server), Timeout: timeout, Transport: transport}
 
 	s := &snapshot.Snapshot{
 		Cluster: clusterOf(c, md),
@@ -115,7 +128,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	col := &collector{
 		o:       o,
 		client:  client,
-		brokers: newBrokerPool(o.dial, clientID, timeout, addrs, o.perBroker),
+		brokers: newBrokerPool(o.dial, clientID, timeout, dialTimeout, addrs, o.perBroker),
 		sem:     make(chan struct{}, o.parallel),
 	}
 	defer col.brokers.close()
@@ -125,15 +138,21 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		}
 	}
 
-	// The three sections are independent until lag is computed, so they run side by side;
+	// The sections are independent until lag is computed, so they run side by side;
 	// the shared semaphore bounds the requests in flight.
 	var (
 		wg      sync.WaitGroup
 		configs map[string][]snapshot.Config
 		offsets map[topicPartition]offsetRange
 		groups  []snapshot.Group
+		details brokerDetails
+		acls    *snapshot.ACLSection
+		quotas  *snapshot.QuotaSection
 	)
 	wg.Go(func() { configs = col.configs(ctx, topicNames(s.Topics)) })
+	wg.Go(func() { details = col.describeBrokers(ctx, brokerIDs, s.Topics) })
+	wg.Go(func() { acls = col.acls(ctx, brokerIDs) })
+	wg.Go(func() { quotas = col.quotas(ctx, brokerIDs) })
 	wg.Go(func() { offsets = col.offsets(ctx, s.Topics) })
 	wg.Go(func() { groups = col.groups(ctx, brokerIDs) })
 	wg.Wait()
@@ -160,20 +179,52 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		// Reporting it would be false and would make two snapshots of one state differ.
 		s.Cluster.ControllerID = noController
 	}
+	col.applyBrokerDetails(s, details)
 	col.lag(groups, s.Topics, offsets)
 	s.Groups = groups
+	s.ACLs, s.Quotas = acls, quotas
 	s.Errors = col.errs
 	s.Normalize()
 	return s, nil
 }
 
-// readMetadata asks for the whole cluster's metadata. It goes through the transport rather than
-// Client.Metadata, which drops offline replicas and turns replicas on a stopped broker into
-// broker 0.
-func readMetadata(ctx context.Context, client *kafka.Client, timeout time.Duration) (*metadata.Response, error) {
+// readMetadata asks the bootstrap servers, one after the other, for the whole cluster's
+// metadata, and returns the first answer with the server that gave it. One at a time because
+// kafka-go's transport, given several, dials one at random and fails the request if that one
+// accepts the connection and then stays silent; trying the next turns a broken bootstrap server
+// into a slower snapshot, not a failed one. The error names every server and what it did.
+//
+// It goes through the transport rather than Client.Metadata, which drops offline replicas and
+// turns replicas on a stopped broker into broker 0.
+func readMetadata(ctx context.Context, transport *kafka.Transport, servers []string, timeout, dialTimeout time.Duration) (*metadata.Response, string, error) {
+	var failures []string
+	for _, server := range servers {
+		start := time.Now()
+		md, err := askMetadata(ctx, transport, server, timeout)
+		if err == nil {
+			return md, server, nil
+		}
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err() // the caller's deadline or cancellation, not the server's
+		}
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+			// kafka-go's connection deadline (dial and handshake) is the only one shorter
+			// than the request's.
+			which, d := "request timeout", timeout
+			if time.Since(start) < timeout {
+				which, d = "dial timeout", dialTimeout
+			}
+			err = fmt.Errorf("no answer within the %s (%s): %w", which, d, err)
+		}
+		failures = append(failures, fmt.Sprintf("%s: %v", server, err))
+	}
+	return nil, "", errors.New(strings.Join(failures, "; "))
+}
+
+func askMetadata(ctx context.Context, transport *kafka.Transport, server string, timeout time.Duration) (*metadata.Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	r, err := client.Transport.RoundTrip(ctx, client.Addr, &metadata.Request{})
+	r, err := transport.RoundTrip(ctx, kafka.TCP(server), &metadata.Request{})
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,8 @@ package kafka
 // Fast tests on kfake, franz-go's in-process Kafka: a 3-broker cluster built per test with known
 // topics, records and groups, then collected and checked fact by fact. kfake gives every broker
 // the rack "krack" and reports client hosts with their port; it answers every API kafka-go uses
-// here (Metadata v8, DescribeConfigs v3, ListOffsets v5, ListGroups v2, DescribeGroups v5,
-// OffsetFetch v5).
+// here (Metadata v8, DescribeConfigs v3, DescribeLogDirs v4, ListOffsets v5, ListGroups v2,
+// DescribeGroups v5, OffsetFetch v5, DescribeAcls v3, DescribeClientQuotas v1).
 
 import (
 	"bytes"
@@ -153,10 +153,13 @@ func TestCollectFake(t *testing.T) {
 	f.join(t, "live", "worker-1", "orders")
 
 	ctx := context.Background()
-	s, err := Collect(ctx, f.config("fake"))
+	c := f.config("fake")
+	c.ExpectedBrokers = 4
+	s, err := Collect(ctx, c)
 	require.NoError(t, err)
 	assert.Empty(t, s.Errors)
 	assert.Empty(t, s.Format, "the caller fills Format")
+	assert.Equal(t, 4, s.Cluster.ExpectedBrokers, "kept for health to judge from the file")
 	assert.True(t, s.TakenAt.IsZero(), "the caller fills TakenAt")
 
 	// Cluster.
@@ -193,6 +196,33 @@ func TestCollectFake(t *testing.T) {
 	assert.Equal(t, int64(0), s.Topic("empty").Partitions[0].LatestOffset)
 	assert.True(t, s.Topic("__consumer_offsets").Internal)
 
+	// Brokers: the configs that differ from Kafka's defaults with their source, sensitive
+	// ones blanked; kfake keeps all replicas in one log dir per broker.
+	for _, b := range s.Cluster.Brokers {
+		assert.Contains(t, b.Configs, snapshot.Config{Name: "broker.id", Value: strconv.Itoa(int(b.ID)), Source: "STATIC_BROKER_CONFIG"})
+		assert.Contains(t, b.Configs, snapshot.Config{Name: "broker.rack", Value: "krack", Source: "STATIC_BROKER_CONFIG"})
+		assert.Contains(t, b.Configs, snapshot.Config{Name: "super.users", Source: "STATIC_BROKER_CONFIG", Sensitive: true})
+		for _, cfg := range b.Configs {
+			assert.NotEqual(t, "DEFAULT_CONFIG", cfg.Source, "broker %d: %s is a default", b.ID, cfg.Name)
+		}
+		require.Len(t, b.LogDirs, 1, "broker %d", b.ID)
+		assert.NotEmpty(t, b.LogDirs[0].Path)
+		assert.Empty(t, b.LogDirs[0].Error)
+		assert.Positive(t, b.LogDirs[0].SizeBytes)
+	}
+
+	// Sizes: each partition's is its leader's replica, the topic's is their sum.
+	var sum int64
+	for _, p := range orders.Partitions {
+		require.NotNil(t, p.SizeBytes, "partition %d", p.ID)
+		assert.Positive(t, *p.SizeBytes)
+		sum += *p.SizeBytes
+	}
+	require.NotNil(t, orders.SizeBytes)
+	assert.Equal(t, sum, *orders.SizeBytes)
+	require.NotNil(t, s.Topic("empty").SizeBytes, "an empty topic's size is known: zero")
+	assert.Equal(t, int64(0), *s.Topic("empty").SizeBytes)
+
 	// Configs: only the non-default ones, with their source.
 	assert.Equal(t, []snapshot.Config{{Name: "retention.ms", Value: "86400000", Source: "DYNAMIC_TOPIC_CONFIG"}}, orders.Configs)
 	assert.Equal(t, []snapshot.Config{{Name: "cleanup.policy", Value: "compact", Source: "DYNAMIC_TOPIC_CONFIG"}}, s.Topic("payments").Configs)
@@ -227,7 +257,7 @@ func TestCollectFake(t *testing.T) {
 	assert.Equal(t, int64(0), live.TotalLag)
 
 	// Same state, same bytes.
-	again, err := Collect(ctx, f.config("fake"))
+	again, err := Collect(ctx, c)
 	require.NoError(t, err)
 	a, err := snapshot.Encode(s)
 	require.NoError(t, err)
@@ -279,15 +309,19 @@ func TestRequestsDoNotGrowWithPartitions(t *testing.T) {
 			}
 
 			assert.Equal(t, 1, wire.count(protocol.Metadata))
-			assert.Equal(t, 3, wire.count(protocol.DescribeConfigs))
+			assert.Equal(t, 3+3, wire.count(protocol.DescribeConfigs), "3 batches of topics, 1 per broker")
+			assert.Equal(t, 3, wire.count(protocol.DescribeLogDirs), "1 per broker")
 			assert.Equal(t, 2*len(leaders), wire.count(protocol.ListOffsets))
 			assert.Equal(t, 3, wire.count(protocol.ListGroups))
 			assert.GreaterOrEqual(t, wire.count(protocol.DescribeGroups), 1)
 			assert.LessOrEqual(t, wire.count(protocol.DescribeGroups), 3, "one per coordinator")
 			assert.Equal(t, 4, wire.count(protocol.OffsetFetch))
 			assert.Equal(t, 0, wire.count(protocol.FindCoordinator), "coordinators come from ListGroups")
-			// Bound: 1 + 3 + 2×3 + 3 + 3 + 4 whatever the partition count.
-			assert.LessOrEqual(t, wire.total(), 20)
+			assert.Equal(t, 1, wire.count(protocol.DescribeAcls))
+			assert.Equal(t, 1, wire.count(protocol.DescribeClientQuotas))
+			// Bound: 1 + 3 + 2×3 + 3 + 3 + 4, plus 3 + 3 for the brokers' configs and log
+			// dirs, plus 1 + 1 for ACLs and quotas, whatever the partition count.
+			assert.LessOrEqual(t, wire.total(), 28)
 			totals[parts] = wire.total()
 		})
 	}
@@ -443,4 +477,77 @@ func TestSlowBrokerTimesOut(t *testing.T) {
 	assert.True(t, strings.HasPrefix(e.Resource, "broker "), e.Resource)
 	assert.Contains(t, e.Message, "no answer within 300ms")
 	assert.Equal(t, []int64{1, 1, 1}, []int64{s.Topics[0].Partitions[0].LatestOffset, s.Topics[0].Partitions[1].LatestOffset, s.Topics[0].Partitions[2].LatestOffset})
+}
+
+// TestBrokerDetailFailuresAreRecorded: broker 0 refuses DescribeLogDirs, broker 1 reports an
+// offline log dir, broker 2 refuses to describe its configs. Each failure lands in Errors
+// under "brokers", the sizes that depend on it stay unknown (nil, not zero), and the rest is
+// collected.
+func TestBrokerDetailFailuresAreRecorded(t *testing.T) {
+	f := newFake(t, fakeTopic{name: "orders", partitions: 6, perPart: 2})
+	for p := range int32(6) {
+		// kfake places leaders at random; partition p is led by broker p%3 here.
+		require.NoError(t, f.cluster.MoveTopicPartition("orders", p, p%3))
+	}
+	f.cluster.ControlKey(int16(kmsg.DescribeLogDirs), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		f.cluster.KeepControl()
+		resp := kr.(*kmsg.DescribeLogDirsRequest).ResponseKind().(*kmsg.DescribeLogDirsResponse)
+		switch f.cluster.CurrentNode() {
+		case 0:
+			resp.ErrorCode = 31 // CLUSTER_AUTHORIZATION_FAILED
+		case 1:
+			d := kmsg.NewDescribeLogDirsResponseDir()
+			d.Dir, d.ErrorCode = "/data/broken", 56 // KAFKA_STORAGE_ERROR
+			resp.Dirs = append(resp.Dirs, d)
+		default:
+			return nil, nil, false
+		}
+		return resp, nil, true
+	})
+	f.cluster.ControlKey(int16(kmsg.DescribeConfigs), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		f.cluster.KeepControl()
+		req := kr.(*kmsg.DescribeConfigsRequest)
+		if req.Resources[0].ResourceType != kmsg.ConfigResourceTypeBroker || f.cluster.CurrentNode() != 2 {
+			return nil, nil, false
+		}
+		resp := req.ResponseKind().(*kmsg.DescribeConfigsResponse)
+		r := kmsg.NewDescribeConfigsResponseResource()
+		r.ResourceType, r.ResourceName = req.Resources[0].ResourceType, req.Resources[0].ResourceName
+		r.ErrorCode, r.ErrorMessage = 31, kmsg.StringPtr("not for you")
+		resp.Resources = append(resp.Resources, r)
+		return resp, nil, true
+	})
+
+	s, err := Collect(context.Background(), f.config("fake"))
+	require.NoError(t, err)
+
+	byID := map[int32]snapshot.Broker{}
+	for _, b := range s.Cluster.Brokers {
+		byID[b.ID] = b
+	}
+	assert.Empty(t, byID[0].LogDirs)
+	assert.NotEmpty(t, byID[0].Configs)
+	assert.Equal(t, []snapshot.LogDir{{Path: "/data/broken", Error: "Kafka Storage Error (error 56)"}}, byID[1].LogDirs)
+	assert.Empty(t, byID[2].Configs)
+	require.Len(t, byID[2].LogDirs, 1)
+
+	orders := s.Topic("orders")
+	leaders := map[int32]bool{}
+	for _, p := range orders.Partitions {
+		leaders[p.Leader] = true
+		assert.Equal(t, p.Leader == 2, p.SizeBytes != nil, "partition %d led by %d", p.ID, p.Leader)
+	}
+	require.Len(t, leaders, 3)
+	assert.Nil(t, orders.SizeBytes, "a partial sum would understate the topic")
+
+	var msgs []string
+	for _, e := range s.Errors {
+		assert.Equal(t, "brokers", e.Scope, e.Message)
+		msgs = append(msgs, e.Resource+": "+e.Message)
+	}
+	assert.ElementsMatch(t, []string{
+		"broker 0: describe log dirs of broker 0: Cluster Authorization Failed (error 31)",
+		"broker 1: log dir /data/broken of broker 1: Kafka Storage Error (error 56)",
+		"broker 2: describe configs of broker 2: Cluster Authorization Failed (error 31): not for you",
+	}, msgs, "no per-partition noise for sizes a broker failure already explains")
 }

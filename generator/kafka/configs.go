@@ -1,12 +1,11 @@
 package kafka
 
 // Topic configs: DescribeConfigs in batches, keeping only what differs from Kafka's defaults.
+// Broker configs use the same filter (brokers.go). Normalize sorts every config list by name.
 
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	kafka "github.com/segmentio/kafka-go"
 
@@ -66,17 +65,10 @@ func (c *collector) describeConfigs(ctx context.Context, names []string) map[str
 		}
 		var cfgs []snapshot.Config
 		for _, e := range r.ConfigEntries {
-			// ConfigSource is absent (0) before DescribeConfigs v1, where IsDefault says it.
-			if e.ConfigSource == sourceDefault || (e.ConfigSource == 0 && e.IsDefault) {
-				continue
+			if cfg, ok := nonDefault(e.ConfigName, e.ConfigValue, e.ConfigSource, e.IsDefault, e.IsSensitive); ok {
+				cfgs = append(cfgs, cfg)
 			}
-			cfg := snapshot.Config{Name: e.ConfigName, Value: e.ConfigValue, Source: sourceName(e.ConfigSource)}
-			if e.IsSensitive {
-				cfg.Value, cfg.Sensitive = "", true
-			}
-			cfgs = append(cfgs, cfg)
 		}
-		slices.SortFunc(cfgs, func(a, b snapshot.Config) int { return strings.Compare(a.Name, b.Name) })
 		out[r.ResourceName] = cfgs
 	}
 	for _, name := range names {
@@ -85,6 +77,20 @@ func (c *collector) describeConfigs(ctx context.Context, names []string) map[str
 		}
 	}
 	return out
+}
+
+// nonDefault turns one DescribeConfigs entry into a snapshot config, or reports false when the
+// entry holds Kafka's default. A sensitive entry keeps its name but never its value.
+func nonDefault(name, value string, source int8, isDefault, sensitive bool) (snapshot.Config, bool) {
+	// ConfigSource is absent (0) before DescribeConfigs v1, where IsDefault says it.
+	if source == sourceDefault || (source == 0 && isDefault) {
+		return snapshot.Config{}, false
+	}
+	cfg := snapshot.Config{Name: name, Value: value, Source: sourceName(source)}
+	if sensitive {
+		cfg.Value, cfg.Sensitive = "", true
+	}
+	return cfg, true
 }
 
 func sourceName(s int8) string {

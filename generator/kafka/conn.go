@@ -38,11 +38,12 @@ type dialFunc func(ctx context.Context, network, address string) (net.Conn, erro
 // broker, dialled on first use and kept until close. A protocol.Conn carries one request at a
 // time, so perBroker is also the concurrency towards one broker.
 type brokerPool struct {
-	dial      dialFunc
-	clientID  string
-	timeout   time.Duration
-	addrs     map[int32]string // broker id → host:port, from metadata
-	perBroker int
+	dial        dialFunc
+	clientID    string
+	timeout     time.Duration    // per request, its connection included
+	dialTimeout time.Duration    // per connection: dial and ApiVersions
+	addrs       map[int32]string // broker id → host:port, from metadata
+	perBroker   int
 
 	mu    sync.Mutex
 	slots map[int32]chan struct{}
@@ -52,15 +53,16 @@ type brokerPool struct {
 	answered, zkMode bool
 }
 
-func newBrokerPool(dial dialFunc, clientID string, timeout time.Duration, addrs map[int32]string, perBroker int) *brokerPool {
+func newBrokerPool(dial dialFunc, clientID string, timeout, dialTimeout time.Duration, addrs map[int32]string, perBroker int) *brokerPool {
 	return &brokerPool{
-		dial:      dial,
-		clientID:  clientID,
-		timeout:   timeout,
-		addrs:     addrs,
-		perBroker: perBroker,
-		slots:     make(map[int32]chan struct{}),
-		idle:      make(map[int32][]*brokerConn),
+		dial:        dial,
+		clientID:    clientID,
+		timeout:     timeout,
+		dialTimeout: dialTimeout,
+		addrs:       addrs,
+		perBroker:   perBroker,
+		slots:       make(map[int32]chan struct{}),
+		idle:        make(map[int32][]*brokerConn),
 	}
 }
 
@@ -95,6 +97,9 @@ func (p *brokerPool) roundTrip(ctx context.Context, id int32, msg protocol.Messa
 	if bc == nil {
 		var err error
 		if bc, err = p.connect(ctx, addr); err != nil {
+			if errors.Is(err, errDialTimeout) {
+				return nil, fmt.Errorf("broker %d (%s): %w", id, addr, err)
+			}
 			return nil, fail(err)
 		}
 	}
@@ -155,9 +160,24 @@ type brokerConn struct {
 	ranges map[protocol.ApiKey][2]int16 // what the broker accepts, min and max
 }
 
+// errDialTimeout marks a connection that took longer than the dial timeout.
+var errDialTimeout = errors.New("dial timeout")
+
 // connect dials addr and negotiates API versions, as kafka.Transport does for its own
 // connections: ApiVersions v0 first, then the highest version both kafka-go and the broker know.
+// Both steps together are bounded by the dial timeout (and by ctx, the request's).
 func (p *brokerPool) connect(ctx context.Context, addr string) (*brokerConn, error) {
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, p.dialTimeout)
+	defer cancel()
+	bc, err := p.handshake(ctx, addr)
+	if err != nil && ctx.Err() != nil && parent.Err() == nil {
+		return nil, fmt.Errorf("connect: %w: no answer within %s: %v", errDialTimeout, p.dialTimeout, err)
+	}
+	return bc, err
+}
+
+func (p *brokerPool) handshake(ctx context.Context, addr string) (*brokerConn, error) {
 	nc, err := p.dial(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
@@ -201,10 +221,10 @@ func (bc *brokerConn) roundTrip(ctx context.Context, msg protocol.Message) (prot
 	key := msg.ApiKey()
 	r, ok := bc.ranges[key]
 	if !ok {
-		return nil, fmt.Errorf("broker does not support the %s API", key)
+		return nil, &unsupportedError{fmt.Sprintf("broker does not support the %s API", key)}
 	}
 	if r[1] < key.MinVersion() || r[0] > key.MaxVersion() {
-		return nil, fmt.Errorf("broker accepts %s v%d–v%d, kafka-go speaks v%d–v%d", key, r[0], r[1], key.MinVersion(), key.MaxVersion())
+		return nil, &unsupportedError{fmt.Sprintf("broker accepts %s v%d–v%d, kafka-go speaks v%d–v%d", key, r[0], r[1], key.MinVersion(), key.MaxVersion())}
 	}
 	res, err := bc.exchange(ctx, msg)
 	if err != nil {
@@ -240,6 +260,12 @@ func (bc *brokerConn) exchange(ctx context.Context, msg protocol.Message) (proto
 }
 
 func (bc *brokerConn) close() { bc.nc.Close() }
+
+// unsupportedError says that a broker cannot answer a request in any version kafka-go speaks:
+// a fact about the broker, not a failure of the moment.
+type unsupportedError struct{ msg string }
+
+func (e *unsupportedError) Error() string { return e.msg }
 
 // kafkaError names a Kafka error code briefly: "Not Leader For Partition (error 6)".
 func kafkaError(code int16) string {

@@ -7,12 +7,16 @@ package kafka
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go/protocol"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -43,17 +47,37 @@ func TestCollectRealCluster(t *testing.T) {
 	assert.Empty(t, s.Errors, "every kafka-go call must work against this Kafka")
 
 	// Kafka 4.1 answered every request kdocs sends, at the versions kafka-go speaks.
-	for _, key := range []protocol.ApiKey{protocol.Metadata, protocol.DescribeConfigs, protocol.ListOffsets, protocol.ListGroups, protocol.DescribeGroups, protocol.OffsetFetch} {
+	for _, key := range []protocol.ApiKey{protocol.Metadata, protocol.DescribeConfigs, protocol.DescribeLogDirs, protocol.ListOffsets, protocol.ListGroups, protocol.DescribeGroups, protocol.OffsetFetch, protocol.DescribeAcls, protocol.DescribeClientQuotas} {
 		assert.Positive(t, wire.count(key), "%s was never sent", key)
 	}
 
 	t.Run("brokers", func(t *testing.T) {
 		assert.NotEmpty(t, s.Cluster.ID)
+		var got []snapshot.Broker
+		for _, b := range s.Cluster.Brokers {
+			got = append(got, snapshot.Broker{ID: b.ID, Host: b.Host, Port: b.Port, Rack: b.Rack})
+		}
 		assert.Equal(t, []snapshot.Broker{
 			{ID: 1, Host: "127.0.0.1", Port: 9092, Rack: "rack-a"},
 			{ID: 2, Host: "127.0.0.1", Port: 9093, Rack: "rack-b"},
 			{ID: 3, Host: "127.0.0.1", Port: 9094, Rack: "rack-a"},
-		}, s.Cluster.Brokers)
+		}, got)
+		for _, b := range s.Cluster.Brokers {
+			// scripts/kafka.sh's server.properties, and the cluster-wide dynamic default.
+			assert.Contains(t, b.Configs, snapshot.Config{Name: "node.id", Value: fmt.Sprint(b.ID), Source: "STATIC_BROKER_CONFIG"})
+			assert.Contains(t, b.Configs, snapshot.Config{Name: "broker.rack", Value: b.Rack, Source: "STATIC_BROKER_CONFIG"})
+			assert.Contains(t, b.Configs, snapshot.Config{Name: "offsets.topic.replication.factor", Value: "3", Source: "STATIC_BROKER_CONFIG"})
+			assert.Contains(t, b.Configs, snapshot.Config{Name: "auto.create.topics.enable", Value: "false", Source: "STATIC_BROKER_CONFIG"})
+			assert.Contains(t, b.Configs, snapshot.Config{Name: "min.insync.replicas", Value: "1", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"})
+			for _, cfg := range b.Configs {
+				assert.NotEqual(t, "DEFAULT_CONFIG", cfg.Source, "broker %d: %s", b.ID, cfg.Name)
+			}
+			// One log dir per node, holding at least the seeded records.
+			require.Len(t, b.LogDirs, 1, "broker %d", b.ID)
+			assert.Equal(t, fmt.Sprintf("/node%d/data", b.ID), b.LogDirs[0].Path[strings.LastIndex(b.LogDirs[0].Path, "/node"):])
+			assert.Empty(t, b.LogDirs[0].Error)
+			assert.Greater(t, b.LogDirs[0].SizeBytes, int64(10_000))
+		}
 		// KRaft: Metadata names a random live broker as controller on every request (1, then
 		// 3, …), so the snapshot reports none rather than a false, changing one.
 		assert.Equal(t, int32(-1), s.Cluster.ControllerID)
@@ -82,8 +106,33 @@ func TestCollectRealCluster(t *testing.T) {
 		assert.Equal(t, []int32{1}, ce.Partitions[0].Replicas) // brokers[(6+0)%3]
 		assert.Equal(t, []int64{34, 34, 33, 33, 33, 33}, latestOffsets(ce))
 
-		// An empty topic has no records.
+		// An empty topic has no records, and takes no bytes.
 		assert.Equal(t, []int64{0, 0}, latestOffsets(s.Topic("inventory.stock-audit.v1")))
+		require.NotNil(t, s.Topic("inventory.stock-audit.v1").SizeBytes)
+		assert.Equal(t, int64(0), *s.Topic("inventory.stock-audit.v1").SizeBytes)
+
+		// Sizes: every partition of every topic is known; a topic's size is their sum and
+		// less than the sum of its replicas across the brokers' log dirs.
+		var onDisk int64
+		for _, b := range s.Cluster.Brokers {
+			onDisk += b.LogDirs[0].SizeBytes
+		}
+		var all int64
+		for _, tp := range s.Topics {
+			require.NotNil(t, tp.SizeBytes, tp.Name)
+			var sum int64
+			for _, p := range tp.Partitions {
+				require.NotNil(t, p.SizeBytes, "%s-%d", tp.Name, p.ID)
+				sum += *p.SizeBytes
+			}
+			assert.Equal(t, sum, *tp.SizeBytes, tp.Name)
+			all += sum
+		}
+		assert.Less(t, all, onDisk)
+		// 20 records of a few hundred bytes each per partition of order-placed.
+		for _, p := range op.Partitions {
+			assert.Greater(t, *p.SizeBytes, int64(20*100), "partition %d", p.ID)
+		}
 
 		co := s.Topic("__consumer_offsets")
 		require.NotNil(t, co, "internal topics are collected")
@@ -138,6 +187,15 @@ func TestCollectRealCluster(t *testing.T) {
 		}
 	})
 
+	t.Run("acls and quotas", func(t *testing.T) {
+		// No authorizer: Kafka answers DescribeAcls with SECURITY_DISABLED.
+		assert.Equal(t, &snapshot.ACLSection{Reason: "no authorizer configured"}, s.ACLs)
+		// Quotas need no authorizer; other tests may set some meanwhile, so only the
+		// section's availability is asserted here (TestQuotasRealCluster reads one back).
+		require.NotNil(t, s.Quotas)
+		assert.True(t, s.Quotas.Available, s.Quotas.Reason)
+	})
+
 	t.Run("deterministic", func(t *testing.T) {
 		// Other tests may write to the shared cluster meanwhile (commits land in
 		// __consumer_offsets), so a difference is retried a few times before it fails.
@@ -177,4 +235,45 @@ func firstDifference(a, b string) string {
 		}
 	}
 	return "one is a prefix of the other"
+}
+
+// TestQuotasRealCluster sets a quota on a client id of its own (kdocs-test-…), reads it back
+// through a collection, and removes it.
+func TestQuotasRealCluster(t *testing.T) {
+	c := realCluster(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.Bootstrap...))
+	require.NoError(t, err)
+	t.Cleanup(cl.Close) // registered first, so it runs after the removal below
+	adm := kadm.NewClient(cl)
+	ctx := context.Background()
+	id := fmt.Sprintf("kdocs-test-quota-%d", time.Now().UnixNano())
+	entity := kadm.ClientQuotaEntity{{Type: "client-id", Name: &id}}
+	alter := func(remove bool) {
+		res, err := adm.AlterClientQuotas(ctx, []kadm.AlterClientQuotaEntry{{Entity: entity, Ops: []kadm.AlterClientQuotaOp{
+			{Key: "producer_byte_rate", Value: 1048576, Remove: remove},
+			{Key: "request_percentage", Value: 25, Remove: remove},
+		}}})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+	}
+	alter(false)
+	t.Cleanup(func() { alter(true) })
+
+	want := snapshot.Quota{Entity: []snapshot.QuotaEntity{{Type: "client-id", Name: id}}, Values: []snapshot.QuotaValue{{Key: "producer_byte_rate", Value: 1048576}, {Key: "request_percentage", Value: 25}}}
+	// Brokers apply quota changes from the metadata log a moment after the controller
+	// accepts them.
+	require.Eventually(t, func() bool {
+		s, err := Collect(ctx, c)
+		require.NoError(t, err)
+		require.True(t, s.Quotas.Available, s.Quotas.Reason)
+		for _, q := range s.Quotas.Entries {
+			if len(q.Entity) == 1 && q.Entity[0].Name == id {
+				assert.Equal(t, want, q)
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 200*time.Millisecond)
 }

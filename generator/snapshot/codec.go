@@ -15,6 +15,11 @@ import (
 func (s *Snapshot) Normalize() {
 	s.TakenAt = s.TakenAt.UTC()
 	slices.SortFunc(s.Cluster.Brokers, func(a, b Broker) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range s.Cluster.Brokers {
+		b := &s.Cluster.Brokers[i]
+		slices.SortFunc(b.Configs, func(a, b Config) int { return cmp.Compare(a.Name, b.Name) })
+		slices.SortFunc(b.LogDirs, func(a, b LogDir) int { return cmp.Compare(a.Path, b.Path) })
+	}
 	slices.SortFunc(s.Topics, func(a, b Topic) int { return cmp.Compare(a.Name, b.Name) })
 	for i := range s.Topics {
 		t := &s.Topics[i]
@@ -56,6 +61,17 @@ func (s *Snapshot) Normalize() {
 			}
 		}
 	}
+	if s.ACLs != nil {
+		slices.SortFunc(s.ACLs.Entries, compareACL)
+	}
+	if s.Quotas != nil {
+		for i := range s.Quotas.Entries {
+			q := &s.Quotas.Entries[i]
+			slices.SortFunc(q.Entity, compareQuotaEntity)
+			slices.SortFunc(q.Values, func(a, b QuotaValue) int { return cmp.Compare(a.Key, b.Key) })
+		}
+		slices.SortFunc(s.Quotas.Entries, func(a, b Quota) int { return slices.CompareFunc(a.Entity, b.Entity, compareQuotaEntity) })
+	}
 	slices.SortFunc(s.Errors, func(a, b Error) int {
 		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Message, b.Message))
 	})
@@ -68,6 +84,30 @@ func (s *Snapshot) Normalize() {
 	}
 	if s.Cluster.Brokers == nil {
 		s.Cluster.Brokers = []Broker{}
+	}
+}
+
+func compareACL(a, b ACL) int {
+	return cmp.Or(
+		cmp.Compare(a.ResourceType, b.ResourceType), cmp.Compare(a.ResourceName, b.ResourceName),
+		cmp.Compare(a.PatternType, b.PatternType), cmp.Compare(a.Principal, b.Principal),
+		cmp.Compare(a.Host, b.Host), cmp.Compare(a.Operation, b.Operation), cmp.Compare(a.Permission, b.Permission),
+	)
+}
+
+func compareQuotaEntity(a, b QuotaEntity) int {
+	// The default entity sorts before named ones of its type.
+	return cmp.Or(cmp.Compare(a.Type, b.Type), compareBool(b.Default, a.Default), cmp.Compare(a.Name, b.Name))
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	default:
+		return -1
 	}
 }
 

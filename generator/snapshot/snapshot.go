@@ -18,6 +18,12 @@ type Snapshot struct {
 	Topics       []Topic   `json:"topics"`
 	Groups       []Group   `json:"consumerGroups"`
 	Registry     *Registry `json:"schemaRegistry,omitempty"`
+	// ACLs holds the cluster's access control lists, or says why they could not be read.
+	// Nil in snapshots taken before kdocs read ACLs.
+	ACLs *ACLSection `json:"acls,omitempty"`
+	// Quotas holds the client quotas (KIP-546), or says why they could not be read. Nil in
+	// snapshots taken before kdocs read quotas.
+	Quotas *QuotaSection `json:"quotas,omitempty"`
 	// Errors lists what could not be read. A snapshot with errors is partial and says so;
 	// it is never silently thin.
 	Errors []Error `json:"errors,omitempty"`
@@ -32,6 +38,9 @@ type Cluster struct {
 	// Metadata names a random broker on each answer and the quorum leader is not a broker fact.
 	ControllerID int32    `json:"controllerId"`
 	Brokers      []Broker `json:"brokers"`
+	// ExpectedBrokers is how many brokers site.yaml says the cluster has (expectedBrokers);
+	// zero when it says nothing. Fewer brokers in Brokers means some are missing.
+	ExpectedBrokers int `json:"expectedBrokers,omitempty"`
 }
 
 // Broker is one broker as the cluster's metadata describes it.
@@ -40,6 +49,20 @@ type Broker struct {
 	Host string `json:"host"`
 	Port int    `json:"port"`
 	Rack string `json:"rack,omitempty"`
+	// Configs holds the broker's configs that differ from Kafka's defaults (static ones from
+	// its properties file and dynamic ones), sorted by name. Sensitive values are blanked.
+	Configs []Config `json:"configs,omitempty"`
+	// LogDirs lists the broker's log directories, sorted by path.
+	LogDirs []LogDir `json:"logDirs,omitempty"`
+}
+
+// LogDir is one log directory of a broker. SizeBytes is the size of every partition replica
+// in it (future replicas of a move between directories included): its share of the disk.
+// Error is set, and SizeBytes zero, when the broker could not read the directory.
+type LogDir struct {
+	Path      string `json:"path"`
+	SizeBytes int64  `json:"sizeBytes"`
+	Error     string `json:"error,omitempty"`
 }
 
 // Topic is one topic with its partitions and its non-default configs.
@@ -50,6 +73,10 @@ type Topic struct {
 	Partitions        []Partition `json:"partitions"`
 	// Configs holds the configs whose value differs from the default, sorted by name.
 	Configs []Config `json:"configs,omitempty"`
+	// SizeBytes is the sum of the partitions' SizeBytes: the topic's data, one copy of it
+	// (about ReplicationFactor times this lies on disk). Nil when any partition's size is
+	// unknown, since a partial sum would understate it.
+	SizeBytes *int64 `json:"sizeBytes,omitempty"`
 }
 
 // Partition is one partition's placement and offsets.
@@ -61,6 +88,18 @@ type Partition struct {
 	OfflineReplicas []int32 `json:"offlineReplicas,omitempty"`
 	EarliestOffset  int64   `json:"earliestOffset"`
 	LatestOffset    int64   `json:"latestOffset"`
+	// SizeBytes is the size on disk of the leader's replica. Nil when unknown: no leader, its
+	// log dirs could not be read, or the snapshot predates sizes.
+	SizeBytes *int64 `json:"sizeBytes,omitempty"`
+}
+
+// PreferredLeader is the broker that should lead the partition: its first replica, or -1
+// when it has no replicas.
+func (p Partition) PreferredLeader() int32 {
+	if len(p.Replicas) == 0 {
+		return -1
+	}
+	return p.Replicas[0]
 }
 
 // Config is one configuration entry. Sensitive entries keep their name but never their value.
@@ -105,6 +144,57 @@ type GroupOffset struct {
 	Lag          int64  `json:"lag"`
 }
 
+// ACLSection is the cluster's ACLs when they could be read. When they could not (no authorizer,
+// not authorized, an old broker), Available is false and Reason says why: the snapshot is not
+// partial for it, the section simply does not apply or is not visible to kdocs.
+type ACLSection struct {
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+	Entries   []ACL  `json:"entries,omitempty"`
+}
+
+// ACL is one access control entry, with Kafka's names for its enums: ResourceType TOPIC, GROUP,
+// CLUSTER, TRANSACTIONAL_ID, DELEGATION_TOKEN, USER; PatternType LITERAL or PREFIXED; Operation
+// READ, WRITE, …, ALL; Permission ALLOW or DENY.
+type ACL struct {
+	ResourceType string `json:"resourceType"`
+	ResourceName string `json:"resourceName"`
+	PatternType  string `json:"patternType"`
+	Principal    string `json:"principal"`
+	Host         string `json:"host"`
+	Operation    string `json:"operation"`
+	Permission   string `json:"permission"`
+}
+
+// QuotaSection is the cluster's client quotas when they could be read; otherwise Available is
+// false and Reason says why.
+type QuotaSection struct {
+	Available bool    `json:"available"`
+	Reason    string  `json:"reason,omitempty"`
+	Entries   []Quota `json:"entries,omitempty"`
+}
+
+// Quota is the quota values set for one entity: a user, a client id, a user and client id
+// together, or an IP.
+type Quota struct {
+	Entity []QuotaEntity `json:"entity"`
+	Values []QuotaValue  `json:"values"`
+}
+
+// QuotaEntity is one part of a quota's entity: Type is "user", "client-id" or "ip". Default
+// marks the default entity of that type (Kafka's <default>), which has no Name.
+type QuotaEntity struct {
+	Type    string `json:"type"`
+	Name    string `json:"name,omitempty"`
+	Default bool   `json:"default,omitempty"`
+}
+
+// QuotaValue is one quota setting, such as producer_byte_rate.
+type QuotaValue struct {
+	Key   string  `json:"key"`
+	Value float64 `json:"value"`
+}
+
 // Registry is the Schema Registry that serves the cluster's schemas.
 type Registry struct {
 	URL           string    `json:"url"`
@@ -138,7 +228,8 @@ type Reference struct {
 }
 
 // Error records a part of the cluster that could not be read. Scope is the section
-// ("cluster", "topics", "configs", "groups", "offsets", "registry"), Resource the object.
+// ("cluster", "brokers", "topics", "configs", "groups", "offsets", "acls", "quotas",
+// "registry"), Resource the object.
 type Error struct {
 	Scope    string `json:"scope"`
 	Resource string `json:"resource,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -115,4 +116,60 @@ func TestDecodeRejectsOtherFormats(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(`{}`), 0o644))
 	_, err = Load(path)
 	assert.ErrorContains(t, err, "snapshot "+path+": ")
+}
+
+// TestNormalizeSortsBrokerDetailsACLsAndQuotas: the lists added for broker configs, log dirs,
+// ACLs and quotas have a canonical order too, and shuffled input encodes to the same bytes.
+func TestNormalizeSortsBrokerDetailsACLsAndQuotas(t *testing.T) {
+	size := int64(42)
+	build := func(reverse bool) *Snapshot {
+		s := sample()
+		s.Cluster.ExpectedBrokers = 3
+		b := &s.Cluster.Brokers[0]
+		b.Configs = []Config{{Name: "num.io.threads", Value: "8", Source: "STATIC_BROKER_CONFIG"}, {Name: "log.dirs", Value: "/d", Source: "STATIC_BROKER_CONFIG"}}
+		b.LogDirs = []LogDir{{Path: "/z", SizeBytes: 1}, {Path: "/a", Error: "KafkaStorageException"}}
+		s.Topics[0].SizeBytes = &size
+		s.Topics[0].Partitions[0].SizeBytes = &size
+		s.ACLs = &ACLSection{Available: true, Entries: []ACL{
+			{ResourceType: "TOPIC", ResourceName: "payments", PatternType: "LITERAL", Principal: "User:b", Host: "*", Operation: "READ", Permission: "ALLOW"},
+			{ResourceType: "GROUP", ResourceName: "g", PatternType: "PREFIXED", Principal: "User:a", Host: "*", Operation: "READ", Permission: "ALLOW"},
+		}}
+		s.Quotas = &QuotaSection{Available: true, Entries: []Quota{
+			{Entity: []QuotaEntity{{Type: "user", Name: "alice"}, {Type: "client-id", Default: true}}, Values: []QuotaValue{{Key: "producer_byte_rate", Value: 1024}, {Key: "consumer_byte_rate", Value: 2048}}},
+			{Entity: []QuotaEntity{{Type: "client-id", Name: "etl"}}, Values: []QuotaValue{{Key: "request_percentage", Value: 50}}},
+		}}
+		if reverse {
+			slices.Reverse(b.Configs)
+			slices.Reverse(b.LogDirs)
+			slices.Reverse(s.ACLs.Entries)
+			slices.Reverse(s.Quotas.Entries)
+			slices.Reverse(s.Quotas.Entries[0].Entity)
+			slices.Reverse(s.Quotas.Entries[0].Values)
+		}
+		return s
+	}
+	s := build(false)
+	s.Normalize()
+	b := s.Cluster.Brokers[1] // broker 3 sorts after broker 1
+	assert.Equal(t, []string{"log.dirs", "num.io.threads"}, []string{b.Configs[0].Name, b.Configs[1].Name})
+	assert.Equal(t, []string{"/a", "/z"}, []string{b.LogDirs[0].Path, b.LogDirs[1].Path})
+	assert.Equal(t, "GROUP", s.ACLs.Entries[0].ResourceType)
+	// The default client-id entity sorts before the named one.
+	assert.Equal(t, []QuotaEntity{{Type: "client-id", Default: true}, {Type: "user", Name: "alice"}}, s.Quotas.Entries[0].Entity)
+	assert.Equal(t, "consumer_byte_rate", s.Quotas.Entries[0].Values[0].Key)
+	assert.Equal(t, "etl", s.Quotas.Entries[1].Entity[0].Name)
+	assert.Equal(t, int32(1), s.Topic("payments").Partitions[0].PreferredLeader())
+	assert.Equal(t, int32(-1), Partition{}.PreferredLeader())
+
+	a, err := Encode(build(false))
+	require.NoError(t, err)
+	c, err := Encode(build(true))
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(c))
+	for _, key := range []string{`"expectedBrokers": 3`, `"logDirs"`, `"sizeBytes": 42`, `"acls"`, `"quotas"`} {
+		assert.Contains(t, string(a), key)
+	}
+	back, err := Decode(a)
+	require.NoError(t, err)
+	assert.Equal(t, s.Quotas, back.Quotas)
 }

@@ -1,0 +1,277 @@
+package kafka
+
+// Benchmarks of one snapshot of a large synthetic estate on kfake, and of kcat listing the same
+// estate's metadata as a baseline: `make bench` prints both, and the kcat benchmark reports the
+// ratio snapshot/kcat when it runs after the snapshot one (as it does, in file order).
+//
+// The estate: KDOCS_BENCH_TOPICS topics (default 10,000) of 10 partitions, RF 3 on 3 brokers,
+// and one group per 10 topics (1,000 by default), each committed on all partitions of one topic
+// whose partitions hold 2 records. It is built once per process, in large batches, and shared.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+const benchPartitions = 10
+
+type benchEstate struct {
+	cluster *kfake.Cluster
+	addrs   []string
+	topics  int
+	groups  int
+	built   time.Duration
+}
+
+var (
+	benchOnce sync.Once
+	bench     *benchEstate
+	benchErr  error
+	// collectNsPerOp is BenchmarkCollectKfake's result, for the kcat benchmark's ratio.
+	collectNsPerOp float64
+)
+
+// TestMain closes the benchmark estate, if a benchmark built one.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench != nil {
+		bench.cluster.Close()
+	}
+	os.Exit(code)
+}
+
+func benchmarkEstate(b *testing.B) *benchEstate {
+	b.Helper()
+	benchOnce.Do(func() { bench, benchErr = buildBenchEstate() })
+	if benchErr != nil {
+		b.Fatalf("build the benchmark estate: %v", benchErr)
+	}
+	return bench
+}
+
+func buildBenchEstate() (*benchEstate, error) {
+	topics := 10_000
+	if v := os.Getenv("KDOCS_BENCH_TOPICS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 10 {
+			return nil, fmt.Errorf("KDOCS_BENCH_TOPICS=%q: want a number of topics, 10 or more", v)
+		}
+		topics = n
+	}
+	start := time.Now()
+	c, err := kfake.NewCluster(kfake.NumBrokers(3))
+	if err != nil {
+		return nil, err
+	}
+	e := &benchEstate{cluster: c, addrs: c.ListenAddrs(), topics: topics, groups: topics / 10}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(e.addrs...), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0))
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	defer cl.Close()
+	ctx := context.Background()
+
+	// Topics, 1,000 per CreateTopics request.
+	for first := 0; first < topics; first += 1000 {
+		req := kmsg.NewPtrCreateTopicsRequest()
+		req.TimeoutMillis = 60_000
+		for i := first; i < min(first+1000, topics); i++ {
+			t := kmsg.NewCreateTopicsRequestTopic()
+			t.Topic, t.NumPartitions, t.ReplicationFactor = benchTopic(i), benchPartitions, 3
+			req.Topics = append(req.Topics, t)
+		}
+		resp, err := req.RequestWith(ctx, cl)
+		if err != nil {
+			c.Close()
+			return nil, fmt.Errorf("create topics %d…: %w", first, err)
+		}
+		for _, t := range resp.Topics {
+			if t.ErrorCode != 0 {
+				c.Close()
+				return nil, fmt.Errorf("create topic %s: error %d", t.Topic, t.ErrorCode)
+			}
+		}
+	}
+
+	// Records: 2 per partition of every topic a group reads (topic 10·g for group g).
+	var recs []*kgo.Record
+	for g := range e.groups {
+		for p := range int32(benchPartitions) {
+			for range 2 {
+				recs = append(recs, &kgo.Record{Topic: benchTopic(10 * g), Partition: p, Value: []byte("x")})
+			}
+		}
+	}
+	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("produce: %w", err)
+	}
+
+	// Commits: each group commits offset 1 on every partition of its topic (lag 1 each),
+	// many groups at a time.
+	adm := kadm.NewClient(cl)
+	errs := make(chan error, e.groups)
+	sem := make(chan struct{}, 64)
+	var wg sync.WaitGroup
+	for g := range e.groups {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			var offs kadm.Offsets
+			for p := range int32(benchPartitions) {
+				offs.AddOffset(benchTopic(10*g), p, 1, -1)
+			}
+			res, err := adm.CommitOffsets(ctx, fmt.Sprintf("bench-group-%04d", g), offs)
+			if err == nil {
+				err = res.Error()
+			}
+			if err != nil {
+				errs <- fmt.Errorf("commit group %d: %w", g, err)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		c.Close()
+		return nil, err
+	}
+	e.built = time.Since(start)
+	return e, nil
+}
+
+func benchTopic(i int) string { return fmt.Sprintf("bench-topic-%05d", i) }
+
+// BenchmarkCollectKfake takes whole snapshots of the estate. Besides time and allocations it
+// reports the requests one snapshot sends (ApiVersions excluded: they follow connections, not
+// the estate) and the peak growth of the heap in use while it runs.
+func BenchmarkCollectKfake(b *testing.B) {
+	e := benchmarkEstate(b)
+	b.Logf("estate: %d topics × %d partitions, %d groups; built in %s", e.topics, benchPartitions, e.groups, e.built.Round(time.Millisecond))
+	c := config.Cluster{Name: "bench", Bootstrap: e.addrs, Timeout: config.Duration(2 * time.Minute)}
+	ctx := context.Background()
+
+	var requests, peak uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapInuse
+		wire := newWireCounter()
+		o := defaultOptions()
+		o.dial = wire.dial
+		stop := sampleHeap(base, &peak)
+		b.StartTimer()
+
+		s, err := collect(ctx, c, o)
+
+		b.StopTimer()
+		stop()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(s.Errors) > 0 {
+			b.Fatalf("%d errors, first: %+v", len(s.Errors), s.Errors[0])
+		}
+		if len(s.Topics) != e.topics || len(s.Groups) != e.groups {
+			b.Fatalf("snapshot has %d topics and %d groups, want %d and %d", len(s.Topics), len(s.Groups), e.topics, e.groups)
+		}
+		requests = uint64(wire.total())
+		b.StartTimer()
+	}
+	b.StopTimer()
+	collectNsPerOp = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(float64(requests), "requests/snapshot")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// sampleHeap records, every millisecond until stop is called, how far the heap in use has
+// grown above base, keeping the maximum in peak.
+func sampleHeap(base uint64, peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > base && ms.HeapInuse-base > *peak {
+				*peak = ms.HeapInuse - base
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// BenchmarkKcatMetadata runs `kcat -L -J` (one Metadata request, printed as JSON) on the same
+// estate: the least any tool that lists the cluster does. kcat is required in CI.
+func BenchmarkKcatMetadata(b *testing.B) {
+	kcat, err := exec.LookPath("kcat")
+	if err != nil {
+		if testenv.InCI() {
+			b.Fatalf("kcat is required in CI: %v", err)
+		}
+		b.Skipf("kcat not found (%v); install it with `apt-get install -y kcat` to run this baseline", err)
+	}
+	e := benchmarkEstate(b)
+	// kcat's bootstrap list is comma-separated host:port.
+	servers := ""
+	for i, a := range e.addrs {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			b.Fatal(err)
+		}
+		if i > 0 {
+			servers += ","
+		}
+		servers += a
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(kcat, "-L", "-J", "-b", servers, "-m", "60")
+		cmd.Stdout = io.Discard
+		out, err := cmd.StderrPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		msg, _ := io.ReadAll(out)
+		if err := cmd.Wait(); err != nil {
+			b.Fatalf("kcat: %v: %s", err, msg)
+		}
+	}
+	b.StopTimer()
+	if collectNsPerOp > 0 {
+		kcatNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		b.ReportMetric(collectNsPerOp/kcatNs, "snapshot/kcat")
+	}
+}
