@@ -26,6 +26,10 @@ const (
 type command struct {
 	name    string
 	summary string
+	// args names the positional arguments the command takes, for its usage line ("OLD.json
+	// NEW.json"); the command checks them itself, from env.args. Empty: it takes none, and any
+	// is a usage error.
+	args string
 	// setup registers flags and returns the function that runs the command.
 	setup func(fs *flag.FlagSet, env *env) func(ctx context.Context) error
 }
@@ -35,6 +39,8 @@ type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	configPath     string
+	// args are the positional arguments, for commands that declare some.
+	args []string
 }
 
 func (e *env) loadConfig() (*config.Site, error) {
@@ -47,7 +53,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func commands() []command {
-	return []command{snapshotCommand(), buildCommand(), pdfCommand(), serveCommand(), versionCommand()}
+	return []command{snapshotCommand(), buildCommand(), diffCommand(), pdfCommand(), serveCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -76,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "log debug detail")
 	do := cmd.setup(fs, e)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: kdocs %s [flags]\n\n%s\n\nflags:\n", cmd.name, cmd.summary)
+		fmt.Fprintf(fs.Output(), "usage: kdocs %s [flags]%s\n\n%s\n\nflags:\n", cmd.name, strings.TrimRight(" "+cmd.args, " "), cmd.summary)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args[1:]); err != nil {
@@ -87,10 +93,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	if fs.NArg() > 0 {
+	if cmd.args == "" && fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "kdocs %s: unexpected argument %q\n", cmd.name, fs.Arg(0))
 		return exitUsage
 	}
+	e.args = fs.Args()
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug

@@ -25,11 +25,11 @@ func TestUsageAndExitCodes(t *testing.T) {
 
 	code, out, _ := kdocs(t, "--help")
 	assert.Equal(t, exitOK, code)
-	for _, c := range []string{"snapshot", "build", "serve", "pdf", "version"} {
+	for _, c := range []string{"snapshot", "build", "serve", "pdf", "diff", "version"} {
 		assert.Contains(t, out, "  "+c)
 	}
 
-	for _, c := range []string{"snapshot", "build", "serve", "pdf", "version"} {
+	for _, c := range []string{"snapshot", "build", "serve", "pdf", "diff", "version"} {
 		code, out, _ := kdocs(t, c, "--help")
 		assert.Equal(t, exitOK, code, c)
 		assert.Contains(t, out, "usage: kdocs "+c, c)
