@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -210,4 +212,318 @@ func fixtureSite(t *testing.T) *config.Site {
 	cfg, err := config.Load(filepath.Join(dir, "site.yaml"))
 	require.NoError(t, err)
 	return cfg
+}
+
+// serveSite builds cfg below subPath and serves it on 127.0.0.1 until the test ends; it returns
+// the site's home URL.
+func serveSite(t *testing.T, cfg *config.Site) string {
+	home, _ := serveSiteDir(t, cfg)
+	return home
+}
+
+// serveSiteDir is serveSite that also returns the directory the site was built into.
+func serveSiteDir(t *testing.T, cfg *config.Site) (string, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	_, err := build.Run(context.Background(), cfg, build.Options{Output: out, BaseURL: subPath})
+	require.NoError(t, err, "build %s", cfg.Path)
+	mux := http.NewServeMux()
+	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), http.FileServer(http.Dir(out))))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL + subPath, out
+}
+
+// exampleOrFixture is the example site, or the fixture when the repository has none.
+func exampleOrFixture(t *testing.T) *config.Site {
+	cfg, err := config.Load("../../site.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return fixtureSite(t)
+	}
+	require.NoError(t, err)
+	return cfg
+}
+
+func waitDiagrams(t *testing.T, ctx context.Context) {
+	t.Helper()
+	_, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.dataset.diagrams`, chromedp.WithPollingInterval(20*time.Millisecond)))
+	require.NoError(t, err, "the page never signalled data-diagrams")
+}
+
+// The theme toggle: the button flips <html data-theme>, redraws the diagrams in the new theme,
+// is remembered across pages and reloads, and never reaches the print view.
+func TestDarkModeToggle(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	cfg := exampleOrFixture(t)
+	home := serveSite(t, cfg)
+	ctx := Browse(t, chrome)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+
+	overview := home + "clusters/" + cfg.Clusters[0].Name + "/index.html"
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(overview)))
+	waitDiagrams(t, ctx)
+	type state struct {
+		Theme, Pressed, Stored string
+		Hidden                 bool
+		SVG                    string
+	}
+	read := func() state {
+		st, err := chromedp.Run(ctx, chromedp.Evaluate[state](`(() => {
+			const b = document.querySelector('.theme-toggle');
+			const svg = document.querySelector('pre.mermaid svg');
+			return {Theme: document.documentElement.dataset.theme, Pressed: b.getAttribute('aria-pressed'),
+				Stored: localStorage.getItem('kdocs-theme') || '', Hidden: b.hidden, SVG: svg ? svg.outerHTML : ''};
+		})()`))
+		require.NoError(t, err)
+		return st
+	}
+	before := read()
+	assert.Equal(t, "light", before.Theme, "headless Chromium prefers light")
+	assert.Equal(t, "false", before.Pressed)
+	assert.False(t, before.Hidden, "the script shows the toggle")
+	assert.Empty(t, before.Stored, "no choice stored before the reader makes one")
+	require.NotEmpty(t, before.SVG)
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".theme-toggle"))))
+	// The diagram is drawn again, in Mermaid's dark theme.
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const s = document.querySelector('pre.mermaid svg');
+		return s !== null && s.outerHTML !== `+jsString(before.SVG)+`; })()`, chromedp.WithPollingInterval(20*time.Millisecond)))
+	require.NoError(t, err, "the diagram was not redrawn")
+	after := read()
+	assert.Equal(t, state{Theme: "dark", Pressed: "true", Stored: "dark"}, state{Theme: after.Theme, Pressed: after.Pressed, Stored: after.Stored})
+	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.documentElement).backgroundColor`))
+	require.NoError(t, err)
+	assert.Equal(t, "rgb(13, 17, 23)", bg, "the dark palette applies")
+
+	// Remembered: another page opens dark, with the attribute set before any paint.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"index.html")))
+	again := read()
+	assert.Equal(t, "dark", again.Theme)
+	assert.Equal(t, "true", again.Pressed)
+	// The print view is paper: always light, and so are its diagrams.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"print/index.html")))
+	printTheme, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme`))
+	require.NoError(t, err)
+	assert.Equal(t, "light", printTheme)
+
+	// The keyboard: the first Tab reaches the skip link, which leads to the main content.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"index.html"), chromedp.KeyEvent("\t")))
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className + ' ' + document.activeElement.getAttribute('href')`))
+	require.NoError(t, err)
+	assert.Equal(t, "skip-link #main", focused)
+
+	// Back to light, and the choice is kept too.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".theme-toggle"))))
+	assert.Equal(t, "light", read().Stored)
+	assert.Empty(t, ConsoleErrors(ctx))
+}
+
+// The topic catalog filters and sorts in the page, without a server.
+func TestTopicsCatalogFilterAndSort(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	cfg := exampleOrFixture(t)
+	home, dir := serveSiteDir(t, cfg)
+	ctx := Browse(t, chrome)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+
+	// From a copy on disk first: the filter needs no server.
+	catalog := "clusters/" + cfg.Clusters[0].Name + "/topics/index.html"
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.ToSlash(filepath.Join(dir, catalog))),
+		chromedp.SendKeys(chromedp.CSS("input.table-filter"), "no-such-topic-anywhere")))
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('.content tbody tr')].every((tr) => tr.hidden)`))
+	require.NoError(t, err)
+	assert.True(t, hidden, "the filter works from file://")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+catalog)))
+	type rows struct {
+		Visible []string
+		Total   int
+		Count   string
+	}
+	read := func() rows {
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[rows](`(() => {
+			const trs = [...document.querySelectorAll('.content table tbody tr')];
+			return {Visible: trs.filter((tr) => !tr.hidden && tr.offsetParent !== null).map((tr) => tr.cells[0].textContent.trim()),
+				Total: trs.length, Count: (document.querySelector('.table-count') || {}).textContent || ''};
+		})()`))
+		require.NoError(t, err)
+		return r
+	}
+	all := read()
+	require.Greater(t, all.Total, 1)
+	assert.Len(t, all.Visible, all.Total)
+
+	filter := "orders"
+	if cfg.Clusters[0].Name == "fixture-prod" {
+		filter = "created"
+	}
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("input.table-filter"), filter)))
+	filtered := read()
+	assert.NotEmpty(t, filtered.Visible)
+	for _, name := range filtered.Visible {
+		assert.Contains(t, name, filter)
+	}
+	if cfg.Clusters[0].Name != "fixture-prod" {
+		assert.Less(t, len(filtered.Visible), all.Total, "rows without %q are hidden", filter)
+		assert.Equal(t, fmt.Sprintf("%d of %d topics", len(filtered.Visible), all.Total), filtered.Count)
+	}
+	clear := func() {
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('input.table-filter');
+			i.value = ''; i.dispatchEvent(new Event('input')); return true; })()`))
+		require.NoError(t, err)
+	}
+	clear()
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("input.table-filter"), "no-such-topic-anywhere")))
+	assert.Empty(t, read().Visible)
+	clear()
+	assert.Len(t, read().Visible, all.Total, "an empty filter shows every row again")
+
+	// Sorting by a numeric column, descending on the second click; aria-sort follows.
+	sortBy := func(header string) (string, []float64) {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.content thead th:nth-child(`+header+`) button`))))
+		res, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+			Sort   string
+			Values []float64
+		}](`(() => ({Sort: document.querySelector('.content thead th:nth-child(`+header+`)').getAttribute('aria-sort'),
+			Values: [...document.querySelectorAll('.content tbody tr')].map((tr) => parseFloat(tr.cells[`+header+` - 1].textContent.replace(/,/g, '')))}))()`))
+		require.NoError(t, err)
+		return res.Sort, res.Values
+	}
+	order, values := sortBy("6") // Messages
+	assert.Equal(t, "ascending", order)
+	assert.IsNonDecreasing(t, values)
+	order, values = sortBy("6")
+	assert.Equal(t, "descending", order)
+	assert.IsNonIncreasing(t, values)
+	assert.Empty(t, ConsoleErrors(ctx))
+}
+
+const (
+	hostileImg  = `<img src=x onerror=alert(1)>`
+	hostileMark = "**bold** ]] --> `tick`"
+)
+
+// hostileSite is an estate whose names and annotations try every way into the page: HTML,
+// Markdown emphasis, Mermaid's ]] and -->, backticks.
+func hostileSite(t *testing.T) *config.Site {
+	t.Helper()
+	dir := t.TempDir()
+	part := snapshot.Partition{ID: 0, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}, LatestOffset: 5}
+	group := hostileImg + " " + hostileMark
+	snap := &snapshot.Snapshot{
+		Format: snapshot.Format, KdocsVersion: "test", TakenAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
+		Cluster: snapshot.Cluster{Name: "hostile", ControllerID: 1, Brokers: []snapshot.Broker{{ID: 1, Host: hostileImg, Port: 9092, Rack: hostileMark}}},
+		Topics: []snapshot.Topic{
+			{Name: hostileImg, ReplicationFactor: 1, Partitions: []snapshot.Partition{part},
+				Configs: []snapshot.Config{{Name: hostileMark, Value: hostileImg, Source: "DYNAMIC_TOPIC_CONFIG"}}},
+			{Name: hostileMark, ReplicationFactor: 1, Partitions: []snapshot.Partition{part}},
+		},
+		Groups: []snapshot.Group{{ID: group, State: "Stable", TotalLag: 2, Offsets: []snapshot.GroupOffset{
+			{Topic: hostileImg, Partition: 0, Committed: 3, LatestOffset: 5, Lag: 2},
+			{Topic: hostileMark, Partition: 0, Committed: 5, LatestOffset: 5},
+		}}},
+	}
+	require.NoError(t, snapshot.Save(filepath.Join(dir, "hostile.json"), snap))
+	yaml := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	write := func(name, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	write("site.yaml", "title: Hostile Estate\nbaseURL: /\nclusters:\n  - name: hostile\n    snapshot: hostile.json\n")
+	write("content/topics/img.md", "---\nname: "+yaml(hostileImg)+"\nowner: "+yaml(hostileImg)+"\ndescription: "+yaml(hostileImg+" "+hostileMark)+
+		"\nproducers: ["+yaml(hostileImg)+", "+yaml(hostileMark)+"]\ntags: ["+yaml(hostileMark)+"]\n---\nThe body is Markdown, raw HTML stays out: "+hostileImg+"\n")
+	write("content/groups/g.md", "---\nname: "+yaml(group)+"\ndescription: "+yaml(hostileImg)+"\n---\n")
+	cfg, err := config.Load(filepath.Join(dir, "site.yaml"))
+	require.NoError(t, err)
+	return cfg
+}
+
+// Hostile names and annotations render inert: no element injected, no dialog, the text shown as
+// it is, in the tables and in the diagrams.
+func TestHostileNamesRenderInert(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	home := serveSite(t, hostileSite(t))
+	ctx := Browse(t, chrome)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	// Count dialogs instead of letting one block the page: alert and friends are replaced in
+	// every document before its own scripts run.
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__dialogs = 0; window.alert = window.confirm = window.prompt = function () { window.__dialogs++; };`})
+	require.NoError(t, err)
+
+	pages := []string{home + "clusters/hostile/topics/index.html", home + "clusters/hostile/groups/index.html", home + "clusters/hostile/index.html"}
+	for _, catalog := range pages[:2] {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(catalog)))
+		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.content tbody a[href]')].map((a) => a.href)`))
+		require.NoError(t, err)
+		pages = append(pages, links...)
+	}
+	require.Len(t, pages, 6, "the catalogs link to both topics and the group")
+
+	type check struct {
+		Dialogs, Injected, Emphasis, ErrorSVGs int
+		Text, Diagrams                         string
+	}
+	for _, u := range pages {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(u)))
+		waitDiagrams(t, ctx)
+		time.Sleep(200 * time.Millisecond) // an <img src=x> would fail to load and fire onerror by now
+		c, err := chromedp.Run(ctx, chromedp.Evaluate[check](`(() => ({
+			Dialogs: window.__dialogs,
+			Injected: document.querySelectorAll('img, [onerror], script:not([src]):not(head script)').length,
+			Emphasis: [...document.querySelectorAll('strong, em, b, i, code')].filter((e) => /^(bold|tick|g)$/.test(e.textContent.trim())).length,
+			ErrorSVGs: document.querySelectorAll('svg[aria-roledescription="error"]').length,
+			Text: document.body.innerText,
+			Diagrams: [...document.querySelectorAll('pre.mermaid svg')].map((s) => s.textContent).join('\n'),
+		}))()`))
+		require.NoError(t, err, u)
+		assert.Zero(t, c.Dialogs, "a dialog opened on %s", u)
+		assert.Zero(t, c.Injected, "an element was injected on %s", u)
+		if !assert.Zero(t, c.Emphasis, "Markdown in a name was interpreted on %s", u) {
+			h, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('strong, em, b, i, code')].filter((e) => /^(bold|tick|g)$/.test(e.textContent.trim())).map((e) => e.parentElement.outerHTML)`))
+			t.Log(h)
+		}
+		assert.Zero(t, c.ErrorSVGs, "a diagram failed on %s", u)
+		assert.True(t, strings.Contains(c.Text, hostileImg) || strings.Contains(c.Text, hostileMark), "names shown literally on %s", u)
+		if strings.Contains(u, "/topics/") && !strings.HasSuffix(u, "index.html") {
+			assert.NotEmpty(t, c.Diagrams, "the data flow is drawn on %s", u)
+			assert.Contains(t, c.Diagrams, "consumer group", u)
+		}
+		if strings.Contains(c.Diagrams, "img") {
+			assert.Contains(t, c.Diagrams, hostileImg, "diagram labels are literal on %s", u)
+		}
+	}
+	assert.Empty(t, ConsoleErrors(ctx))
+}
+
+// Copy buttons sit on configuration tables and schema text, named for assistive technology, and
+// copy the table as tab-separated text.
+func TestCopyButtons(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	home := serveSite(t, fixtureSite(t))
+	ctx := Browse(t, chrome)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"clusters/fixture-prod/schemas/orders.created-value.html")))
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.copy-button')].map((b) => b.getAttribute('aria-label'))`))
+	require.NoError(t, err)
+	assert.Contains(t, labels, "Copy code", "the schema text has a copy button")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"clusters/fixture-prod/groups/billing.html")))
+	// The page's own copy function, with the clipboard replaced: headless Chromium has no
+	// clipboard to read back.
+	copied, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new Promise((resolve) => {
+		const table = document.querySelector('table[aria-label="Committed offsets"]');
+		const button = table.previousElementSibling.querySelector('.copy-button');
+		Object.defineProperty(navigator, 'clipboard', {value: {writeText: (text) => { resolve(button.getAttribute('aria-label') + '\n' + text); return Promise.resolve(); }}});
+		button.click();
+	})`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	assert.Equal(t, "Copy table Committed offsets as text\nTopic\tPartition\tCommitted\tLatest\tLag\norders.created\t0\t40\t42\t2\n", copied)
+	assert.Empty(t, ConsoleErrors(ctx))
 }

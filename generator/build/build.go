@@ -1,7 +1,7 @@
 // Package build is the one call that turns a site.yaml into a site: it loads each cluster's
 // snapshot and the content/ pages, builds the document model, renders it into a temporary
-// directory beside the output and swaps that in whole. The CLI's `kdocs build` and `kdocs serve`
-// (on every change) both go through Run.
+// directory beside the output, checks every link of the result (see checkLinks) and swaps it in
+// whole. The CLI's `kdocs build` and `kdocs serve` (on every change) both go through Run.
 package build
 
 import (
@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +49,8 @@ type Result struct {
 	Output string
 	// Pages counts the site's HTML pages (besides print/index.html and 404.html).
 	Pages int
-	// Warnings are problems that did not fail the build, such as links to missing pages.
+	// Warnings are problems that did not fail the build, such as an annotation that matches
+	// no topic or group.
 	Warnings []string
 	Duration time.Duration
 }
@@ -88,8 +90,8 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("templates: %w", err)
 	}
-	r, err := render.New(render.Options{Theme: theme, Templates: tmpls,
-		BaseURL: cmp.Or(opts.BaseURL, cfg.BaseURL), Workers: opts.Workers})
+	baseURL := cmp.Or(opts.BaseURL, cfg.BaseURL)
+	r, err := render.New(render.Options{Theme: theme, Templates: tmpls, BaseURL: baseURL, Workers: opts.Workers})
 	if err != nil {
 		return Result{}, err
 	}
@@ -103,7 +105,11 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		if err := copyAssets(cfg.Content, assets, dir); err != nil {
 			return err
 		}
-		return writeSnapshots(model, snaps, dir)
+		if err := writeSnapshots(model, snaps, dir); err != nil {
+			return err
+		}
+		// Last, over the finished tree: a broken link fails the build before the swap.
+		return checkLinks(dir, baseURL)
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("build %s: %w", out, err)
@@ -122,10 +128,11 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		}
 	}
 
-	for _, w := range res.Warnings {
+	warnings := append(slices.Clone(model.Warnings), res.Warnings...)
+	for _, w := range warnings {
 		log.Warn(w)
 	}
-	result := Result{Output: out, Pages: res.Pages, Warnings: res.Warnings, Duration: time.Since(start)}
+	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Duration: time.Since(start)}
 	log.Info("site built", "output", out, "pages", result.Pages, "duration", result.Duration.Round(time.Millisecond))
 	return result, nil
 }

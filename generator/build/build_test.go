@@ -98,7 +98,7 @@ func TestBuild(t *testing.T) {
 	files := tree(t, cfg.Output)
 	for _, name := range []string{"index.html", "clusters/prod/index.html", "clusters/prod/topics/orders.created.html",
 		"clusters/prod/groups/index.html", "clusters/prod/schemas/orders.created-value.html", "getting-started.html",
-		"runbooks/consumer-lag.html", "runbooks/lag.svg", "print/index.html", "404.html", "sitemap.xml", ".nojekyll",
+		"runbooks/consumer-lag.html", "runbooks/lag.svg", "print/index.html", "404.html", "sitemap.xml", "robots.txt", ".nojekyll",
 		"snapshots/prod.json", "css/kdocs.css", "css/syntax.css", "js/kdocs.js", "vendor/mermaid/mermaid.min.js"} {
 		assert.Contains(t, files, name)
 	}
@@ -232,4 +232,108 @@ func TestMarkdownExportAndThemeOverride(t *testing.T) {
 	assert.Contains(t, string(md["clusters/prod/topics/orders.created.md"]), "# orders.created\n")
 	assert.Contains(t, string(md["runbooks/consumer-lag.md"]), "```mermaid\n")
 	assert.Contains(t, string(md["clusters/prod/index.md"]), "```mermaid\nflowchart LR\n")
+}
+
+// A broken link fails the build, naming the page and the link, and the previous site stays.
+func TestBrokenLinksFailTheBuild(t *testing.T) {
+	cfg := newSite(t)
+	_, err := Run(context.Background(), cfg, Options{})
+	require.NoError(t, err)
+	before := tree(t, cfg.Output)
+	assert.Contains(t, string(before["robots.txt"]), "User-agent: *")
+
+	for body, want := range map[string]string{
+		"See [nothing](nope.md).\n":                   `guide.html: broken link "nope.md": no such file nope.md`,
+		"See [a section](getting-started.md#nope).\n": `guide.html: broken link "getting-started.html#nope": no element with id "nope" in getting-started.html`,
+		"See [here](#missing-heading).\n":             `guide.html: broken link "#missing-heading": no element with id "missing-heading" in guide.html`,
+		"![chart](img/chart.png)\n":                   `guide.html: broken link "img/chart.png": no such file img/chart.png`,
+		"Up [out](../../outside.html).\n":             `guide.html: broken link "../../outside.html": it leaves the site`,
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(cfg.Content, "guide.md"), []byte("# Guide\n\n"+body), 0o644))
+		_, err := Run(context.Background(), cfg, Options{})
+		require.Error(t, err, body)
+		assert.Contains(t, err.Error(), want)
+		assert.Equal(t, before, tree(t, cfg.Output), "the previous site is untouched")
+	}
+
+	// Links that are not the site's to check, and fragments that exist, pass.
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.Content, "guide.md"), []byte("# Guide\n\n"+
+		"[web](https://kafka.apache.org/documentation/#configuration) [mail](mailto:team@example.com) "+
+		"[other app](/grafana/) [heading](getting-started.md#getting-started) [self](#guide) [asset](runbooks/lag.svg)\n"), 0o644))
+	_, err = Run(context.Background(), cfg, Options{})
+	require.NoError(t, err)
+}
+
+func TestScanHTML(t *testing.T) {
+	got := scanHTML(`<!DOCTYPE html><html><head><script>if (a<b) { x = "<a href='no.html'>"; }</script>` +
+		`<style>a[href="no2.html"]{}</style></head><body><!-- <a href="no3.html"> -->` +
+		`<a id=top href="a.html?x=1#y">x &lt; y</a><img src='i.png' alt="<a href=no4>"><a name="legacy"></a>` +
+		`<p id="h&amp;m">t</p><a href="q.html" class=x>q</a></body></html>`)
+	assert.Equal(t, []string{"a.html?x=1#y", "i.png", "q.html"}, got.links)
+	assert.Equal(t, map[string]bool{"top": true, "legacy": true, "h&m": true}, got.ids)
+}
+
+// Annotations merge into their topic's and group's pages; one that matches nothing is a warning
+// naming its file, and becomes no page.
+func TestAnnotations(t *testing.T) {
+	cfg := newSite(t)
+	write := func(name, text string) {
+		p := filepath.Join(cfg.Content, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	write("topics/orders.created.md", "---\nowner: team-orders\nproducers: [checkout-service]\nrunbook: ../runbooks/consumer-lag.md\n---\nOrders as placed.\n")
+	write("groups/billing.md", "---\nname: \""+strings.ReplaceAll(hostileScript, `"`, `\"`)+"\"\nteam: billing\n---\nSee [lag](../runbooks/consumer-lag.md#consumer-lag).\n")
+	write("topics/orders.gone.md", "---\nowner: nobody\n---\n")
+	var logs bytes.Buffer
+	res, err := Run(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	require.NoError(t, err)
+	assert.Equal(t, []string{`content/topics/orders.gone.md: annotation for topic "orders.gone", which is in no cluster; it is not shown`}, res.Warnings)
+	assert.Contains(t, logs.String(), "orders.gone.md")
+	assert.Equal(t, 13, res.Pages, "annotations are not pages")
+
+	files := tree(t, cfg.Output)
+	topic := string(files["clusters/prod/topics/orders.created.html"])
+	assert.Contains(t, topic, `<strong>Runbook:</strong> <a href="../../../runbooks/consumer-lag.html">Consumer lag</a>`)
+	assert.Contains(t, topic, "checkout-service")
+	assert.Contains(t, topic, "<p>Orders as placed.</p>")
+	assert.Contains(t, string(files["clusters/prod/topics/index.html"]), "<td>team-orders</td>")
+	var group string
+	for name, data := range files {
+		if strings.HasPrefix(name, "clusters/prod/groups/script-") {
+			group = string(data)
+		}
+	}
+	assert.Contains(t, group, `<a href="../../../runbooks/consumer-lag.html#consumer-lag">lag</a>`)
+	assert.NotContains(t, files, "topics/orders.created.html")
+
+	// A misspelt key is an error with the file and line, not a silent loss.
+	write("topics/orders.created.md", "---\nowner: team-orders\nproducer: [checkout-service]\n---\n")
+	_, err = Run(context.Background(), cfg, Options{})
+	require.Error(t, err)
+	assert.Regexp(t, `^content/topics/orders\.created\.md:3: front matter: .*producer`, err.Error())
+}
+
+func TestResolveLink(t *testing.T) {
+	files := map[string]bool{"index.html": true, "css/kdocs.css": true, "a/b.html": true, "a/index.html": true}
+	dirs := map[string]bool{"a": true, "css": true}
+	ids := map[string]map[string]bool{"a/b.html": {"x y": true}, "index.html": {}, "a/index.html": {}}
+	for _, c := range []struct{ page, link, want string }{
+		{"a/b.html", "../index.html", ""},
+		{"a/b.html", "#x%20y", ""},
+		{"a/b.html", "b.html?v=1#x%20y", ""},
+		{"index.html", "a/", ""},
+		{"index.html", "a", ""},
+		{"index.html", "a/b.html#nope", `no element with id "nope" in a/b.html`},
+		{"index.html", "css/kdocs.css#whatever", ""}, // a fragment of a non-HTML file is the browser's business
+		{"404.html", "/kdocs/css/kdocs.css", ""},
+		{"404.html", "/kdocs/css/missing.css", "no such file css/missing.css"},
+		{"index.html", "/kdocs/anything", ""}, // only 404.html links through the base URL
+		{"index.html", "//cdn.example/x.js", ""},
+		{"index.html", "HTTPS://example.com/", ""},
+		{"index.html", "../up.html", "it leaves the site"},
+		{"index.html", "%zz", "not a valid URL path"},
+	} {
+		assert.Equal(t, c.want, resolveLink(c.page, c.link, "/kdocs/", files, dirs, ids), "%s → %s", c.page, c.link)
+	}
 }

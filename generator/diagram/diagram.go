@@ -1,5 +1,6 @@
-// Package diagram writes Mermaid text for the pictures in the site: for now the cluster
-// overview (brokers by rack, the controller, the Schema Registry).
+// Package diagram writes Mermaid text for the pictures in the site: the cluster overview
+// (brokers by rack, the controller, the Schema Registry) and a topic's data flow (producers →
+// topic → consumer groups).
 //
 // Every name shown comes from the estate and is untrusted, so no name ever reaches Mermaid
 // unescaped: node ids are generated (n1, n2, …), never derived from names, and every label is a
@@ -90,10 +91,80 @@ func Cluster(s *snapshot.Snapshot) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// Consumer is a consumer group reading a topic, as the data-flow diagram shows it.
+type Consumer struct {
+	Group string
+	Lag   int64
+}
+
+// TopicFlow returns a Mermaid flowchart of one topic's data flow: its producers (known only from
+// annotations: Kafka does not record who writes) on the left, the topic in the middle, the
+// consumer groups with their lag on the right. A side with nobody on it says so in a dashed
+// node, so the picture never suggests that a topic has no writers when kdocs simply was not told.
+// Like Cluster, the text has no trailing newline and no backticks.
+func TopicFlow(topic string, producers []string, consumers []Consumer) string {
+	var b strings.Builder
+	var id ids
+	line := func(format string, args ...any) {
+		b.WriteString("  ")
+		fmt.Fprintf(&b, format, args...)
+		b.WriteByte('\n')
+	}
+	b.WriteString("flowchart LR\n")
+	t := id.next()
+	line("%s[(%s)]", t, Lines(topic, "topic"))
+	var unknown []string
+	if len(producers) == 0 {
+		n := id.next()
+		unknown = append(unknown, n)
+		line("%s[%s]", n, Label("producers not documented"))
+		line("%s -.-> %s", n, t)
+	}
+	for _, p := range producers {
+		n := id.next()
+		line("%s([%s])", n, Label(p))
+		line("%s --> %s", n, t)
+	}
+	if len(consumers) == 0 {
+		n := id.next()
+		unknown = append(unknown, n)
+		line("%s[%s]", n, Label("no consumer group"))
+		line("%s -.-> %s", t, n)
+	}
+	for _, c := range consumers {
+		n := id.next()
+		line("%s([%s])", n, Lines(c.Group, "consumer group · lag "+group(c.Lag)))
+		line("%s --> %s", t, n)
+	}
+	if len(unknown) > 0 {
+		line("classDef unknown stroke-dasharray:4 3,font-style:italic")
+		line("class %s unknown", strings.Join(unknown, ","))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// group writes n with thousands separators, as the pages do.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return sign + b.String()
+}
+
 // Label quotes text as a Mermaid label. Quotes, angle brackets, ampersands, hashes,
 // backticks and the other characters Mermaid or its HTML labels give meaning to become entity
 // codes (#quot;, #lt;, #35; …), which Mermaid turns back into the literal characters when it
-// draws; line breaks and other control characters become spaces.
+// draws; Markdown's emphasis characters are backslash-escaped; line breaks and other control
+// characters become spaces.
 func Label(text string) string {
 	return `"` + escape(text) + `"`
 }
@@ -124,6 +195,12 @@ func escape(text string) string {
 			b.WriteString("#amp;")
 		case r == ':' && colon:
 			b.WriteString("#58;")
+		case r == '*' || r == '_' || r == '\\':
+			// Mermaid 11 reads **bold** and _italics_ in every HTML label, not only in
+			// `Markdown strings`, and it decodes entity codes before that, so these take
+			// Markdown's backslash escape instead (which it honours and removes).
+			b.WriteByte('\\')
+			b.WriteRune(r)
 		case strings.ContainsRune("#`%{}", r):
 			// '#' starts an entity, '`' a Markdown string; '%%{…}%%' is a directive that
 			// Mermaid finds anywhere in the text, even inside quotes, and could reconfigure it.

@@ -47,7 +47,8 @@ func TestClusterWithoutBrokersOrRegistry(t *testing.T) {
 
 func TestLabelEscapes(t *testing.T) {
 	cases := map[string]string{
-		`plain.name_1-2`:                 `"plain.name_1-2"`,
+		`plain.name_1-2`:                 `"plain.name\_1-2"`,
+		`**bold** _em_ a\b`:              `"\*\*bold\*\* \_em\_ a\\b"`,
 		`a"]; click n1 call alert(1) %%`: `"a#quot;]; click n1 call alert(1) #37;#37;"`,
 		`<script>alert(1)</script>|x`:    `"#lt;script#gt;alert(1)#lt;/script#gt;|x"`,
 		"tick`md`":                       `"tick#96;md#96;"`,
@@ -87,6 +88,45 @@ func TestHostileNamesStayInsideLabels(t *testing.T) {
 			assert.NotContains(t, l, "`", l)
 			assert.NotContains(t, l, "%", l)
 			assert.Regexp(t, `^\s*(flowchart LR|subgraph n\d+\[|n\d+\[|n\d+ -\.- n\d+$|end$|classDef controller|class n\d+ controller$)`, l)
+		}
+	}
+}
+
+func TestTopicFlow(t *testing.T) {
+	want := `flowchart LR
+  n1[("orders.placed<br/>topic")]
+  n2(["checkout-service"])
+  n2 --> n1
+  n3(["billing<br/>consumer group · lag 1,234"])
+  n1 --> n3
+  n4(["audit<br/>consumer group · lag 0"])
+  n1 --> n4`
+	assert.Equal(t, want, TopicFlow("orders.placed", []string{"checkout-service"}, []Consumer{{"billing", 1234}, {"audit", 0}}))
+
+	// Nobody known on either side: dashed placeholders, never an empty picture.
+	assert.Equal(t, `flowchart LR
+  n1[("x<br/>topic")]
+  n2["producers not documented"]
+  n2 -.-> n1
+  n3["no consumer group"]
+  n1 -.-> n3
+  classDef unknown stroke-dasharray:4 3,font-style:italic
+  class n2,n3 unknown`, TopicFlow("x", nil, nil))
+}
+
+func TestTopicFlowHostileNames(t *testing.T) {
+	for _, h := range []string{`"]; n1 --> n2; click n1 "javascript:alert(1)"`, "a\n  end\nsubgraph evil",
+		`<img src=x onerror=alert(1)>`, "%%{init: {'securityLevel':'loose'}}%%", "`**bold**` ]] -->"} {
+		text := TopicFlow(h, []string{h}, []Consumer{{h, 1}})
+		lines := strings.Split(text, "\n")
+		assert.Len(t, lines, 6, "name %q changed the shape:\n%s", h, text)
+		label := regexp.MustCompile(`"[^"]*"`)
+		for _, l := range lines {
+			rest := label.ReplaceAllString(l, "")
+			assert.NotContains(t, rest, "<", l)
+			assert.NotContains(t, l, "`", l)
+			assert.NotContains(t, l, "%", l)
+			assert.Regexp(t, `^(flowchart LR|  n\d+\[\(\)\]|  n\d+\(\[\]\)|  n\d+ --> n\d+)$`, rest)
 		}
 	}
 }

@@ -59,6 +59,24 @@ func (d pageData) LinkTo(l site.Link) string {
 	return "[" + Escape(l.Title) + "](" + d.Link(l.Path) + ")"
 }
 
+// RefTo writes an author's link (from an annotation) as a Markdown link: a file of the site
+// relative to this page (a page's .md file becomes the page's link in HTML), a URL as written.
+func (d pageData) RefTo(r site.Ref) string {
+	dest := r.URL
+	if r.File != "" {
+		dest = d.File(r.File)
+	}
+	return "[" + Escape(r.Title) + "](" + destination(dest) + ")"
+}
+
+// destination writes a link destination in Markdown's angle-bracket form, which allows spaces
+// and parentheses; the characters it does not allow are percent-encoded, so an author's URL can
+// never end the link early.
+func destination(dest string) string {
+	r := strings.NewReplacer("<", "%3C", ">", "%3E", "\n", "%0A", "\r", "%0D", "\\", "%5C")
+	return "<" + r.Replace(dest) + ">"
+}
+
 // Markdown returns the page's Markdown with front matter: a generated page through its template,
 // a content page as written (with a title heading added when it has none).
 func (r *Renderer) Markdown(s *site.Site, p *site.Page) ([]byte, error) {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -13,7 +14,7 @@ import (
 
 // buildCluster makes every page of one cluster, in reading order: overview, topics, groups,
 // schemas.
-func buildCluster(snap *snapshot.Snapshot, slug string) *Cluster {
+func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Cluster {
 	base := "clusters/" + slug + "/"
 	c := &Cluster{
 		Name:         snap.Cluster.Name,
@@ -104,22 +105,48 @@ func buildCluster(snap *snapshot.Snapshot, slug string) *Cluster {
 	var topicPages []*Page
 	for _, t := range snap.Topics {
 		d := &TopicData{Cluster: c, Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
-			Configs: t.Configs, Consumers: consumers[t.Name]}
-		under := 0
+			Consumers: consumers[t.Name]}
+		row := TopicRow{Link: topicLink(t.Name), Domain: domain(t.Name), Internal: t.Internal, Partitions: len(t.Partitions),
+			ReplicationFactor: t.ReplicationFactor, Consumers: len(d.Consumers)}
 		for _, p := range t.Partitions {
-			row := PartitionRow{ID: p.ID, Leader: p.Leader, Replicas: p.Replicas, ISR: p.ISR, OfflineReplicas: p.OfflineReplicas,
-				EarliestOffset: p.EarliestOffset, LatestOffset: p.LatestOffset, Messages: max(p.LatestOffset-p.EarliestOffset, 0),
-				Offline: p.Leader < 0, UnderReplicated: p.Leader >= 0 && len(p.ISR) < len(p.Replicas)}
-			if row.UnderReplicated {
-				under++
+			pr := partitionRow(p)
+			if pr.UnderReplicated {
+				row.UnderReplicated++
 			}
-			d.Messages += row.Messages
-			d.Partitions = append(d.Partitions, row)
+			if pr.Offline {
+				row.Offline++
+			}
+			if pr.NotPreferred {
+				row.NotPreferred++
+			}
+			if pr.Status != "" {
+				d.Problems++
+			}
+			d.Messages += pr.Messages
+			d.Partitions = append(d.Partitions, pr)
 		}
+		row.Messages = d.Messages
+		for _, cfg := range t.Configs {
+			cr := configRow(cfg)
+			if cr.Override {
+				row.Overrides++
+			}
+			d.Configs = append(d.Configs, cr)
+		}
+		var flow []diagram.Consumer
+		for _, cr := range d.Consumers {
+			d.TotalLag += cr.Lag
+			flow = append(flow, diagram.Consumer{Group: cr.Group.Title, Lag: cr.Lag})
+		}
+		var producers []string
+		if d.Annotation = notes.topic(t.Name, topicPath[t.Name]); d.Annotation != nil {
+			producers = d.Annotation.Producers
+			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
+		}
+		d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
 		d.KeySchema = schemaRef(snap, t.Name+"-key", subjectLink)
 		d.ValueSchema = schemaRef(snap, t.Name+"-value", subjectLink)
-		topicRows = append(topicRows, TopicRow{Link: topicLink(t.Name), Internal: t.Internal, Partitions: len(t.Partitions),
-			ReplicationFactor: t.ReplicationFactor, Messages: d.Messages, UnderReplicated: under, Consumers: len(d.Consumers)})
+		topicRows = append(topicRows, row)
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
 			Section: c.TopicsPath, Crumbs: topicsCrumbs, Data: d})
 	}
@@ -131,7 +158,8 @@ func buildCluster(snap *snapshot.Snapshot, slug string) *Cluster {
 	var groupRows []GroupRow
 	var groupPages []*Page
 	for _, g := range snap.Groups {
-		d := &GroupData{Cluster: c, ID: g.ID, State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol, TotalLag: g.TotalLag}
+		d := &GroupData{Cluster: c, ID: g.ID, State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol, TotalLag: g.TotalLag,
+			Annotation: notes.group(g.ID, groupPath[g.ID])}
 		for _, m := range g.Members {
 			mr := MemberRow{ID: m.ID, ClientID: m.ClientID, Host: m.Host}
 			for _, a := range m.Assignments {
@@ -145,8 +173,12 @@ func buildCluster(snap *snapshot.Snapshot, slug string) *Cluster {
 			d.Offsets = append(d.Offsets, OffsetRow{Topic: topicLink(o.Topic), Partition: o.Partition,
 				Committed: o.Committed, LatestOffset: o.LatestOffset, Lag: o.Lag})
 		}
-		groupRows = append(groupRows, GroupRow{Link: Link{Title: g.ID, Path: groupPath[g.ID]}, State: g.State,
-			Members: len(g.Members), Topics: len(topics), TotalLag: g.TotalLag})
+		row := GroupRow{Link: Link{Title: g.ID, Path: groupPath[g.ID]}, State: g.State,
+			Members: len(g.Members), Topics: len(topics), TotalLag: g.TotalLag}
+		if d.Annotation != nil {
+			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
+		}
+		groupRows = append(groupRows, row)
 		groupPages = append(groupPages, &Page{Path: groupPath[g.ID], Title: g.ID, Template: TemplateGroup,
 			Section: c.GroupsPath, Crumbs: groupsCrumbs, Data: d})
 	}
@@ -197,6 +229,63 @@ func buildCluster(snap *snapshot.Snapshot, slug string) *Cluster {
 		Crumbs: listCrumbs, Data: &SubjectsData{Cluster: c, Registry: *reg, Subjects: subjectRows}})
 	c.pages = append(c.pages, subjectPages...)
 	return c
+}
+
+// domain is the part of a topic name before the first '.', or "" when there is none.
+func domain(topic string) string {
+	if d, _, ok := strings.Cut(topic, "."); ok {
+		return d
+	}
+	return ""
+}
+
+// partitionRow describes a partition and its problems.
+func partitionRow(p snapshot.Partition) PartitionRow {
+	r := PartitionRow{ID: p.ID, Leader: p.Leader, Replicas: p.Replicas, ISR: p.ISR, OfflineReplicas: p.OfflineReplicas,
+		EarliestOffset: p.EarliestOffset, LatestOffset: p.LatestOffset, Messages: max(p.LatestOffset-p.EarliestOffset, 0),
+		PreferredLeader: -1}
+	if len(p.Replicas) > 0 {
+		r.PreferredLeader = p.Replicas[0]
+	}
+	r.Offline = p.Leader < 0
+	r.UnderReplicated = len(p.ISR) < len(p.Replicas)
+	// An offline partition has no leader to compare; its status already says the worst.
+	r.NotPreferred = !r.Offline && r.PreferredLeader >= 0 && p.Leader != r.PreferredLeader
+	var status []string
+	if r.Offline {
+		status = append(status, "offline")
+	}
+	if r.UnderReplicated {
+		status = append(status, "under-replicated")
+	}
+	if r.NotPreferred {
+		status = append(status, "not on preferred leader")
+	}
+	r.Status = strings.Join(status, ", ")
+	return r
+}
+
+// configRow says where a non-default config comes from. Only DYNAMIC_TOPIC_CONFIG is set on the
+// topic; the other sources are the brokers' settings, which the topic inherits. A snapshot
+// without sources (older files) lists only topic configs that differ, so those count as set
+// on the topic.
+func configRow(cfg snapshot.Config) ConfigRow {
+	r := ConfigRow{Name: cfg.Name, Value: cfg.Value, Sensitive: cfg.Sensitive, Source: cfg.Source}
+	switch cfg.Source {
+	case "DYNAMIC_TOPIC_CONFIG", "":
+		r.Override, r.Origin = true, "set on this topic"
+	case "DYNAMIC_BROKER_CONFIG":
+		r.Origin = "broker (dynamic, per broker)"
+	case "DYNAMIC_DEFAULT_BROKER_CONFIG":
+		r.Origin = "broker (dynamic, cluster-wide default)"
+	case "STATIC_BROKER_CONFIG":
+		r.Origin = "broker (server.properties)"
+	case "DEFAULT_CONFIG":
+		r.Origin = "Kafka default"
+	default:
+		r.Origin = cfg.Source
+	}
+	return r
 }
 
 // nav is the cluster's navigation entry with its lists below it.

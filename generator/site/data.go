@@ -69,12 +69,22 @@ type TopicsData struct {
 // TopicRow is one line of the topic catalog.
 type TopicRow struct {
 	Link
+	// Domain is the name's prefix before the first '.', the owning domain by the naming
+	// convention ("orders" for orders.order-placed.v1); empty when the name has no '.'.
+	Domain string
+	// Owner is the annotation's owner, else its team; empty without an annotation.
+	Owner             string
 	Internal          bool
 	Partitions        int
 	ReplicationFactor int
 	Messages          int64
-	UnderReplicated   int
-	Consumers         int
+	// Overrides counts the configs set on the topic itself (see ConfigRow.Override).
+	Overrides int
+	// UnderReplicated, Offline and NotPreferred count partitions with that problem.
+	UnderReplicated int
+	Offline         int
+	NotPreferred    int
+	Consumers       int
 }
 
 // TopicData is a topic's page.
@@ -85,8 +95,16 @@ type TopicData struct {
 	ReplicationFactor int
 	Partitions        []PartitionRow
 	Messages          int64
-	Configs           []snapshot.Config
+	Configs           []ConfigRow
 	Consumers         []ConsumerRow
+	// TotalLag is the consumers' lag on this topic, summed over groups.
+	TotalLag int64
+	// Problems counts partitions with a Status.
+	Problems int
+	// Diagram is the Mermaid data flow: producers → topic → consumer groups.
+	Diagram string
+	// Annotation is what content/topics/<topic>.md says about the topic, or nil.
+	Annotation *Annotation
 	// KeySchema and ValueSchema are the subjects <topic>-key and <topic>-value of the
 	// TopicNameStrategy, when the registry holds them.
 	KeySchema, ValueSchema *SchemaRef
@@ -102,8 +120,29 @@ type PartitionRow struct {
 	EarliestOffset  int64
 	LatestOffset    int64
 	Messages        int64
+	// PreferredLeader is the first replica: the broker that should lead.
+	PreferredLeader int32
+	// UnderReplicated: fewer in-sync replicas than replicas. Offline: no leader (-1).
+	// NotPreferred: led by a broker other than the preferred leader.
 	UnderReplicated bool
 	Offline         bool
+	NotPreferred    bool
+	// Status names the problems in words ("under-replicated, not on preferred leader"); empty
+	// for a healthy partition.
+	Status string
+}
+
+// ConfigRow is one topic config that differs from Kafka's default.
+type ConfigRow struct {
+	Name      string
+	Value     string
+	Sensitive bool
+	// Source is Kafka's config source (DYNAMIC_TOPIC_CONFIG …); Origin says it in words.
+	Source string
+	Origin string
+	// Override marks a value set on the topic itself, rather than inherited from the brokers'
+	// configuration.
+	Override bool
 }
 
 // ConsumerRow is a consumer group reading a topic.
@@ -131,6 +170,8 @@ type GroupsData struct {
 // GroupRow is one line of the consumer group list.
 type GroupRow struct {
 	Link
+	// Owner is the annotation's owner, else its team.
+	Owner    string
 	State    string
 	Members  int
 	Topics   int
@@ -147,6 +188,8 @@ type GroupData struct {
 	Members      []MemberRow
 	Offsets      []OffsetRow
 	TotalLag     int64
+	// Annotation is what content/groups/<group>.md says about the group, or nil.
+	Annotation *Annotation
 }
 
 // MemberRow is one member of a group.

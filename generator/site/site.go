@@ -16,6 +16,9 @@
 //	clusters/<cluster>/schemas/<subject>  schema subject
 //	<dir>/<name>                          content/<dir>/<name>.md
 //
+// content/topics/ and content/groups/ hold annotations, not pages: each file merges into the
+// page of the topic or group it names (see annotation.go).
+//
 // Every <…> segment is a slug (see slugger): safe in any file system and unique.
 package site
 
@@ -52,6 +55,9 @@ type Site struct {
 	Pages    []*Page
 	Nav      []NavItem
 	Clusters []*Cluster
+	// Warnings are problems of the inputs that did not stop the build, such as an annotation
+	// that matches no topic or group.
+	Warnings []string
 
 	byPath map[string]*Page
 }
@@ -113,14 +119,55 @@ func Rel(from, target string) string {
 }
 
 // Build makes the site from the snapshots (one per cluster, in site.yaml order) and the content
-// pages. Snapshots are read in their canonical order (see snapshot.Normalize); Build neither
-// reorders nor modifies them. It fails only when the inputs cannot share one site: two clusters
-// with the same name, or a content page whose path is taken.
+// files: pages, and annotations merged into topic and group pages. Snapshots are read in their
+// canonical order (see snapshot.Normalize); Build neither reorders nor modifies them. It fails
+// only when the inputs cannot share one site: two clusters with the same name, a content page
+// whose path is taken, an annotation whose front matter is wrong or that shares its topic or
+// group with another.
 func Build(title string, snaps []*snapshot.Snapshot, content []Content) (*Site, error) {
 	s := &Site{Title: title, byPath: map[string]*Page{}}
 	home := &Page{Path: HomePath, Title: title, Template: TemplateHome, Section: HomePath}
 	s.add(home)
 	s.Nav = append(s.Nav, NavItem{Title: "Home", Path: HomePath})
+
+	var pageContent []Content
+	notes := &annotations{topics: map[string]*annotationFile{}, groups: map[string]*annotationFile{}}
+	var errs []error
+	for i := range content {
+		c := &content[i]
+		if !isAnnotation(c) {
+			pageContent = append(pageContent, *c)
+			continue
+		}
+		a, err := parseAnnotation(c)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		byName := notes.topics
+		if a.kind == GroupAnnotations {
+			byName = notes.groups
+		}
+		if other := byName[a.name]; other != nil {
+			errs = append(errs, fmt.Errorf("%s: annotates %q, as %s does already", c.File, a.name, other.content.File))
+			continue
+		}
+		byName[a.name] = a
+		notes.files = append(notes.files, a)
+	}
+	// Content pages are made first, so annotations can link to them, but come after the
+	// clusters in reading order.
+	pages, err := contentPages(pageContent)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	notes.refs.pages = map[string]*Page{}
+	for _, p := range pages {
+		notes.refs.pages[strings.TrimSuffix(p.Content.Path, path.Ext(p.Content.Path))] = p
+	}
 
 	clusterSlugs := newSlugger("index")
 	seen := map[string]bool{}
@@ -130,18 +177,23 @@ func Build(title string, snaps []*snapshot.Snapshot, content []Content) (*Site, 
 			return nil, fmt.Errorf("two snapshots describe a cluster named %q", name)
 		}
 		seen[name] = true
-		c := buildCluster(snap, clusterSlugs.slug(name))
+		c := buildCluster(snap, clusterSlugs.slug(name), notes)
 		s.Clusters = append(s.Clusters, c)
 		for _, p := range c.pages {
 			s.add(p)
 		}
 		s.Nav = append(s.Nav, c.nav())
 	}
-
-	pages, err := contentPages(content)
-	if err != nil {
-		return nil, err
+	for _, a := range notes.files {
+		if !a.used {
+			what := "topic"
+			if a.kind == GroupAnnotations {
+				what = "consumer group"
+			}
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: annotation for %s %q, which is in no cluster; it is not shown", a.content.File, what, a.name))
+		}
 	}
+
 	var contentLinks []Link
 	for _, p := range pages {
 		if other := s.byPath[p.Path]; other != nil {
@@ -154,6 +206,31 @@ func Build(title string, snaps []*snapshot.Snapshot, content []Content) (*Site, 
 
 	home.Data = &HomeData{Title: title, Clusters: s.Clusters, Content: contentLinks}
 	return s, nil
+}
+
+// annotations are the annotation files of the content, by the topic or group they name.
+type annotations struct {
+	topics, groups map[string]*annotationFile
+	files          []*annotationFile // in content order, for warnings in a stable order
+	refs           refResolver
+}
+
+// topic returns the annotation of the named topic placed on the page at pagePath, or nil.
+func (n *annotations) topic(name, pagePath string) *Annotation {
+	return n.place(n.topics[name], pagePath)
+}
+
+// group returns the annotation of the named group placed on the page at pagePath, or nil.
+func (n *annotations) group(id, pagePath string) *Annotation {
+	return n.place(n.groups[id], pagePath)
+}
+
+func (n *annotations) place(a *annotationFile, pagePath string) *Annotation {
+	if n == nil || a == nil {
+		return nil
+	}
+	a.used = true
+	return n.refs.annotation(a, pagePath)
 }
 
 func (s *Site) add(p *Page) {

@@ -181,3 +181,77 @@ func TestBuildRejectsCollisions(t *testing.T) {
 	assert.Contains(t, err.Error(), "content/index.md: the page index.html is reserved")
 	assert.Contains(t, err.Error(), "content/clusters/x.md: the page clusters/x.html is reserved")
 }
+
+// A topic page names each partition's problems, and the catalog counts them.
+func TestPartitionProblemsAndCatalogColumns(t *testing.T) {
+	snap := fixture()
+	snap.Topics = append(snap.Topics, snapshot.Topic{Name: "payments.settled.v1", ReplicationFactor: 3,
+		Partitions: []snapshot.Partition{
+			{ID: 0, Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}},
+			{ID: 1, Leader: 3, Replicas: []int32{2, 3, 1}, ISR: []int32{3, 1}},
+			{ID: 2, Leader: -1, Replicas: []int32{3, 1, 2}, OfflineReplicas: []int32{3, 1, 2}},
+			{ID: 3, Leader: 2, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}},
+		},
+		Configs: []snapshot.Config{
+			{Name: "min.insync.replicas", Value: "2", Source: "DYNAMIC_TOPIC_CONFIG"},
+			{Name: "retention.ms", Value: "1", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"},
+			{Name: "segment.bytes", Value: "1", Source: "STATIC_BROKER_CONFIG"},
+		}})
+	snap.Normalize()
+	s, err := Build("Acme", []*snapshot.Snapshot{snap}, nil)
+	require.NoError(t, err)
+
+	d := s.Page("clusters/prod/topics/payments.settled.v1").Data.(*TopicData)
+	var status []string
+	for _, p := range d.Partitions {
+		status = append(status, p.Status)
+	}
+	assert.Equal(t, []string{"", "under-replicated, not on preferred leader", "offline, under-replicated", "not on preferred leader"}, status)
+	assert.Equal(t, 3, d.Problems)
+	assert.Equal(t, []bool{true, false, false}, []bool{d.Configs[0].Override, d.Configs[1].Override, d.Configs[2].Override})
+	assert.Equal(t, "broker (dynamic, cluster-wide default)", d.Configs[1].Origin)
+	assert.Contains(t, d.Diagram, `"payments.settled.v1<br/>topic"`)
+
+	rows := s.Page("clusters/prod/topics/index").Data.(*TopicsData).Topics
+	var row TopicRow
+	for _, r := range rows {
+		if r.Title == "payments.settled.v1" {
+			row = r
+		}
+	}
+	assert.Equal(t, "payments", row.Domain)
+	assert.Equal(t, 1, row.Overrides)
+	assert.Equal(t, [3]int{2, 1, 2}, [3]int{row.UnderReplicated, row.Offline, row.NotPreferred})
+	assert.Equal(t, "", rows[0].Domain, "a name without a dot has no domain") // "index"
+
+	orders := s.Page("clusters/prod/topics/orders.created").Data.(*TopicData)
+	assert.Equal(t, int64(7), orders.TotalLag)
+	assert.Contains(t, orders.Diagram, `(["billing<br/>consumer group · lag 7"])`)
+}
+
+func TestRebaseLinks(t *testing.T) {
+	body := "See [a](../runbooks/lag.md#x), ![i](img/a.png), [w](https://x.y/z), [s](#here), [sp](<../my page.md>).\n" +
+		"```\n[code](../not/rebased.md)\n```\n[ref]: ../conventions.md\n"
+	want := "See [a](../../../runbooks/lag.md#x), ![i](../../../topics/img/a.png), [w](https://x.y/z), [s](#here), [sp](<../../../my page.md>).\n" +
+		"```\n[code](../not/rebased.md)\n```\n[ref]: ../../../conventions.md\n"
+	assert.Equal(t, want, rebaseLinks(body, "topics", "clusters/prod/topics/orders.created"))
+}
+
+func TestAnnotationErrors(t *testing.T) {
+	a := Content{Path: "topics/orders.created.md", File: "content/topics/orders.created.md", FrontMatter: "owner: a\n"}
+	b := Content{Path: "topics/other.md", File: "content/topics/other.md", FrontMatter: "name: orders.created\n"}
+	_, err := Build("x", []*snapshot.Snapshot{fixture()}, []Content{a, b})
+	assert.EqualError(t, err, `content/topics/other.md: annotates "orders.created", as content/topics/orders.created.md does already`)
+
+	c := Content{Path: "groups/billing.md", File: "content/groups/billing.md", FrontMatter: "links:\n  - {title: x}\n"}
+	_, err = Build("x", []*snapshot.Snapshot{fixture()}, []Content{c})
+	assert.EqualError(t, err, `content/groups/billing.md: front matter: links[0] has no url`)
+	c.FrontMatter = "producers: [x]\n"
+	_, err = Build("x", []*snapshot.Snapshot{fixture()}, []Content{c})
+	assert.ErrorContains(t, err, `content/groups/billing.md: front matter: producers: a consumer group has no producers`)
+
+	s, err := Build("x", []*snapshot.Snapshot{fixture()}, []Content{a, {Path: "groups/nobody.md", File: "content/groups/nobody.md"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{`content/groups/nobody.md: annotation for consumer group "nobody", which is in no cluster; it is not shown`}, s.Warnings)
+	assert.Equal(t, "a", s.Page("clusters/prod/topics/orders.created").Data.(*TopicData).Annotation.Owner)
+}

@@ -1,0 +1,216 @@
+package site
+
+// Annotations are what a team knows and Kafka does not: who owns a topic, who writes to it,
+// where its runbook is. They live beside the hand-written pages, one Markdown file per topic or
+// group, and merge into that topic's or group's generated page instead of becoming pages of
+// their own:
+//
+//	content/topics/<topic name>.md    content/groups/<group id>.md
+//
+// Front matter keys: owner, team, description, tags, producers, links (a list of {title, url}),
+// runbook, and name (the topic or group, when the file name cannot spell it: a group id with
+// a '/'). The body is free Markdown shown on the page. Relative links, in the body and in links
+// and runbook, are written from the file's own place, as in any content page, and are rebased
+// onto the page that shows them. An annotation applies to its topic or group in every cluster;
+// one that matches nothing is reported as a warning, never silently dropped.
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Annotation directories inside content/.
+const (
+	TopicAnnotations = "topics"
+	GroupAnnotations = "groups"
+)
+
+// Annotation is what the page of one topic or group shows from its annotation file.
+type Annotation struct {
+	// File names the annotation file in messages.
+	File        string
+	Owner       string
+	Team        string
+	Description string
+	Tags        []string
+	// Producers are the applications that write to the topic (topic annotations only).
+	Producers []string
+	Links     []Ref
+	Runbook   *Ref
+	// Body is the free Markdown after the front matter, its relative links rebased onto the
+	// page that shows it.
+	Body string
+}
+
+// Ref is a link written by an author: to a file of the site (File, relative to the site root;
+// a page is its .md file, which the renderer points at the page), or elsewhere (URL, as
+// written). Exactly one of File and URL is set.
+type Ref struct {
+	Title string
+	File  string
+	URL   string
+}
+
+// annotationMatter is an annotation's front matter. Unknown keys are errors: a misspelt
+// "producer:" would otherwise vanish without a word.
+type annotationMatter struct {
+	Name        string   `yaml:"name"`
+	Title       string   `yaml:"title"`  // accepted for symmetry with pages; unused
+	Weight      int      `yaml:"weight"` // idem
+	Owner       string   `yaml:"owner"`
+	Team        string   `yaml:"team"`
+	Description string   `yaml:"description"`
+	Tags        []string `yaml:"tags"`
+	Producers   []string `yaml:"producers"`
+	Links       []struct {
+		Title string `yaml:"title"`
+		URL   string `yaml:"url"`
+	} `yaml:"links"`
+	Runbook string `yaml:"runbook"`
+}
+
+// annotationFile is a parsed annotation before it is placed on a page.
+type annotationFile struct {
+	content *Content
+	kind    string // TopicAnnotations or GroupAnnotations
+	name    string // the topic or group it describes
+	matter  annotationMatter
+	used    bool
+}
+
+// isAnnotation reports whether a content file is an annotation rather than a page.
+func isAnnotation(c *Content) bool {
+	dir, _, ok := strings.Cut(c.Path, "/")
+	return ok && (dir == TopicAnnotations || dir == GroupAnnotations)
+}
+
+// parseAnnotation reads an annotation's front matter; errors read "file:line: front matter: …".
+func parseAnnotation(c *Content) (*annotationFile, error) {
+	kind, rest, _ := strings.Cut(c.Path, "/")
+	a := &annotationFile{content: c, kind: kind, name: strings.TrimSuffix(rest, path.Ext(rest))}
+	if strings.TrimSpace(c.FrontMatter) != "" {
+		dec := yaml.NewDecoder(strings.NewReader(c.FrontMatter))
+		dec.KnownFields(true)
+		if err := dec.Decode(&a.matter); err != nil {
+			return nil, frontMatterError(c.File, err)
+		}
+	}
+	if a.matter.Name != "" {
+		a.name = a.matter.Name
+	}
+	if kind == GroupAnnotations && len(a.matter.Producers) > 0 {
+		return nil, fmt.Errorf("%s: front matter: producers: a consumer group has no producers; name them in the annotations of the topics it reads", c.File)
+	}
+	for i, l := range a.matter.Links {
+		if strings.TrimSpace(l.URL) == "" {
+			return nil, fmt.Errorf("%s: front matter: links[%d] has no url", c.File, i)
+		}
+	}
+	return a, nil
+}
+
+// refResolver turns the URLs authors write into Refs, knowing the content pages.
+type refResolver struct {
+	pages map[string]*Page // by content path without extension, e.g. "runbooks/consumer-lag"
+}
+
+// resolve makes a Ref of url written in the content file at from (a path inside content/).
+// A relative link to a content page (its .md file, as authors link pages) leads to the page.
+func (r refResolver) resolve(from, title, url string) Ref {
+	url = strings.TrimSpace(url)
+	if url == "" || url[0] == '#' || url[0] == '/' || schemeRE.MatchString(url) {
+		return Ref{Title: cmp.Or(title, url), URL: url}
+	}
+	p, frag, _ := strings.Cut(url, "#")
+	if frag != "" {
+		frag = "#" + frag
+	}
+	target := path.Join(path.Dir(from), p)
+	if stem, ok := strings.CutSuffix(target, ".md"); ok {
+		if page := r.pages[stem]; page != nil {
+			return Ref{Title: cmp.Or(title, page.Title), File: page.Path + ".md" + frag}
+		}
+	}
+	return Ref{Title: cmp.Or(title, url), File: target + frag}
+}
+
+var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+
+// annotation places a file's annotation on the page at pagePath.
+func (r refResolver) annotation(a *annotationFile, pagePath string) *Annotation {
+	m := a.matter
+	out := &Annotation{File: a.content.File, Owner: strings.TrimSpace(m.Owner), Team: strings.TrimSpace(m.Team),
+		Description: strings.TrimSpace(m.Description), Tags: m.Tags, Producers: m.Producers}
+	for _, l := range m.Links {
+		out.Links = append(out.Links, r.resolve(a.content.Path, l.Title, l.URL))
+	}
+	if m.Runbook != "" {
+		rb := r.resolve(a.content.Path, "", m.Runbook)
+		out.Runbook = &rb
+	}
+	out.Body = strings.Trim(rebaseLinks(a.content.Body, path.Dir(a.content.Path), pagePath), "\n")
+	return out
+}
+
+var (
+	// inlineLinkRE finds the destination of an inline link or image: ](dest or ](<dest>.
+	inlineLinkRE = regexp.MustCompile(`\]\(\s*(<[^>\n]*>|[^)\s]+)`)
+	// refDefRE finds a link reference definition: [label]: dest.
+	refDefRE = regexp.MustCompile(`^( {0,3}\[[^\]]+\]:\s*)(<[^>\n]*>|\S+)`)
+)
+
+// rebaseLinks rewrites the relative link destinations of body, written from the directory dir
+// (inside content/), so that they work from the page at pagePath. Fenced code is left alone.
+func rebaseLinks(body, dir, pagePath string) string {
+	rebase := func(dest string) string {
+		angle := strings.HasPrefix(dest, "<")
+		d := strings.TrimSuffix(strings.TrimPrefix(dest, "<"), ">")
+		if d == "" || d[0] == '#' || d[0] == '/' || d[0] == '?' || schemeRE.MatchString(d) {
+			return dest
+		}
+		target := path.Join(dir, d)
+		if strings.HasPrefix(target, "../") {
+			return dest // leaves the site: the author's business
+		}
+		if strings.HasSuffix(d, "/") {
+			target += "/"
+		}
+		out := Rel(pagePath, target)
+		if angle {
+			return "<" + out + ">"
+		}
+		return out
+	}
+	var b bytes.Buffer
+	fence := ""
+	for _, line := range strings.SplitAfter(body, "\n") {
+		trimmed := strings.TrimLeft(line, " ")
+		if fence != "" {
+			if strings.HasPrefix(trimmed, fence) {
+				fence = ""
+			}
+			b.WriteString(line)
+			continue
+		}
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			fence = trimmed[:3]
+			b.WriteString(line)
+			continue
+		}
+		if m := refDefRE.FindStringSubmatchIndex(line); m != nil {
+			line = line[:m[4]] + rebase(line[m[4]:m[5]]) + line[m[5]:]
+		}
+		line = inlineLinkRE.ReplaceAllStringFunc(line, func(s string) string {
+			m := inlineLinkRE.FindStringSubmatch(s)
+			return strings.TrimSuffix(s, m[1]) + rebase(m[1])
+		})
+		b.WriteString(line)
+	}
+	return b.String()
+}
