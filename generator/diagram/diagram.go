@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/numfmt"
 )
 
 // ids hands out node ids in order, so the same snapshot always gives the same text.
@@ -133,7 +134,7 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) string {
 	}
 	for _, c := range consumers {
 		n := id.next()
-		line("%s([%s])", n, Lines(c.Group, "consumer group · lag "+group(c.Lag)))
+		line("%s([%s])", n, Lines(c.Group, "consumer group · lag "+numfmt.Thousands(c.Lag)))
 		line("%s --> %s", t, n)
 	}
 	if len(unknown) > 0 {
@@ -141,23 +142,6 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) string {
 		line("class %s unknown", strings.Join(unknown, ","))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// group writes n with thousands separators, as the pages do.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
 }
 
 // Label quotes text as a Mermaid label. Quotes, angle brackets, ampersands, hashes,

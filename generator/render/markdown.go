@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kdocs/kdocs/generator/site"
+	"github.com/kdocs/kdocs/internal/numfmt"
 )
 
 // notFoundTemplate renders 404.html, which the host serves at any missing URL.
@@ -183,19 +184,7 @@ func num(v any) string {
 	default:
 		return fmt.Sprint(v)
 	}
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
+	return numfmt.Thousands(n)
 }
 
 // ints joins broker or partition ids: [1 2 3] → "1, 2, 3".
