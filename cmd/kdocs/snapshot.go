@@ -32,7 +32,7 @@ func snapshotCommand() command {
 					return err
 				}
 				outcomes := collect.Run(ctx, site, collect.Options{
-					Kafka: kafka.Collect, Registry: registry.Collect,
+					Kafka: kafka.Collect, Registry: registry.CollectConfig,
 					Version: version(), Logger: e.log,
 				})
 				if len(outcomes) == 0 {

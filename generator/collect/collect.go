@@ -19,8 +19,9 @@ import (
 // failures are recorded in the snapshot's Errors.
 type KafkaFunc func(ctx context.Context, c config.Cluster) (*snapshot.Snapshot, error)
 
-// RegistryFunc reads one Schema Registry.
-type RegistryFunc func(ctx context.Context, url string) (*snapshot.Registry, error)
+// RegistryFunc reads one Schema Registry. It may return a partial Registry together with an
+// error for what it could not read; its errors never quote the registry's credentials.
+type RegistryFunc func(ctx context.Context, r config.Registry) (*snapshot.Registry, error)
 
 // Options wires the collectors and the environment of a run.
 type Options struct {
@@ -88,7 +89,7 @@ func one(ctx context.Context, site *config.Site, c config.Cluster, opts Options)
 	if c.SchemaRegistry != nil {
 		// A registry may answer in part (some subjects failed): keep what it gave and record the
 		// rest. The cluster's facts stay useful without schemas, so this never fails the run.
-		reg, err := opts.Registry(ctx, c.SchemaRegistry.URL)
+		reg, err := opts.Registry(ctx, *c.SchemaRegistry)
 		if reg != nil {
 			snap.Registry = reg
 		}

@@ -34,7 +34,7 @@ func TestRunWritesEachClusterAndIsolatesFailures(t *testing.T) {
 		return &snapshot.Snapshot{Cluster: snapshot.Cluster{Brokers: []snapshot.Broker{{ID: 1}}},
 			Topics: []snapshot.Topic{{Name: "t", Partitions: []snapshot.Partition{{Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}}}}, nil
 	}
-	registry := func(context.Context, string) (*snapshot.Registry, error) {
+	registry := func(context.Context, config.Registry) (*snapshot.Registry, error) {
 		return nil, errors.New("GET http://reg/subjects: 503")
 	}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)

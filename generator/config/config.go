@@ -59,11 +59,6 @@ const (
 	DefaultDialTimeout = 5 * time.Second
 )
 
-// Registry is a Schema Registry serving the cluster's schemas.
-type Registry struct {
-	URL string `yaml:"url"`
-}
-
 // Duration is a time.Duration written as "10s" in YAML.
 type Duration time.Duration
 
@@ -226,8 +221,8 @@ func (s *Site) validate() error {
 		if c.ExpectedBrokers < 0 {
 			errs = append(errs, fmt.Errorf("%s: expectedBrokers %d must be zero (unchecked) or more", at, c.ExpectedBrokers))
 		}
-		if c.SchemaRegistry != nil && !strings.HasPrefix(c.SchemaRegistry.URL, "http://") && !strings.HasPrefix(c.SchemaRegistry.URL, "https://") {
-			errs = append(errs, fmt.Errorf("%s: schemaRegistry.url %q must start with http:// or https://", at, c.SchemaRegistry.URL))
+		if c.SchemaRegistry != nil {
+			errs = append(errs, c.SchemaRegistry.validate(c.Name, c.Line)...)
 		}
 	}
 	return errors.Join(errs...)

@@ -5,7 +5,14 @@ package registry
 // testdata/seed/estate.go.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	neturl "net/url"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +29,7 @@ func TestCollectRealRegistry(t *testing.T) {
 	ctx := context.Background()
 
 	start := time.Now()
-	reg, err := Collect(ctx, url)
+	reg, err := Collect(ctx, Options{URL: url})
 	require.NoError(t, err)
 	t.Logf("%d subjects in %s", len(reg.Subjects), time.Since(start).Round(time.Millisecond))
 
@@ -97,8 +104,59 @@ func TestCollectRealRegistry(t *testing.T) {
 	})
 
 	t.Run("deterministic", func(t *testing.T) {
-		again, err := Collect(ctx, url)
+		again, err := Collect(ctx, Options{URL: url})
 		require.NoError(t, err)
 		assert.Equal(t, reg, again)
 	})
+}
+
+// testContext is the schema context the real-registry tests register into. AxonOps v0.2.1
+// cannot delete a context (DELETE /contexts/{ctx} is a 404), so every run reuses this one
+// rather than leaving a new empty context behind.
+const testContext = ".kdocs-test-reg-77"
+
+// TestCollectRealRegistryContexts registers a subject of its own in a context, checks that it
+// is collected under its qualified name, and deletes it (soft, then permanently).
+func TestCollectRealRegistryContexts(t *testing.T) {
+	url := testenv.Registry(t)
+	name := fmt.Sprintf(":%s:kdocs-test-reg-%d-ctx", testContext, rand.Uint32())
+	scratch(t, url, name, `{"type":"record","name":"Ctx","fields":[{"name":"a","type":"string"}]}`)
+
+	reg, err := Collect(context.Background(), Options{URL: url})
+	require.NoError(t, err)
+	s := (&snapshot.Snapshot{Registry: reg}).Subject(name)
+	require.NotNil(t, s, "subject %s in context %s", name, testContext)
+	require.Len(t, s.Versions, 1)
+	assert.Contains(t, s.Versions[0].Schema, `"name":"Ctx"`)
+	assert.NotNil(t, (&snapshot.Snapshot{Registry: reg}).Subject("orders.order-placed.v1-value"), "the default context is still read")
+}
+
+// scratch registers schema (Avro) under subject on the real registry and deletes the subject
+// when the test ends: soft, then permanently, as the registry requires.
+func scratch(t testing.TB, base, subject string, schemas ...string) {
+	t.Helper()
+	do := func(method, path string, body any) {
+		var r io.Reader
+		if body != nil {
+			b, err := json.Marshal(body)
+			require.NoError(t, err)
+			r = bytes.NewReader(b)
+		}
+		req, err := http.NewRequest(method, base+path, r)
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		msg, _ := io.ReadAll(resp.Body)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %s", method, path, msg)
+	}
+	path := "/subjects/" + neturl.PathEscape(subject)
+	t.Cleanup(func() {
+		do(http.MethodDelete, path, nil)
+		do(http.MethodDelete, path+"?permanent=true", nil)
+	})
+	for _, s := range schemas {
+		do(http.MethodPost, path+"/versions", map[string]string{"schema": s})
+	}
 }

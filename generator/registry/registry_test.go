@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -27,8 +28,14 @@ type status struct {
 	body string
 }
 
-func (f fakeRegistry) serve(t *testing.T) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (f fakeRegistry) serve(t testing.TB) *httptest.Server {
+	srv := httptest.NewServer(f.handler(t))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func (f fakeRegistry) handler(t testing.TB) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			t.Errorf("the collector must only read, got %s %s", r.Method, r.URL)
 		}
@@ -48,9 +55,12 @@ func (f fakeRegistry) serve(t *testing.T) *httptest.Server {
 		default:
 			json.NewEncoder(w).Encode(v)
 		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	})
+}
+
+// fast is the options of a unit test: retries without real waiting, reproducible jitter.
+func fast(url string) Options {
+	return Options{URL: url, retry: &retryPolicy{attempts: 3, base: time.Millisecond, max: 5 * time.Millisecond, jitter: seededJitter(1)}}
 }
 
 func baseFake() fakeRegistry {
@@ -84,7 +94,7 @@ func baseFake() fakeRegistry {
 
 func TestCollectFakeRegistry(t *testing.T) {
 	srv := baseFake().serve(t)
-	reg, err := Collect(context.Background(), srv.URL)
+	reg, err := Collect(context.Background(), fast(srv.URL))
 	require.NoError(t, err)
 	assert.Equal(t, &snapshot.Registry{
 		URL:           srv.URL,
@@ -111,7 +121,7 @@ func TestCollectEmptyRegistryAnsweringNull(t *testing.T) {
 		"/subjects?deleted=true": `null`,
 		// No /mode: a registry without the mode API.
 	}.serve(t)
-	reg, err := Collect(context.Background(), srv.URL)
+	reg, err := Collect(context.Background(), fast(srv.URL))
 	require.NoError(t, err)
 	assert.Equal(t, &snapshot.Registry{URL: srv.URL, Compatibility: "BACKWARD", Subjects: []snapshot.Subject{}}, reg)
 
@@ -132,7 +142,7 @@ func TestCollectErrorsNameTheURL(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := fakeRegistry{"/config": tc.answer}.serve(t)
-			reg, err := Collect(context.Background(), srv.URL)
+			reg, err := Collect(context.Background(), fast(srv.URL))
 			require.Error(t, err)
 			assert.Nil(t, reg)
 			assert.Contains(t, err.Error(), "schema registry "+srv.URL+": read global compatibility: ")
@@ -147,7 +157,7 @@ func TestCollectErrorsNameTheURL(t *testing.T) {
 		require.NoError(t, err)
 		url := "http://" + ln.Addr().String()
 		ln.Close()
-		_, err = Collect(context.Background(), url)
+		_, err = Collect(context.Background(), fast(url))
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "schema registry "+url+": ")
 		assert.Contains(t, err.Error(), "connection refused")
@@ -157,7 +167,7 @@ func TestCollectErrorsNameTheURL(t *testing.T) {
 		srv := baseFake().serve(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := Collect(ctx, srv.URL)
+		_, err := Collect(ctx, fast(srv.URL))
 		require.ErrorIs(t, err, context.Canceled)
 	})
 }
@@ -170,12 +180,13 @@ func TestCollectPartialFailure(t *testing.T) {
 	f["/config/gone?defaultToGlobal=false"] = status{401, `{"error_code":40101,"message":"Unauthorized"}`}
 	srv := f.serve(t)
 
-	reg, err := Collect(context.Background(), srv.URL)
+	reg, err := Collect(context.Background(), fast(srv.URL))
 	require.Error(t, err)
 	require.NotNil(t, reg, "a partial registry is returned with the error")
 	msg := err.Error()
-	assert.Contains(t, msg, "schema registry "+srv.URL+`: read version 3 of subject "orders-value": Error in the backend data store (error 50001)`)
-	assert.Contains(t, msg, "schema registry "+srv.URL+`: read compatibility of subject "gone": Unauthorized (error 40101)`)
+	assert.Contains(t, msg, "schema registry "+srv.URL+`: read version 3 of subject "orders-value": gave up after 3 attempts: 500 Internal Server Error: Error in the backend data store (error 50001)`)
+	assert.Contains(t, msg, "schema registry "+srv.URL+`: read compatibility of subject "gone": the registry wants credentials and none are configured`)
+	assert.Contains(t, msg, "401 Unauthorized: Unauthorized (error 40101)")
 	assert.Len(t, strings.Split(msg, "\n"), 2, "one line per failure")
 
 	require.Len(t, reg.Subjects, 3)
