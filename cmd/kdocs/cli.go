@@ -53,7 +53,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func commands() []command {
-	return []command{snapshotCommand(), buildCommand(), diffCommand(), pdfCommand(), serveCommand(), versionCommand()}
+	return []command{initCommand(), snapshotCommand(), buildCommand(), diffCommand(), pdfCommand(), exportCommand(), serveCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -25,11 +25,11 @@ func TestUsageAndExitCodes(t *testing.T) {
 
 	code, out, _ := kdocs(t, "--help")
 	assert.Equal(t, exitOK, code)
-	for _, c := range []string{"snapshot", "build", "serve", "pdf", "diff", "version"} {
+	for _, c := range []string{"init", "snapshot", "build", "serve", "pdf", "diff", "export", "version"} {
 		assert.Contains(t, out, "  "+c)
 	}
 
-	for _, c := range []string{"snapshot", "build", "serve", "pdf", "diff", "version"} {
+	for _, c := range []string{"init", "snapshot", "build", "serve", "pdf", "diff", "export", "version"} {
 		code, out, _ := kdocs(t, c, "--help")
 		assert.Equal(t, exitOK, code, c)
 		assert.Contains(t, out, "usage: kdocs "+c, c)

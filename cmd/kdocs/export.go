@@ -1,0 +1,293 @@
+package main
+
+// `kdocs export`: the site's formats as files to hand on: the Markdown tree (for a wiki), the
+// HTML site, the PDF book and the snapshots as JSON. Everything is first produced in a hidden
+// work directory inside --out, from one build; only when every requested format succeeded are
+// they moved into place, so a failed export leaves the previous one untouched.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/pdf"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// exportFormats in the order they are produced and reported.
+var exportFormats = []string{"md", "html", "pdf", "json"}
+
+// exportOptions is one export, from the flags.
+type exportOptions struct {
+	formats []string // a subset of exportFormats, in their order
+	out     string
+	suffix  string // "" or "-" + the UTC time, appended to each format's file or directory name
+	css     string
+	chrome  string
+	timeout time.Duration
+}
+
+func (o exportOptions) wants(f string) bool { return slices.Contains(o.formats, f) }
+
+// target is where format f ends up inside --out.
+func (o exportOptions) target(f string) string {
+	if f == "pdf" {
+		return filepath.Join(o.out, "kdocs"+o.suffix+".pdf")
+	}
+	return filepath.Join(o.out, f+o.suffix)
+}
+
+func exportCommand() command {
+	return command{name: "export", summary: "Write the documentation in other formats: md (the Markdown tree, for a wiki), html (the site),\npdf (the book), json (the snapshots), or all of them from one build.\nEach format replaces its previous export in --out whole; a failed export changes nothing.",
+		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+			format := fs.String("format", "all", "what to export: md, html, pdf, json, all, or a comma-separated list")
+			out := fs.String("out", "export", "directory to write into: md/, html/, kdocs.pdf, json/<cluster>.json")
+			stamp := fs.Bool("timestamp", false, "suffix each name with the UTC time, -20060102T150405Z, to keep earlier exports")
+			css := fs.String("css", "", "CSS file added to the HTML and PDF after the theme's own (as css/custom.css)")
+			chrome := fs.String("chrome", "", "path to Chrome or Chromium for the PDF (default: looked up on PATH)")
+			timeout := fs.Duration("timeout", 2*time.Minute, "give up printing the PDF when it takes longer")
+			return func(ctx context.Context) error {
+				formats, err := parseFormats(*format)
+				if err != nil {
+					return err
+				}
+				o := exportOptions{formats: formats, out: *out, css: *css, chrome: *chrome, timeout: *timeout}
+				if *stamp {
+					o.suffix = "-" + time.Now().UTC().Format("20060102T150405Z")
+				}
+				return runExport(ctx, e, o)
+			}
+		}}
+}
+
+// parseFormats reads --format: one format, a comma-separated list, or all.
+func parseFormats(s string) ([]string, error) {
+	want := map[string]bool{}
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		switch {
+		case f == "all":
+			for _, g := range exportFormats {
+				want[g] = true
+			}
+		case slices.Contains(exportFormats, f):
+			want[f] = true
+		default:
+			return nil, usageError{fmt.Sprintf("--format %q: want md, html, pdf, json or all", s)}
+		}
+	}
+	var formats []string
+	for _, f := range exportFormats {
+		if want[f] {
+			formats = append(formats, f)
+		}
+	}
+	return formats, nil
+}
+
+func runExport(ctx context.Context, e *env, o exportOptions) error {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	var css []byte
+	if o.css != "" {
+		if css, err = os.ReadFile(o.css); err != nil {
+			return fmt.Errorf("--css: %w", err)
+		}
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return fmt.Errorf("export directory: %w", err)
+	}
+	// Hidden, so that an --out inside content/ is not published by the build itself.
+	work, err := os.MkdirTemp(o.out, ".kdocs-export-")
+	if err != nil {
+		return fmt.Errorf("export directory: %w", err)
+	}
+	defer os.RemoveAll(work)
+
+	// What each format leaves in work, moved to its target at the end.
+	ready := map[string]string{}
+	var report []string
+
+	if o.wants("md") || o.wants("html") || o.wants("pdf") {
+		// One build serves every format that needs the site.
+		siteDir := filepath.Join(work, "html")
+		opts := build.Options{Logger: e.log, Output: siteDir}
+		if o.wants("md") {
+			opts.MarkdownDir = filepath.Join(work, "md")
+		}
+		res, err := build.Run(ctx, cfg, opts)
+		if err != nil {
+			return fmt.Errorf("%s export: %w", strings.Join(slices.DeleteFunc(slices.Clone(o.formats), func(f string) bool { return f == "json" }), ", "), err)
+		}
+		if o.wants("md") {
+			ready["md"] = opts.MarkdownDir
+			report = append(report, fmt.Sprintf("%s (Markdown, %d pages)", o.target("md"), countFiles(opts.MarkdownDir, ".md")))
+		}
+		if css != nil {
+			if err := addCustomCSS(siteDir, css, cfg.BaseURL); err != nil {
+				return fmt.Errorf("html export: --css %s: %w", o.css, err)
+			}
+		}
+		if o.wants("html") {
+			ready["html"] = siteDir
+			report = append(report, fmt.Sprintf("%s (HTML, %d pages)", o.target("html"), res.Pages))
+		}
+		if o.wants("pdf") {
+			book := filepath.Join(work, "kdocs.pdf")
+			err := pdf.Print(ctx, pdf.Options{SiteDir: siteDir, Out: book, Chrome: o.chrome, Timeout: o.timeout, Logger: e.log})
+			if err != nil {
+				return fmt.Errorf("pdf export %s: %w", o.target("pdf"), err)
+			}
+			ready["pdf"] = book
+			report = append(report, o.target("pdf")+" (PDF)")
+		}
+	}
+	if o.wants("json") {
+		dir := filepath.Join(work, "json")
+		names, err := exportSnapshots(cfg, dir)
+		if err != nil {
+			return fmt.Errorf("json export %s: %w", o.target("json"), err)
+		}
+		ready["json"] = dir
+		for _, n := range names {
+			report = append(report, filepath.Join(o.target("json"), n))
+		}
+	}
+
+	for _, f := range o.formats {
+		if err := moveInto(ready[f], o.target(f)); err != nil {
+			return fmt.Errorf("%s export: %w", f, err)
+		}
+	}
+	for _, r := range report {
+		fmt.Fprintf(e.stdout, "wrote %s\n", r)
+	}
+	return nil
+}
+
+// exportSnapshots writes each cluster's snapshot as the build reads it (site.yaml's name and
+// environment win over the file's, as in build) in the canonical encoding, as <cluster>.json.
+// Cluster names are validated by config to be safe file names.
+func exportSnapshots(cfg *config.Site, dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, c := range cfg.Clusters {
+		s, err := snapshot.Load(cfg.SnapshotPath(c))
+		if err != nil {
+			return nil, fmt.Errorf("cluster %q: %w", c.Name, err)
+		}
+		s.Cluster.Name = c.Name
+		if c.Environment != "" {
+			s.Cluster.Environment = c.Environment
+		}
+		data, err := snapshot.Encode(s)
+		if err != nil {
+			return nil, err
+		}
+		name := c.Name + ".json"
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return nil, fmt.Errorf("write %s: %w", name, err)
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
+
+// addCustomCSS copies css into the built site as css/custom.css and links it from every HTML
+// page, after the theme's stylesheets so that its rules win.
+//
+// TEMPORARY: neither site.yaml, build.Options nor the theme offers a custom stylesheet yet, so
+// this edits the built files. Once the site gains such a setting (a site.yaml key the layout
+// links), --css should pass the file to the build and this function should go.
+func addCustomCSS(siteDir string, css []byte, baseURL string) error {
+	target := filepath.Join(siteDir, "css", "custom.css")
+	if _, err := os.Lstat(target); err == nil {
+		return errors.New("the site already has a css/custom.css")
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(target, css, 0o644); err != nil {
+		return err
+	}
+	return filepath.WalkDir(siteDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(p), ".html") {
+			return err
+		}
+		rel, err := filepath.Rel(siteDir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		// Links are relative to the page, as the theme's are; 404.html is served at any
+		// missing URL, so its link starts from the base URL instead.
+		href := strings.Repeat("../", strings.Count(rel, "/")) + "css/custom.css"
+		if rel == "404.html" {
+			href = strings.TrimSuffix(baseURL, "/") + "/css/custom.css"
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		i := bytes.Index(bytes.ToLower(data), []byte("</head>"))
+		if i < 0 {
+			return nil // a fragment, not a page
+		}
+		link := []byte(`<link rel="stylesheet" href="` + href + `">` + "\n")
+		data = slices.Concat(data[:i], link, data[i:])
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return fmt.Errorf("link css/custom.css from %s: %w", rel, err)
+		}
+		return nil
+	})
+}
+
+// moveInto puts src at dst, replacing what was there: the old one is renamed aside first and
+// deleted last, so dst is never a mix of two exports. src and dst share --out's file system.
+func moveInto(src, dst string) error {
+	old := ""
+	if _, err := os.Lstat(dst); err == nil {
+		old = dst + ".old-" + filepath.Base(filepath.Dir(src))
+		if err := os.Rename(dst, old); err != nil {
+			return fmt.Errorf("move the previous %s aside: %w", dst, err)
+		}
+	}
+	if err := os.Rename(src, dst); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dst) // best effort: put the previous export back
+		}
+		return fmt.Errorf("move %s into place: %w", dst, err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("the new %s is in place, but the previous one could not be removed from %s: %w", dst, old, err)
+		}
+	}
+	return nil
+}
+
+// countFiles counts the files under dir with the extension ext.
+func countFiles(dir, ext string) int {
+	n := 0
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(p) == ext {
+			n++
+		}
+		return nil
+	})
+	return n
+}
