@@ -12,13 +12,20 @@
 #       scripts/kafka.sh tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
 #           --bootstrap-server 127.0.0.1:9092 --describe --all-groups
 #
-# Layout: nodes 1,2,3 in combined mode (process.roles=broker,controller)
-#   node N: broker PLAINTEXT 127.0.0.1:909(1+N), controller 127.0.0.1:919(1+N)
+# Layout: nodes 1,2,3 in combined mode (process.roles=broker,controller); B = port base (9091)
+#   node N: broker PLAINTEXT 127.0.0.1:B+N, controller 127.0.0.1:B+100+N
+#   node N: broker SASL_SSL 127.0.0.1:B+200+N (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN; user kdocs,
+#           password kdocs-test-secret), server certificate signed by the CA in <data dir>/tls/ca.pem
+#   node N: broker SSL 127.0.0.1:B+300+N, mutual TLS: client certificate <data dir>/tls/client.{crt,key}
+#   PLAINTEXT stays the inter-broker listener: the SASL_SSL one only serves clients.
 #   racks:  node1 rack-a, node2 rack-b, node3 rack-a
-#   static quorum: controller.quorum.voters=1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194
+#   static quorum: controller.quorum.voters=1@127.0.0.1:B+101,2@127.0.0.1:B+102,3@127.0.0.1:B+103
 #
 # Environment:
-#   KDOCS_KAFKA_DIR   data dir (default ${TMPDIR:-/tmp}/kdocs-kafka; recorded in .cache/kafka/datadir)
+#   KDOCS_KAFKA_PORT_BASE  port base B (default 9091 → 9092..9094); a private cluster beside the shared one:
+#       KDOCS_KAFKA_PORT_BASE=19091 KDOCS_KAFKA_DIR=/tmp/kdocs-kafka-priv scripts/kafka.sh up|down|stop-node N|...
+#   KDOCS_KAFKA_DIR   data dir (default ${TMPDIR:-/tmp}/kdocs-kafka, or kdocs-kafka-B for another base;
+#                     recorded per port base in .cache/kafka/datadir-B so `down` of one cluster never touches another)
 #   KDOCS_KAFKA_LIB   jar dir  (default <repo>/.cache/kafka/lib)
 #   KAFKA_HEAP_OPTS   heap per node (default -Xms128m -Xmx512m)
 #   KAFKA_READY_TIMEOUT  seconds to wait for readiness (default 120)
@@ -27,19 +34,32 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 POM="$ROOT/testdata/kafka/pom.xml"
 LIB=${KDOCS_KAFKA_LIB:-$ROOT/.cache/kafka/lib}
-STATE="$ROOT/.cache/kafka/datadir"
+BASE=${KDOCS_KAFKA_PORT_BASE:-9091}
+[[ "$BASE" =~ ^[0-9]+$ && $BASE -ge 1024 && $BASE -le 65000 ]] || { echo "kafka: KDOCS_KAFKA_PORT_BASE must be a port number (1024..65000)" >&2; exit 2; }
+# One state file per port base: each cluster remembers its own data dir.
+STATE="$ROOT/.cache/kafka/datadir-$BASE"
+if [[ $BASE -eq 9091 && ! -e "$STATE" && -s "$ROOT/.cache/kafka/datadir" ]]; then
+  # Written by an older kafka.sh (single cluster): adopt it.
+  mkdir -p "$(dirname "$STATE")"
+  mv "$ROOT/.cache/kafka/datadir" "$STATE"
+fi
 READY_SRC="$ROOT/scripts/KafkaReady.java"
 READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-120}
 NODES=(1 2 3)
-BOOTSTRAP=127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094
-VOTERS=1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194
+BOOTSTRAP=127.0.0.1:$((BASE + 1)),127.0.0.1:$((BASE + 2)),127.0.0.1:$((BASE + 3))
+# Test credentials of the SASL_SSL listener (created at format time; see testenv.KafkaSASL).
+SASL_USER=kdocs
+SASL_PASSWORD=kdocs-test-secret
+VOTERS=1@127.0.0.1:$((BASE + 101)),2@127.0.0.1:$((BASE + 102)),3@127.0.0.1:$((BASE + 103))
 
 if [[ -n "${KDOCS_KAFKA_DIR:-}" ]]; then
   DIR=$KDOCS_KAFKA_DIR
 elif [[ -s "$STATE" ]]; then
   DIR=$(<"$STATE")
-else
+elif [[ $BASE -eq 9091 ]]; then
   DIR="${TMPDIR:-/tmp}/kdocs-kafka"
+else
+  DIR="${TMPDIR:-/tmp}/kdocs-kafka-$BASE"
 fi
 
 log() { printf 'kafka: %s\n' "$*" >&2; }
@@ -47,8 +67,10 @@ die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-broker_port() { echo $((9091 + $1)); }
-controller_port() { echo $((9191 + $1)); }
+broker_port() { echo $((BASE + $1)); }
+controller_port() { echo $((BASE + 100 + $1)); }
+sasl_port() { echo $((BASE + 200 + $1)); }
+ssl_port() { echo $((BASE + 300 + $1)); }
 rack() { case $1 in 2) echo rack-b ;; *) echo rack-a ;; esac; }
 
 java_common_opts() {
@@ -115,9 +137,10 @@ run_tool() {
 node_dir() { echo "$DIR/node$1"; }
 pid_file() { echo "$DIR/node$1/pid"; }
 
+# node_pid N [DIR]: the pid of node N of the cluster in DIR (default: this one), if it runs.
 node_pid() {
   local f pid
-  f=$(pid_file "$1")
+  f=${2:-$DIR}/node$1/pid
   [[ -s "$f" ]] || return 1
   pid=$(<"$f")
   [[ -d /proc/$pid ]] || return 1
@@ -144,9 +167,23 @@ write_node_config() {
 process.roles=broker,controller
 node.id=$n
 controller.quorum.voters=$VOTERS
-listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
-advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n")
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n"),SASL_SSL://127.0.0.1:$(sasl_port "$n"),SSL://127.0.0.1:$(ssl_port "$n")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),SASL_SSL://127.0.0.1:$(sasl_port "$n"),SSL://127.0.0.1:$(ssl_port "$n")
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
+# SASL_SSL: SCRAM users come from format time (--add-scram), the PLAIN user from the JAAS line.
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$DIR/tls/server.pem
+# SSL: mutual TLS, the client certificate (CN=kdocs) is the identity.
+listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=$DIR/tls/server.pem
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.location=$DIR/tls/ca.pem
+listener.name.ssl.ssl.client.auth=required
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 broker.rack=$(rack "$n")
@@ -191,6 +228,37 @@ logger.request.level = WARN
 EOF
 }
 
+# make_certs: a test CA and one server certificate for 127.0.0.1 (all nodes share the host),
+# PEM files the brokers read directly (no keystore). EC keys: generated in milliseconds.
+make_certs() {
+  local t=$DIR/tls
+  [[ -s "$t/client.crt" ]] && return 0
+  command -v openssl >/dev/null || die "openssl not found (apt-get install -y openssl)"
+  mkdir -p "$t"
+  (
+    set -e
+    cd "$t"
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key
+    openssl req -x509 -new -key ca.key -sha256 -days 3650 -subj "/CN=kdocs test CA" -out ca.pem
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server.key
+    openssl req -new -key server.key -subj "/CN=127.0.0.1" -out server.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sha256 -days 3650 \
+      -extfile server.ext -out server.crt
+    # Kafka's PEM key store: the unencrypted PKCS#8 key followed by the certificate chain.
+    cat server.key server.crt >server.pem
+    # The client certificate for the mutual-TLS (SSL) listener.
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out client.key
+    openssl req -new -key client.key -subj "/CN=kdocs" -out client.csr
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sha256 -days 3650 \
+      -extfile client.ext -out client.crt
+    rm -f client.csr client.ext
+    rm -f server.csr server.ext ca.srl
+    chmod 600 ./*.key
+  ) >"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "making test certificates failed"; }
+}
+
 format_node() {
   local n=$1 d
   d=$(node_dir "$n")
@@ -198,7 +266,9 @@ format_node() {
   # shellcheck disable=SC2046
   java $(java_common_opts) -Dlog4j2.configurationFile="$(tools_log4j)" -cp "$LIB/*" \
     kafka.tools.StorageTool format --ignore-formatted \
-    --cluster-id "$(<"$DIR/cluster.id")" --config "$d/server.properties" \
+    --cluster-id="$(<"$DIR/cluster.id")" --config "$d/server.properties" \
+    --add-scram "SCRAM-SHA-256=[name=\"$SASL_USER\",password=\"$SASL_PASSWORD\"]" \
+    --add-scram "SCRAM-SHA-512=[name=\"$SASL_USER\",password=\"$SASL_PASSWORD\"]" \
     >"$d/logs/format.log" 2>&1 \
     || { cat "$d/logs/format.log" >&2; return 1; }
 }
@@ -207,9 +277,10 @@ start_node_proc() {
   local n=$1 d
   d=$(node_dir "$n")
   if node_pid "$n" >/dev/null; then return 0; fi
-  if port_open "$(broker_port "$n")" || port_open "$(controller_port "$n")"; then
-    die "port $(broker_port "$n") or $(controller_port "$n") is already in use by another process"
-  fi
+  local port
+  for port in "$(broker_port "$n")" "$(controller_port "$n")" "$(sasl_port "$n")" "$(ssl_port "$n")"; do
+    port_open "$port" && die "port $port (node $n) is already in use by another process"
+  done
   rm -f "$(pid_file "$n")"
   # setsid: the node outlives the calling shell and its process group.
   # The inner shell records its own pid and then becomes java (exec).
@@ -276,7 +347,17 @@ cmd_up() {
   local t0 n
   t0=$(now)
   fetch
-  mkdir -p "$DIR" "$(dirname "$STATE")"
+  mkdir -p "$(dirname "$STATE")"
+  if [[ -s "$STATE" && "$(<"$STATE")" != "$DIR" ]]; then
+    # Another data dir holds this port base: refuse rather than forget it while it runs.
+    local other
+    other=$(<"$STATE")
+    for n in "${NODES[@]}"; do
+      node_pid "$n" "$other" >/dev/null \
+        && die "port base $BASE is used by the running cluster in $other (stop it with KDOCS_KAFKA_DIR=$other, or pick another KDOCS_KAFKA_PORT_BASE)"
+    done
+  fi
+  mkdir -p "$DIR"
   echo "$DIR" >"$STATE"
   if [[ $(running_nodes) -eq ${#NODES[@]} ]]; then
     log "already running (data in $DIR); checking readiness"
@@ -288,6 +369,7 @@ cmd_up() {
     head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$DIR/cluster.id"
   fi
   log "data dir $DIR, cluster id $(<"$DIR/cluster.id")"
+  make_certs
   local fpids=()
   for n in "${NODES[@]}"; do
     write_node_config "$n"
@@ -307,6 +389,8 @@ cmd_up() {
   fi
   log "3 brokers ready: nodes started to ready in $(since "$t1")s, whole 'up' took $(since "$t0")s"
   log "bootstrap servers: $BOOTSTRAP"
+  log "SASL_SSL: 127.0.0.1:$(sasl_port 1),127.0.0.1:$(sasl_port 2),127.0.0.1:$(sasl_port 3) (CA $DIR/tls/ca.pem)"
+  log "SSL (mutual TLS): 127.0.0.1:$(ssl_port 1),127.0.0.1:$(ssl_port 2),127.0.0.1:$(ssl_port 3)"
 }
 
 cmd_down() {
@@ -325,7 +409,8 @@ cmd_down() {
     rm -rf "$DIR"
     log "removed $DIR"
   fi
-  rm -f "$STATE"
+  # Forget the data dir only if it is this cluster's record.
+  if [[ -s "$STATE" && "$(<"$STATE")" == "$DIR" ]]; then rm -f "$STATE"; fi
 }
 
 check_node_arg() {
@@ -359,7 +444,7 @@ cmd_status() {
   echo "data dir: $DIR"
   for n in "${NODES[@]}"; do
     if p=$(node_pid "$n"); then
-      echo "node $n: running pid $p broker 127.0.0.1:$(broker_port "$n") controller 127.0.0.1:$(controller_port "$n") rack $(rack "$n")"
+      echo "node $n: running pid $p broker 127.0.0.1:$(broker_port "$n") sasl_ssl 127.0.0.1:$(sasl_port "$n") ssl 127.0.0.1:$(ssl_port "$n") controller 127.0.0.1:$(controller_port "$n") rack $(rack "$n")"
     else
       echo "node $n: stopped"
     fi

@@ -79,6 +79,10 @@ func one(ctx context.Context, site *config.Site, c config.Cluster, opts Options)
 	res := Outcome{Cluster: c.Name}
 	log := opts.Logger.With("cluster", c.Name)
 	log.Info("snapshot started", "bootstrap", c.Bootstrap)
+	for _, w := range c.Warnings() {
+		// Weakened security (insecureSkipVerify, PLAIN in clear) is said on every run.
+		log.Warn(w)
+	}
 	snap, err := opts.Kafka(ctx, c)
 	if err != nil {
 		res.Err = err

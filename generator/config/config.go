@@ -27,6 +27,8 @@ type Site struct {
 	// Content holds hand-written Markdown pages (default content/).
 	Content  string    `yaml:"content"`
 	Clusters []Cluster `yaml:"clusters"`
+	// Replication declares replication flows between the clusters (see estate.go).
+	Replication []Replication `yaml:"replication"`
 
 	// Path is the file this was loaded from; Dir its directory.
 	Path string `yaml:"-"`
@@ -40,6 +42,8 @@ type Cluster struct {
 	Bootstrap      []string  `yaml:"bootstrap"`
 	Snapshot       string    `yaml:"snapshot"`
 	SchemaRegistry *Registry `yaml:"schemaRegistry"`
+	// Security is how kdocs connects to the brokers (nil: PLAINTEXT); see security.go.
+	Security *Security `yaml:"security"`
 	// Timeout bounds each request to the cluster (default 10s).
 	Timeout Duration `yaml:"timeout"`
 	// DialTimeout bounds connecting to one broker: the TCP dial and the API version handshake
@@ -49,6 +53,10 @@ type Cluster struct {
 	// ExpectedBrokers is how many brokers the cluster should have (optional, 0 = unchecked).
 	// Recorded in the snapshot; fewer brokers make the cluster degraded, none down.
 	ExpectedBrokers int `yaml:"expectedBrokers"`
+	// Connect and KsqlDB declare the Kafka Connect clusters and ksqlDB servers that work with
+	// the cluster, for its architecture diagram (see estate.go); kdocs does not contact them.
+	Connect []Service `yaml:"connect"`
+	KsqlDB  []Service `yaml:"ksqldb"`
 
 	Line int `yaml:"-"`
 }
@@ -106,8 +114,16 @@ func Load(path string) (*Site, error) {
 		*p = s.resolve(*p)
 	}
 	for i := range s.Clusters {
-		if s.Clusters[i].Snapshot != "" {
-			s.Clusters[i].Snapshot = s.resolve(s.Clusters[i].Snapshot)
+		c := &s.Clusters[i]
+		if c.Snapshot != "" {
+			c.Snapshot = s.resolve(c.Snapshot)
+		}
+		if c.Security != nil && c.Security.TLS != nil {
+			for _, p := range []*string{&c.Security.TLS.CAFile, &c.Security.TLS.CertFile, &c.Security.TLS.KeyFile} {
+				if *p != "" {
+					*p = s.resolve(*p)
+				}
+			}
 		}
 	}
 	return s, nil
@@ -129,6 +145,10 @@ func Parse(data []byte, lookup func(string) (string, bool)) (*Site, error) {
 	}
 	if len(root.Content) == 0 {
 		return nil, errors.New("empty file: want at least a title and one cluster")
+	}
+	// Before interpolation: afterwards a password from the environment looks like any other.
+	if errs := literalSecrets(&root); len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if err := interpolate(&root, lookup); err != nil {
 		return nil, err
@@ -224,7 +244,13 @@ func (s *Site) validate() error {
 		if c.SchemaRegistry != nil {
 			errs = append(errs, c.SchemaRegistry.validate(c.Name, c.Line)...)
 		}
+		if c.Security != nil {
+			errs = append(errs, c.Security.validate(c.Name, c.Line)...)
+		}
+		errs = append(errs, validateServices(c.Name, "connect", c.Connect)...)
+		errs = append(errs, validateServices(c.Name, "ksqldb", c.KsqlDB)...)
 	}
+	errs = append(errs, s.validateReplication()...)
 	return errors.Join(errs...)
 }
 

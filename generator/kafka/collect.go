@@ -87,6 +87,10 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	if len(c.Bootstrap) == 0 {
 		return nil, fmt.Errorf("cluster %q: no bootstrap servers to collect from", c.Name)
 	}
+	sec, err := newSecurity(c.Security)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
 	timeout, dialTimeout := time.Duration(c.Timeout), time.Duration(c.DialTimeout)
 	if timeout <= 0 {
 		timeout = config.DefaultTimeout
@@ -103,9 +107,10 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		// collection, and no background refresh adds requests while it runs.
 		MetadataTTL: time.Hour,
 	}
+	sec.configure(transport)
 	defer transport.CloseIdleConnections()
 
-	md, server, err := readMetadata(ctx, transport, c.Bootstrap, timeout, dialTimeout)
+	md, server, err := readMetadata(ctx, transport, sec, c.Bootstrap, timeout, dialTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("%s: metadata: %w", where, err)
 	}
@@ -128,7 +133,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	col := &collector{
 		o:       o,
 		client:  client,
-		brokers: newBrokerPool(o.dial, clientID, timeout, dialTimeout, addrs, o.perBroker),
+		brokers: newBrokerPool(o.dial, clientID, timeout, dialTimeout, addrs, o.perBroker, sec),
 		sem:     make(chan struct{}, o.parallel),
 	}
 	defer col.brokers.close()
@@ -195,8 +200,9 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 // into a slower snapshot, not a failed one. The error names every server and what it did.
 //
 // It goes through the transport rather than Client.Metadata, which drops offline replicas and
-// turns replicas on a stopped broker into broker 0.
-func readMetadata(ctx context.Context, transport *kafka.Transport, servers []string, timeout, dialTimeout time.Duration) (*metadata.Response, string, error) {
+// turns replicas on a stopped broker into broker 0. A refused login ends the search at once:
+// every broker of a cluster checks the same credentials.
+func readMetadata(ctx context.Context, transport *kafka.Transport, sec *security, servers []string, timeout, dialTimeout time.Duration) (*metadata.Response, string, error) {
 	var failures []string
 	for _, server := range servers {
 		start := time.Now()
@@ -215,6 +221,11 @@ func readMetadata(ctx context.Context, transport *kafka.Transport, servers []str
 				which, d = "dial timeout", dialTimeout
 			}
 			err = fmt.Errorf("no answer within the %s (%s): %w", which, d, err)
+		}
+		err = sec.explain(err)
+		var auth *authError
+		if errors.As(err, &auth) {
+			return nil, "", fmt.Errorf("%s: %w", server, err)
 		}
 		failures = append(failures, fmt.Sprintf("%s: %v", server, err))
 	}

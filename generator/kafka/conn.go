@@ -15,8 +15,9 @@ package kafka
 //     stands alone, so one broken broker costs only its own groups.
 //
 // These requests still use kafka-go's own protocol messages, encoding and version negotiation
-// (protocol.Conn, ApiVersions, ApiKey.SelectVersion, the same steps kafka.Transport takes when
-// it connects); nothing here writes Kafka wire format by hand.
+// (protocol.Conn, ApiVersions, ApiKey.SelectVersion, then SaslHandshake and SaslAuthenticate:
+// the same steps kafka.Transport takes when it connects, TLS and SASL in auth.go); nothing here
+// writes Kafka wire format by hand.
 
 import (
 	"context"
@@ -44,6 +45,7 @@ type brokerPool struct {
 	dialTimeout time.Duration    // per connection: dial and ApiVersions
 	addrs       map[int32]string // broker id → host:port, from metadata
 	perBroker   int
+	sec         *security // TLS and SASL of every connection
 
 	mu    sync.Mutex
 	slots map[int32]chan struct{}
@@ -53,8 +55,12 @@ type brokerPool struct {
 	answered, zkMode bool
 }
 
-func newBrokerPool(dial dialFunc, clientID string, timeout, dialTimeout time.Duration, addrs map[int32]string, perBroker int) *brokerPool {
+func newBrokerPool(dial dialFunc, clientID string, timeout, dialTimeout time.Duration, addrs map[int32]string, perBroker int, sec *security) *brokerPool {
+	if sec == nil {
+		sec = &security{protocol: "PLAINTEXT"}
+	}
 	return &brokerPool{
+		sec:         sec,
 		dial:        dial,
 		clientID:    clientID,
 		timeout:     timeout,
@@ -182,11 +188,19 @@ func (p *brokerPool) handshake(ctx context.Context, addr string) (*brokerConn, e
 	if err != nil {
 		return nil, err
 	}
+	if p.sec.tls != nil {
+		tc, err := p.sec.wrapTLS(ctx, nc, addr)
+		if err != nil {
+			nc.Close()
+			return nil, p.sec.explain(err)
+		}
+		nc = tc
+	}
 	bc := &brokerConn{nc: nc, pc: protocol.NewConn(nc, p.clientID)}
 	r, err := bc.exchange(ctx, &apiversions.Request{})
 	if err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("api versions: %w", err)
+		return nil, fmt.Errorf("api versions: %w", p.sec.explain(err))
 	}
 	res := r.(*apiversions.Response)
 	if res.ErrorCode != 0 {
@@ -201,6 +215,13 @@ func (p *brokerPool) handshake(ctx context.Context, addr string) (*brokerConn, e
 		versions[key] = key.SelectVersion(k.MinVersion, k.MaxVersion)
 	}
 	bc.pc.SetVersions(versions)
+	if p.sec.mech != nil {
+		// After ApiVersions, which brokers answer before authentication, as kafka.Transport does.
+		if err := p.sec.authenticate(ctx, bc, addr); err != nil {
+			nc.Close()
+			return nil, err
+		}
+	}
 	_, zk := bc.ranges[protocol.LeaderAndIsr]
 	p.mu.Lock()
 	p.answered, p.zkMode = true, p.zkMode || zk
