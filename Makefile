@@ -34,8 +34,21 @@ test:
 test-unit:
 	$(GO) test -count=1 -short ./...
 
+# Every benchmark (the real-cluster ones need `make infra-up`, and kcat for their baselines), then
+# a summary: time per op in ms and the custom metrics — requests/snapshot, peak-heap-MB, and
+# snapshot/kcat, how many times longer a whole kdocs snapshot takes than `kcat -L` listing the
+# same estate. The exit status is go test's.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+	@log=$$(mktemp); \
+	{ $(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m ./... 2>&1; echo $$? >$$log.rc; } | tee $$log; \
+	echo; echo "== benchmark summary =="; \
+	awk '/^Benchmark/ { line = sprintf("%-36s", $$1); \
+		for (i = 3; i < NF; i += 2) { \
+			if ($$(i+1) == "ns/op") line = line sprintf(" %10.1f ms/op", $$i / 1e6); \
+			else if ($$(i+1) != "B/op" && $$(i+1) != "allocs/op") line = line "  " $$i " " $$(i+1); \
+		} \
+		print line }' $$log; \
+	rc=$$(cat $$log.rc); rm -f $$log $$log.rc; exit $$rc
 
 # Re-snapshot the seeded estate (make infra-up seed) into the committed example snapshot.
 demo-snapshot: build

@@ -1,0 +1,344 @@
+package snapshot
+
+// The JSON Schema of the snapshot file, derived from the Go types so that it cannot drift from
+// what Encode writes: one definition per struct, one property per json tag, required when the
+// field has no omitempty (the encoder always writes it), no other properties (Decode refuses
+// unknown fields). The descriptions live in fieldDocs below; a test fails when a field has none,
+// so a new field cannot reach the schema undocumented. docs/snapshot.schema.json is this output,
+// and docs/snapshot-format.md the prose around it.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// SchemaID is the $id of the generated schema: where the committed copy lives.
+const SchemaID = "https://github.com/kdocs/kdocs/blob/main/docs/snapshot.schema.json"
+
+// JSONSchema returns the JSON Schema (draft 2020-12) of a Format file, indented and
+// newline-terminated. The output is deterministic: properties follow the fields' order.
+func JSONSchema() []byte {
+	g := &schemaGen{defs: map[string]object{}}
+	root := g.structSchema(reflect.TypeFor[Snapshot]())
+	doc := object{
+		{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+		{"$id", SchemaID},
+		{"title", Format},
+	}
+	doc = append(doc, root...)
+	var defs object
+	for _, name := range g.order {
+		defs = append(defs, member{name, g.defs[name]})
+	}
+	doc = append(doc, member{"$defs", defs})
+
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		// Only values built above are encoded: failing here is a bug in this file.
+		panic(fmt.Sprintf("encode the snapshot JSON Schema: %v", err))
+	}
+	return buf.Bytes()
+}
+
+// alwaysList names the lists that Normalize turns from nil into [], so that they are never null
+// in a file. Every other list without omitempty may be null when empty (a hand-written file, or
+// one from an early kdocs).
+var alwaysList = map[string]bool{
+	"Snapshot.topics":         true,
+	"Snapshot.consumerGroups": true,
+	"Cluster.brokers":         true,
+}
+
+// enums lists the closed sets of values; anything else is a string the cluster or registry names.
+var enums = map[string][]any{
+	"Snapshot.format":    {Format},
+	"SchemaVersion.type": {"AVRO", "PROTOBUF", "JSON"},
+	"QuotaEntity.type":   {"user", "client-id", "ip"},
+}
+
+// fieldDocs describes every type ("Type") and field ("Type.jsonName") of the file. Units are
+// part of each description; "absent" says when an optional field is left out.
+var fieldDocs = map[string]string{
+	"Snapshot":              "One Kafka cluster (and the Schema Registry that serves it) as kdocs read it at takenAt. One file per cluster; the same cluster state encodes to the same bytes.",
+	"Snapshot.format":       "The version of this layout. A kdocs refuses any other value, naming it, rather than half-reading a file it does not know.",
+	"Snapshot.kdocsVersion": "The version of the kdocs that wrote the file (\"dev\" for an unreleased build).",
+	"Snapshot.takenAt":      "When the snapshot was taken: RFC 3339, always UTC.",
+	"Snapshot.cluster":      "The cluster's identity and brokers.",
+	"Snapshot.topics":       "Every topic, internal ones included, sorted by name.",
+	"Snapshot.consumerGroups": "Every consumer group the brokers coordinate, sorted by id, with committed offsets and lag. " +
+		"Producers are not visible to Kafka and are not recorded here.",
+	"Snapshot.schemaRegistry": "The Schema Registry configured for the cluster. Absent when site.yaml configures none.",
+	"Snapshot.acls":           "The cluster's ACLs, or why they could not be read. Absent in snapshots taken before kdocs read ACLs.",
+	"Snapshot.quotas":         "The client quotas (KIP-546), or why they could not be read. Absent in snapshots taken before kdocs read quotas.",
+	"Snapshot.errors": "What could not be read, sorted by scope, resource and message. Absent when everything was read; " +
+		"a snapshot with errors is partial and says so rather than being silently thin.",
+
+	"Cluster":             "The cluster's identity, from site.yaml and from the cluster's metadata.",
+	"Cluster.name":        "The cluster's name in site.yaml (also the snapshot's file name, name.json).",
+	"Cluster.environment": "The environment site.yaml assigns to the cluster (dev, prod, …); may be empty.",
+	"Cluster.id":          "The cluster id Kafka reports in its metadata.",
+	"Cluster.controllerId": "The active controller's broker id on ZooKeeper-era clusters; -1 on KRaft, where the quorum " +
+		"is the controller and metadata names a random broker on each answer.",
+	"Cluster.brokers":         "The brokers the cluster's metadata lists (live, unfenced ones), sorted by id.",
+	"Cluster.expectedBrokers": "How many brokers site.yaml says the cluster has. Absent when it says nothing; fewer entries in brokers mean some are missing.",
+
+	"Broker":      "One broker as the cluster's metadata describes it, with what it told about itself.",
+	"Broker.id":   "The broker's node id.",
+	"Broker.host": "The host the broker advertises to clients.",
+	"Broker.port": "The port the broker advertises to clients.",
+	"Broker.rack": "The broker's rack (broker.rack). Absent when it has none.",
+	"Broker.configs": "The broker's configs that differ from Kafka's defaults (static and dynamic), sorted by name; " +
+		"sensitive values are blanked. Absent when the broker's configs could not be read (see errors, scope brokers) or in older snapshots.",
+	"Broker.logDirs": "The broker's log directories, sorted by path. Absent when they could not be read (see errors, scope brokers) or in older snapshots.",
+
+	"LogDir":           "One log directory of a broker.",
+	"LogDir.path":      "The directory's path on the broker's host.",
+	"LogDir.sizeBytes": "Bytes of every partition replica in the directory (future replicas of a move between directories included): its share of the disk. 0 when error is set.",
+	"LogDir.error":     "The error the broker reported for the directory, an offline disk most often. Absent when it was read.",
+
+	"Topic":                   "One topic with its partitions and its non-default configs.",
+	"Topic.name":              "The topic's name, exactly as Kafka reports it (untrusted text: escape it before display).",
+	"Topic.internal":          "True for Kafka's internal topics (__consumer_offsets, __transaction_state, …). Absent when false.",
+	"Topic.replicationFactor": "The number of replicas of partition 0 (partitions differ only while a reassignment runs). 0 when the topic has no partitions.",
+	"Topic.partitions":        "The topic's partitions, sorted by id.",
+	"Topic.configs":           "The topic's configs whose value differs from the default, sorted by name. Absent when it has none, or when they could not be read (see errors, scope configs).",
+	"Topic.sizeBytes": "Bytes of one copy of the topic's data: the sum of its partitions' sizeBytes (about replicationFactor times this lies on disk). " +
+		"Absent when any partition's size is unknown, since a partial sum would understate it.",
+
+	"Partition":                 "One partition's placement and offsets.",
+	"Partition.id":              "The partition's index.",
+	"Partition.leader":          "The broker id of the partition's leader; -1 when it has none (the partition is offline).",
+	"Partition.replicas":        "The broker ids of the replicas, in the cluster's order: the first is the preferred leader. May be null in hand-written or early snapshots.",
+	"Partition.isr":             "The broker ids of the in-sync replicas, sorted. Fewer than replicas: under-replicated. May be null in hand-written or early snapshots.",
+	"Partition.offlineReplicas": "The broker ids of replicas on offline log dirs or brokers, sorted. Absent when none.",
+	"Partition.earliestOffset":  "The log start offset. 0 when unknown (no leader, or the leader did not answer: see errors, scope offsets).",
+	"Partition.latestOffset":    "The high watermark: the offset the next record will get. 0 when unknown, as earliestOffset.",
+	"Partition.sizeBytes":       "Bytes of the leader's replica on disk. Absent when unknown: no leader, its log dirs could not be read, or the snapshot predates sizes.",
+
+	"Config":           "One configuration entry.",
+	"Config.name":      "The config's name, e.g. retention.ms.",
+	"Config.value":     "The config's value as Kafka reports it, a string whatever its type; empty for sensitive entries.",
+	"Config.source":    "Where the value comes from, in Kafka's names: DYNAMIC_TOPIC_CONFIG, DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG, STATIC_BROKER_CONFIG, …. Absent when the broker did not say.",
+	"Config.sensitive": "True when Kafka marks the entry sensitive: the name is kept, never the value. Absent when false.",
+
+	"Group":              "One consumer group with its members, committed offsets and lag.",
+	"Group.id":           "The group id (untrusted text: escape it before display).",
+	"Group.state":        "The group's state as its coordinator reports it: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, ….",
+	"Group.protocolType": "The group's protocol type, \"consumer\" for consumer groups. Absent when empty.",
+	"Group.protocol":     "The partition assignor of an active group, e.g. range or cooperative-sticky. Absent when the group has no members.",
+	"Group.members":      "The group's members, sorted by client id then member id. Absent when it has none.",
+	"Group.offsets":      "The group's committed offsets, sorted by topic then partition. Absent when it has none.",
+	"Group.totalLag":     "The sum of lag over offsets, in records; partitions whose latest offset is unknown are left out (and recorded in errors).",
+
+	"Member":             "One member of a group.",
+	"Member.id":          "The member id the coordinator assigned.",
+	"Member.clientId":    "The client.id of the member's consumer.",
+	"Member.host":        "The address the member connected from, as the coordinator saw it (often /ip).",
+	"Member.assignments": "The partitions assigned to the member, by topic sorted by name. Absent when none.",
+
+	"TopicPartitions":            "Some partitions of one topic.",
+	"TopicPartitions.topic":      "The topic's name.",
+	"TopicPartitions.partitions": "Partition ids, sorted.",
+
+	"GroupOffset":              "A group's committed offset on one partition, and how far it lags.",
+	"GroupOffset.topic":        "The topic's name.",
+	"GroupOffset.partition":    "The partition id.",
+	"GroupOffset.committed":    "The committed offset: the next record the group will read.",
+	"GroupOffset.latestOffset": "The partition's high watermark when the snapshot was taken. 0 when it could not be read (see errors, scope groups).",
+	"GroupOffset.lag":          "latestOffset minus committed, in records, never below 0 (a commit past the end follows a truncated log). 0 when latestOffset is unknown.",
+
+	"ACLSection":           "The cluster's ACLs, or why they are not known.",
+	"ACLSection.available": "True when the ACLs were read. False when the cluster has no authorizer, kdocs may not describe them, or the broker is too old: reason says which.",
+	"ACLSection.reason":    "Why the ACLs are not available. Absent when available.",
+	"ACLSection.entries":   "The access control entries, sorted by every field in order. Absent when none.",
+
+	"ACL":              "One access control entry, with Kafka's names for its enums.",
+	"ACL.resourceType": "TOPIC, GROUP, CLUSTER, TRANSACTIONAL_ID, DELEGATION_TOKEN or USER.",
+	"ACL.resourceName": "The resource's name, or its prefix when patternType is PREFIXED.",
+	"ACL.patternType":  "LITERAL or PREFIXED.",
+	"ACL.principal":    "The principal, e.g. User:alice.",
+	"ACL.host":         "The host the entry applies to, * for any.",
+	"ACL.operation":    "READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE_TOKENS, DESCRIBE_TOKENS or ALL.",
+	"ACL.permission":   "ALLOW or DENY.",
+
+	"QuotaSection":           "The cluster's client quotas, or why they are not known.",
+	"QuotaSection.available": "True when the quotas were read; otherwise reason says why not.",
+	"QuotaSection.reason":    "Why the quotas are not available. Absent when available.",
+	"QuotaSection.entries":   "The quotas, one per entity, sorted by entity. Absent when none are set.",
+
+	"Quota":        "The quota values set for one entity.",
+	"Quota.entity": "The parts of the entity (a user, a client id, both, or an IP), sorted by type.",
+	"Quota.values": "The quota settings, sorted by key.",
+
+	"QuotaEntity":         "One part of a quota's entity.",
+	"QuotaEntity.type":    "user, client-id or ip.",
+	"QuotaEntity.name":    "The user, client id or IP. Absent for the default entity.",
+	"QuotaEntity.default": "True for the default entity of the type (Kafka's <default>). Absent when false.",
+
+	"QuotaValue":       "One quota setting.",
+	"QuotaValue.key":   "The setting, e.g. producer_byte_rate (bytes/s), consumer_byte_rate (bytes/s), request_percentage (percent of a thread), connection_creation_rate (connections/s).",
+	"QuotaValue.value": "The setting's value, in the key's unit.",
+
+	"Registry":               "The Schema Registry that serves the cluster's schemas.",
+	"Registry.url":           "The registry's URL, without credentials.",
+	"Registry.compatibility": "The registry's global compatibility level (BACKWARD, FULL_TRANSITIVE, NONE, …). Absent when the registry reported none.",
+	"Registry.mode":          "The registry's global mode (READWRITE, READONLY, IMPORT). Absent when the registry has no mode API or it could not be read (see errors, scope registry).",
+	"Registry.subjects":      "Every subject, soft-deleted versions included, sorted by name. May be null in hand-written or early snapshots.",
+
+	"Subject":               "One registry subject with every version.",
+	"Subject.name":          "The subject's name, e.g. orders-value (untrusted text: escape it before display).",
+	"Subject.compatibility": "The subject's own compatibility level, when it overrides the global one. Absent otherwise.",
+	"Subject.versions":      "Every version of the subject, soft-deleted ones included, sorted by version. May be null in hand-written or early snapshots.",
+
+	"SchemaVersion":            "One registered version of a subject.",
+	"SchemaVersion.version":    "The version number within the subject, from 1.",
+	"SchemaVersion.id":         "The registry-wide schema id.",
+	"SchemaVersion.type":       "The schema's type: AVRO, PROTOBUF or JSON.",
+	"SchemaVersion.schema":     "The schema's text, exactly as registered.",
+	"SchemaVersion.references": "The other subjects' versions this schema imports, sorted by name, subject and version. Absent when none.",
+	"SchemaVersion.deleted":    "True when the version is soft-deleted: still readable, no longer used for new registrations. Absent when false.",
+
+	"Reference":         "A reference from a schema to another subject's version.",
+	"Reference.name":    "The name the schema imports it by (a Protobuf file name, an Avro full name, a JSON Schema URL).",
+	"Reference.subject": "The referenced subject.",
+	"Reference.version": "The referenced version.",
+
+	"Error": "Something that could not be read.",
+	"Error.scope": "The section it belongs to: cluster, brokers, topics, configs, offsets, groups, acls, quotas or registry " +
+		"(docs/snapshot-format.md says what each covers).",
+	"Error.resource": "The object concerned: a topic, a group, \"broker N\", a registry URL, …. Absent when the whole scope failed.",
+	"Error.message":  "What went wrong, with the object it concerns. Never contains credentials.",
+}
+
+// object is a JSON object that keeps its keys in the order they were added.
+type object []member
+
+type member struct {
+	key   string
+	value any
+}
+
+func (o object) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, err := json.Marshal(m.key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(m.value)
+		if err != nil {
+			return nil, fmt.Errorf("schema key %q: %w", m.key, err)
+		}
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+type schemaGen struct {
+	defs  map[string]object
+	order []string // definition names in the order first met
+}
+
+// ref returns a reference to the definition of struct type t, generating it on first use.
+func (g *schemaGen) ref(t reflect.Type) object {
+	name := t.Name()
+	if _, ok := g.defs[name]; !ok {
+		g.defs[name] = nil // placeholder: a type that refers to itself must not recurse forever
+		g.order = append(g.order, name)
+		g.defs[name] = g.structSchema(t)
+	}
+	return object{{"$ref", "#/$defs/" + name}}
+}
+
+// structSchema describes a struct: its properties from json tags, in field order.
+func (g *schemaGen) structSchema(t reflect.Type) object {
+	var required []any
+	var propsObj object
+	for f := range t.Fields() {
+		tag := f.Tag.Get("json")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = f.Name
+		}
+		omitempty := strings.Contains(","+opts+",", ",omitempty,")
+		path := t.Name() + "." + name
+		s := g.typeSchema(f.Type, !omitempty && !alwaysList[path])
+		if vs, ok := enums[path]; ok {
+			if len(vs) == 1 {
+				s = append(s, member{"const", vs[0]})
+			} else {
+				s = append(s, member{"enum", vs})
+			}
+		}
+		if d, ok := fieldDocs[path]; ok {
+			s = append(object{{"description", d}}, s...)
+		}
+		propsObj = append(propsObj, member{name, s})
+		if !omitempty {
+			required = append(required, name)
+		}
+	}
+	out := object{}
+	if d, ok := fieldDocs[t.Name()]; ok {
+		out = append(out, member{"description", d})
+	}
+	out = append(out, member{"type", "object"})
+	if len(required) > 0 {
+		out = append(out, member{"required", required})
+	}
+	out = append(out, member{"properties", propsObj}, member{"additionalProperties", false})
+	return out
+}
+
+// typeSchema describes a field's Go type. nullable says that the encoder may write null for it:
+// a nil slice or pointer without omitempty.
+func (g *schemaGen) typeSchema(t reflect.Type, nullable bool) object {
+	orNull := func(typ string) any {
+		if nullable {
+			return []any{typ, "null"}
+		}
+		return typ
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return object{{"type", "string"}, {"format", "date-time"}}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		inner := g.typeSchema(t.Elem(), false)
+		if nullable {
+			return object{{"anyOf", []any{inner, object{{"type", "null"}}}}}
+		}
+		return inner
+	case reflect.Slice:
+		return object{{"type", orNull("array")}, {"items", g.typeSchema(t.Elem(), false)}}
+	case reflect.Struct:
+		return g.ref(t)
+	case reflect.String:
+		return object{{"type", "string"}}
+	case reflect.Bool:
+		return object{{"type", "boolean"}}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return object{{"type", "integer"}}
+	case reflect.Float32, reflect.Float64:
+		return object{{"type", "number"}}
+	}
+	// A new field of a kind not handled above must be handled, not guessed.
+	panic(fmt.Sprintf("snapshot JSON Schema: no mapping for Go type %s", t))
+}
