@@ -75,7 +75,7 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	model, err := site.Build(cfg.Title, snaps, content)
+	model, err := site.BuildEstate(cfg.Title, snaps, content, estate(cfg))
 	if err != nil {
 		return Result{}, err
 	}

@@ -1,6 +1,7 @@
-// Package diagram writes Mermaid text for the pictures in the site: the cluster overview
-// (brokers by rack, the controller, the Schema Registry) and a topic's data flow (producers →
-// topic → consumer groups).
+// Package diagram writes Mermaid text for the pictures in the site: a cluster's architecture
+// (architecture.go), a topic's data flow (here), a cluster's data flows by domain (flow.go) and
+// replication between clusters (replication.go). Every picture stays inside Mermaid's limits,
+// collapsing what does not fit into counted boxes (budget.go).
 //
 // Every name shown comes from the estate and is untrusted, so no name ever reaches Mermaid
 // unescaped: node ids are generated (n1, n2, …), never derived from names, and every label is a
@@ -8,89 +9,37 @@
 package diagram
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
-	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/numfmt"
 )
 
-// ids hands out node ids in order, so the same snapshot always gives the same text.
-type ids struct{ n int }
-
-func (i *ids) next() string {
-	i.n++
-	return "n" + strconv.Itoa(i.n)
+// writer builds diagram text: node ids handed out in order (n1, n2, …), so the same input
+// always gives the same text, and lines indented two spaces per level.
+type writer struct {
+	b strings.Builder
+	n int
 }
 
-// Cluster returns a Mermaid flowchart of the cluster: brokers grouped by rack in subgraphs,
-// the controller marked, and the Schema Registry beside the cluster when there is one.
-// The text has no trailing newline and no backticks, so it can sit in any Markdown fence.
-func Cluster(s *snapshot.Snapshot) string {
-	var b strings.Builder
-	var id ids
-	line := func(indent int, format string, args ...any) {
-		b.WriteString(strings.Repeat("  ", indent))
-		fmt.Fprintf(&b, format, args...)
-		b.WriteByte('\n')
-	}
-
-	line(0, "flowchart LR")
-	clusterID := id.next()
-	line(1, "subgraph %s[%s]", clusterID, Label("cluster "+s.Cluster.Name))
-
-	// Racks in order of first appearance; brokers are sorted by id in a normalized snapshot,
-	// so the order is stable.
-	var racks []string
-	byRack := map[string][]snapshot.Broker{}
-	for _, br := range s.Cluster.Brokers {
-		if _, seen := byRack[br.Rack]; !seen {
-			racks = append(racks, br.Rack)
-		}
-		byRack[br.Rack] = append(byRack[br.Rack], br)
-	}
-	var controller string
-	broker := func(indent int, br snapshot.Broker) {
-		nid := id.next()
-		text := fmt.Sprintf("broker %d", br.ID)
-		if br.ID == s.Cluster.ControllerID {
-			text += " (controller)"
-			controller = nid
-		}
-		line(indent, "%s[%s]", nid, Lines(text, fmt.Sprintf("%s:%d", br.Host, br.Port)))
-	}
-	for _, rack := range racks {
-		if rack == "" {
-			// Brokers without a rack sit directly in the cluster rather than in a fake rack.
-			for _, br := range byRack[rack] {
-				broker(2, br)
-			}
-			continue
-		}
-		line(2, "subgraph %s[%s]", id.next(), Label("rack "+rack))
-		for _, br := range byRack[rack] {
-			broker(3, br)
-		}
-		line(2, "end")
-	}
-	if len(s.Cluster.Brokers) == 0 {
-		line(2, "%s[%s]", id.next(), Label("no broker answered"))
-	}
-	line(1, "end")
-
-	if s.Registry != nil {
-		reg := id.next()
-		line(1, "%s[(%s)]", reg, Lines("Schema Registry", s.Registry.URL))
-		line(1, "%s -.- %s", reg, clusterID)
-	}
-	if controller != "" {
-		line(1, "classDef controller stroke-width:3px,font-weight:bold")
-		line(1, "class %s controller", controller)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
+func (w *writer) id() string {
+	w.n++
+	return "n" + strconv.Itoa(w.n)
 }
+
+func (w *writer) line(indent int, format string, args ...any) {
+	w.b.WriteString(strings.Repeat("  ", indent))
+	fmt.Fprintf(&w.b, format, args...)
+	w.b.WriteByte('\n')
+}
+
+// text is the diagram without its trailing newline and, like every diagram here, without
+// backticks, so it can sit in any Markdown fence.
+func (w *writer) text() string { return strings.TrimSuffix(w.b.String(), "\n") }
 
 // Consumer is a consumer group reading a topic, as the data-flow diagram shows it.
 type Consumer struct {
@@ -98,50 +47,100 @@ type Consumer struct {
 	Lag   int64
 }
 
+// maxPerSide is the most producers, and the most consumer groups, a topic's data flow draws;
+// the rest become one "N more" node. Twenty boxes are about what a page shows readably, and it
+// keeps even a topic read by thousands of groups far inside Mermaid's limits.
+const maxPerSide = 20
+
 // TopicFlow returns a Mermaid flowchart of one topic's data flow: its producers (known only from
 // annotations: Kafka does not record who writes) on the left, the topic in the middle, the
 // consumer groups with their lag on the right. A side with nobody on it says so in a dashed
 // node, so the picture never suggests that a topic has no writers when kdocs simply was not told.
-// Like Cluster, the text has no trailing newline and no backticks.
+// Past maxPerSide on a side, the groups with the most lag (and the first producers) are drawn
+// and the others counted in one "N more" node.
 func TopicFlow(topic string, producers []string, consumers []Consumer) string {
-	var b strings.Builder
-	var id ids
-	line := func(format string, args ...any) {
-		b.WriteString("  ")
-		fmt.Fprintf(&b, format, args...)
-		b.WriteByte('\n')
-	}
-	b.WriteString("flowchart LR\n")
-	t := id.next()
-	line("%s[(%s)]", t, Lines(topic, "topic"))
-	var unknown []string
+	var w writer
+	w.line(0, "flowchart LR")
+	t := w.id()
+	w.line(1, "%s[(%s)]", t, Lines(clip(topic), "topic"))
+	var unknown, more []string
 	if len(producers) == 0 {
-		n := id.next()
+		n := w.id()
 		unknown = append(unknown, n)
-		line("%s[%s]", n, Label("producers not documented"))
-		line("%s -.-> %s", n, t)
+		w.line(1, "%s[%s]", n, Label("producers not documented"))
+		w.line(1, "%s -.-> %s", n, t)
 	}
-	for _, p := range producers {
-		n := id.next()
-		line("%s([%s])", n, Label(p))
-		line("%s --> %s", n, t)
+	shown := producers
+	if len(producers) > maxPerSide {
+		shown = producers[:maxPerSide-1]
+	}
+	for _, p := range shown {
+		n := w.id()
+		w.line(1, "%s([%s])", n, Label(clip(p)))
+		w.line(1, "%s --> %s", n, t)
+	}
+	if rest := len(producers) - len(shown); rest > 0 {
+		n := w.id()
+		more = append(more, n)
+		w.line(1, "%s([%s])", n, Label(numfmt.Thousands(int64(rest))+" more producers"))
+		w.line(1, "%s --> %s", n, t)
 	}
 	if len(consumers) == 0 {
-		n := id.next()
+		n := w.id()
 		unknown = append(unknown, n)
-		line("%s[%s]", n, Label("no consumer group"))
-		line("%s -.-> %s", t, n)
+		w.line(1, "%s[%s]", n, Label("no consumer group"))
+		w.line(1, "%s -.-> %s", t, n)
 	}
-	for _, c := range consumers {
-		n := id.next()
-		line("%s([%s])", n, Lines(c.Group, "consumer group · lag "+numfmt.Thousands(c.Lag)))
-		line("%s --> %s", t, n)
+	keep := mostLag(consumers, maxPerSide)
+	var restGroups int
+	var restLag int64
+	for i, c := range consumers {
+		if !keep[i] {
+			restGroups++
+			restLag += c.Lag
+			continue
+		}
+		n := w.id()
+		w.line(1, "%s([%s])", n, Lines(clip(c.Group), "consumer group · lag "+numfmt.Thousands(c.Lag)))
+		w.line(1, "%s --> %s", t, n)
+	}
+	if restGroups > 0 {
+		n := w.id()
+		more = append(more, n)
+		w.line(1, "%s([%s])", n, Lines(numfmt.Thousands(int64(restGroups))+" more groups", "lag "+numfmt.Thousands(restLag)))
+		w.line(1, "%s --> %s", t, n)
 	}
 	if len(unknown) > 0 {
-		line("classDef unknown stroke-dasharray:4 3,font-style:italic")
-		line("class %s unknown", strings.Join(unknown, ","))
+		w.line(1, "classDef unknown stroke-dasharray:4 3,font-style:italic")
+		w.line(1, "class %s unknown", strings.Join(unknown, ","))
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	if len(more) > 0 {
+		w.line(1, "classDef more stroke-dasharray:2 2")
+		w.line(1, "class %s more", strings.Join(more, ","))
+	}
+	return guard(w.text())
+}
+
+// mostLag marks which of the consumers to draw when at most limit boxes fit: all of them when
+// they fit, else the limit-1 with the most lag (the ones a reader looks for), leaving one box
+// for the rest. Ties go to the earlier group, so the choice is stable.
+func mostLag(consumers []Consumer, limit int) []bool {
+	keep := make([]bool, len(consumers))
+	if len(consumers) <= limit {
+		for i := range keep {
+			keep[i] = true
+		}
+		return keep
+	}
+	order := make([]int, len(consumers))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(consumers[b].Lag, consumers[a].Lag) })
+	for _, i := range order[:limit-1] {
+		keep[i] = true
+	}
+	return keep
 }
 
 // Label quotes text as a Mermaid label. Quotes, angle brackets, ampersands, hashes,

@@ -1,7 +1,7 @@
 // Package render turns the document model into a site: each page's Markdown from its template
 // (templates/*.md.tmpl), then HTML through goldmark, then a theme layout (themes/<name>/layouts),
 // plus the theme's static files, a print view of the whole book, 404.html, sitemap.xml,
-// robots.txt and .nojekyll.
+// robots.txt, .nojekyll and the search index (search/, see package search).
 //
 // Templates and layouts are parsed once, in New. Pages render in parallel on a bounded pool.
 // Every link in a page is relative to it, so the site works from any sub-path and from a copy
@@ -27,6 +27,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"github.com/kdocs/kdocs/generator/search"
 	"github.com/kdocs/kdocs/generator/site"
 )
 
@@ -172,6 +173,12 @@ feed:
 	}
 	if err := writeFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
 		return nil, err
+	}
+	// The search index: script files the theme's js/search.js loads on demand.
+	for _, f := range search.Build(s) {
+		if err := writeFile(dir, f.Path, f.Data); err != nil {
+			return nil, err
+		}
 	}
 	if err := writeFile(dir, "robots.txt", r.robots()); err != nil {
 		return nil, err

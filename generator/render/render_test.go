@@ -74,6 +74,8 @@ func TestGoldenMarkdown(t *testing.T) {
 		"home.md":    "index",
 		"topics.md":  "clusters/prod/topics/index",
 		"groups.md":  "clusters/prod/groups/index",
+		"flows.md":   "clusters/prod/flows",
+		"acls.md":    "clusters/prod/acls",
 	} {
 		t.Run(file, func(t *testing.T) {
 			p := s.Page(pagePath)

@@ -8,7 +8,8 @@ package site
 //	content/topics/<topic name>.md    content/groups/<group id>.md
 //
 // Front matter keys: owner, team, description, tags, producers, links (a list of {title, url}),
-// runbook, and name (the topic or group, when the file name cannot spell it: a group id with
+// runbook, domain (groups only: the domain the group belongs to on the data flows page, when
+// its id does not say it), and name (the topic or group, when the file name cannot spell it: a group id with
 // a '/'). The body is free Markdown shown on the page. Relative links, in the body and in links
 // and runbook, are written from the file's own place, as in any content page, and are rebased
 // onto the page that shows them. An annotation applies to its topic or group in every cluster;
@@ -73,6 +74,7 @@ type annotationMatter struct {
 		URL   string `yaml:"url"`
 	} `yaml:"links"`
 	Runbook string `yaml:"runbook"`
+	Domain  string `yaml:"domain"`
 }
 
 // annotationFile is a parsed annotation before it is placed on a page.
@@ -103,6 +105,9 @@ func parseAnnotation(c *Content) (*annotationFile, error) {
 	}
 	if a.matter.Name != "" {
 		a.name = a.matter.Name
+	}
+	if kind == TopicAnnotations && a.matter.Domain != "" {
+		return nil, fmt.Errorf("%s: front matter: domain: a topic's domain is its name's prefix before the first '.'; domain is for consumer groups", c.File)
 	}
 	if kind == GroupAnnotations && len(a.matter.Producers) > 0 {
 		return nil, fmt.Errorf("%s: front matter: producers: a consumer group has no producers; name them in the annotations of the topics it reads", c.File)

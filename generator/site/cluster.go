@@ -14,7 +14,7 @@ import (
 
 // buildCluster makes every page of one cluster, in reading order: overview, topics, groups,
 // schemas.
-func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Cluster {
+func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, services Services) *Cluster {
 	base := "clusters/" + slug + "/"
 	c := &Cluster{
 		Name:         snap.Cluster.Name,
@@ -24,6 +24,8 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Clu
 		Path:         base + "index",
 		TopicsPath:   base + "topics/index",
 		GroupsPath:   base + "groups/index",
+		FlowsPath:    base + "flows",
+		ACLsPath:     base + "acls",
 		SnapshotFile: "snapshots/" + slug + ".json",
 		TakenAt:      snap.TakenAt,
 		Health:       health.Evaluate(snap),
@@ -54,6 +56,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Clu
 	for _, s := range subjects {
 		subjectPath[s.Name] = base + "schemas/" + subjectSlugs.slug(s.Name)
 	}
+	c.topicPaths = topicPath
 	topicLink := func(name string) Link { return Link{Title: name, Path: topicPath[name]} }
 	subjectLink := func(name string) Link { return Link{Title: name, Path: subjectPath[name]} }
 
@@ -65,10 +68,11 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Clu
 	if snap.Registry != nil {
 		reg = &RegistryInfo{URL: snap.Registry.URL, Compatibility: snap.Registry.Compatibility, Mode: snap.Registry.Mode}
 	}
+	overview := &ClusterData{Cluster: c, ControllerID: snap.Cluster.ControllerID, Brokers: snap.Cluster.Brokers,
+		Controllers: controllers(snap.Cluster.Brokers), Registry: reg, Connect: services.Connect, KsqlDB: services.KsqlDB}
+	overview.Diagram = diagram.ClusterArchitecture(architecture(snap, overview))
 	c.pages = append(c.pages, &Page{
-		Path: c.Path, Title: c.Name, Template: TemplateCluster, Section: c.Path, Crumbs: clusterCrumbs,
-		Data: &ClusterData{Cluster: c, ControllerID: snap.Cluster.ControllerID, Brokers: snap.Cluster.Brokers,
-			Diagram: diagram.Cluster(snap), Registry: reg},
+		Path: c.Path, Title: c.Name, Template: TemplateCluster, Section: c.Path, Crumbs: clusterCrumbs, Data: overview,
 	})
 
 	// Who reads what: topics with committed offsets, and topics assigned to members that have
@@ -103,6 +107,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Clu
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
 	var topicRows []TopicRow
 	var topicPages []*Page
+	producersOf := map[string][]string{}
 	for _, t := range snap.Topics {
 		d := &TopicData{Cluster: c, Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
 			Consumers: consumers[t.Name]}
@@ -141,6 +146,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Clu
 		var producers []string
 		if d.Annotation = notes.topic(t.Name, topicPath[t.Name]); d.Annotation != nil {
 			producers = d.Annotation.Producers
+			producersOf[t.Name] = producers
 			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
 		}
 		d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
@@ -185,6 +191,17 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations) *Clu
 	c.pages = append(c.pages, &Page{Path: c.GroupsPath, Title: "Consumer groups", Template: TemplateGroups, Section: c.GroupsPath,
 		Crumbs: listCrumbs, Data: &GroupsData{Cluster: c, Groups: groupRows}})
 	c.pages = append(c.pages, groupPages...)
+
+	declared := map[string]string{}
+	for _, g := range snap.Groups {
+		if a := notes.groupFile(g.ID); a != nil {
+			declared[g.ID] = strings.TrimSpace(a.matter.Domain)
+		}
+	}
+	c.pages = append(c.pages, &Page{Path: c.FlowsPath, Title: "Data flows", Template: TemplateFlows, Section: c.FlowsPath,
+		Crumbs: listCrumbs, Data: buildFlows(c, snap, consumers, producersOf, declared, topicLink)})
+	c.pages = append(c.pages, &Page{Path: c.ACLsPath, Title: "ACLs and quotas", Template: TemplateACLs, Section: c.ACLsPath,
+		Crumbs: listCrumbs, Data: buildACLs(c, snap, topicPath, groupPath)})
 
 	if snap.Registry == nil {
 		return c
@@ -293,6 +310,8 @@ func (c *Cluster) nav() NavItem {
 	item := NavItem{Title: c.Name, Path: c.Path, Children: []NavItem{
 		{Title: "Topics", Path: c.TopicsPath},
 		{Title: "Consumer groups", Path: c.GroupsPath},
+		{Title: "Data flows", Path: c.FlowsPath},
+		{Title: "ACLs and quotas", Path: c.ACLsPath},
 	}}
 	if c.SubjectsPath != "" {
 		item.Children = append(item.Children, NavItem{Title: "Schemas", Path: c.SubjectsPath})

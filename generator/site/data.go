@@ -18,8 +18,9 @@ type Cluster struct {
 	ID          string
 	Slug        string
 	// Path is the overview page; TopicsPath, GroupsPath and SubjectsPath the lists
-	// (SubjectsPath is empty when the cluster has no Schema Registry).
-	Path, TopicsPath, GroupsPath, SubjectsPath string
+	// (SubjectsPath is empty when the cluster has no Schema Registry); FlowsPath the data flows,
+	// ACLsPath the ACLs and quotas.
+	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath string
 	// SnapshotFile is where the site publishes the snapshot, relative to the site root.
 	SnapshotFile string
 	TakenAt      time.Time
@@ -31,7 +32,9 @@ type Cluster struct {
 	Partial      bool
 	Errors       []snapshot.Error
 
-	pages []*Page
+	pages      []*Page
+	topicPaths map[string]string // page path by topic name
+
 }
 
 // HealthStatus is "healthy", "degraded" or "down".
@@ -42,6 +45,8 @@ type HomeData struct {
 	Title    string
 	Clusters []*Cluster
 	Content  []Link
+	// Replication links the replication page; nil when there is none.
+	Replication *Link
 }
 
 // ClusterData is a cluster's overview page.
@@ -49,8 +54,14 @@ type ClusterData struct {
 	Cluster      *Cluster
 	ControllerID int32
 	Brokers      []snapshot.Broker
-	Diagram      string
-	Registry     *RegistryInfo
+	// Controllers is the KRaft quorum read from the brokers' configs; nil when unknown.
+	Controllers []ControllerRow
+	// Diagram is the Mermaid architecture: brokers by rack, controllers, registry, Connect, ksqlDB.
+	Diagram  string
+	Registry *RegistryInfo
+	// Connect and KsqlDB are declared in site.yaml.
+	Connect []Service
+	KsqlDB  []Service
 }
 
 // RegistryInfo summarizes the Schema Registry serving a cluster.

@@ -12,6 +12,9 @@
 //	clusters/<cluster>/topics/<topic>     topic
 //	clusters/<cluster>/groups/index       consumer group list
 //	clusters/<cluster>/groups/<group>     consumer group
+//	clusters/<cluster>/flows              data flows by domain (flows.go)
+//	clusters/<cluster>/acls               ACLs and client quotas (acls.go)
+//	replication                           replication between clusters, when any (replication.go)
 //	clusters/<cluster>/schemas/index      schema subject list
 //	clusters/<cluster>/schemas/<subject>  schema subject
 //	<dir>/<name>                          content/<dir>/<name>.md
@@ -125,6 +128,12 @@ func Rel(from, target string) string {
 // whose path is taken, an annotation whose front matter is wrong or that shares its topic or
 // group with another.
 func Build(title string, snaps []*snapshot.Snapshot, content []Content) (*Site, error) {
+	return BuildEstate(title, snaps, content, Estate{})
+}
+
+// BuildEstate is Build with what site.yaml declares beyond the snapshots: Kafka Connect and
+// ksqlDB beside each cluster, and replication between clusters.
+func BuildEstate(title string, snaps []*snapshot.Snapshot, content []Content, estate Estate) (*Site, error) {
 	s := &Site{Title: title, byPath: map[string]*Page{}}
 	home := &Page{Path: HomePath, Title: title, Template: TemplateHome, Section: HomePath}
 	s.add(home)
@@ -177,12 +186,19 @@ func Build(title string, snaps []*snapshot.Snapshot, content []Content) (*Site, 
 			return nil, fmt.Errorf("two snapshots describe a cluster named %q", name)
 		}
 		seen[name] = true
-		c := buildCluster(snap, clusterSlugs.slug(name), notes)
+		c := buildCluster(snap, clusterSlugs.slug(name), notes, estate.Services[name])
 		s.Clusters = append(s.Clusters, c)
 		for _, p := range c.pages {
 			s.add(p)
 		}
 		s.Nav = append(s.Nav, c.nav())
+	}
+	var replication *Link
+	if r := buildReplication(snaps, s.Clusters, estate.Replication); r != nil {
+		replication = &Link{Title: "Replication", Path: ReplicationPath}
+		s.add(&Page{Path: ReplicationPath, Title: "Replication", Template: TemplateReplication, Data: r,
+			Section: ReplicationPath, Crumbs: []Link{{Title: "Home", Path: HomePath}}})
+		s.Nav = append(s.Nav, NavItem{Title: "Replication", Path: ReplicationPath})
 	}
 	for _, a := range notes.files {
 		if !a.used {
@@ -204,7 +220,7 @@ func Build(title string, snaps []*snapshot.Snapshot, content []Content) (*Site, 
 		contentLinks = append(contentLinks, Link{Title: p.Title, Path: p.Path})
 	}
 
-	home.Data = &HomeData{Title: title, Clusters: s.Clusters, Content: contentLinks}
+	home.Data = &HomeData{Title: title, Clusters: s.Clusters, Content: contentLinks, Replication: replication}
 	return s, nil
 }
 
@@ -286,4 +302,12 @@ func contentPages(content []Content) ([]*Page, error) {
 		return cmp.Or(cmp.Compare(wa, wb), cmp.Compare(a.Title, b.Title), cmp.Compare(a.Path, b.Path))
 	})
 	return pages, nil
+}
+
+// groupFile returns the annotation file of the named group without placing it, or nil.
+func (n *annotations) groupFile(id string) *annotationFile {
+	if n == nil {
+		return nil
+	}
+	return n.groups[id]
 }

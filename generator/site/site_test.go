@@ -130,6 +130,7 @@ func TestBuild(t *testing.T) {
 		"clusters/prod/index",
 		"clusters/prod/topics/index", indexTopic, "clusters/prod/topics/orders.created",
 		"clusters/prod/groups/index", "clusters/prod/groups/billing",
+		"clusters/prod/flows", "clusters/prod/acls",
 		"clusters/prod/schemas/index", money, "clusters/prod/schemas/orders.created-value",
 		"getting-started", "runbooks/consumer-lag", "conventions",
 	}, paths)
@@ -139,6 +140,8 @@ func TestBuild(t *testing.T) {
 		{Title: "prod", Path: "clusters/prod/index", Children: []NavItem{
 			{Title: "Topics", Path: "clusters/prod/topics/index"},
 			{Title: "Consumer groups", Path: "clusters/prod/groups/index"},
+			{Title: "Data flows", Path: "clusters/prod/flows"},
+			{Title: "ACLs and quotas", Path: "clusters/prod/acls"},
 			{Title: "Schemas", Path: "clusters/prod/schemas/index"},
 		}},
 		{Title: "Getting started", Path: "getting-started"},

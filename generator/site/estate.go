@@ -1,0 +1,130 @@
+package site
+
+// What site.yaml declares about the estate beyond the snapshots (Kafka Connect clusters,
+// ksqlDB servers, replication flows), and the KRaft controller quorum as the brokers'
+// configs describe it. The build passes the declarations in; the model takes them as given.
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kdocs/kdocs/generator/diagram"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// Estate is what site.yaml declares beyond the snapshots. The zero value declares nothing.
+type Estate struct {
+	// Services are each cluster's declared companions, by cluster name.
+	Services map[string]Services
+	// Replication lists the declared replication flows, in site.yaml order.
+	Replication []DeclaredReplication
+}
+
+// Services are the declared Kafka Connect clusters and ksqlDB servers of one cluster.
+type Services struct {
+	Connect []Service
+	KsqlDB  []Service
+}
+
+// Service is a declared Kafka Connect cluster or ksqlDB server; URL may be empty.
+type Service struct {
+	Name string
+	URL  string
+}
+
+// DeclaredReplication is a replication flow named in site.yaml: From's topics matching Topics
+// (a regular expression) are copied to To, and back too when Mode is "active-active".
+type DeclaredReplication struct {
+	From, To string
+	Topics   string
+	Mode     string
+}
+
+// ControllerRow is one voter of a KRaft controller quorum.
+type ControllerRow struct {
+	// ID is the voter's node id; -1 when the quorum is known only by its bootstrap servers.
+	ID   int32
+	Host string
+	Port int
+	// Broker marks a node that is also a broker (process.roles=broker,controller).
+	Broker bool
+}
+
+// controllers reads the KRaft quorum from the brokers' configs: the voters of
+// controller.quorum.voters ("1@host:9093,2@host:9093"), else the servers of
+// controller.quorum.bootstrap.servers (a dynamic quorum, KIP-853, whose voters' ids the
+// configs do not name). A voter is a broker too when a broker of that node id has
+// process.roles with both roles. Nil when no broker's configs mention a quorum (a ZooKeeper
+// cluster, or configs not readable).
+func controllers(brokers []snapshot.Broker) []ControllerRow {
+	var voters, bootstrap string
+	combined := map[int32]bool{}
+	for _, b := range brokers {
+		for _, c := range b.Configs {
+			switch c.Name {
+			case "controller.quorum.voters":
+				voters = cmp.Or(voters, c.Value)
+			case "controller.quorum.bootstrap.servers":
+				bootstrap = cmp.Or(bootstrap, c.Value)
+			case "process.roles":
+				roles := strings.Split(strings.ReplaceAll(c.Value, " ", ""), ",")
+				if slices.Contains(roles, "broker") && slices.Contains(roles, "controller") {
+					combined[b.ID] = true
+				}
+			}
+		}
+	}
+	var out []ControllerRow
+	if voters != "" {
+		for _, v := range strings.Split(voters, ",") {
+			id, addr, ok := strings.Cut(strings.TrimSpace(v), "@")
+			n, err := strconv.ParseInt(id, 10, 32)
+			if !ok || err != nil {
+				continue
+			}
+			host, port := splitHostPort(addr)
+			out = append(out, ControllerRow{ID: int32(n), Host: host, Port: port, Broker: combined[int32(n)]})
+		}
+		return out
+	}
+	for _, addr := range strings.Split(bootstrap, ",") {
+		if addr = strings.TrimSpace(addr); addr != "" {
+			host, port := splitHostPort(addr)
+			out = append(out, ControllerRow{ID: -1, Host: host, Port: port})
+		}
+	}
+	return out
+}
+
+// splitHostPort splits "host:9093" and "[::1]:9093"; a missing or bad port is 0.
+func splitHostPort(addr string) (string, int) {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return addr, 0
+	}
+	port, err := strconv.Atoi(addr[i+1:])
+	if err != nil {
+		return addr, 0
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(addr[:i], "["), "]"), port
+}
+
+// architecture gathers what the overview's architecture diagram draws.
+func architecture(snap *snapshot.Snapshot, d *ClusterData) diagram.Architecture {
+	a := diagram.Architecture{Cluster: snap.Cluster.Name, Brokers: snap.Cluster.Brokers, ControllerID: snap.Cluster.ControllerID}
+	if snap.Registry != nil {
+		a.Registry = snap.Registry.URL
+	}
+	for _, c := range d.Controllers {
+		a.Controllers = append(a.Controllers, diagram.Controller{ID: c.ID, Host: c.Host, Port: c.Port, Broker: c.Broker})
+	}
+	for _, s := range d.Connect {
+		a.Connect = append(a.Connect, diagram.Service{Name: s.Name, URL: s.URL})
+	}
+	for _, s := range d.KsqlDB {
+		a.KsqlDB = append(a.KsqlDB, diagram.Service{Name: s.Name, URL: s.URL})
+	}
+	return a
+}

@@ -1,0 +1,176 @@
+package site
+
+// The data flows page of a cluster (clusters/<c>/flows): who writes and who reads each domain's
+// topics, and which domains read which. A domain is a topic name's prefix before the first '.'
+// (orders.order-placed.v1 belongs to orders), the naming convention most estates follow.
+// Producers come from topic annotations, readers from consumer groups' offsets and assignments.
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/kdocs/kdocs/generator/diagram"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// TemplateFlows renders a cluster's data flows page.
+const TemplateFlows = "flows"
+
+// FlowsData is a cluster's data flows page.
+type FlowsData struct {
+	Cluster *Cluster
+	// Overview is the Mermaid picture of domains reading other domains' topics; empty when no
+	// group reads outside its own domain.
+	Overview string
+	Reads    []DomainReadRow
+	Domains  []DomainFlowData
+}
+
+// DomainReadRow says which groups of the domain To read topics of the domain From: the first
+// maxListed of them, and how many More.
+type DomainReadRow struct {
+	From, To string
+	Groups   []Link
+	More     int
+}
+
+// maxListed is the most groups a cell of the flows page lists: a topic read by 2,000 groups
+// would otherwise make a table cell pages long. The group list has them all.
+const maxListed = 20
+
+// DomainFlowData is one domain's section of the flows page.
+type DomainFlowData struct {
+	// Name is the domain; empty for topics whose name has no '.'.
+	Name    string
+	Diagram string
+	Topics  []FlowRow
+}
+
+// FlowRow is one topic of a domain with its writers and readers (the first maxListed groups,
+// and how many More; the topic's page lists them all).
+type FlowRow struct {
+	Topic     Link
+	Producers []string
+	Groups    []Link
+	More      int
+}
+
+// groupDomain is the domain a consumer group belongs to: the one its annotation declares, else
+// the prefix of its id before the first '.', '-' or '_' when that names a topic domain (or
+// does in the plural: order-fulfilment belongs to orders), else that prefix on its own (a
+// domain that only reads, such as analytics).
+func groupDomain(id, declared string, topicDomains map[string]bool) string {
+	if declared != "" {
+		return declared
+	}
+	prefix := id
+	if i := strings.IndexAny(id, ".-_"); i > 0 {
+		prefix = id[:i]
+	}
+	switch {
+	case topicDomains[prefix]:
+		return prefix
+	case topicDomains[prefix+"s"]:
+		return prefix + "s"
+	}
+	return prefix
+}
+
+// buildFlows makes the data flows page's data. readers lists, per topic, the groups reading it
+// (see ConsumerRow), producers the annotated producers per topic, declared the domains that
+// group annotations declare.
+func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]ConsumerRow, producers map[string][]string,
+	declared map[string]string, topicLink func(string) Link) *FlowsData {
+	d := &FlowsData{Cluster: c}
+	topicDomains := map[string]bool{}
+	var order []string
+	byDomain := map[string]*DomainFlowData{}
+	flows := map[string][]diagram.FlowTopic{}
+	for _, t := range snap.Topics {
+		if t.Internal {
+			continue
+		}
+		dom := domain(t.Name)
+		if byDomain[dom] == nil {
+			byDomain[dom] = &DomainFlowData{Name: dom}
+			order = append(order, dom)
+			topicDomains[dom] = dom != ""
+		}
+		row := FlowRow{Topic: topicLink(t.Name), Producers: producers[t.Name]}
+		flow := diagram.FlowTopic{Name: t.Name, Producers: producers[t.Name]}
+		for _, r := range readers[t.Name] {
+			row.Groups = append(row.Groups, r.Group)
+			flow.Groups = append(flow.Groups, r.Group.Title)
+		}
+		byDomain[dom].Topics = append(byDomain[dom].Topics, row)
+		flows[dom] = append(flows[dom], flow)
+	}
+	// Topics without a domain come last: they are the exceptions to the convention.
+	if i := slices.Index(order, ""); i >= 0 {
+		order = append(slices.Delete(order, i, i+1), "")
+	}
+	for _, dom := range order {
+		fd := byDomain[dom]
+		fd.Diagram = diagram.DomainFlow(dom, flows[dom])
+		d.Domains = append(d.Domains, *fd)
+	}
+
+	// Domains reading other domains: a pair per (topic domain, group domain), in the order the
+	// topics come, each group counted once per pair.
+	type pair struct{ from, to string }
+	rows := map[pair]*DomainReadRow{}
+	var pairs []pair
+	domains := slices.Clone(order)
+	known := map[string]bool{}
+	for _, dom := range order {
+		known[dom] = true
+	}
+	for _, dom := range order {
+		for _, row := range byDomain[dom].Topics {
+			for _, g := range row.Groups {
+				to := groupDomain(g.Title, declared[g.Title], topicDomains)
+				if to == dom {
+					continue
+				}
+				p := pair{dom, to}
+				if rows[p] == nil {
+					rows[p] = &DomainReadRow{From: dom, To: to}
+					pairs = append(pairs, p)
+				}
+				if !slices.Contains(rows[p].Groups, g) {
+					rows[p].Groups = append(rows[p].Groups, g)
+				}
+				if !known[to] {
+					known[to] = true
+					domains = append(domains, to)
+				}
+			}
+		}
+	}
+	var reads []diagram.DomainRead
+	for _, p := range pairs {
+		row := *rows[p]
+		reads = append(reads, diagram.DomainRead{From: p.from, To: p.to, Groups: len(row.Groups)})
+		row.Groups, row.More = capLinks(row.Groups)
+		d.Reads = append(d.Reads, row)
+	}
+	// Only now, once the overview has counted every reader.
+	for i := range d.Domains {
+		for j := range d.Domains[i].Topics {
+			r := &d.Domains[i].Topics[j]
+			r.Groups, r.More = capLinks(r.Groups)
+		}
+	}
+	if len(reads) > 0 {
+		d.Overview = diagram.DomainOverview(domains, reads)
+	}
+	return d
+}
+
+// capLinks keeps the first maxListed links and counts the rest.
+func capLinks(links []Link) ([]Link, int) {
+	if len(links) <= maxListed {
+		return links, 0
+	}
+	return links[:maxListed], len(links) - maxListed
+}

@@ -1,0 +1,136 @@
+package site
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/diagram"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+func TestGroupDomain(t *testing.T) {
+	topics := map[string]bool{"orders": true, "inventory": true}
+	assert.Equal(t, "inventory", groupDomain("inventory-sync", "", topics))
+	assert.Equal(t, "orders", groupDomain("order-fulfilment", "", topics), "plural of the prefix")
+	assert.Equal(t, "orders", groupDomain("orders.audit", "", topics))
+	assert.Equal(t, "analytics", groupDomain("analytics_loader", "", topics), "a domain that only reads")
+	assert.Equal(t, "finance", groupDomain("inventory-sync", "finance", topics), "the annotation wins")
+	assert.Equal(t, "loner", groupDomain("loner", "", topics))
+}
+
+func flowsSnapshot() *snapshot.Snapshot {
+	offsets := func(topics ...string) []snapshot.GroupOffset {
+		var o []snapshot.GroupOffset
+		for _, t := range topics {
+			o = append(o, snapshot.GroupOffset{Topic: t, Lag: 1})
+		}
+		return o
+	}
+	s := &snapshot.Snapshot{
+		Cluster: snapshot.Cluster{Name: "prod", ControllerID: -1},
+		Topics: []snapshot.Topic{{Name: "__consumer_offsets", Internal: true}, {Name: "orders.placed"}, {Name: "orders.shipped"},
+			{Name: "payments.captured"}, {Name: "legacy"}},
+		Groups: []snapshot.Group{
+			{ID: "order-fulfilment", Offsets: offsets("orders.placed", "__consumer_offsets")},
+			{ID: "analytics-loader", Offsets: offsets("orders.placed", "orders.shipped", "payments.captured")},
+			{ID: "ledger", Offsets: offsets("payments.captured", "legacy")},
+		},
+	}
+	s.Normalize()
+	return s
+}
+
+func TestFlowsPage(t *testing.T) {
+	content := []Content{
+		{Path: "topics/orders.placed.md", File: "content/topics/orders.placed.md", FrontMatter: "producers: [checkout]\n"},
+		{Path: "groups/ledger.md", File: "content/groups/ledger.md", FrontMatter: "domain: payments\n"},
+	}
+	s, err := Build("Acme", []*snapshot.Snapshot{flowsSnapshot()}, content)
+	require.NoError(t, err)
+	p := s.Page("clusters/prod/flows")
+	require.NotNil(t, p)
+	assert.Equal(t, TemplateFlows, p.Template)
+	d := p.Data.(*FlowsData)
+
+	var names []string
+	for _, dom := range d.Domains {
+		names = append(names, dom.Name)
+		assert.True(t, diagram.Fits(dom.Diagram))
+	}
+	assert.Equal(t, []string{"orders", "payments", ""}, names, "internal topics left out; no domain last")
+	assert.Equal(t, []string{"checkout"}, d.Domains[0].Topics[0].Producers)
+	assert.Equal(t, "orders.placed", d.Domains[0].Topics[0].Topic.Title)
+	assert.Len(t, d.Domains[0].Topics[0].Groups, 2)
+
+	type read struct{ from, to string }
+	var reads []read
+	for _, r := range d.Reads {
+		reads = append(reads, read{r.From, r.To})
+	}
+	// order-fulfilment is of orders (plural), so reads nothing outside it; ledger is of payments
+	// (its annotation) and reads the domainless legacy; analytics-loader reads two domains.
+	assert.Equal(t, []read{{"orders", "analytics"}, {"payments", "analytics"}, {"", "payments"}}, reads)
+	assert.Contains(t, d.Overview, `"analytics"`)
+	assert.Contains(t, d.Overview, `"(no domain)"`)
+
+	_, err = Build("Acme", []*snapshot.Snapshot{flowsSnapshot()}, []Content{
+		{Path: "topics/orders.placed.md", File: "content/topics/orders.placed.md", FrontMatter: "domain: x\n"}})
+	require.ErrorContains(t, err, "domain is for consumer groups")
+}
+
+func TestControllers(t *testing.T) {
+	cfg := func(kv ...string) []snapshot.Config {
+		var out []snapshot.Config
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, snapshot.Config{Name: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	voters := "1@k1:9093, 2@k2:9093,100@[::1]:9093,bad"
+	brokers := []snapshot.Broker{
+		{ID: 1, Configs: cfg("controller.quorum.voters", voters, "process.roles", "broker, controller")},
+		{ID: 2, Configs: cfg("controller.quorum.voters", voters, "process.roles", "broker")},
+	}
+	assert.Equal(t, []ControllerRow{{ID: 1, Host: "k1", Port: 9093, Broker: true}, {ID: 2, Host: "k2", Port: 9093},
+		{ID: 100, Host: "::1", Port: 9093}}, controllers(brokers))
+	assert.Equal(t, []ControllerRow{{ID: -1, Host: "c1", Port: 9093}, {ID: -1, Host: "c2", Port: 0}},
+		controllers([]snapshot.Broker{{ID: 1, Configs: cfg("controller.quorum.bootstrap.servers", "c1:9093,c2")}}))
+	assert.Nil(t, controllers([]snapshot.Broker{{ID: 1}}), "ZooKeeper or unreadable configs: nothing claimed")
+}
+
+func TestArchitectureOnOverview(t *testing.T) {
+	snap := flowsSnapshot()
+	snap.Cluster.Brokers = []snapshot.Broker{{ID: 1, Host: "k1", Port: 9092, Rack: "a",
+		Configs: []snapshot.Config{{Name: "process.roles", Value: "broker,controller"}, {Name: "controller.quorum.voters", Value: "1@k1:9093"}}}}
+	s, err := BuildEstate("Acme", []*snapshot.Snapshot{snap}, nil, Estate{Services: map[string]Services{
+		"prod": {Connect: []Service{{Name: "cdc", URL: "http://c:8083"}}, KsqlDB: []Service{{Name: "ks"}}}}})
+	require.NoError(t, err)
+	d := s.Page("clusters/prod/index").Data.(*ClusterData)
+	assert.Equal(t, []ControllerRow{{ID: 1, Host: "k1", Port: 9093, Broker: true}}, d.Controllers)
+	assert.Contains(t, d.Diagram, `{{"controller 1 · also broker 1<br/>k1:9093"}}`)
+	assert.Contains(t, d.Diagram, `[/"Kafka Connect · cdc<br/>http://c:8083"/]`)
+	assert.Contains(t, d.Diagram, `[/"ksqlDB · ks"/]`)
+	assert.True(t, diagram.Fits(d.Diagram))
+}
+
+// A topic read by many groups lists the first maxListed in its cell and counts the rest; the
+// overview still counts them all.
+func TestFlowsCapGroups(t *testing.T) {
+	snap := topicsSnapshot("prod", "orders.placed")
+	for i := range maxListed + 10 {
+		snap.Groups = append(snap.Groups, snapshot.Group{ID: fmt.Sprintf("analytics-%02d", i),
+			Offsets: []snapshot.GroupOffset{{Topic: "orders.placed"}}})
+	}
+	s, err := Build("Acme", []*snapshot.Snapshot{snap}, nil)
+	require.NoError(t, err)
+	d := s.Page("clusters/prod/flows").Data.(*FlowsData)
+	row := d.Domains[0].Topics[0]
+	assert.Len(t, row.Groups, maxListed)
+	assert.Equal(t, 10, row.More)
+	require.Len(t, d.Reads, 1)
+	assert.Equal(t, 10, d.Reads[0].More)
+	assert.Contains(t, d.Overview, `"30 groups"`)
+}
