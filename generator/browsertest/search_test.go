@@ -1,0 +1,337 @@
+package browsertest
+
+// The header's search box on the example site, as a reader uses it: over http below a
+// sub-path and from a copy on disk (file://), by keyboard, fast, and without a request to
+// any other host.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/search"
+	"github.com/kdocs/kdocs/generator/site"
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+// What the example estate (testdata/demo/acme-dev.json) holds: couponCode is a field of the
+// latest orders.order-placed.v1-value schema only.
+const (
+	searchTopic   = "orders.order-placed.v1"
+	searchField   = "couponCode"
+	searchSubject = "orders.order-placed.v1-value"
+)
+
+// searchOption is one option of the results list, as the page shows it.
+type searchOption struct {
+	ID, Kind, Title, Where, Href, Selected string
+}
+
+func TestSearch(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	cfg, err := config.Load("../../site.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("no example site.yaml at the repository root yet")
+	}
+	require.NoError(t, err)
+	cluster := cfg.Clusters[0].Name
+	home, dir := serveSiteDir(t, cfg)
+	ctx := Browse(t, chrome)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	// Long tasks are recorded in every document from its start; the test empties the list
+	// before the part it measures.
+	_, err = chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__longTasks = [];
+			new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({type: 'longtask', buffered: true});`})
+	require.NoError(t, err)
+
+	options := func() []searchOption {
+		opts, err := chromedp.Run(ctx, chromedp.Evaluate[[]searchOption](`[...document.querySelectorAll('#kdocs-search-results [role="option"]')].map((o) => ({
+			ID: o.id, Kind: o.querySelector('.search-kind').textContent, Title: o.querySelector('.search-title').textContent,
+			Where: (o.querySelector('.search-where') || {}).textContent || '', Href: o.querySelector('a').href,
+			Selected: o.getAttribute('aria-selected')}))`))
+		require.NoError(t, err)
+		return opts
+	}
+	// typeQuery replaces the box's text as a reader types it and waits for the list to answer.
+	typeQuery := func(q string) []searchOption {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('.search-input'); i.value = ''; return true; })()`))
+		require.NoError(t, err)
+		require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(".search-input"), q)))
+		// The list says which query it answers: not one typed halfway.
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector('.search-input');
+			return i.getAttribute('aria-expanded') === 'true' && document.getElementById('kdocs-search-results').dataset.query === `+jsString(q)+`; })()`,
+			chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+		require.NoError(t, err, "no results list for %q", q)
+		return options()
+	}
+	// waitFor waits until the tab shows a page whose URL ends with suffix.
+	waitFor := func(suffix string) string {
+		t.Helper()
+		var href string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			h, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.href : ''`))
+			if err == nil && strings.HasSuffix(h, suffix) {
+				return h
+			}
+			href = h
+		}
+		t.Fatalf("the tab is at %q, not at …%s", href, suffix)
+		return ""
+	}
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"index.html")))
+	waitDiagrams(t, ctx)
+
+	// The box is shown, is a combobox that owns the listbox, and "/" focuses it.
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		Hidden             bool
+		Role, Controls     string
+		ListRole, Expanded string
+	}](`(() => { const i = document.querySelector('.search-input'); const l = document.getElementById(i.getAttribute('aria-controls'));
+		return {Hidden: document.querySelector('.site-search').hidden, Role: i.getAttribute('role'), Controls: i.getAttribute('aria-controls'),
+			ListRole: l.getAttribute('role'), Expanded: i.getAttribute('aria-expanded')}; })()`))
+	require.NoError(t, err)
+	assert.False(t, box.Hidden, "the script shows the search box")
+	assert.Equal(t, "combobox", box.Role)
+	assert.Equal(t, "listbox", box.ListRole)
+	assert.Equal(t, "false", box.Expanded)
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className`))
+	require.NoError(t, err)
+	assert.Equal(t, "search-input", focused, `"/" focuses the search box`)
+
+	// A topic by name; the arrows choose, Enter opens.
+	opts := typeQuery(searchTopic)
+	require.NotEmpty(t, opts)
+	assert.Equal(t, searchOption{ID: "kdocs-search-option-0", Kind: "topic", Title: searchTopic, Where: cluster,
+		Href: home + "clusters/" + cluster + "/topics/" + searchTopic + ".html", Selected: "false"}, opts[0])
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)))
+	active, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.search-input').getAttribute('aria-activedescendant')`))
+	require.NoError(t, err)
+	assert.Equal(t, "kdocs-search-option-0", active)
+	assert.Equal(t, "true", options()[0].Selected)
+	if len(opts) > 1 {
+		require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp)))
+	}
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)))
+	waitFor("/clusters/" + cluster + "/topics/" + searchTopic + ".html")
+
+	// A schema field finds its subject; Enter opens the best result.
+	waitDiagrams(t, ctx)
+	opts = typeQuery(searchField)
+	require.NotEmpty(t, opts)
+	subjectURL := home + "clusters/" + cluster + "/schemas/" + searchSubject + ".html"
+	assert.Equal(t, searchOption{ID: "kdocs-search-option-0", Kind: "field", Title: searchField, Where: searchSubject + " · " + cluster,
+		Href: subjectURL, Selected: "false"}, opts[0])
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)))
+	waitFor("/clusters/" + cluster + "/schemas/" + searchSubject + ".html")
+	waitDiagrams(t, ctx)
+
+	// Speed, measured in the page: each query once cold (its index files load) and once warm;
+	// no task of the page runs 100 ms or more meanwhile.
+	timing, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		Cold, Warm map[string]float64
+		LongTasks  []float64
+		Results    map[string]int
+	}](`(async () => {
+		window.__longTasks = [];
+		const queries = ['order', 'payment', 'couponCode', 'inv', 'orders.order-placed.v1', 'stock level', 'zz-no-match'];
+		const out = {Cold: {}, Warm: {}, LongTasks: [], Results: {}};
+		for (const pass of ['Cold', 'Warm']) {
+			for (const q of queries) {
+				const t0 = performance.now();
+				const rs = await window.kdocsSearch.search(q);
+				out[pass][q] = performance.now() - t0;
+				out.Results[q] = rs.length;
+			}
+		}
+		await new Promise((r) => setTimeout(r, 50)); // let the observer deliver
+		out.LongTasks = window.__longTasks;
+		return out;
+	})()`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	t.Logf("query times in the browser (ms), cold: %v", timing.Cold)
+	t.Logf("query times in the browser (ms), warm: %v", timing.Warm)
+	for q, ms := range timing.Warm {
+		assert.Less(t, ms, 50.0, "query %q took %.1f ms", q, ms)
+	}
+	for q, ms := range timing.Cold {
+		assert.Less(t, ms, 1000.0, "query %q took %.1f ms with its index files loading", q, ms)
+	}
+	for _, d := range timing.LongTasks {
+		assert.Less(t, d, 100.0, "a long task of %.0f ms during search", d)
+	}
+	assert.Positive(t, timing.Results["order"])
+	assert.Positive(t, timing.Results["stock level"])
+	assert.Zero(t, timing.Results["zz-no-match"])
+
+	assert.Empty(t, ConsoleErrors(ctx))
+	reqs := Requests(ctx)
+	var indexFiles int
+	for _, r := range reqs {
+		u, err := url.Parse(r)
+		require.NoError(t, err)
+		if u.Scheme == "data" || u.Scheme == "about" || u.Scheme == "blob" {
+			continue
+		}
+		assert.Equal(t, "127.0.0.1", u.Hostname(), "request to another host: %s", r)
+		assert.True(t, strings.HasPrefix(u.Path, subPath), "request outside %s: %s", subPath, r)
+		if strings.Contains(u.Path, "/search/") {
+			indexFiles++
+		}
+	}
+	assert.Positive(t, indexFiles, "the index was loaded from the site")
+
+	// The same from a copy on disk: no server, the index still loads (as scripts).
+	Reset(ctx)
+	fileHome := "file://" + filepath.ToSlash(dir) + "/"
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(fileHome+"index.html")))
+	waitDiagrams(t, ctx)
+	opts = typeQuery(searchField)
+	require.NotEmpty(t, opts)
+	assert.Equal(t, "field", opts[0].Kind)
+	assert.Equal(t, fileHome+"clusters/"+cluster+"/schemas/"+searchSubject+".html", opts[0].Href)
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)))
+	waitFor("/clusters/" + cluster + "/schemas/" + searchSubject + ".html")
+	// And from a page deeper down, whose way to the index starts with ../../.
+	waitDiagrams(t, ctx)
+	opts = typeQuery(searchTopic)
+	require.NotEmpty(t, opts)
+	assert.Equal(t, fileHome+"clusters/"+cluster+"/topics/"+searchTopic+".html", opts[0].Href)
+	assert.Empty(t, ConsoleErrors(ctx))
+	for _, r := range Requests(ctx) {
+		assert.True(t, strings.HasPrefix(r, "file://") || strings.HasPrefix(r, "data:"), "request off the disk: %s", r)
+	}
+}
+
+// bigEstate is a synthetic 10,000-topic cluster (1,000 groups, 2,000 subjects of ten fields),
+// like the one generator/search measures its index on.
+func bigEstate() *snapshot.Snapshot {
+	domains := strings.Fields("orders payments inventory shipping customers marketing analytics fraud catalog billing " +
+		"accounts pricing search reviews loyalty notifications returns warehouse logistics identity")
+	entities := strings.Fields("order payment stock parcel customer campaign session score product invoice account price " +
+		"query review points email refund bin route user cart coupon address shipment ledger")
+	events := strings.Fields("created updated deleted placed cancelled shipped reserved released audited snapshot changed " +
+		"requested approved rejected expired completed failed scheduled archived merged")
+	fields := strings.Fields("id createdAt updatedAt customerId amountMinor currency status source correlationId version " +
+		"tenantId region channel reasonCode externalRef note")
+	snap := &snapshot.Snapshot{Format: snapshot.Format, KdocsVersion: "test", TakenAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
+		Cluster:  snapshot.Cluster{Name: "big", Brokers: []snapshot.Broker{{ID: 1, Host: "kafka-1", Port: 9092}}},
+		Registry: &snapshot.Registry{Compatibility: "BACKWARD"}}
+	for i := range 10_000 {
+		d, e, ev := domains[i%20], entities[(i/20)%25], events[(i/500)%20]
+		name := fmt.Sprintf("%s.%s-%s.v1", d, e, ev)
+		snap.Topics = append(snap.Topics, snapshot.Topic{Name: name, ReplicationFactor: 1,
+			Partitions: []snapshot.Partition{{ID: 0, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}})
+		if i%5 == 0 {
+			var fs []string
+			for f := range 10 {
+				fs = append(fs, fmt.Sprintf(`{"name":"%s%d","type":"string","doc":"The %s of the %s."}`, fields[(i/5+f)%16], f, fields[(i+f)%16], e))
+			}
+			snap.Registry.Subjects = append(snap.Registry.Subjects, snapshot.Subject{Name: name + "-value", Versions: []snapshot.SchemaVersion{
+				{Version: 1, ID: i + 1, Type: "AVRO", Schema: fmt.Sprintf(`{"type":"record","name":"R%d","fields":[%s]}`, i, strings.Join(fs, ","))}}})
+		}
+		if i%10 == 0 {
+			snap.Groups = append(snap.Groups, snapshot.Group{ID: fmt.Sprintf("%s-%s-consumer-%d", d, e, i/10), State: "Stable",
+				Offsets: []snapshot.GroupOffset{{Topic: name}}})
+		}
+	}
+	snap.Normalize()
+	return snap
+}
+
+// Search on a 10,000-topic estate in the real browser: the first query downloads at most
+// 300 kB of index, a query answers in under 50 ms once its files are loaded, and nothing blocks
+// the page for 100 ms. Rendering 13,000 pages would take the test a minute, so the pages are
+// the fixture site's and only the index is the big estate's: search never reads the pages.
+func TestSearchScale(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	model, err := site.Build("Big", []*snapshot.Snapshot{bigEstate()}, nil)
+	require.NoError(t, err)
+	home, dir := serveSiteDir(t, fixtureSite(t))
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, search.Dir)))
+	for _, f := range search.Build(model) {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, f.Data, 0o644))
+	}
+
+	ctx := Browse(t, chrome)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err = chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__longTasks = [];
+			new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({type: 'longtask', buffered: true});`})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"index.html")))
+	waitDiagrams(t, ctx)
+
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		FirstBytes    float64
+		FirstMs       float64
+		FirstTitles   []string
+		Cold, Warm    map[string]float64
+		Results       map[string]int
+		LongTasks     []float64
+		TotalRequests int
+	}](`(async () => {
+		window.__longTasks = [];
+		const indexBytes = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/'))
+			.reduce((n, e) => n + e.encodedBodySize, 0);
+		const out = {Cold: {}, Warm: {}, Results: {}};
+		const t0 = performance.now();
+		const first = await window.kdocsSearch.search('order');
+		out.FirstMs = performance.now() - t0;
+		out.FirstBytes = indexBytes();
+		out.FirstTitles = first.map((r) => r.kind + ' ' + r.title);
+		const queries = ['order', 'payment', 'customerId', 'inventory stock', 'orders.order-created.v1', 'v1', 'cu', 'created', 'zz-no-match'];
+		for (const pass of ['Cold', 'Warm']) {
+			for (const q of queries) {
+				const t0 = performance.now();
+				const rs = await window.kdocsSearch.search(q);
+				out[pass][q] = performance.now() - t0;
+				out.Results[q] = rs.total || 0;
+			}
+		}
+		await new Promise((r) => setTimeout(r, 50));
+		out.LongTasks = window.__longTasks;
+		out.TotalRequests = performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/')).length;
+		return out;
+	})()`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	t.Logf("first query \"order\": %.0f bytes of index, %.1f ms with the loading; results %v", res.FirstBytes, res.FirstMs, res.FirstTitles)
+	t.Logf("cold (ms): %v", res.Cold)
+	t.Logf("warm (ms): %v", res.Warm)
+	t.Logf("matches: %v; %d index files loaded in all; long tasks: %v", res.Results, res.TotalRequests, res.LongTasks)
+	assert.Positive(t, res.FirstBytes)
+	assert.LessOrEqual(t, res.FirstBytes, float64(300<<10), "the first query downloads at most 300 kB")
+	assert.Less(t, res.FirstMs, 1000.0, "the first query, loading its index files, answers within a second")
+	require.NotEmpty(t, res.FirstTitles)
+	assert.True(t, strings.HasPrefix(res.FirstTitles[0], "topic orders.order-"), "best result of \"order\": %s", res.FirstTitles[0])
+	for q, ms := range res.Warm {
+		assert.Less(t, ms, 50.0, "query %q took %.1f ms", q, ms)
+	}
+	for _, d := range res.LongTasks {
+		assert.Less(t, d, 100.0, "a long task of %.0f ms during search", d)
+	}
+	assert.Zero(t, res.Results["zz-no-match"])
+	assert.Empty(t, ConsoleErrors(ctx))
+}

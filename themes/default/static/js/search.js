@@ -1,0 +1,322 @@
+// kdocs search: the box in the header finds topics, consumer groups, schema subjects, schema
+// fields and pages, offline. The index is built with the site (package generator/search, whose
+// index.go documents the files) as scripts that call kdocsSearch.add: they are loaded with
+// <script> tags, never fetch, because browsers refuse fetch() of local files under file://.
+// Only what a query needs is loaded: the bootstrap, the term shards its words can be in, and
+// the document chunks of the results shown.
+//
+// The box is a combobox (ARIA 1.2): the input owns a listbox of options, the arrows move the
+// active option (aria-activedescendant), Enter opens it, Escape closes the list; "/" anywhere
+// on the page focuses the box.
+(function () {
+  "use strict";
+  var box = document.querySelector(".site-search");
+  if (!box) return;
+  var input = box.querySelector("input");
+  var list = box.querySelector('[role="listbox"]');
+  var status = box.querySelector(".search-status");
+  // The layout writes the way from this page to the site root (relative, or the base URL on
+  // 404.html): every index file and result link starts with it.
+  var root = box.getAttribute("data-root") || "";
+  var maxResults = 10;
+  var debounceMs = 60;
+  var kinds = { t: "topic", g: "group", s: "subject", f: "field", p: "page" };
+
+  var loaded = {};  // file name → its data, once its script ran
+  var waiting = {}; // file name → promise of its data
+  var callbacks = {};
+  var index = null;
+
+  window.kdocsSearch = {
+    // add is what every index file calls.
+    add: function (name, data) {
+      loaded[name] = data;
+      if (callbacks[name]) callbacks[name].resolve(data);
+    },
+    search: search,
+    lastQueryMs: 0
+  };
+
+  function load(name) {
+    if (loaded[name]) return Promise.resolve(loaded[name]);
+    if (waiting[name]) return waiting[name];
+    waiting[name] = new Promise(function (resolve, reject) {
+      callbacks[name] = { resolve: resolve };
+      var s = document.createElement("script");
+      s.src = root + "search/" + name + ".js";
+      s.async = true;
+      s.onerror = function () {
+        delete waiting[name];
+        reject(new Error("search index file " + name + ".js did not load"));
+      };
+      // A file that loaded but did not call add is not the index this script expects.
+      s.onload = function () {
+        if (!loaded[name]) reject(new Error("search index file " + name + ".js is not a kdocs index"));
+      };
+      document.head.appendChild(s);
+    });
+    return waiting[name];
+  }
+
+  function bootstrap() {
+    if (index) return Promise.resolve(index);
+    return load("index").then(function (data) {
+      if (data.v !== 1) throw new Error("search index format " + data.v + " is not supported by this page");
+      index = data;
+      index.keys = Object.keys(data.shards);
+      return index;
+    });
+  }
+
+  // tokens splits a query as the index split names: lower-case runs of letters and digits of
+  // at least two characters, cut at 40 (the index cuts its terms there too).
+  function tokens(q) {
+    return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).map(function (t) {
+      var cps = Array.from(t);
+      return cps.length > 40 ? cps.slice(0, 40).join("") : t;
+    }).filter(function (t) { return Array.from(t).length >= 2; });
+  }
+
+  // shardsFor lists the term shards that can hold terms starting with token: the longest key
+  // that is a prefix of it, and every key that starts with it.
+  function shardsFor(token) {
+    var out = [];
+    var cps = Array.from(token);
+    for (var n = cps.length; n >= 2; n--) {
+      var k = cps.slice(0, n).join("");
+      if (Object.prototype.hasOwnProperty.call(index.shards, k)) { out.push(index.shards[k]); break; }
+    }
+    index.keys.forEach(function (k) {
+      var file = index.shards[k];
+      if (k.length > token.length && k.lastIndexOf(token, 0) === 0 && out.indexOf(file) < 0) out.push(file);
+    });
+    return out; // file names: neighbouring keys share a file
+  }
+
+  // postings decodes a term's entry once: ascending ids (delta-encoded) and one weight digit each.
+  function postings(entry) {
+    if (entry.ids) return entry;
+    var deltas = entry[0], weights = entry[1];
+    var ids = new Int32Array(deltas.length), id = 0;
+    for (var i = 0; i < deltas.length; i++) { id += deltas[i]; ids[i] = id; }
+    entry.ids = ids;
+    entry.weights = weights;
+    return entry;
+  }
+
+  // scoreToken maps each document matching token to its score: the best matching term's
+  // weight there (full for the exact word, less the more of the term the token leaves unsaid),
+  // plus a tenth of its other matching terms' (orders.order-created before fraud.order-failed
+  // for "order"). Kept as [best, sum] until final.
+  function scoreToken(token, shards) {
+    var scores = new Map();
+    shards.forEach(function (shard) {
+      for (var term in shard) {
+        if (term.lastIndexOf(token, 0) !== 0) continue;
+        var factor = term === token ? 2 : 1 + token.length / term.length * 0.5;
+        var p = postings(shard[term]);
+        for (var i = 0; i < p.ids.length; i++) {
+          var s = (p.weights.charCodeAt(i) - 48) * factor;
+          var prev = scores.get(p.ids[i]);
+          if (prev === undefined) scores.set(p.ids[i], [s, s]);
+          else { if (s > prev[0]) prev[0] = s; prev[1] += s; }
+        }
+      }
+    });
+    scores.forEach(function (v, id) { scores.set(id, v[0] + 0.1 * (v[1] - v[0])); });
+    return scores;
+  }
+
+  // search resolves to the best results for q (every word must match), as
+  // {kind, title, cluster, context, url}, and notes how long it took in kdocsSearch.lastQueryMs.
+  function search(q) {
+    var start = performance.now();
+    var words = tokens(q);
+    if (words.length === 0) return Promise.resolve([]);
+    return bootstrap().then(function () {
+      var needed = words.map(shardsFor);
+      return Promise.all(needed.map(function (names) { return Promise.all(names.map(load)); }));
+    }).then(function (shardsPerWord) {
+      // Rarest word first: the others only filter its matches.
+      var perWord = words.map(function (w, i) { return scoreToken(w, shardsPerWord[i]); });
+      perWord.sort(function (a, b) { return a.size - b.size; });
+      var ranked = [];
+      perWord[0].forEach(function (score, id) {
+        for (var j = 1; j < perWord.length; j++) {
+          var s = perWord[j].get(id);
+          if (s === undefined) return;
+          score += s;
+        }
+        ranked.push([id, score]);
+      });
+      // Ids are ordered by kind and name length at build time: ties keep that order.
+      ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      var total = ranked.length;
+      var top = ranked.slice(0, maxResults);
+      var chunks = {};
+      top.forEach(function (r) { chunks["d" + Math.floor(r[0] / index.chunk)] = true; });
+      return Promise.all(Object.keys(chunks).map(load)).then(function () {
+        var results = top.map(function (r) { return result(r[0]); });
+        results.total = total;
+        window.kdocsSearch.lastQueryMs = performance.now() - start;
+        return results;
+      });
+    });
+  }
+
+  function result(id) {
+    var rec = loaded["d" + Math.floor(id / index.chunk)][id % index.chunk];
+    var kind = rec[0], title = rec[1], c = rec[2], path = rec[3] || "", context = rec[4] || "";
+    var cluster = c >= 0 ? index.clusters[c] : null;
+    if (!path && cluster) {
+      var base = cluster[1];
+      path = { t: base + "topics/" + title, g: base + "groups/" + title, s: base + "schemas/" + title,
+        f: base + "schemas/" + context }[kind] || "";
+    }
+    return { kind: kinds[kind] || "page", title: title, cluster: cluster ? cluster[0] : "", context: context,
+      url: root + path + ".html" };
+  }
+
+  // --- The combobox ---------------------------------------------------------------------------
+
+  var results = [];
+  var shownFor = null; // the query whose results the list shows
+  var active = -1;
+  var timer = 0;
+  var seq = 0;
+
+  function setOpen(open) {
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) setActive(-1);
+  }
+
+  function setActive(i) {
+    var options = list.querySelectorAll('[role="option"]');
+    if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
+    active = i;
+    if (i >= 0 && options[i]) {
+      options[i].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", options[i].id);
+      options[i].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function span(cls, text) {
+    var s = document.createElement("span");
+    s.className = cls;
+    s.textContent = text; // names are untrusted: text, never markup
+    return s;
+  }
+
+  function show(rs, q) {
+    results = rs;
+    shownFor = q;
+    list.setAttribute("data-query", q); // which query the list answers (tests wait for it)
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    list.textContent = "";
+    rs.forEach(function (r, i) {
+      var li = document.createElement("li");
+      li.id = "kdocs-search-option-" + i;
+      li.className = "search-option";
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      var a = document.createElement("a");
+      a.href = r.url;
+      a.tabIndex = -1; // the input keeps the focus; the arrows choose
+      a.appendChild(span("search-kind search-kind-" + r.kind, r.kind));
+      a.appendChild(span("search-title", r.title));
+      var where = r.kind === "field" ? r.context + (r.cluster ? " · " + r.cluster : "") : r.cluster;
+      if (where) a.appendChild(span("search-where", where));
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    if (rs.length === 0 && q) {
+      var none = document.createElement("li");
+      none.className = "search-empty";
+      none.textContent = tokens(q).length ? "No results" : "Type at least two letters";
+      list.appendChild(none);
+    }
+    status.textContent = rs.length ? (rs.total > rs.length ? rs.length + " of " + rs.total : rs.length) +
+      (rs.total === 1 ? " result" : " results") : (q ? "No results" : "");
+    setOpen(q !== "");
+  }
+
+  function run() {
+    var q = input.value.trim();
+    var mine = ++seq;
+    if (!q) { show([], ""); return; }
+    search(q).then(function (rs) {
+      if (mine === seq) show(rs, q); // a newer query has the last word
+    }, failed(mine));
+  }
+
+  function failed(mine) {
+    return function (err) {
+      if (mine !== seq) return;
+      status.textContent = "Search is unavailable";
+      console.error("kdocs: search failed:", err);
+    };
+  }
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(run, debounceMs);
+  });
+  // Loading the bootstrap on focus hides its latency behind the first keystrokes.
+  input.addEventListener("focus", function () {
+    bootstrap().catch(function () { /* reported when a search runs */ });
+    if (input.value.trim() && results.length) setOpen(true);
+  });
+  input.addEventListener("keydown", function (e) {
+    var n = results.length;
+    switch (e.key) {
+      case "ArrowDown":
+        e.preventDefault();
+        if (list.hidden && input.value.trim()) setOpen(true);
+        if (n) setActive((active + 1) % n);
+        break;
+      case "ArrowUp":
+        e.preventDefault();
+        if (n) setActive(active <= 0 ? n - 1 : active - 1);
+        break;
+      case "Enter":
+        var q = input.value.trim();
+        if (!q) break;
+        e.preventDefault();
+        if (q === shownFor) {
+          if (n) window.location.href = results[active >= 0 ? active : 0].url;
+          break;
+        }
+        // Typed faster than the debounce: answer this query now and open its best result.
+        window.clearTimeout(timer);
+        var mine = ++seq;
+        search(q).then(function (rs) {
+          if (mine !== seq) return;
+          show(rs, q);
+          if (rs.length) window.location.href = rs[0].url;
+        }, failed(mine));
+        break;
+      case "Escape":
+        if (!list.hidden) { setOpen(false); } else { input.value = ""; show([], ""); }
+        break;
+    }
+  });
+  // A click on an option follows its link; mousedown must not blur the input first.
+  list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+  document.addEventListener("click", function (e) {
+    if (!box.contains(e.target)) setOpen(false);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    input.focus();
+    input.select();
+  });
+  box.hidden = false;
+})();
