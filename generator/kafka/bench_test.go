@@ -27,6 +27,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
 
@@ -173,37 +174,45 @@ func BenchmarkCollectKfake(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		b.StopTimer()
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		base := ms.HeapInuse
-		wire := newWireCounter()
-		o := defaultOptions()
-		o.dial = wire.dial
-		stop := sampleHeap(base, &peak)
-		b.StartTimer()
-
-		s, err := collect(ctx, c, o)
-
-		b.StopTimer()
-		stop()
-		if err != nil {
-			b.Fatal(err)
-		}
+		s, n := measuredCollect(b, ctx, c, &peak)
 		if len(s.Errors) > 0 {
 			b.Fatalf("%d errors, first: %+v", len(s.Errors), s.Errors[0])
 		}
 		if len(s.Topics) != e.topics || len(s.Groups) != e.groups {
 			b.Fatalf("snapshot has %d topics and %d groups, want %d and %d", len(s.Topics), len(s.Groups), e.topics, e.groups)
 		}
-		requests = uint64(wire.total())
+		requests = n
 		b.StartTimer()
 	}
 	b.StopTimer()
 	collectNsPerOp = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(float64(requests), "requests/snapshot")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// measuredCollect runs one timed collection with a fresh request counter and a heap sampler,
+// and returns with the timer stopped: the caller checks the snapshot untimed, then restarts it.
+// peak keeps the largest heap growth seen across calls.
+func measuredCollect(b *testing.B, ctx context.Context, c config.Cluster, peak *uint64) (*snapshot.Snapshot, uint64) {
+	b.Helper()
+	b.StopTimer()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	wire := newWireCounter()
+	o := defaultOptions()
+	o.dial = wire.dial
+	stop := sampleHeap(ms.HeapInuse, peak)
+	b.StartTimer()
+
+	s, err := collect(ctx, c, o)
+
+	b.StopTimer()
+	stop()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, uint64(wire.total())
 }
 
 // sampleHeap records, every millisecond until stop is called, how far the heap in use has

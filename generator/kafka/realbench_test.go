@@ -21,7 +21,6 @@ import (
 	"maps"
 	"os/exec"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -217,24 +216,7 @@ func BenchmarkCollectReal2000Topics(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		b.StopTimer()
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		base := ms.HeapInuse
-		wire := newWireCounter()
-		o := defaultOptions()
-		o.dial = wire.dial
-		stop := sampleHeap(base, &peak)
-		b.StartTimer()
-
-		s, err := collect(ctx, c, o)
-
-		b.StopTimer()
-		stop()
-		if err != nil {
-			b.Fatal(err)
-		}
+		s, n := measuredCollect(b, ctx, c, &peak)
 		topics, errs = 0, s.Errors
 		for _, t := range s.Topics {
 			if strings.HasPrefix(t.Name, realBenchPrefix) {
@@ -244,7 +226,7 @@ func BenchmarkCollectReal2000Topics(b *testing.B) {
 		if topics != realBenchTopics {
 			b.Fatalf("the snapshot has %d estate topics, want %d", topics, realBenchTopics)
 		}
-		requests = uint64(wire.total())
+		requests = n
 		b.StartTimer()
 	}
 	b.StopTimer()
