@@ -117,7 +117,7 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if opts.MarkdownDir != "" {
 		err := replaceDir(opts.MarkdownDir, func(dir string) error {
 			for _, f := range res.Markdown {
-				if err := writeFile(dir, f.Path, f.Data); err != nil {
+				if err := render.WriteFile(dir, f.Path, f.Data); err != nil {
 					return err
 				}
 			}
@@ -257,7 +257,7 @@ func copyAssets(root string, assets []string, dir string) error {
 		if err != nil {
 			return fmt.Errorf("copy content file: %w", err)
 		}
-		if err := writeFile(dir, a, data); err != nil {
+		if err := render.WriteFile(dir, a, data); err != nil {
 			return err
 		}
 	}
@@ -272,20 +272,9 @@ func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string) er
 		if err != nil {
 			return err
 		}
-		if err := writeFile(dir, c.SnapshotFile, data); err != nil {
+		if err := render.WriteFile(dir, c.SnapshotFile, data); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-func writeFile(dir, name string, data []byte) error {
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
 }

@@ -171,20 +171,20 @@ feed:
 	if err := r.writeNotFound(s, dir); err != nil {
 		return nil, err
 	}
-	if err := writeFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
+	if err := WriteFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
 		return nil, err
 	}
 	// The search index: script files the theme's js/search.js loads on demand.
 	for _, f := range search.Build(s) {
-		if err := writeFile(dir, f.Path, f.Data); err != nil {
+		if err := WriteFile(dir, f.Path, f.Data); err != nil {
 			return nil, err
 		}
 	}
-	if err := writeFile(dir, "robots.txt", r.robots()); err != nil {
+	if err := WriteFile(dir, "robots.txt", r.robots()); err != nil {
 		return nil, err
 	}
 	// GitHub Pages would otherwise run Jekyll, which hides files starting with '_'.
-	if err := writeFile(dir, ".nojekyll", nil); err != nil {
+	if err := WriteFile(dir, ".nojekyll", nil); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -222,7 +222,7 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string) (out rende
 	if err := r.layouts["page"].Execute(&buf, data); err != nil {
 		return rendered{err: fmt.Errorf("layout: %w", err)}
 	}
-	if err := writeFile(dir, p.Path+".html", buf.Bytes()); err != nil {
+	if err := WriteFile(dir, p.Path+".html", buf.Bytes()); err != nil {
 		return rendered{err: err}
 	}
 	return out
@@ -230,8 +230,9 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string) (out rende
 
 func hasMermaid(html []byte) bool { return bytes.Contains(html, []byte(`<pre class="mermaid">`)) }
 
-// writeFile writes data to the slash path name under dir, creating directories.
-func writeFile(dir, name string, data []byte) error {
+// WriteFile writes data to the slash path name under dir, creating directories. The build
+// uses it too for the files it adds beside the rendered pages (snapshots, exports).
+func WriteFile(dir, name string, data []byte) error {
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
@@ -262,7 +263,7 @@ func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
 		}
 		rel := strings.TrimPrefix(p, "static/")
 		written[rel] = true
-		return writeFile(dir, rel, data)
+		return WriteFile(dir, rel, data)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("copy theme static files: %w", err)
@@ -273,7 +274,7 @@ func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
 	}
 	if !written["css/syntax.css"] { // a theme may ship its own
 		written["css/syntax.css"] = true
-		if err := writeFile(dir, "css/syntax.css", css); err != nil {
+		if err := WriteFile(dir, "css/syntax.css", css); err != nil {
 			return nil, err
 		}
 	}
@@ -353,7 +354,7 @@ func (r *Renderer) writePrint(s *site.Site, results []rendered, dir string) erro
 	if err := r.layouts["print"].Execute(&buf, d); err != nil {
 		return fmt.Errorf("print view: layout: %w", err)
 	}
-	return writeFile(dir, "print/index.html", buf.Bytes())
+	return WriteFile(dir, "print/index.html", buf.Bytes())
 }
 
 // depth places a page in the book's table of contents.
@@ -389,7 +390,7 @@ func (r *Renderer) writeNotFound(s *site.Site, dir string) error {
 	if err := r.layouts["page"].Execute(&buf, d); err != nil {
 		return fmt.Errorf("404 page: layout: %w", err)
 	}
-	return writeFile(dir, "404.html", buf.Bytes())
+	return WriteFile(dir, "404.html", buf.Bytes())
 }
 
 // robots lets crawlers read the site and points them at the sitemap. Crawlers only read
