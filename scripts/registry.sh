@@ -104,6 +104,9 @@ cmd_up() {
       die "port $PORT is already in use by another process"
     fi
     write_config
+    # A pid file left by a registry that died (or a machine restart) would be read below as the
+    # new process's pid before the new one writes it.
+    rm -f "$PIDFILE"
     local t1
     t1=$(now)
     # Environment overrides of the registry would silently win over the file.
