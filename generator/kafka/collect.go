@@ -70,7 +70,7 @@ func defaultOptions() options {
 }
 
 // Collect reads cluster c: its brokers with their non-default configs and log dirs, topics with
-// partitions, offsets, sizes and non-default configs, and its consumer groups with members,
+// partitions, offsets, sizes and every config with its source, and its consumer groups with members,
 // committed offsets and lag; and its ACLs and client quotas, or why they could not be read. Each request is bounded by
 // c.Timeout (10s when zero) and by ctx. The ControllerID of a KRaft cluster is -1: there the
 // quorum, not a broker, is the controller.

@@ -1,7 +1,10 @@
 package kafka
 
-// Topic configs: DescribeConfigs in batches, keeping only what differs from Kafka's defaults.
-// Broker configs use the same filter (brokers.go). Normalize sorts every config list by name.
+// Topic configs: DescribeConfigs in batches, keeping every config with its effective value and
+// where that value comes from, so a topic page can tell its own overrides from inherited broker
+// settings and Kafka's defaults. Broker configs keep only what differs from Kafka's defaults
+// (brokers.go): a broker has hundreds of configs, and its defaults are Kafka's documentation, not
+// facts about this cluster. Normalize sorts every config list by name.
 
 import (
 	"context"
@@ -27,9 +30,7 @@ var sourceNames = map[int8]string{
 	8: "GROUP_CONFIG",
 }
 
-// configs returns each topic's non-default configs. A config counts as non-default when its
-// source is anything but DEFAULT_CONFIG, so values inherited from a broker's own settings are
-// kept: they are what makes this cluster differ from stock Kafka. Sensitive values are blanked.
+// configs returns every config of each topic, defaults included. Sensitive values are blanked.
 func (c *collector) configs(ctx context.Context, names []string) map[string][]snapshot.Config {
 	batches := chunks(names, c.o.configBatch)
 	results := make([]map[string][]snapshot.Config, len(batches))
@@ -63,11 +64,9 @@ func (c *collector) describeConfigs(ctx context.Context, names []string) map[str
 			c.record("configs", r.ResourceName, "describe configs for topic %q: %v", r.ResourceName, r.Error)
 			continue
 		}
-		var cfgs []snapshot.Config
-		for _, e := range r.ConfigEntries {
-			if cfg, ok := nonDefault(e.ConfigName, e.ConfigValue, e.ConfigSource, e.IsDefault, e.IsSensitive); ok {
-				cfgs = append(cfgs, cfg)
-			}
+		cfgs := make([]snapshot.Config, len(r.ConfigEntries))
+		for i, e := range r.ConfigEntries {
+			cfgs[i] = configOf(e.ConfigName, e.ConfigValue, e.ConfigSource, e.IsDefault, e.IsSensitive)
 		}
 		out[r.ResourceName] = cfgs
 	}
@@ -79,18 +78,24 @@ func (c *collector) describeConfigs(ctx context.Context, names []string) map[str
 	return out
 }
 
-// nonDefault turns one DescribeConfigs entry into a snapshot config, or reports false when the
-// entry holds Kafka's default. A sensitive entry keeps its name but never its value.
-func nonDefault(name, value string, source int8, isDefault, sensitive bool) (snapshot.Config, bool) {
-	// ConfigSource is absent (0) before DescribeConfigs v1, where IsDefault says it.
-	if source == sourceDefault || (source == 0 && isDefault) {
-		return snapshot.Config{}, false
+// configOf turns one DescribeConfigs entry into a snapshot config. A sensitive entry keeps its
+// name but never its value.
+func configOf(name, value string, source int8, isDefault, sensitive bool) snapshot.Config {
+	if source == 0 && isDefault {
+		// ConfigSource is absent (0) before DescribeConfigs v1, where IsDefault says it.
+		source = sourceDefault
 	}
 	cfg := snapshot.Config{Name: name, Value: value, Source: sourceName(source)}
 	if sensitive {
 		cfg.Value, cfg.Sensitive = "", true
 	}
-	return cfg, true
+	return cfg
+}
+
+// nonDefault is configOf for entries that do not hold Kafka's default, and false for those that do.
+func nonDefault(name, value string, source int8, isDefault, sensitive bool) (snapshot.Config, bool) {
+	cfg := configOf(name, value, source, isDefault, sensitive)
+	return cfg, cfg.Source != sourceNames[sourceDefault]
 }
 
 func sourceName(s int8) string {
