@@ -9,11 +9,16 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
-	kafka "github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/protocol/describeconfigs"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
+
+// resourceTypeTopic is the TOPIC resource type of DescribeConfigs.
+const resourceTypeTopic = 2
 
 // Config sources as DescribeConfigs v1+ reports them (KIP-226), by their Java enum names.
 const sourceDefault = 5
@@ -31,11 +36,22 @@ var sourceNames = map[int8]string{
 }
 
 // configs returns every config of each topic, defaults included. Sensitive values are blanked.
-func (c *collector) configs(ctx context.Context, names []string) map[string][]snapshot.Config {
+//
+// Any broker describes any topic's configs, so the batches go to the brokers in turn, spreading
+// the work (Kafka resolves each topic's ~35 configs afresh, by far the costliest request of a
+// snapshot) over every broker's request threads. A batch whose broker fails goes to the next.
+func (c *collector) configs(ctx context.Context, names []string, brokerIDs []int32) map[string][]snapshot.Config {
+	if len(brokerIDs) == 0 {
+		if len(names) > 0 {
+			c.record("configs", "", "describe configs for %d topics: the metadata lists no broker to ask", len(names))
+		}
+		return nil
+	}
 	batches := chunks(names, c.o.configBatch)
 	results := make([]map[string][]snapshot.Config, len(batches))
 	c.each(ctx, len(batches), func(i int) {
-		results[i] = c.describeConfigs(ctx, batches[i])
+		order := slices.Concat(brokerIDs[i%len(brokerIDs):], brokerIDs[:i%len(brokerIDs)])
+		results[i] = c.describeConfigs(ctx, batches[i], order)
 	})
 	out := make(map[string][]snapshot.Config, len(names))
 	for _, r := range results {
@@ -46,22 +62,40 @@ func (c *collector) configs(ctx context.Context, names []string) map[string][]sn
 	return out
 }
 
-func (c *collector) describeConfigs(ctx context.Context, names []string) map[string][]snapshot.Config {
-	req := &kafka.DescribeConfigsRequest{Resources: make([]kafka.DescribeConfigRequestResource, len(names))}
+// describeConfigs asks the brokers, one after the other until one answers, for the configs of
+// the topics in names.
+func (c *collector) describeConfigs(ctx context.Context, names []string, brokers []int32) map[string][]snapshot.Config {
+	req := &describeconfigs.Request{Resources: make([]describeconfigs.RequestResource, len(names))}
 	for i, name := range names {
-		req.Resources[i] = kafka.DescribeConfigRequestResource{ResourceType: kafka.ResourceTypeTopic, ResourceName: name}
+		req.Resources[i] = describeconfigs.RequestResource{ResourceType: resourceTypeTopic, ResourceName: name}
 	}
-	res, err := c.client.DescribeConfigs(ctx, req)
-	if err != nil {
-		c.record("configs", batchName(names), "describe configs for %d topics: %v", len(names), err)
-		return nil
+	var failures []string
+	for _, id := range brokers {
+		r, err := c.brokers.roundTrip(ctx, id, req)
+		if err == nil {
+			return c.topicConfigs(names, r.(*describeconfigs.Response))
+		}
+		failures = append(failures, err.Error())
+		if ctx.Err() != nil {
+			break
+		}
 	}
+	c.record("configs", batchName(names), "describe configs for %d topics: %s", len(names), strings.Join(failures, "; "))
+	return nil
+}
+
+// topicConfigs reads one DescribeConfigs answer for the topics in names, recording the topics
+// it refused or left out.
+func (c *collector) topicConfigs(names []string, res *describeconfigs.Response) map[string][]snapshot.Config {
 	out := make(map[string][]snapshot.Config, len(res.Resources))
 	answered := make(map[string]bool, len(res.Resources))
 	for _, r := range res.Resources {
+		if r.ResourceType != resourceTypeTopic {
+			continue
+		}
 		answered[r.ResourceName] = true
-		if r.Error != nil {
-			c.record("configs", r.ResourceName, "describe configs for topic %q: %v", r.ResourceName, r.Error)
+		if r.ErrorCode != 0 {
+			c.record("configs", r.ResourceName, "describe configs for topic %q: %s", r.ResourceName, errorText(r.ErrorCode, r.ErrorMessage))
 			continue
 		}
 		cfgs := make([]snapshot.Config, len(r.ConfigEntries))
