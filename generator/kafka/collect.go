@@ -148,6 +148,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		configs map[string][]snapshot.Config
 		offsets map[topicPartition]offsetRange
 		groups  []snapshot.Group
+		unread  []unreadOffsets
 		details brokerDetails
 		acls    *snapshot.ACLSection
 		quotas  *snapshot.QuotaSection
@@ -157,7 +158,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	wg.Go(func() { acls = col.acls(ctx, brokerIDs) })
 	wg.Go(func() { quotas = col.quotas(ctx, brokerIDs) })
 	wg.Go(func() { offsets = col.offsets(ctx, s.Topics) })
-	wg.Go(func() { groups = col.groups(ctx, brokerIDs) })
+	wg.Go(func() { groups, unread = col.groups(ctx, brokerIDs) })
 	wg.Wait()
 
 	if err := ctx.Err(); err != nil {
@@ -184,6 +185,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	}
 	col.applyBrokerDetails(s, details)
 	col.lag(groups, s.Topics, offsets)
+	uncommitted(groups, s.Topics, unread)
 	s.Groups = groups
 	s.ACLs, s.Quotas = acls, quotas
 	s.Errors = col.errs

@@ -256,6 +256,8 @@ func TestCollectFake(t *testing.T) {
 		{Topic: "payments", Partition: 0, Committed: 2, LatestOffset: 5, Lag: 3},
 	}, billing.Offsets)
 	assert.Equal(t, int64(10), billing.TotalLag)
+	assert.Equal(t, []snapshot.TopicPartitions{{Topic: "payments", Partitions: []int32{1}}}, billing.Uncommitted,
+		"a partition of a topic the group commits on, without a commit of its own")
 
 	// A live group: protocol, assignor, member and its decoded assignment.
 	live := s.Group("live")
@@ -271,6 +273,8 @@ func TestCollectFake(t *testing.T) {
 	assert.Equal(t, []snapshot.TopicPartitions{{Topic: "orders", Partitions: []int32{0, 1, 2}}}, m.Assignments)
 	assert.Empty(t, live.Offsets)
 	assert.Equal(t, int64(0), live.TotalLag)
+	assert.Equal(t, []snapshot.TopicPartitions{{Topic: "orders", Partitions: []int32{0, 1, 2}}}, live.Uncommitted,
+		"assigned, never committed")
 
 	// Same state, same bytes.
 	again, err := Collect(ctx, c)

@@ -142,6 +142,16 @@ func TestSeededTopicFacts(t *testing.T) {
 		})
 	}
 
+	t.Run("groups commit every partition they read", func(t *testing.T) {
+		// The seed commits on every partition of every topic a group consumes.
+		for _, id := range []string{"order-fulfilment", "payment-ledger", "inventory-sync", "analytics-loader"} {
+			g := s.Group(id)
+			require.NotNil(t, g, id)
+			assert.Nil(t, g.Uncommitted, id)
+			assert.Empty(t, g.Members, id)
+		}
+	})
+
 	t.Run("internal topics", func(t *testing.T) {
 		co := s.Topic("__consumer_offsets")
 		require.NotNil(t, co)
@@ -306,4 +316,6 @@ func TestLiveGroupMember(t *testing.T) {
 	assert.Equal(t, []snapshot.TopicPartitions{{Topic: topic, Partitions: []int32{0, 1, 2}}}, m.Assignments, "decoded from the consumer protocol")
 	assert.Equal(t, []snapshot.GroupOffset{{Topic: topic, Partition: 0, Committed: 0, LatestOffset: 0, Lag: 0}}, g.Offsets,
 		"only the committed partition has an offset")
+	assert.Equal(t, []snapshot.TopicPartitions{{Topic: topic, Partitions: []int32{1, 2}}}, g.Uncommitted,
+		"assigned partitions without a commit")
 }

@@ -140,6 +140,8 @@ var fieldDocs = map[string]string{
 	"Group.members":      "The group's members, sorted by client id then member id. Absent when it has none.",
 	"Group.offsets":      "The group's committed offsets, sorted by topic then partition. Absent when it has none.",
 	"Group.totalLag":     "The sum of lag over offsets, in records; partitions whose latest offset is unknown are left out (and recorded in errors).",
+	"Group.uncommitted": "The partitions of the topics the group reads (commits on, or has a member assigned to) that have no committed offset, by topic, sorted; " +
+		"a consumer starts there from its auto.offset.reset. Absent when there are none, when the group's offsets could not be read, or in older snapshots.",
 
 	"Member":             "One member of a group.",
 	"Member.id":          "The member id the coordinator assigned.",

@@ -123,6 +123,10 @@ type Group struct {
 	Members      []Member      `json:"members,omitempty"`
 	Offsets      []GroupOffset `json:"offsets,omitempty"`
 	TotalLag     int64         `json:"totalLag"`
+	// Uncommitted lists the partitions of the topics the group reads (commits on, or has a
+	// member assigned to) that have no committed offset, by topic, sorted. Nil when there are
+	// none, when the offsets could not be read, and in snapshots that predate it.
+	Uncommitted []TopicPartitions `json:"uncommitted,omitempty"`
 }
 
 // Member is one member of a group and the partitions assigned to it.
