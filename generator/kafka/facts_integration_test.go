@@ -142,6 +142,23 @@ func TestSeededTopicFacts(t *testing.T) {
 		})
 	}
 
+	t.Run("cluster and KRaft quorum", func(t *testing.T) {
+		// The quorum is known from the brokers' own configs only (no DescribeQuorum in
+		// kafka-go): every node names the same static voters.
+		require.Len(t, s.Cluster.Brokers, 3)
+		for _, b := range s.Cluster.Brokers {
+			assert.Contains(t, b.Configs, snapshot.Config{Name: "controller.quorum.voters",
+				Value: "1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194", Source: "STATIC_BROKER_CONFIG"}, "broker %d", b.ID)
+			assert.Contains(t, b.Configs, snapshot.Config{Name: "process.roles", Value: "broker,controller", Source: "STATIC_BROKER_CONFIG"}, "broker %d", b.ID)
+		}
+		c := realCluster(t)
+		c.ExpectedBrokers = 3
+		again, err := Collect(context.Background(), c)
+		require.NoError(t, err)
+		assert.Equal(t, 3, again.Cluster.ExpectedBrokers, "kept with the brokers seen, for health to compare")
+		assert.Len(t, again.Cluster.Brokers, 3)
+	})
+
 	t.Run("groups commit every partition they read", func(t *testing.T) {
 		// The seed commits on every partition of every topic a group consumes.
 		for _, id := range []string{"order-fulfilment", "payment-ledger", "inventory-sync", "analytics-loader"} {
