@@ -1,7 +1,12 @@
 package diff
 
-// Configs of topics and brokers. Snapshots record only values that differ from Kafka's
-// defaults, so a config that appears was set and one that disappears went back to its default.
+// Configs of topics and brokers. Brokers' configs list only values that differ from Kafka's
+// defaults; topics' list every config, those at Kafka's default with source DEFAULT_CONFIG
+// (older snapshots leave those out). Comparing only the values that are not Kafka's default
+// treats both alike: a config that appears was set, one that disappears went back to its default,
+// and a snapshot with defaults compared to one without does not report forty "changes" per topic.
+// The defaults serve to judge a change against the cluster's own default value, and a default that
+// itself changed (a Kafka upgrade) is reported once per resource and config.
 
 import (
 	"maps"
@@ -12,18 +17,22 @@ import (
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
+// defaultSource is the source of a config at Kafka's default value.
+const defaultSource = "DEFAULT_CONFIG"
+
 func (d *differ) configs(res string, before, after []snapshot.Config) {
-	b, a := configsByName(before), configsByName(after)
+	b, bDef := configsByName(before)
+	a, aDef := configsByName(after)
 	for _, name := range union(b, a) {
 		cb, inBefore := b[name]
 		ca, inAfter := a[name]
 		rule := configRules[name]
 		switch {
 		case !inBefore:
-			sev, why := rule.judge(rule.def, ca)
+			sev, why := rule.judge(defaultOr(bDef, name, rule.def), ca)
 			d.add(ConfigAdded, sev, res, "", ca.Value, "%s set to %s (was the default)%s", name, show(ca), why)
 		case !inAfter:
-			sev, why := rule.judge(cb, rule.def)
+			sev, why := rule.judge(cb, defaultOr(aDef, name, rule.def))
 			d.add(ConfigRemoved, sev, res, cb.Value, "", "%s back to the default (was %s)%s", name, show(cb), why)
 		case cb.Value != ca.Value:
 			// Sensitive values are blanked on both sides, so they never get here.
@@ -31,14 +40,36 @@ func (d *differ) configs(res string, before, after []snapshot.Config) {
 			d.add(ConfigChanged, sev, res, cb.Value, ca.Value, "%s changed from %s to %s%s", name, show(cb), show(ca), why)
 		}
 	}
+	for _, name := range union(bDef, aDef) {
+		cb, inBefore := bDef[name]
+		ca, inAfter := aDef[name]
+		if inBefore && inAfter && cb.Value != ca.Value {
+			sev, why := configRules[name].judge(cb, ca)
+			d.add(ConfigChanged, sev, res, cb.Value, ca.Value, "%s default changed from %s to %s%s", name, show(cb), show(ca), why)
+		}
+	}
 }
 
-func configsByName(cs []snapshot.Config) map[string]snapshot.Config {
-	m := make(map[string]snapshot.Config, len(cs))
+// configsByName splits configs into those that are not at Kafka's default, and those that are.
+func configsByName(cs []snapshot.Config) (set, defaults map[string]snapshot.Config) {
+	set = make(map[string]snapshot.Config, len(cs))
+	defaults = map[string]snapshot.Config{}
 	for _, c := range cs {
-		m[c.Name] = c
+		if c.Source == defaultSource {
+			defaults[c.Name] = c
+		} else {
+			set[c.Name] = c
+		}
 	}
-	return m
+	return set, defaults
+}
+
+// defaultOr returns the default the snapshot recorded for name, else the rule's.
+func defaultOr(defaults map[string]snapshot.Config, name string, def snapshot.Config) snapshot.Config {
+	if c, ok := defaults[name]; ok {
+		return c
+	}
+	return def
 }
 
 // show renders a config value for a message: quoted when it could be mistaken for prose or
@@ -61,8 +92,9 @@ func show(c snapshot.Config) string {
 // configRule says how a config's change affects clients, for the few configs where that is
 // known; every other config change is Info.
 type configRule struct {
-	// def is Kafka's default, the value of a config that is not recorded. Broker-wide
-	// defaults that override it are not taken into account.
+	// def is Kafka's default, the value of a config that is not recorded, for snapshots that
+	// do not list the defaults (brokers, older topics). Broker-wide defaults that override it
+	// are not taken into account.
 	def snapshot.Config
 	// severity returns the severity of a change from before to after, and why, as a clause
 	// starting with ": ".

@@ -79,7 +79,7 @@ func Evaluate(s *snapshot.Snapshot) Report {
 	brokerMinISR := brokerMinISRs(s.Cluster.Brokers)
 	var offline, under, belowMinISR, notPreferred int
 	for _, t := range s.Topics {
-		topicMinISR, topicSet := configInt(t.Configs, minISRConfig)
+		own, inherited := topicMinISR(t.Configs)
 		for _, p := range t.Partitions {
 			if p.Leader < 0 {
 				offline++
@@ -93,12 +93,16 @@ func Evaluate(s *snapshot.Snapshot) Report {
 			if len(p.ISR) < len(p.Replicas) {
 				under++
 			}
+			// The leader enforces the minimum: the topic's own setting, else the leader's
+			// broker setting, else what the broker that described the topic inherits.
 			minISR := 1
-			switch b, ok := brokerMinISR[p.Leader]; {
-			case topicSet:
-				minISR = topicMinISR
-			case ok:
+			if b, ok := brokerMinISR[p.Leader]; ok {
 				minISR = b
+			} else if inherited > 0 {
+				minISR = inherited
+			}
+			if own > 0 {
+				minISR = own
 			}
 			if len(p.ISR) < minISR {
 				belowMinISR++
@@ -128,8 +132,31 @@ func Evaluate(s *snapshot.Snapshot) Report {
 
 const minISRConfig = "min.insync.replicas"
 
-// brokerMinISRs reads each broker's min.insync.replicas, for topics whose own configs do not
-// say it (snapshots list only non-default configs, and older ones no broker configs at all).
+// topicMinISR reads a topic's min.insync.replicas: own when set on the topic itself, inherited
+// when the topic lists the value it takes from the brokers or Kafka's default (0 when unknown).
+// Snapshots list every topic config with its source; older ones only the non-default ones,
+// some without a source, which counts as set on the topic.
+func topicMinISR(cfgs []snapshot.Config) (own, inherited int) {
+	for _, c := range cfgs {
+		if c.Name != minISRConfig || c.Sensitive {
+			continue
+		}
+		v, err := strconv.Atoi(c.Value)
+		if err != nil {
+			return 0, 0
+		}
+		if c.Source == "DYNAMIC_TOPIC_CONFIG" || c.Source == "" {
+			return v, 0
+		}
+		return 0, v
+	}
+	return 0, 0
+}
+
+// brokerMinISRs reads each broker's min.insync.replicas where the broker lists it (brokers list
+// only their non-default configs, and older snapshots no broker configs at all). A topic that
+// does not set its own takes its leader's: the describing broker's view in the topic's configs
+// may differ from the leader's when brokers are configured differently.
 func brokerMinISRs(brokers []snapshot.Broker) map[int32]int {
 	out := map[int32]int{}
 	for _, b := range brokers {

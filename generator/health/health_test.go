@@ -51,6 +51,14 @@ func TestEvaluateReplicationAndPlacement(t *testing.T) {
 		return []snapshot.Config{{Name: "min.insync.replicas", Value: v, Source: "DYNAMIC_TOPIC_CONFIG"}}
 	}
 	brokers := []snapshot.Broker{{ID: 1}, {ID: 2}, {ID: 3}}
+	// inherited lists min.insync.replicas among a topic's other configs, from source.
+	inherited := func(v, source string) []snapshot.Config {
+		return []snapshot.Config{
+			{Name: "cleanup.policy", Value: "delete", Source: "DEFAULT_CONFIG"},
+			{Name: "min.insync.replicas", Value: v, Source: source},
+			{Name: "retention.ms", Value: "3600000", Source: "DYNAMIC_TOPIC_CONFIG"},
+		}
+	}
 	// Broker 1 has min.insync.replicas=3 set cluster-wide; brokers 2 and 3 say nothing.
 	strict := []snapshot.Broker{{ID: 1, Configs: []snapshot.Config{{Name: "min.insync.replicas", Value: "3", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"}}}, {ID: 2}, {ID: 3}}
 	ok := snapshot.Partition{Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2, 3}}
@@ -78,6 +86,18 @@ func TestEvaluateReplicationAndPlacement(t *testing.T) {
 			Degraded, []string{under1, belowMin1}},
 		{"the topic's config wins over the broker's", snapshot.Cluster{Brokers: strict},
 			[]snapshot.Topic{{Configs: minISR("1"), Partitions: []snapshot.Partition{twoOfThree}}},
+			Degraded, []string{under1}},
+		{"an inherited topic value gives way to the leader's broker config", snapshot.Cluster{Brokers: strict},
+			[]snapshot.Topic{{Configs: inherited("1", "DEFAULT_CONFIG"), Partitions: []snapshot.Partition{twoOfThree}}},
+			Degraded, []string{under1, belowMin1}},
+		{"the inherited value applies when the leader's configs say nothing", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Configs: inherited("3", "STATIC_BROKER_CONFIG"), Partitions: []snapshot.Partition{twoOfThree}}},
+			Degraded, []string{under1, belowMin1}},
+		{"Kafka's default of 1, listed with every other config", snapshot.Cluster{Brokers: brokers},
+			[]snapshot.Topic{{Configs: inherited("1", "DEFAULT_CONFIG"), Partitions: []snapshot.Partition{oneOfThree}}},
+			Degraded, []string{under1}},
+		{"a value without a source (older snapshots) is the topic's own", snapshot.Cluster{Brokers: strict},
+			[]snapshot.Topic{{Configs: inherited("1", ""), Partitions: []snapshot.Partition{twoOfThree}}},
 			Degraded, []string{under1}},
 		{"without any config the minimum is 1", snapshot.Cluster{Brokers: brokers},
 			[]snapshot.Topic{{Partitions: []snapshot.Partition{oneOfThree, {Leader: 1, Replicas: []int32{1}, ISR: nil}}}},

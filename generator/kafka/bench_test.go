@@ -6,9 +6,13 @@ package kafka
 //
 // The estate: KDOCS_BENCH_TOPICS topics (default 10,000) of 10 partitions, RF 3 on 3 brokers,
 // and one group per 10 topics (1,000 by default), each committed on all partitions of one topic
-// whose partitions hold 2 records. It is built once per process, in large batches, and shared.
+// whose partitions hold 2 records. It is built once per test process, in large batches, and
+// shared. The kfake brokers run in a child process (this test binary again, told so by
+// kfakeServeEnv), as a real cluster would: their own heap then stays out of the peak heap the
+// snapshot benchmark reports, and they do not compete with it for the garbage collector.
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -16,7 +20,9 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,12 +40,17 @@ import (
 const benchPartitions = 10
 
 type benchEstate struct {
-	cluster *kfake.Cluster
+	cluster *kfake.Cluster // in the process that serves it
+	stop    func()         // in the process that benchmarks it: ends the serving child
 	addrs   []string
 	topics  int
 	groups  int
 	built   time.Duration
 }
+
+// kfakeServeEnv makes the test binary serve the benchmark estate instead of running tests: it
+// builds the estate, prints "addrs <a,b,c> built <duration>" and serves until its stdin closes.
+const kfakeServeEnv = "KDOCS_BENCH_KFAKE_SERVE"
 
 var (
 	benchOnce sync.Once
@@ -49,32 +60,93 @@ var (
 	collectNsPerOp float64
 )
 
-// TestMain closes the benchmark estate, if a benchmark built one.
+// TestMain serves the benchmark estate when asked to (kfakeServeEnv), and otherwise runs the
+// tests and ends the estate's process, if a benchmark started one.
 func TestMain(m *testing.M) {
+	if os.Getenv(kfakeServeEnv) != "" {
+		os.Exit(serveBenchEstate())
+	}
 	code := m.Run()
 	if bench != nil {
-		bench.cluster.Close()
+		bench.stop()
 	}
 	os.Exit(code)
 }
 
+func serveBenchEstate() int {
+	e, err := buildBenchEstate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer e.cluster.Close()
+	fmt.Printf("addrs %s built %s\n", strings.Join(e.addrs, ","), e.built)
+	_, _ = io.Copy(io.Discard, os.Stdin) // until the parent closes it, or exits
+	return 0
+}
+
+// startBenchEstate runs the estate in a child process and returns it once it serves.
+func startBenchEstate() (*benchEstate, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), kfakeServeEnv+"=1")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	stop := func() { stdin.Close(); _ = cmd.Wait() }
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	var addrs, built string
+	if err == nil {
+		_, err = fmt.Sscanf(line, "addrs %s built %s", &addrs, &built)
+	}
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("the estate process did not start (%q): %w", line, err)
+	}
+	d, err := time.ParseDuration(built)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	e := &benchEstate{stop: stop, addrs: strings.Split(addrs, ","), built: d}
+	e.topics, err = benchTopics()
+	e.groups = e.topics / 10
+	return e, err
+}
+
 func benchmarkEstate(b *testing.B) *benchEstate {
 	b.Helper()
-	benchOnce.Do(func() { bench, benchErr = buildBenchEstate() })
+	benchOnce.Do(func() { bench, benchErr = startBenchEstate() })
 	if benchErr != nil {
 		b.Fatalf("build the benchmark estate: %v", benchErr)
 	}
 	return bench
 }
 
-func buildBenchEstate() (*benchEstate, error) {
-	topics := 10_000
+// benchTopics is the estate's number of topics: KDOCS_BENCH_TOPICS, 10,000 by default.
+func benchTopics() (int, error) {
 	if v := os.Getenv("KDOCS_BENCH_TOPICS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 10 {
-			return nil, fmt.Errorf("KDOCS_BENCH_TOPICS=%q: want a number of topics, 10 or more", v)
+			return 0, fmt.Errorf("KDOCS_BENCH_TOPICS=%q: want a number of topics, 10 or more", v)
 		}
-		topics = n
+		return n, nil
+	}
+	return 10_000, nil
+}
+
+func buildBenchEstate() (*benchEstate, error) {
+	topics, err := benchTopics()
+	if err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	c, err := kfake.NewCluster(kfake.NumBrokers(3))
@@ -197,12 +269,10 @@ func measuredCollect(b *testing.B, ctx context.Context, c config.Cluster, peak *
 	b.Helper()
 	b.StopTimer()
 	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
 	wire := newWireCounter()
 	o := defaultOptions()
 	o.dial = wire.dial
-	stop := sampleHeap(ms.HeapInuse, peak)
+	stop := sampleHeap(heapInUse(), peak)
 	b.StartTimer()
 
 	s, err := collect(ctx, c, o)
@@ -215,6 +285,15 @@ func measuredCollect(b *testing.B, ctx context.Context, c config.Cluster, peak *
 	return s, uint64(wire.total())
 }
 
+// heapInUse is runtime.MemStats.HeapInuse (the bytes of in-use heap spans) read through
+// runtime/metrics, which, unlike runtime.ReadMemStats, does not stop the world: sampling every
+// millisecond must not slow down the collection it measures.
+func heapInUse() uint64 {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+	metrics.Read(samples)
+	return samples[0].Value.Uint64() + samples[1].Value.Uint64()
+}
+
 // sampleHeap records, every millisecond until stop is called, how far the heap in use has
 // grown above base, keeping the maximum in peak.
 func sampleHeap(base uint64, peak *uint64) (stop func()) {
@@ -225,10 +304,8 @@ func sampleHeap(base uint64, peak *uint64) (stop func()) {
 		t := time.NewTicker(time.Millisecond)
 		defer t.Stop()
 		for {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > base && ms.HeapInuse-base > *peak {
-				*peak = ms.HeapInuse - base
+			if inUse := heapInUse(); inUse > base && inUse-base > *peak {
+				*peak = inUse - base
 			}
 			select {
 			case <-done:

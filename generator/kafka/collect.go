@@ -9,7 +9,7 @@
 // partitions. For one snapshot:
 //
 //	Metadata              1                        kafka.Transport (its one view of the cluster)
-//	DescribeConfigs       1 per 100 topics         kafka.Client
+//	DescribeConfigs       1 per 100 topics         the brokers in turn (configs.go)
 //	DescribeConfigs       1 per broker             its own configs (brokers.go)
 //	DescribeLogDirs       1 per broker             its own log dirs and replica sizes
 //	ListOffsets           2 per partition leader   earliest and latest, to the leader
@@ -64,13 +64,16 @@ func defaultOptions() options {
 		dial:        (&net.Dialer{}).DialContext, // bounded by each request's context
 		configBatch: 100,
 		groupBatch:  100,
-		parallel:    8,
-		perBroker:   2,
+		// Three requests in flight per broker of a 3-broker cluster: enough to keep every
+		// broker's request threads busy with DescribeConfigs batches while the cheaper
+		// sections run beside them.
+		parallel:  9,
+		perBroker: 3,
 	}
 }
 
 // Collect reads cluster c: its brokers with their non-default configs and log dirs, topics with
-// partitions, offsets, sizes and non-default configs, and its consumer groups with members,
+// partitions, offsets, sizes and every config with its source, and its consumer groups with members,
 // committed offsets and lag; and its ACLs and client quotas, or why they could not be read. Each request is bounded by
 // c.Timeout (10s when zero) and by ctx. The ControllerID of a KRaft cluster is -1: there the
 // quorum, not a broker, is the controller.
@@ -103,21 +106,17 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		// kafka-go bounds the dial and the ApiVersions handshake after it by DialTimeout.
 		DialTimeout: dialTimeout,
 		ClientID:    clientID,
-		// A snapshot is one moment: the transport's first metadata answer serves the whole
-		// collection, and no background refresh adds requests while it runs.
+		// The transport sends only the first metadata request; no background refresh may add
+		// requests while the collection runs.
 		MetadataTTL: time.Hour,
 	}
 	sec.configure(transport)
 	defer transport.CloseIdleConnections()
 
-	md, server, err := readMetadata(ctx, transport, sec, c.Bootstrap, timeout, dialTimeout)
+	md, err := readMetadata(ctx, transport, sec, c.Bootstrap, timeout, dialTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("%s: metadata: %w", where, err)
 	}
-	// Every later request kafka-go routes starts from the server that answered, whose
-	// metadata the transport already holds.
-	client := &kafka.Client{Addr: kafka.TCP(server), Timeout: timeout, Transport: transport}
-
 	s := &snapshot.Snapshot{
 		Cluster: clusterOf(c, md),
 		Topics:  topicsOf(md),
@@ -132,7 +131,6 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 
 	col := &collector{
 		o:       o,
-		client:  client,
 		brokers: newBrokerPool(o.dial, clientID, timeout, dialTimeout, addrs, o.perBroker, sec),
 		sem:     make(chan struct{}, o.parallel),
 	}
@@ -150,16 +148,17 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		configs map[string][]snapshot.Config
 		offsets map[topicPartition]offsetRange
 		groups  []snapshot.Group
+		unread  []unreadOffsets
 		details brokerDetails
 		acls    *snapshot.ACLSection
 		quotas  *snapshot.QuotaSection
 	)
-	wg.Go(func() { configs = col.configs(ctx, topicNames(s.Topics)) })
+	wg.Go(func() { configs = col.configs(ctx, topicNames(s.Topics), brokerIDs) })
 	wg.Go(func() { details = col.describeBrokers(ctx, brokerIDs, s.Topics) })
 	wg.Go(func() { acls = col.acls(ctx, brokerIDs) })
 	wg.Go(func() { quotas = col.quotas(ctx, brokerIDs) })
 	wg.Go(func() { offsets = col.offsets(ctx, s.Topics) })
-	wg.Go(func() { groups = col.groups(ctx, brokerIDs) })
+	wg.Go(func() { groups, unread = col.groups(ctx, brokerIDs) })
 	wg.Wait()
 
 	if err := ctx.Err(); err != nil {
@@ -186,6 +185,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	}
 	col.applyBrokerDetails(s, details)
 	col.lag(groups, s.Topics, offsets)
+	uncommitted(groups, s.Topics, unread)
 	s.Groups = groups
 	s.ACLs, s.Quotas = acls, quotas
 	s.Errors = col.errs
@@ -194,24 +194,24 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 }
 
 // readMetadata asks the bootstrap servers, one after the other, for the whole cluster's
-// metadata, and returns the first answer with the server that gave it. One at a time because
-// kafka-go's transport, given several, dials one at random and fails the request if that one
-// accepts the connection and then stays silent; trying the next turns a broken bootstrap server
-// into a slower snapshot, not a failed one. The error names every server and what it did.
+// metadata, and returns the first answer. One at a time because kafka-go's transport, given
+// several, dials one at random and fails the request if that one accepts the connection and then
+// stays silent; trying the next turns a broken bootstrap server into a slower snapshot, not a
+// failed one. The error names every server and what it did.
 //
 // It goes through the transport rather than Client.Metadata, which drops offline replicas and
 // turns replicas on a stopped broker into broker 0. A refused login ends the search at once:
 // every broker of a cluster checks the same credentials.
-func readMetadata(ctx context.Context, transport *kafka.Transport, sec *security, servers []string, timeout, dialTimeout time.Duration) (*metadata.Response, string, error) {
+func readMetadata(ctx context.Context, transport *kafka.Transport, sec *security, servers []string, timeout, dialTimeout time.Duration) (*metadata.Response, error) {
 	var failures []string
 	for _, server := range servers {
 		start := time.Now()
 		md, err := askMetadata(ctx, transport, server, timeout)
 		if err == nil {
-			return md, server, nil
+			return md, nil
 		}
 		if ctx.Err() != nil {
-			return nil, "", ctx.Err() // the caller's deadline or cancellation, not the server's
+			return nil, ctx.Err() // the caller's deadline or cancellation, not the server's
 		}
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
 			// kafka-go's connection deadline (dial and handshake) is the only one shorter
@@ -225,11 +225,11 @@ func readMetadata(ctx context.Context, transport *kafka.Transport, sec *security
 		err = sec.explain(err)
 		var auth *authError
 		if errors.As(err, &auth) {
-			return nil, "", fmt.Errorf("%s: %w", server, err)
+			return nil, fmt.Errorf("%s: %w", server, err)
 		}
 		failures = append(failures, fmt.Sprintf("%s: %v", server, err))
 	}
-	return nil, "", errors.New(strings.Join(failures, "; "))
+	return nil, errors.New(strings.Join(failures, "; "))
 }
 
 func askMetadata(ctx context.Context, transport *kafka.Transport, server string, timeout time.Duration) (*metadata.Response, error) {
@@ -246,7 +246,6 @@ func askMetadata(ctx context.Context, transport *kafka.Transport, server string,
 // flight, and the errors recorded so far.
 type collector struct {
 	o       options
-	client  *kafka.Client
 	brokers *brokerPool
 	sem     chan struct{}
 

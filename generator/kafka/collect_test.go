@@ -223,10 +223,26 @@ func TestCollectFake(t *testing.T) {
 	require.NotNil(t, s.Topic("empty").SizeBytes, "an empty topic's size is known: zero")
 	assert.Equal(t, int64(0), *s.Topic("empty").SizeBytes)
 
-	// Configs: only the non-default ones, with their source.
-	assert.Equal(t, []snapshot.Config{{Name: "retention.ms", Value: "86400000", Source: "DYNAMIC_TOPIC_CONFIG"}}, orders.Configs)
-	assert.Equal(t, []snapshot.Config{{Name: "cleanup.policy", Value: "compact", Source: "DYNAMIC_TOPIC_CONFIG"}}, s.Topic("payments").Configs)
-	assert.Empty(t, s.Topic("empty").Configs)
+	// Configs: every one the broker lists, sorted by name, each with its source; the topic's
+	// own settings as DYNAMIC_TOPIC_CONFIG, the rest as DEFAULT_CONFIG.
+	sources := func(tp *snapshot.Topic) map[string]string {
+		m := map[string]string{}
+		for _, c := range tp.Configs {
+			m[c.Name] = c.Value + " " + c.Source
+		}
+		return m
+	}
+	for _, tp := range s.Topics {
+		assert.True(t, slices.IsSortedFunc(tp.Configs, func(a, b snapshot.Config) int { return strings.Compare(a.Name, b.Name) }), tp.Name)
+	}
+	assert.Equal(t, "86400000 DYNAMIC_TOPIC_CONFIG", sources(orders)["retention.ms"])
+	assert.Equal(t, "delete DEFAULT_CONFIG", sources(orders)["cleanup.policy"])
+	assert.Equal(t, "compact DYNAMIC_TOPIC_CONFIG", sources(s.Topic("payments"))["cleanup.policy"])
+	assert.Equal(t, "604800000 DEFAULT_CONFIG", sources(s.Topic("payments"))["retention.ms"])
+	assert.Equal(t, len(orders.Configs), len(s.Topic("empty").Configs), "every topic lists the same config names")
+	for _, c := range s.Topic("empty").Configs {
+		assert.Equal(t, "DEFAULT_CONFIG", c.Source, c.Name)
+	}
 
 	// A group with commits and no members: offsets, lag, total.
 	billing := s.Group("billing")
@@ -240,6 +256,8 @@ func TestCollectFake(t *testing.T) {
 		{Topic: "payments", Partition: 0, Committed: 2, LatestOffset: 5, Lag: 3},
 	}, billing.Offsets)
 	assert.Equal(t, int64(10), billing.TotalLag)
+	assert.Equal(t, []snapshot.TopicPartitions{{Topic: "payments", Partitions: []int32{1}}}, billing.Uncommitted,
+		"a partition of a topic the group commits on, without a commit of its own")
 
 	// A live group: protocol, assignor, member and its decoded assignment.
 	live := s.Group("live")
@@ -255,6 +273,8 @@ func TestCollectFake(t *testing.T) {
 	assert.Equal(t, []snapshot.TopicPartitions{{Topic: "orders", Partitions: []int32{0, 1, 2}}}, m.Assignments)
 	assert.Empty(t, live.Offsets)
 	assert.Equal(t, int64(0), live.TotalLag)
+	assert.Equal(t, []snapshot.TopicPartitions{{Topic: "orders", Partitions: []int32{0, 1, 2}}}, live.Uncommitted,
+		"assigned, never committed")
 
 	// Same state, same bytes.
 	again, err := Collect(ctx, c)
@@ -297,7 +317,7 @@ func TestRequestsDoNotGrowWithPartitions(t *testing.T) {
 
 			leaders := map[int32]bool{}
 			for _, tp := range s.Topics {
-				require.Len(t, tp.Configs, 0)
+				require.NotEmpty(t, tp.Configs)
 				for _, p := range tp.Partitions {
 					leaders[p.Leader] = true
 					require.Equal(t, int64(2), p.LatestOffset)
@@ -361,7 +381,7 @@ func TestSectionFailuresAreRecorded(t *testing.T) {
 	f.commit(t, "g", "a", map[int32]int64{0: 1})
 
 	// DescribeConfigs: topic a answers with a sensitive entry and a default one, topic b is
-	// refused.
+	// refused. Both entries are kept; the secret's value never is.
 	f.cluster.ControlKey(int16(kmsg.DescribeConfigs), func(kr kmsg.Request) (kmsg.Response, error, bool) {
 		f.cluster.KeepControl()
 		req := kr.(*kmsg.DescribeConfigsRequest)
@@ -395,7 +415,10 @@ func TestSectionFailuresAreRecorded(t *testing.T) {
 	s, err := Collect(context.Background(), f.config("fake"))
 	require.NoError(t, err, "a failing section must not fail the collection")
 
-	assert.Equal(t, []snapshot.Config{{Name: "sasl.jaas.config", Value: "", Source: "DYNAMIC_TOPIC_CONFIG", Sensitive: true}}, s.Topic("a").Configs)
+	assert.Equal(t, []snapshot.Config{
+		{Name: "retention.ms", Value: "604800000", Source: "DEFAULT_CONFIG"},
+		{Name: "sasl.jaas.config", Value: "", Source: "DYNAMIC_TOPIC_CONFIG", Sensitive: true},
+	}, s.Topic("a").Configs)
 	enc, err := snapshot.Encode(s)
 	require.NoError(t, err)
 	assert.False(t, bytes.Contains(enc, []byte("hunter2")), "a sensitive value leaked into the snapshot")

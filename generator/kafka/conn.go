@@ -1,8 +1,11 @@
 package kafka
 
-// Broker-addressed requests. kafka.Client routes every request itself, and for four of the
-// requests a snapshot needs its routing costs more than the snapshot can afford:
+// Broker-addressed requests. kafka.Client routes every request itself, and for the requests a
+// snapshot needs its routing costs more than the snapshot can afford:
 //
+//   - DescribeConfigs (topics): the Client sends every batch to the one broker the metadata
+//     names controller (on KRaft a random one), and copies each answer into its own types.
+//     Here the batches go to every broker in turn, and a batch whose broker fails to the next.
 //   - ListOffsets: Client.ListOffsets sends one request per partition and timestamp, so the
 //     request count would grow with partitions. Here each partition leader gets one request for
 //     the earliest and one for the latest offsets of all the partitions it leads.

@@ -38,11 +38,14 @@ type groupRef struct {
 	protocolType string
 }
 
-// groups lists, describes and fetches the committed offsets of every group. Lag is left for
-// lag, once offsets are known.
-func (c *collector) groups(ctx context.Context, brokerIDs []int32) []snapshot.Group {
+// groups lists, describes and fetches the committed offsets of every group. Lag and the
+// partitions without a commit are left for lag and uncommitted, once topics and offsets are
+// known; unread[i] holds the partitions whose commit (or lack of one) group i could not tell:
+// all of them (nil map, false ok) when its offsets could not be fetched at all.
+func (c *collector) groups(ctx context.Context, brokerIDs []int32) (out []snapshot.Group, unread []unreadOffsets) {
 	refs := c.listGroups(ctx, brokerIDs)
-	out := make([]snapshot.Group, len(refs))
+	out = make([]snapshot.Group, len(refs))
+	unread = make([]unreadOffsets, len(refs))
 	for i, r := range refs {
 		out[i] = snapshot.Group{ID: r.id, State: unknownState, ProtocolType: r.protocolType}
 	}
@@ -72,9 +75,9 @@ func (c *collector) groups(ctx context.Context, brokerIDs []int32) []snapshot.Gr
 
 	// Committed offsets: one request per group, to its coordinator.
 	c.each(ctx, len(refs), func(i int) {
-		out[i].Offsets = c.fetchOffsets(ctx, refs[i])
+		out[i].Offsets, unread[i] = c.fetchOffsets(ctx, refs[i])
 	})
-	return out
+	return out, unread
 }
 
 // listGroups asks every broker for the groups it coordinates. A group listed by two brokers
@@ -181,26 +184,38 @@ func decodeAssignment(b []byte) ([]snapshot.TopicPartitions, error) {
 	return out, nil
 }
 
+// unreadOffsets says which committed offsets of a group could not be read: all when !read, else
+// the partitions in failed.
+type unreadOffsets struct {
+	read   bool
+	failed map[topicPartition]bool
+}
+
 // fetchOffsets returns the group's committed offsets; partitions without a commit are left out.
-func (c *collector) fetchOffsets(ctx context.Context, g groupRef) []snapshot.GroupOffset {
+func (c *collector) fetchOffsets(ctx context.Context, g groupRef) ([]snapshot.GroupOffset, unreadOffsets) {
 	// Topics nil asks for every partition the group has committed.
 	r, err := c.brokers.roundTrip(ctx, g.coordinator, &offsetfetch.Request{GroupID: g.id})
 	if err != nil {
 		c.record("groups", g.id, "fetch committed offsets of group %q: %v", g.id, err)
-		return nil
+		return nil, unreadOffsets{}
 	}
 	res := r.(*offsetfetch.Response)
 	if res.ErrorCode != 0 {
 		c.record("groups", g.id, "fetch committed offsets of group %q: %s", g.id, kafkaError(res.ErrorCode))
-		return nil
+		return nil, unreadOffsets{}
 	}
 	var out []snapshot.GroupOffset
+	unread := unreadOffsets{read: true}
 	failed := newPartitionErrors()
 	for _, t := range res.Topics {
 		for _, p := range t.Partitions {
 			switch {
 			case p.ErrorCode != 0:
 				failed.add(t.Name, p.PartitionIndex, kafkaError(p.ErrorCode))
+				if unread.failed == nil {
+					unread.failed = map[topicPartition]bool{}
+				}
+				unread.failed[topicPartition{t.Name, p.PartitionIndex}] = true
 			case p.CommittedOffset >= 0: // -1: nothing committed
 				out = append(out, snapshot.GroupOffset{Topic: t.Name, Partition: p.PartitionIndex, Committed: p.CommittedOffset})
 			}
@@ -212,7 +227,7 @@ func (c *collector) fetchOffsets(ctx context.Context, g groupRef) []snapshot.Gro
 			c.record("groups", g.id, "committed offsets of group %q on topic %q, %s: %s", g.id, topic, partitionList(parts), msg)
 		}
 	}
-	return out
+	return out, unread
 }
 
 // lag sets each committed offset's latest offset and lag (latest − committed, never below zero:
@@ -246,6 +261,49 @@ func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offset
 			for msg, parts := range byMsg {
 				slices.Sort(parts)
 				c.record("groups", g.ID, "lag of group %q on topic %q, %s unknown: %s", g.ID, topic, partitionList(parts), msg)
+			}
+		}
+	}
+}
+
+// uncommitted lists, for each group, the partitions of the topics it reads (commits on, or has
+// a member assigned to) that have no committed offset: where it would start from its
+// auto.offset.reset. Partitions whose commit could not be read are not among them, and a group
+// whose offsets could not be fetched at all gets none.
+func uncommitted(groups []snapshot.Group, topics []snapshot.Topic, unread []unreadOffsets) {
+	partitions := make(map[string][]int32, len(topics))
+	for _, t := range topics {
+		for _, p := range t.Partitions {
+			partitions[t.Name] = append(partitions[t.Name], p.ID)
+		}
+	}
+	for i := range groups {
+		g := &groups[i]
+		g.Uncommitted = nil
+		if !unread[i].read {
+			continue
+		}
+		committed := map[topicPartition]bool{}
+		reads := map[string]bool{}
+		for _, o := range g.Offsets {
+			committed[topicPartition{o.Topic, o.Partition}] = true
+			reads[o.Topic] = true
+		}
+		for _, m := range g.Members {
+			for _, a := range m.Assignments {
+				reads[a.Topic] = true
+			}
+		}
+		for _, topic := range slices.Sorted(maps.Keys(reads)) {
+			var none []int32
+			for _, p := range partitions[topic] {
+				tp := topicPartition{topic, p}
+				if !committed[tp] && !unread[i].failed[tp] {
+					none = append(none, p)
+				}
+			}
+			if len(none) > 0 {
+				g.Uncommitted = append(g.Uncommitted, snapshot.TopicPartitions{Topic: topic, Partitions: none})
 			}
 		}
 	}

@@ -282,10 +282,10 @@ func partitionRow(p snapshot.Partition) PartitionRow {
 	return r
 }
 
-// configRow says where a non-default config comes from. Only DYNAMIC_TOPIC_CONFIG is set on the
-// topic; the other sources are the brokers' settings, which the topic inherits. A snapshot
-// without sources (older files) lists only topic configs that differ, so those count as set
-// on the topic.
+// configRow says where a config comes from. Only DYNAMIC_TOPIC_CONFIG is set on the topic;
+// DEFAULT_CONFIG is Kafka's default; the other sources are the brokers' settings, which the topic
+// inherits. A snapshot without sources (older files) lists only topic configs that differ, so
+// those count as set on the topic.
 func configRow(cfg snapshot.Config) ConfigRow {
 	r := ConfigRow{Name: cfg.Name, Value: cfg.Value, Sensitive: cfg.Sensitive, Source: cfg.Source}
 	switch cfg.Source {
@@ -298,7 +298,7 @@ func configRow(cfg snapshot.Config) ConfigRow {
 	case "STATIC_BROKER_CONFIG":
 		r.Origin = "broker (server.properties)"
 	case "DEFAULT_CONFIG":
-		r.Origin = "Kafka default"
+		r.Default, r.Origin = true, "Kafka default"
 	default:
 		r.Origin = cfg.Source
 	}

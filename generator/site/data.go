@@ -143,7 +143,8 @@ type PartitionRow struct {
 	Status string
 }
 
-// ConfigRow is one topic config that differs from Kafka's default.
+// ConfigRow is one topic config. Snapshots list every config of a topic; older ones only
+// those that differ from Kafka's defaults.
 type ConfigRow struct {
 	Name      string
 	Value     string
@@ -151,9 +152,10 @@ type ConfigRow struct {
 	// Source is Kafka's config source (DYNAMIC_TOPIC_CONFIG …); Origin says it in words.
 	Source string
 	Origin string
-	// Override marks a value set on the topic itself, rather than inherited from the brokers'
-	// configuration.
+	// Override marks a value set on the topic itself (DYNAMIC_TOPIC_CONFIG); Default one at
+	// Kafka's default (DEFAULT_CONFIG). Neither: inherited from the brokers' configuration.
 	Override bool
+	Default  bool
 }
 
 // ConsumerRow is a consumer group reading a topic.

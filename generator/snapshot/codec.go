@@ -48,6 +48,10 @@ func (s *Snapshot) Normalize() {
 		slices.SortFunc(g.Offsets, func(a, b GroupOffset) int {
 			return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))
 		})
+		slices.SortFunc(g.Uncommitted, func(a, b TopicPartitions) int { return cmp.Compare(a.Topic, b.Topic) })
+		for k := range g.Uncommitted {
+			slices.Sort(g.Uncommitted[k].Partitions)
+		}
 	}
 	if s.Registry != nil {
 		slices.SortFunc(s.Registry.Subjects, func(a, b Subject) int { return cmp.Compare(a.Name, b.Name) })

@@ -85,7 +85,8 @@ var fieldDocs = map[string]string{
 	"Cluster.environment": "The environment site.yaml assigns to the cluster (dev, prod, …); may be empty.",
 	"Cluster.id":          "The cluster id Kafka reports in its metadata.",
 	"Cluster.controllerId": "The active controller's broker id on ZooKeeper-era clusters; -1 on KRaft, where the quorum " +
-		"is the controller and metadata names a random broker on each answer.",
+		"is the controller and metadata names a random broker on each answer. The quorum's voters are in the brokers' configs " +
+		"(controller.quorum.voters); its leader and the voters' lag are not recorded (DescribeQuorum is not in kafka-go).",
 	"Cluster.brokers":         "The brokers the cluster's metadata lists (live, unfenced ones), sorted by id.",
 	"Cluster.expectedBrokers": "How many brokers site.yaml says the cluster has. Absent when it says nothing; fewer entries in brokers mean some are missing.",
 
@@ -103,12 +104,14 @@ var fieldDocs = map[string]string{
 	"LogDir.sizeBytes": "Bytes of every partition replica in the directory (future replicas of a move between directories included): its share of the disk. 0 when error is set.",
 	"LogDir.error":     "The error the broker reported for the directory, an offline disk most often. Absent when it was read.",
 
-	"Topic":                   "One topic with its partitions and its non-default configs.",
+	"Topic":                   "One topic with its partitions and its configs.",
 	"Topic.name":              "The topic's name, exactly as Kafka reports it (untrusted text: escape it before display).",
 	"Topic.internal":          "True for Kafka's internal topics (__consumer_offsets, __transaction_state, …). Absent when false.",
 	"Topic.replicationFactor": "The number of replicas of partition 0 (partitions differ only while a reassignment runs). 0 when the topic has no partitions.",
 	"Topic.partitions":        "The topic's partitions, sorted by id.",
-	"Topic.configs":           "The topic's configs whose value differs from the default, sorted by name. Absent when it has none, or when they could not be read (see errors, scope configs).",
+	"Topic.configs": "Every config of the topic with its effective value and source, Kafka's defaults included (source DEFAULT_CONFIG), sorted by name; " +
+		"only DYNAMIC_TOPIC_CONFIG entries are set on the topic itself. Older snapshots list only the configs not at Kafka's default: there an absent config has its default. " +
+		"Absent when they could not be read (see errors, scope configs).",
 	"Topic.sizeBytes": "Bytes of one copy of the topic's data: the sum of its partitions' sizeBytes (about replicationFactor times this lies on disk). " +
 		"Absent when any partition's size is unknown, since a partial sum would understate it.",
 
@@ -122,10 +125,11 @@ var fieldDocs = map[string]string{
 	"Partition.latestOffset":    "The high watermark: the offset the next record will get. 0 when unknown, as earliestOffset.",
 	"Partition.sizeBytes":       "Bytes of the leader's replica on disk. Absent when unknown: no leader, its log dirs could not be read, or the snapshot predates sizes.",
 
-	"Config":           "One configuration entry.",
-	"Config.name":      "The config's name, e.g. retention.ms.",
-	"Config.value":     "The config's value as Kafka reports it, a string whatever its type; empty for sensitive entries.",
-	"Config.source":    "Where the value comes from, in Kafka's names: DYNAMIC_TOPIC_CONFIG, DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG, STATIC_BROKER_CONFIG, …. Absent when the broker did not say.",
+	"Config":       "One configuration entry.",
+	"Config.name":  "The config's name, e.g. retention.ms.",
+	"Config.value": "The config's value as Kafka reports it, a string whatever its type; empty for sensitive entries.",
+	"Config.source": "Where the value comes from, in Kafka's names: DYNAMIC_TOPIC_CONFIG (set on the topic), DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG, " +
+		"STATIC_BROKER_CONFIG (the brokers' settings), DEFAULT_CONFIG (Kafka's default; topics only), …. Absent when the broker did not say (older snapshots).",
 	"Config.sensitive": "True when Kafka marks the entry sensitive: the name is kept, never the value. Absent when false.",
 
 	"Group":              "One consumer group with its members, committed offsets and lag.",
@@ -136,6 +140,8 @@ var fieldDocs = map[string]string{
 	"Group.members":      "The group's members, sorted by client id then member id. Absent when it has none.",
 	"Group.offsets":      "The group's committed offsets, sorted by topic then partition. Absent when it has none.",
 	"Group.totalLag":     "The sum of lag over offsets, in records; partitions whose latest offset is unknown are left out (and recorded in errors).",
+	"Group.uncommitted": "The partitions of the topics the group reads (commits on, or has a member assigned to) that have no committed offset, by topic, sorted; " +
+		"a consumer starts there from its auto.offset.reset. Absent when there are none, when the group's offsets could not be read, or in older snapshots.",
 
 	"Member":             "One member of a group.",
 	"Member.id":          "The member id the coordinator assigned.",

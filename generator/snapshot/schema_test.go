@@ -202,6 +202,7 @@ func fullSample() *Snapshot {
 	s.Topics[0].SizeBytes = &size
 	s.Topics[0].Partitions[0].SizeBytes = &size
 	s.Topics[0].Partitions[0].OfflineReplicas = []int32{2}
+	s.Groups[0].Uncommitted = []TopicPartitions{{Topic: "payments", Partitions: []int32{2}}}
 	s.Groups[0].Members = []Member{{ID: "m", ClientID: "c", Host: "/10.0.0.1", Assignments: []TopicPartitions{{Topic: "payments", Partitions: []int32{0, 1}}}}}
 	s.Registry.Subjects[0].Compatibility = "FULL"
 	s.Registry.Subjects[0].Versions[0].References = []Reference{{Name: "m", Subject: "money", Version: 1}}

@@ -36,6 +36,8 @@ type Cluster struct {
 	ID          string `json:"id"`
 	// ControllerID is the active controller on ZooKeeper-era clusters, and -1 on KRaft, where
 	// Metadata names a random broker on each answer and the quorum leader is not a broker fact.
+	// The quorum's voters are in the brokers' configs (controller.quorum.voters); its leader and
+	// lag need DescribeQuorum, which kafka-go lacks, so they are not recorded.
 	ControllerID int32    `json:"controllerId"`
 	Brokers      []Broker `json:"brokers"`
 	// ExpectedBrokers is how many brokers site.yaml says the cluster has (expectedBrokers);
@@ -65,13 +67,15 @@ type LogDir struct {
 	Error     string `json:"error,omitempty"`
 }
 
-// Topic is one topic with its partitions and its non-default configs.
+// Topic is one topic with its partitions and its configs.
 type Topic struct {
 	Name              string      `json:"name"`
 	Internal          bool        `json:"internal,omitempty"`
 	ReplicationFactor int         `json:"replicationFactor"`
 	Partitions        []Partition `json:"partitions"`
-	// Configs holds the configs whose value differs from the default, sorted by name.
+	// Configs holds every config of the topic with its effective value and source, Kafka's
+	// defaults (DEFAULT_CONFIG) included, sorted by name. Snapshots written before kdocs kept
+	// defaults list only the others: there an absent config has its default value.
 	Configs []Config `json:"configs,omitempty"`
 	// SizeBytes is the sum of the partitions' SizeBytes: the topic's data, one copy of it
 	// (about ReplicationFactor times this lies on disk). Nil when any partition's size is
@@ -119,6 +123,10 @@ type Group struct {
 	Members      []Member      `json:"members,omitempty"`
 	Offsets      []GroupOffset `json:"offsets,omitempty"`
 	TotalLag     int64         `json:"totalLag"`
+	// Uncommitted lists the partitions of the topics the group reads (commits on, or has a
+	// member assigned to) that have no committed offset, by topic, sorted. Nil when there are
+	// none, when the offsets could not be read, and in snapshots that predate it.
+	Uncommitted []TopicPartitions `json:"uncommitted,omitempty"`
 }
 
 // Member is one member of a group and the partitions assigned to it.

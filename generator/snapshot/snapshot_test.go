@@ -26,7 +26,7 @@ func sample() *Snapshot {
 			{Name: "payments", ReplicationFactor: 3, Partitions: []Partition{
 				{ID: 1, Leader: 3, Replicas: []int32{3, 1, 2}, ISR: []int32{2, 3, 1}, LatestOffset: 7},
 				{ID: 0, Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{3, 1}, LatestOffset: 5},
-			}, Configs: []Config{{Name: "retention.ms", Value: "1", Source: "DYNAMIC_TOPIC_CONFIG"}, {Name: "cleanup.policy", Value: "compact", Source: "DYNAMIC_TOPIC_CONFIG"}}},
+			}, Configs: []Config{{Name: "retention.ms", Value: "1", Source: "DYNAMIC_TOPIC_CONFIG"}, {Name: "cleanup.policy", Value: "compact", Source: "DYNAMIC_TOPIC_CONFIG"}, {Name: "segment.bytes", Value: "1073741824", Source: "DEFAULT_CONFIG"}}},
 			{Name: "orders <&>", Partitions: []Partition{{ID: 0}}},
 		},
 		Groups: []Group{{ID: "g", State: "Empty", TotalLag: 3, Offsets: []GroupOffset{
