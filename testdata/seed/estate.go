@@ -155,8 +155,8 @@ var subjects = []subjectSpec{
 		References: []schemaRef{{Name: "com/acme/common/money.proto", Subject: "com.acme.common.Money", Version: 1}},
 		Topic:      "payments.payment-failed.v1", Role: "value", Strategy: "TopicRecordName"},
 	// No topic inventory.stock-forecast.v1 exists: an orphan subject. Registered under NONE, v2
-	// drops a field without a default, which the BACKWARD set afterwards marks as breaking; v2
-	// is soft-deleted.
+	// adds a field without a default, which the BACKWARD set afterwards marks as breaking; v2
+	// is soft-deleted, and v3 adds a field with a default instead.
 	{Subject: "inventory.stock-forecast.v1-value", Type: "AVRO", Compatibility: "BACKWARD", RegisterUnder: "NONE",
 		Versions:    []string{avroStockForecastV1, avroStockForecastV2, avroStockForecastV3},
 		SoftDeleted: []int{2}},
@@ -208,8 +208,7 @@ const avroStockForecastV1 = `{
   "fields": [
     {"name": "sku", "type": "string"},
     {"name": "warehouse", "type": "string"},
-    {"name": "forecastQty", "type": "int"},
-    {"name": "horizonDays", "type": "int"}
+    {"name": "forecastQty", "type": "int"}
   ]
 }`
 
@@ -220,7 +219,8 @@ const avroStockForecastV2 = `{
   "fields": [
     {"name": "sku", "type": "string"},
     {"name": "warehouse", "type": "string"},
-    {"name": "forecastQty", "type": "int"}
+    {"name": "forecastQty", "type": "int"},
+    {"name": "horizonDays", "type": "int"}
   ]
 }`
 
