@@ -8,8 +8,10 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kdocs/kdocs/generator/schema"
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -208,17 +210,34 @@ func indexSchemas(snap *snapshot.Snapshot, naming SchemaNaming, subjectLink, top
 		s := &x.reg.Subjects[i]
 		x.byName[s.Name] = s
 	}
-	for i := range x.reg.Subjects {
-		s := &x.reg.Subjects[i]
-		pv := make([]parsedVersion, len(s.Versions))
-		for j, v := range s.Versions {
-			kind, err := schema.ParseKind(v.Type)
-			if err == nil {
-				pv[j].tree, err = schema.Parse(kind, v.Schema, x.references(v.References))
+	// Parsing is most of the model's work on a large registry, and each version is parsed on
+	// its own: spread it over the CPUs, each result in its own slot so the order stays fixed.
+	parsed := make([][]parsedVersion, len(x.reg.Subjects))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range jobs {
+				s := &x.reg.Subjects[i]
+				pv := make([]parsedVersion, len(s.Versions))
+				for j, v := range s.Versions {
+					kind, err := schema.ParseKind(v.Type)
+					if err == nil {
+						pv[j].tree, err = schema.Parse(kind, v.Schema, x.references(v.References))
+					}
+					pv[j].err = err
+				}
+				parsed[i] = pv
 			}
-			pv[j].err = err
-		}
-		x.parsed[s.Name] = pv
+		})
+	}
+	for i := range x.reg.Subjects {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for i, s := range x.reg.Subjects {
+		x.parsed[s.Name] = parsed[i]
 	}
 	x.link(snap, naming, subjectLink, topicLink)
 	return x
