@@ -281,19 +281,6 @@ func (c *Cluster) nav() NavItem {
 	return item
 }
 
-// schemaRef points at the latest live version of subject, or returns nil.
-func schemaRef(snap *snapshot.Snapshot, subject string, link func(string) Link) *SchemaRef {
-	s := snap.Subject(subject)
-	if s == nil {
-		return nil
-	}
-	v := s.Latest()
-	if v == nil {
-		return nil
-	}
-	return &SchemaRef{Subject: link(subject), Version: v.Version, ID: v.ID, Type: schemaType(v.Type)}
-}
-
 // schemaType names the type; the registry leaves it out for Avro.
 func schemaType(t string) string {
 	if t == "" {

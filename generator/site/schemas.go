@@ -317,11 +317,12 @@ func (x *schemaIndex) link(snap *snapshot.Snapshot, naming SchemaNaming, subject
 				return
 			}
 			seen[subject] = true
-			ref := schemaRef(snap, subject, subjectLink)
-			if ref == nil { // every version deleted: no schema in use
+			v := s.Latest()
+			if v == nil { // every version deleted: no schema in use
 				return
 			}
-			x.topics[t.Name] = append(x.topics[t.Name], TopicSchema{Role: role, Strategy: how, SchemaRef: *ref})
+			ref := SchemaRef{Subject: subjectLink(subject), Version: v.Version, ID: v.ID, Type: schemaType(v.Type)}
+			x.topics[t.Name] = append(x.topics[t.Name], TopicSchema{Role: role, Strategy: how, SchemaRef: ref})
 			x.uses[subject] = append(x.uses[subject], TopicUse{Topic: topicLink(t.Name), Role: role, Strategy: how})
 		}
 		for _, r := range []struct{ role, record, subject string }{{"key", o.KeyRecord, o.KeySubject}, {"value", o.ValueRecord, o.ValueSubject}} {
@@ -335,6 +336,9 @@ func (x *schemaIndex) link(snap *snapshot.Snapshot, naming SchemaNaming, subject
 			case strategy == StrategyTopicRecordName && r.record != "":
 				add(r.role, t.Name+"-"+r.record, strategy, true)
 			}
+		}
+		if strategy == StrategyRecordName && o.KeyRecord == "" && o.ValueRecord == "" && o.KeySubject == "" && o.ValueSubject == "" {
+			x.looked[t.Name] = append(x.looked[t.Name], "<record full name>: name it with valueRecord in site.yaml")
 		}
 		if strategy == StrategyTopicRecordName {
 			// Records the topic carries besides the declared ones: values, since keys are rarely

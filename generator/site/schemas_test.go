@@ -157,3 +157,15 @@ func TestSubjectSlugs(t *testing.T) {
 	assert.Equal(t, "orders-value", s.slug("orders-value"), "a plain name is its own slug")
 	assert.Regexp(t, `^staging-orders-value-[0-9a-f]{8}$`, s.slug(":.staging:orders-value"), "the context stays readable")
 }
+
+// RecordName for a whole cluster links nothing by itself: a topic does not reveal its records,
+// and the orphans page says what to declare.
+func TestRecordNameNeedsRecords(t *testing.T) {
+	s, err := BuildEstate("x", []*snapshot.Snapshot{schemaFixture()}, nil,
+		Estate{Schemas: map[string]SchemaNaming{"prod": {Strategy: StrategyRecordName}}})
+	require.NoError(t, err)
+	orphans := s.Page("clusters/prod/schemas/orphans").Data.(*OrphansData)
+	require.Len(t, orphans.Topics, 4)
+	assert.Equal(t, []string{"<record full name>: name it with valueRecord in site.yaml"}, orphans.Topics[0].Looked)
+	assert.Equal(t, "RecordName", orphans.Strategy)
+}
