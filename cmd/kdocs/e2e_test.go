@@ -39,6 +39,8 @@ clusters:
     environment: ci
     bootstrap: [%s]
     schemaRegistry: {url: %q}
+    topics:
+      payments.payment-failed.v1: {subjectNameStrategy: TopicRecordName}
 `, strings.Join(brokers, ", "), registryURL)), 0o644))
 
 	code, out, errOut := kdocs(t, "snapshot", "--config", cfg, "--fail-on", "down")
@@ -58,6 +60,12 @@ clusters:
 	html, err := os.ReadFile(filepath.Join(public, "clusters", "e2e", "topics", "orders.order-placed.v1.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(html), "604800000", "the overridden retention.ms is documented")
+	html, err = os.ReadFile(filepath.Join(public, "clusters", "e2e", "topics", "payments.payment-failed.v1.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "payments.payment-failed.v1-com.acme.payments.v1.PaymentFailed", "site.yaml's subject naming reaches the topic page")
+	html, err = os.ReadFile(filepath.Join(public, "clusters", "e2e", "schemas", "orphans.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "inventory.stock-forecast.v1-value", "the orphan subject is listed")
 
 	code, out, errOut = kdocs(t, "pdf", "--config", cfg, "--chrome", chrome)
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)

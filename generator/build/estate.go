@@ -10,7 +10,7 @@ import (
 
 // estate converts site.yaml's declarations into the model's.
 func estate(cfg *config.Site) site.Estate {
-	e := site.Estate{Services: map[string]site.Services{}}
+	e := site.Estate{Services: map[string]site.Services{}, Schemas: map[string]site.SchemaNaming{}}
 	services := func(list []config.Service) []site.Service {
 		var out []site.Service
 		for _, s := range list {
@@ -20,9 +20,21 @@ func estate(cfg *config.Site) site.Estate {
 	}
 	for _, c := range cfg.Clusters {
 		e.Services[c.Name] = site.Services{Connect: services(c.Connect), KsqlDB: services(c.KsqlDB)}
+		e.Schemas[c.Name] = schemaNaming(c.Naming())
 	}
 	for _, r := range cfg.Replication {
 		e.Replication = append(e.Replication, site.DeclaredReplication{From: r.From, To: r.To, Topics: r.Topics, Mode: r.Mode})
 	}
 	return e
+}
+
+// schemaNaming converts a cluster's subject naming (site.yaml) into the model's.
+func schemaNaming(n config.SchemaNaming) site.SchemaNaming {
+	out := site.SchemaNaming{Strategy: n.Strategy, Topics: map[string]site.TopicNaming{}, Lines: map[string]int{}}
+	for name, t := range n.Topics {
+		out.Topics[name] = site.TopicNaming{Strategy: string(t.Strategy), KeyRecord: t.KeyRecord, ValueRecord: t.ValueRecord,
+			KeySubject: t.KeySubject, ValueSubject: t.ValueSubject}
+		out.Lines[name] = t.Line
+	}
+	return out
 }

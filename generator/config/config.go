@@ -57,6 +57,9 @@ type Cluster struct {
 	// the cluster, for its architecture diagram (see estate.go); kdocs does not contact them.
 	Connect []Service `yaml:"connect"`
 	KsqlDB  []Service `yaml:"ksqldb"`
+	// SubjectNameStrategy and Topics say how topics name their schema subjects (schemas.go).
+	SubjectNameStrategy Strategy       `yaml:"subjectNameStrategy"`
+	Topics              TopicSchemaMap `yaml:"topics"`
 
 	Line int `yaml:"-"`
 }
@@ -249,6 +252,7 @@ func (s *Site) validate() error {
 		}
 		errs = append(errs, validateServices(c.Name, "connect", c.Connect)...)
 		errs = append(errs, validateServices(c.Name, "ksqldb", c.KsqlDB)...)
+		errs = append(errs, c.validateSchemas()...)
 	}
 	errs = append(errs, s.validateReplication()...)
 	return errors.Join(errs...)

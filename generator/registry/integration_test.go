@@ -49,6 +49,8 @@ func TestCollectRealRegistry(t *testing.T) {
 		"payments.payment-authorized.v1-value", "payments.payment-captured.v1-value",
 		"payments.refund-issued.v1-value", "payments.ledger-entries.v1-value",
 		"inventory.stock-level.v1-value", "inventory.stock-reserved.v1-value", "inventory.product-catalog.v1-value",
+		"com.acme.orders.v1.OrderReturned", "com.acme.common.Money",
+		"payments.payment-failed.v1-com.acme.payments.v1.PaymentFailed", "inventory.stock-forecast.v1-value",
 	} {
 		subject(name)
 	}
@@ -101,6 +103,23 @@ func TestCollectRealRegistry(t *testing.T) {
 	t.Run("compatibility overrides", func(t *testing.T) {
 		assert.Equal(t, "NONE", subject("inventory.product-catalog.v1-value").Compatibility)
 		assert.Empty(t, subject("orders.order-placed.v1-key").Compatibility)
+	})
+
+	t.Run("protobuf import through a reference", func(t *testing.T) {
+		s := subject("payments.payment-failed.v1-com.acme.payments.v1.PaymentFailed")
+		require.Len(t, s.Versions, 1)
+		assert.Equal(t, "PROTOBUF", s.Versions[0].Type)
+		assert.Equal(t, []snapshot.Reference{{Name: "com/acme/common/money.proto", Subject: "com.acme.common.Money", Version: 1}}, s.Versions[0].References)
+		assert.Contains(t, s.Versions[0].Schema, `import "com/acme/common/money.proto";`)
+	})
+
+	t.Run("soft-deleted version", func(t *testing.T) {
+		s := subject("inventory.stock-forecast.v1-value")
+		require.Len(t, s.Versions, 3)
+		assert.Equal(t, []bool{false, true, false}, []bool{s.Versions[0].Deleted, s.Versions[1].Deleted, s.Versions[2].Deleted})
+		assert.Contains(t, s.Versions[1].Schema, "horizonDays", "a soft-deleted version keeps its text")
+		assert.Equal(t, 3, s.Latest().Version)
+		assert.Equal(t, "BACKWARD", s.Compatibility, "an override equal to the global level is still an override")
 	})
 
 	t.Run("deterministic", func(t *testing.T) {

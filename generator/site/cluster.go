@@ -14,7 +14,7 @@ import (
 
 // buildCluster makes every page of one cluster, in reading order: overview, topics, groups,
 // schemas.
-func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, services Services) *Cluster {
+func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, services Services, naming SchemaNaming) *Cluster {
 	base := "clusters/" + slug + "/"
 	c := &Cluster{
 		Name:         snap.Cluster.Name,
@@ -43,7 +43,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	}
 
 	// Slugs first, so every page can link to every other.
-	topicSlugs, groupSlugs, subjectSlugs := newSlugger("index"), newSlugger("index"), newSlugger("index")
+	topicSlugs, groupSlugs, subjectSlugs := newSlugger("index"), newSlugger("index"), newSlugger("index", "orphans")
 	topicPath := map[string]string{}
 	for _, t := range snap.Topics {
 		topicPath[t.Name] = base + "topics/" + topicSlugs.slug(t.Name)
@@ -56,9 +56,10 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	for _, s := range subjects {
 		subjectPath[s.Name] = base + "schemas/" + subjectSlugs.slug(s.Name)
 	}
-	c.topicPaths = topicPath
+	c.topicPaths, c.subjectPaths = topicPath, subjectPath
 	topicLink := func(name string) Link { return Link{Title: name, Path: topicPath[name]} }
 	subjectLink := func(name string) Link { return Link{Title: name, Path: subjectPath[name]} }
+	schemas := indexSchemas(snap, naming, subjectLink, topicLink)
 
 	home := Link{Title: "Home", Path: HomePath}
 	clusterCrumbs := []Link{home}
@@ -150,8 +151,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
 		}
 		d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
-		d.KeySchema = schemaRef(snap, t.Name+"-key", subjectLink)
-		d.ValueSchema = schemaRef(snap, t.Name+"-value", subjectLink)
+		d.Schemas, d.KeySchema, d.ValueSchema = schemas.topicSchemas(t.Name)
 		topicRows = append(topicRows, row)
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
 			Section: c.TopicsPath, Crumbs: topicsCrumbs, Data: d})
@@ -206,45 +206,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	if snap.Registry == nil {
 		return c
 	}
-	subjectsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Schemas", Path: c.SubjectsPath}})
-	var subjectRows []SubjectRow
-	var subjectPages []*Page
-	for _, s := range subjects {
-		d := &SubjectData{Cluster: c, Name: s.Name, Compatibility: s.Compatibility, Override: s.Compatibility != ""}
-		if !d.Override {
-			d.Compatibility = snap.Registry.Compatibility
-		}
-		for _, v := range s.Versions {
-			vr := VersionRow{Version: v.Version, ID: v.ID, Type: schemaType(v.Type), Deleted: v.Deleted}
-			vr.Schema, vr.Language = schemaText(vr.Type, v.Schema)
-			for _, r := range v.References {
-				vr.References = append(vr.References, ReferenceRow{Name: r.Name, Subject: subjectLink(r.Subject), Version: r.Version})
-			}
-			d.Versions = append(d.Versions, vr)
-		}
-		for i := len(d.Versions) - 1; i >= 0; i-- {
-			if !d.Versions[i].Deleted {
-				d.Latest = &d.Versions[i]
-				break
-			}
-		}
-		row := SubjectRow{Link: subjectLink(s.Name), Versions: len(s.Versions), Compatibility: d.Compatibility}
-		if d.Latest != nil {
-			row.Type, row.Latest = d.Latest.Type, d.Latest.Version
-		}
-		for _, role := range []string{"key", "value"} {
-			if topic, ok := strings.CutSuffix(s.Name, "-"+role); ok && topicPath[topic] != "" {
-				d.Topics = append(d.Topics, TopicUse{Topic: topicLink(topic), Role: role})
-				row.Topic = &Link{Title: topic, Path: topicPath[topic]}
-			}
-		}
-		subjectRows = append(subjectRows, row)
-		subjectPages = append(subjectPages, &Page{Path: subjectPath[s.Name], Title: s.Name, Template: TemplateSubject,
-			Section: c.SubjectsPath, Crumbs: subjectsCrumbs, Data: d})
-	}
-	c.pages = append(c.pages, &Page{Path: c.SubjectsPath, Title: "Schemas", Template: TemplateSubjects, Section: c.SubjectsPath,
-		Crumbs: listCrumbs, Data: &SubjectsData{Cluster: c, Registry: *reg, Subjects: subjectRows}})
-	c.pages = append(c.pages, subjectPages...)
+	buildSchemaPages(c, snap, schemas, subjectPath, subjectLink, topicLink, naming, listCrumbs)
 	return c
 }
 
@@ -317,19 +279,6 @@ func (c *Cluster) nav() NavItem {
 		item.Children = append(item.Children, NavItem{Title: "Schemas", Path: c.SubjectsPath})
 	}
 	return item
-}
-
-// schemaRef points at the latest live version of subject, or returns nil.
-func schemaRef(snap *snapshot.Snapshot, subject string, link func(string) Link) *SchemaRef {
-	s := snap.Subject(subject)
-	if s == nil {
-		return nil
-	}
-	v := s.Latest()
-	if v == nil {
-		return nil
-	}
-	return &SchemaRef{Subject: link(subject), Version: v.Version, ID: v.ID, Type: schemaType(v.Type)}
 }
 
 // schemaType names the type; the registry leaves it out for Avro.

@@ -32,8 +32,10 @@ type Cluster struct {
 	Partial      bool
 	Errors       []snapshot.Error
 
-	pages      []*Page
-	topicPaths map[string]string // page path by topic name
+	pages        []*Page
+	topicPaths   map[string]string // page path by topic name
+	subjectPaths map[string]string // page path by subject name (schemas.go)
+	warnings     []string          // problems found while building the cluster's pages
 
 }
 
@@ -116,8 +118,9 @@ type TopicData struct {
 	Diagram string
 	// Annotation is what content/topics/<topic>.md says about the topic, or nil.
 	Annotation *Annotation
-	// KeySchema and ValueSchema are the subjects <topic>-key and <topic>-value of the
-	// TopicNameStrategy, when the registry holds them.
+	// Schemas are the subjects of the topic's key and value under its subject name strategy
+	// (keys first); KeySchema and ValueSchema the first of each, when the registry holds them.
+	Schemas                []TopicSchema
 	KeySchema, ValueSchema *SchemaRef
 }
 
@@ -226,61 +229,4 @@ type OffsetRow struct {
 	Committed    int64
 	LatestOffset int64
 	Lag          int64
-}
-
-// SubjectsData is a cluster's schema catalog.
-type SubjectsData struct {
-	Cluster  *Cluster
-	Registry RegistryInfo
-	Subjects []SubjectRow
-}
-
-// SubjectRow is one line of the schema catalog.
-type SubjectRow struct {
-	Link
-	Type          string
-	Latest        int
-	Versions      int
-	Compatibility string
-	Topic         *Link
-}
-
-// SubjectData is a subject's page.
-type SubjectData struct {
-	Cluster *Cluster
-	Name    string
-	// Compatibility is the effective level; Override says whether the subject sets it itself.
-	Compatibility string
-	Override      bool
-	Versions      []VersionRow
-	// Latest is the newest version that is not deleted, nil when all are.
-	Latest *VersionRow
-	// Topics use this subject by the TopicNameStrategy, with their role (key or value).
-	Topics []TopicUse
-}
-
-// VersionRow is one version of a subject.
-type VersionRow struct {
-	Version    int
-	ID         int
-	Type       string
-	Deleted    bool
-	References []ReferenceRow
-	// Schema is the schema text, indented when it is JSON; Language is the code block language
-	// that highlights it ("json" or "protobuf").
-	Schema   string
-	Language string
-}
-
-// ReferenceRow is a reference from a schema to another subject's version.
-type ReferenceRow struct {
-	Name    string
-	Subject Link // Path is empty when the subject is not in the snapshot
-	Version int
-}
-
-// TopicUse is a topic whose key or value a subject describes.
-type TopicUse struct {
-	Topic Link
-	Role  string
 }

@@ -20,6 +20,8 @@ type Estate struct {
 	Services map[string]Services
 	// Replication lists the declared replication flows, in site.yaml order.
 	Replication []DeclaredReplication
+	// Schemas say how each cluster's topics name their schema subjects, by cluster name.
+	Schemas map[string]SchemaNaming
 }
 
 // Services are the declared Kafka Connect clusters and ksqlDB servers of one cluster.

@@ -186,8 +186,9 @@ func BuildEstate(title string, snaps []*snapshot.Snapshot, content []Content, es
 			return nil, fmt.Errorf("two snapshots describe a cluster named %q", name)
 		}
 		seen[name] = true
-		c := buildCluster(snap, clusterSlugs.slug(name), notes, estate.Services[name])
+		c := buildCluster(snap, clusterSlugs.slug(name), notes, estate.Services[name], estate.Schemas[name])
 		s.Clusters = append(s.Clusters, c)
+		s.Warnings = append(s.Warnings, c.warnings...)
 		for _, p := range c.pages {
 			s.add(p)
 		}

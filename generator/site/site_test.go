@@ -131,7 +131,7 @@ func TestBuild(t *testing.T) {
 		"clusters/prod/topics/index", indexTopic, "clusters/prod/topics/orders.created",
 		"clusters/prod/groups/index", "clusters/prod/groups/billing",
 		"clusters/prod/flows", "clusters/prod/acls",
-		"clusters/prod/schemas/index", money, "clusters/prod/schemas/orders.created-value",
+		"clusters/prod/schemas/index", "clusters/prod/schemas/orphans", money, "clusters/prod/schemas/orders.created-value",
 		"getting-started", "runbooks/consumer-lag", "conventions",
 	}, paths)
 
@@ -163,7 +163,7 @@ func TestBuild(t *testing.T) {
 	assert.Equal(t, 2, subj.Latest.Version)
 	assert.Equal(t, "json", subj.Latest.Language)
 	assert.Contains(t, subj.Latest.Schema, "\n  \"name\": \"O\"", "JSON schemas are indented")
-	assert.Equal(t, []TopicUse{{Topic: Link{Title: "orders.created", Path: "clusters/prod/topics/orders.created"}, Role: "value"}}, subj.Topics)
+	assert.Equal(t, []TopicUse{{Topic: Link{Title: "orders.created", Path: "clusters/prod/topics/orders.created"}, Role: "value", Strategy: "TopicName"}}, subj.Topics)
 
 	m := s.Page(money).Data.(*SubjectData)
 	assert.Equal(t, "protobuf", m.Latest.Language)

@@ -123,6 +123,10 @@ type subjectSpec struct {
 	Versions      []string    // schema text of version 1, 2, ...
 	References    []schemaRef // used by every version
 	Compatibility string      // per-subject override; "" = registry default (BACKWARD)
+	RegisterUnder string      // compatibility set while registering, before Compatibility
+	SoftDeleted   []int       // versions (1-based) soft-deleted after registration
+	Topic, Role   string      // the topic and role (key/value) of a subject not named <topic>-<role>
+	Strategy      string      // naming strategy site.yaml configures for Topic (RecordName, TopicRecordName)
 }
 
 // subjects are registered in this order (referenced subjects first).
@@ -142,7 +146,95 @@ var subjects = []subjectSpec{
 	{Subject: "inventory.stock-level.v1-value", Type: "JSON", Versions: []string{jsonStockLevelV1, jsonStockLevelV2}},
 	{Subject: "inventory.stock-reserved.v1-value", Type: "AVRO", Versions: []string{avroStockReserved}},
 	{Subject: "inventory.product-catalog.v1-value", Type: "AVRO", Compatibility: "NONE", Versions: []string{avroProduct}},
+	// Added after the first 12, so their ids (17…) do not shift the ones above.
+	{Subject: "com.acme.orders.v1.OrderReturned", Type: "AVRO", Versions: []string{avroOrderReturned},
+		Topic: "orders.order-returned.v1", Role: "value", Strategy: "RecordName"},
+	{Subject: "com.acme.common.Money", Type: "PROTOBUF", Versions: []string{protoMoney}},
+	{Subject: "payments.payment-failed.v1-com.acme.payments.v1.PaymentFailed", Type: "PROTOBUF",
+		Versions:   []string{protoPaymentFailed},
+		References: []schemaRef{{Name: "com/acme/common/money.proto", Subject: "com.acme.common.Money", Version: 1}},
+		Topic:      "payments.payment-failed.v1", Role: "value", Strategy: "TopicRecordName"},
+	// No topic inventory.stock-forecast.v1 exists: an orphan subject. Registered under NONE, v2
+	// adds a field without a default, which the BACKWARD set afterwards marks as breaking; v2
+	// is soft-deleted, and v3 adds a field with a default instead.
+	{Subject: "inventory.stock-forecast.v1-value", Type: "AVRO", Compatibility: "BACKWARD", RegisterUnder: "NONE",
+		Versions:    []string{avroStockForecastV1, avroStockForecastV2, avroStockForecastV3},
+		SoftDeleted: []int{2}},
 }
+
+const avroOrderReturned = `{
+  "type": "record",
+  "name": "OrderReturned",
+  "namespace": "com.acme.orders.v1",
+  "doc": "A customer sent items of an order back.",
+  "fields": [
+    {"name": "orderId", "type": "string"},
+    {"name": "sku", "type": "string"},
+    {"name": "quantity", "type": "int"},
+    {"name": "reason", "type": {"type": "enum", "name": "ReturnReason",
+      "symbols": ["DAMAGED", "WRONG_ITEM", "NOT_AS_DESCRIBED"]}}
+  ]
+}`
+
+const protoMoney = `syntax = "proto3";
+package com.acme.common;
+
+// An amount of money in minor units of a currency.
+message Money {
+  int64 amount_minor = 1;
+  string currency = 2;
+}
+`
+
+const protoPaymentFailed = `syntax = "proto3";
+package com.acme.payments.v1;
+
+import "com/acme/common/money.proto";
+
+// The acquirer declined a payment.
+message PaymentFailed {
+  string payment_id = 1;
+  string order_id = 2;
+  com.acme.common.Money amount = 3;
+  // INSUFFICIENT_FUNDS, CARD_EXPIRED or DO_NOT_HONOR.
+  string error_code = 4;
+}
+`
+
+const avroStockForecastV1 = `{
+  "type": "record",
+  "name": "StockForecast",
+  "namespace": "com.acme.inventory.v1",
+  "fields": [
+    {"name": "sku", "type": "string"},
+    {"name": "warehouse", "type": "string"},
+    {"name": "forecastQty", "type": "int"}
+  ]
+}`
+
+const avroStockForecastV2 = `{
+  "type": "record",
+  "name": "StockForecast",
+  "namespace": "com.acme.inventory.v1",
+  "fields": [
+    {"name": "sku", "type": "string"},
+    {"name": "warehouse", "type": "string"},
+    {"name": "forecastQty", "type": "int"},
+    {"name": "horizonDays", "type": "int"}
+  ]
+}`
+
+const avroStockForecastV3 = `{
+  "type": "record",
+  "name": "StockForecast",
+  "namespace": "com.acme.inventory.v1",
+  "fields": [
+    {"name": "sku", "type": "string"},
+    {"name": "warehouse", "type": "string"},
+    {"name": "forecastQty", "type": "int"},
+    {"name": "confidence", "type": "double", "default": 0.0, "doc": "0..1"}
+  ]
+}`
 
 const avroAddress = `{
   "type": "record",

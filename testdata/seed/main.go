@@ -17,6 +17,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -797,11 +798,14 @@ func (s *seeder) deleteSubject(ctx context.Context, subject string) error {
 
 func (s *seeder) registerSubject(ctx context.Context, sp subjectSpec) error {
 	// The override comes first, so later versions are checked against it.
-	if sp.Compatibility != "" {
-		if err := s.sr(ctx, "PUT", "/config/"+url.PathEscape(sp.Subject),
-			map[string]string{"compatibility": sp.Compatibility}, nil); err != nil {
-			return err
+	setCompat := func(level string) error {
+		if level == "" {
+			return nil
 		}
+		return s.sr(ctx, "PUT", "/config/"+url.PathEscape(sp.Subject), map[string]string{"compatibility": level}, nil)
+	}
+	if err := setCompat(cmp.Or(sp.RegisterUnder, sp.Compatibility)); err != nil {
+		return err
 	}
 	for v := range sp.Versions {
 		var out struct {
@@ -811,7 +815,28 @@ func (s *seeder) registerSubject(ctx context.Context, sp subjectSpec) error {
 			return fmt.Errorf("register %s v%d: %w", sp.Subject, v+1, err)
 		}
 	}
+	if sp.RegisterUnder != "" {
+		if err := setCompat(sp.Compatibility); err != nil {
+			return err
+		}
+	}
+	for _, v := range sp.SoftDeleted {
+		if err := s.sr(ctx, "DELETE", fmt.Sprintf("%s/versions/%d", subjPath(sp.Subject), v), nil, nil); err != nil {
+			return fmt.Errorf("soft-delete %s v%d: %w", sp.Subject, v, err)
+		}
+	}
 	return nil
+}
+
+// liveVersions are the versions GET /versions lists: all but the soft-deleted ones.
+func (sp subjectSpec) liveVersions() []int {
+	var out []int
+	for _, v := range seq(len(sp.Versions)) {
+		if !slices.Contains(sp.SoftDeleted, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (s *seeder) checkSubject(ctx context.Context, sp subjectSpec) []string {
@@ -820,8 +845,15 @@ func (s *seeder) checkSubject(ctx context.Context, sp subjectSpec) []string {
 	if err := s.sr(ctx, "GET", subjPath(sp.Subject)+"/versions", nil, &versions); err != nil {
 		return []string{err.Error()}
 	}
-	if want := seq(len(sp.Versions)); !slices.Equal(versions, want) {
+	if want := sp.liveVersions(); !slices.Equal(versions, want) {
 		problems = append(problems, fmt.Sprintf("versions %v, want %v", versions, want))
+	}
+	var all []int
+	if err := s.sr(ctx, "GET", subjPath(sp.Subject)+"/versions?deleted=true", nil, &all); err != nil {
+		return append(problems, err.Error())
+	}
+	if want := seq(len(sp.Versions)); !slices.Equal(all, want) {
+		problems = append(problems, fmt.Sprintf("versions with soft-deleted ones %v, want %v", all, want))
 	}
 	for v := range sp.Versions {
 		var out struct {
@@ -829,7 +861,11 @@ func (s *seeder) checkSubject(ctx context.Context, sp subjectSpec) []string {
 			SchemaType string      `json:"schemaType"`
 			References []schemaRef `json:"references"`
 		}
-		if err := s.sr(ctx, "POST", subjPath(sp.Subject), sp.request(v), &out); err != nil {
+		lookup := subjPath(sp.Subject)
+		if slices.Contains(sp.SoftDeleted, v+1) {
+			lookup += "?deleted=true"
+		}
+		if err := s.sr(ctx, "POST", lookup, sp.request(v), &out); err != nil {
 			problems = append(problems, fmt.Sprintf("v%d not found: %v", v+1, err))
 			continue
 		}
@@ -1004,9 +1040,26 @@ func printFacts(w io.Writer) {
 			c = "(global default BACKWARD)"
 		} else {
 			c = "**" + c + "** (subject override)"
+			if sp.RegisterUnder != "" {
+				c += ", versions registered under " + sp.RegisterUnder
+			}
 		}
-		fmt.Fprintf(w, "| `%s` | %s | %d | %s | %s | %s |\n", sp.Subject, sp.Type, len(sp.Versions),
+		versions := strconv.Itoa(len(sp.Versions))
+		for _, v := range sp.SoftDeleted {
+			versions += fmt.Sprintf(" (v%d soft-deleted)", v)
+		}
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s |\n", sp.Subject, sp.Type, versions,
 			strings.Join(ids, ", "), strings.Join(refs, ", "), c)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Subjects not named by TopicNameStrategy (site.yaml sets the topic's strategy)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| topic | role | strategy | subject |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- |")
+	for _, sp := range subjects {
+		if sp.Strategy != "" {
+			fmt.Fprintf(w, "| `%s` | %s | %s | `%s` |\n", sp.Topic, sp.Role, sp.Strategy, sp.Subject)
+		}
 	}
 }
 
