@@ -100,9 +100,10 @@ func TestPrintRendersDiagramsAsText(t *testing.T) {
 	assert.NotContains(t, text, "-->")
 	assert.NotContains(t, text, "->>")
 	assert.NotContains(t, text, "flowchart LR")
-	// The footer numbers the pages.
-	for p := 1; p <= pages; p++ {
-		assert.Regexp(t, fmt.Sprintf(`Test book\s+%d\s*/\s*%d`, p, pages), text, "footer of page %d", p)
+	// The header names the book on every page, and the footer numbers the pages.
+	for i, page := range strings.Split(strings.TrimRight(text, "\f"), "\f") {
+		assert.Regexp(t, `Test book\s+printed \d`, page, "header of page %d", i+1)
+		assert.Regexp(t, fmt.Sprintf(`page %d of %d`, i+1, pages), page, "footer of page %d", i+1)
 	}
 
 	leftovers, err := filepath.Glob(filepath.Join(filepath.Dir(out), ".*tmp*"))
