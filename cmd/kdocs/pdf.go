@@ -18,7 +18,7 @@ func pdfCommand() command {
 			out := fs.String("out", "", "the estate's PDF (default: <site>/kdocs.pdf); cluster books go beside it as <name>-<cluster>.pdf")
 			clusterBooks := fs.Bool("cluster-books", true, "also print one book per cluster")
 			chrome := fs.String("chrome", "", "path to Chrome or Chromium (default: looked up on PATH)")
-			timeout := fs.Duration("timeout", 2*time.Minute, "give up when printing takes longer (all books together)")
+			timeout := fs.Duration("timeout", pdf.DefaultTimeout, "give up when printing takes longer (all books together); a hung browser fails after 30s")
 			return func(ctx context.Context) error {
 				dir := *siteDir
 				if dir == "" {

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/kdocs/kdocs/generator/build"
 	"github.com/kdocs/kdocs/generator/collect"
+	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/health"
 	"github.com/kdocs/kdocs/generator/kafka"
 	"github.com/kdocs/kdocs/generator/registry"
@@ -31,10 +33,23 @@ func snapshotCommand() command {
 				if err != nil {
 					return err
 				}
+				live := 0
+				for _, c := range site.Clusters {
+					if c.Live() {
+						live++
+					}
+				}
+				bar := e.progress("snapshot", live)
 				outcomes := collect.Run(ctx, site, collect.Options{
-					Kafka: kafka.Collect, Registry: registry.CollectConfig,
-					Version: version(), Logger: e.log,
+					Kafka: func(ctx context.Context, c config.Cluster) (*snapshot.Snapshot, error) {
+						s, err := kafka.Collect(ctx, c)
+						bar.Step(c.Name)
+						return s, err
+					},
+					Registry: registry.CollectConfig,
+					Version:  version(), Logger: e.log,
 				})
+				bar.Finish()
 				if len(outcomes) == 0 {
 					return fmt.Errorf("%s: no live cluster (with bootstrap servers) to snapshot", site.Path)
 				}
@@ -50,6 +65,12 @@ func snapshotCommand() command {
 						partial = " (partial)"
 					}
 					fmt.Fprintf(e.stdout, "%-20s %-8s %s%s in %s\n", o.Cluster, o.Health.Status, o.Path, partial, o.Duration.Round(1e6))
+					if kept, err := archive(site, o); err != nil {
+						failed++
+						fmt.Fprintf(e.stdout, "%-20s FAILED  %v\n", o.Cluster, err)
+					} else if kept != "" {
+						fmt.Fprintf(e.stdout, "%-20s          history: %s\n", "", kept)
+					}
 					for _, r := range o.Health.Reasons {
 						fmt.Fprintf(e.stdout, "%-20s          - %s\n", "", r)
 					}
@@ -67,4 +88,13 @@ func snapshotCommand() command {
 				return nil
 			}
 		}}
+}
+
+// archive keeps a copy of a cluster's new snapshot in the history, for the changes pages.
+func archive(site *config.Site, o collect.Outcome) (string, error) {
+	snap, err := snapshot.Load(o.Path)
+	if err != nil {
+		return "", fmt.Errorf("history: %w", err)
+	}
+	return build.AppendHistory(site, o.Cluster, o.Path, snap.TakenAt)
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/diff"
 	"github.com/kdocs/kdocs/generator/render"
 	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -79,6 +80,12 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	history, historyWarnings, err := loadHistory(cfg, snaps, log)
+	if err != nil {
+		return Result{}, err
+	}
+	site.AddChanges(model, history, diff.Options{})
+	model.Warnings = append(model.Warnings, historyWarnings...)
 	log.Debug("document model built", "pages", len(model.Pages), "clusters", len(snaps), "content", len(content))
 
 	themeName := cmp.Or(opts.Theme, "default")

@@ -2,8 +2,8 @@ package pdf
 
 import (
 	"context"
-	"os"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"

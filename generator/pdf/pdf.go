@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -27,8 +28,13 @@ import (
 // holds the whole book on one page.
 const DefaultPage = "print/index.html"
 
-// DefaultTimeout bounds a whole Print when Options.Timeout is zero.
-const DefaultTimeout = 2 * time.Minute
+// DefaultTimeout bounds a whole Print when Options.Timeout is zero: a 600-page book with a
+// diagram on every other page takes about a minute on a loaded two-core machine.
+const DefaultTimeout = 10 * time.Minute
+
+// DefaultStartTimeout bounds starting Chromium when Options.StartTimeout is zero: a browser
+// that does not answer by then is hung or broken, whatever the book's size.
+const DefaultStartTimeout = 30 * time.Second
 
 // Options configures Print. SiteDir and Out are required.
 type Options struct {
@@ -41,8 +47,10 @@ type Options struct {
 	// Chrome is the Chromium binary; empty looks up chromium, chromium-browser, google-chrome
 	// and google-chrome-stable on PATH.
 	Chrome string
-	// Timeout bounds everything from starting Chromium to the PDF's last byte (default 2m).
+	// Timeout bounds everything from starting Chromium to the PDF's last byte (default 10m).
 	Timeout time.Duration
+	// StartTimeout bounds starting Chromium alone (default 30s, at most Timeout).
+	StartTimeout time.Duration
 	// Logger receives progress at debug level and the page's console errors (default: discard).
 	Logger *slog.Logger
 	// Done, when set, is called after each book of PrintBooks is written (a progress report).
@@ -111,7 +119,14 @@ func PrintBooks(ctx context.Context, opts Options, books []Book) error {
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	defer cancelBrowser()
 	start := time.Now()
-	if err := stage(ctx, opts, "starting Chromium ("+chrome+")", nil, func() error { return chromedp.Do(browserCtx) }); err != nil {
+	var startTimedOut atomic.Bool
+	hung := time.AfterFunc(opts.StartTimeout, func() { startTimedOut.Store(true); cancelAlloc() })
+	err = stage(ctx, opts, "starting Chromium ("+chrome+")", nil, func() error { return chromedp.Do(browserCtx) })
+	hung.Stop()
+	if startTimedOut.Load() {
+		return fmt.Errorf("print %s: timed out after %s starting Chromium (%s): the browser did not answer", first, opts.StartTimeout, chrome)
+	}
+	if err != nil {
 		return fmt.Errorf("print %s: %w", first, err)
 	}
 	for _, b := range books {
@@ -159,6 +174,10 @@ func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
+	if o.StartTimeout <= 0 {
+		o.StartTimeout = DefaultStartTimeout
+	}
+	o.StartTimeout = min(o.StartTimeout, o.Timeout)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -157,6 +157,13 @@ func TestPrintTimesOutWhenChromeHangs(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "timed out after 2s starting Chromium")
 	assert.Less(t, time.Since(start), 8*time.Second)
+
+	// A long print still gives up on a hung browser after the start timeout.
+	start = time.Now()
+	err = Print(context.Background(), Options{SiteDir: site, Out: filepath.Join(t.TempDir(), "x.pdf"), Chrome: fake, Timeout: time.Hour, StartTimeout: 2 * time.Second})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "timed out after 2s starting Chromium ("+fake+"): the browser did not answer")
+	assert.Less(t, time.Since(start), 8*time.Second)
 }
 
 func TestPrintRejectsBrokenDiagrams(t *testing.T) {
