@@ -17,7 +17,7 @@ import (
 func snapshotFormat() string { return snapshot.Format }
 
 func snapshotCommand() command {
-	return command{name: "snapshot", summary: "Read every live cluster (and its Schema Registry) into one JSON snapshot per cluster.\nFiles go to the snapshot directory of site.yaml; a cluster that cannot be read keeps its previous file.",
+	return command{name: "snapshot", summary: "Read every live cluster (and its Schema Registry) into one JSON snapshot per cluster.\nFiles go to the snapshot directory of site.yaml, with a copy in its history for the changes\npages; a cluster that cannot be read keeps its previous file.",
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			failOn := fs.String("fail-on", "", "exit 1 when any cluster's health is at least this bad: degraded or down")
 			return func(ctx context.Context) error {
@@ -33,25 +33,9 @@ func snapshotCommand() command {
 				if err != nil {
 					return err
 				}
-				live := 0
-				for _, c := range site.Clusters {
-					if c.Live() {
-						live++
-					}
-				}
-				bar := e.progress("snapshot", live)
-				outcomes := collect.Run(ctx, site, collect.Options{
-					Kafka: func(ctx context.Context, c config.Cluster) (*snapshot.Snapshot, error) {
-						s, err := kafka.Collect(ctx, c)
-						bar.Step(c.Name)
-						return s, err
-					},
-					Registry: registry.CollectConfig,
-					Version:  version(), Logger: e.log,
-				})
-				bar.Finish()
-				if len(outcomes) == 0 {
-					return fmt.Errorf("%s: no live cluster (with bootstrap servers) to snapshot", site.Path)
+				outcomes, err := takeSnapshots(ctx, e, site, true)
+				if err != nil {
+					return err
 				}
 				var failed int
 				for _, o := range outcomes {
@@ -65,12 +49,6 @@ func snapshotCommand() command {
 						partial = " (partial)"
 					}
 					fmt.Fprintf(e.stdout, "%-20s %-8s %s%s in %s\n", o.Cluster, o.Health.Status, o.Path, partial, o.Duration.Round(1e6))
-					if kept, err := archive(site, o); err != nil {
-						failed++
-						fmt.Fprintf(e.stdout, "%-20s FAILED  %v\n", o.Cluster, err)
-					} else if kept != "" {
-						fmt.Fprintf(e.stdout, "%-20s          history: %s\n", "", kept)
-					}
 					for _, r := range o.Health.Reasons {
 						fmt.Fprintf(e.stdout, "%-20s          - %s\n", "", r)
 					}
@@ -88,6 +66,50 @@ func snapshotCommand() command {
 				return nil
 			}
 		}}
+}
+
+// takeSnapshots snapshots every live cluster of site and keeps each new snapshot in the
+// history; `kdocs snapshot` and `kdocs serve --snapshot-every` share it. A cluster whose
+// snapshot cannot be archived counts as failed. bar shows a progress report per cluster.
+func takeSnapshots(ctx context.Context, e *env, site *config.Site, bar bool) ([]collect.Outcome, error) {
+	live := 0
+	for _, c := range site.Clusters {
+		if c.Live() {
+			live++
+		}
+	}
+	if live == 0 {
+		return nil, fmt.Errorf("%s: no live cluster (with bootstrap servers) to snapshot", site.Path)
+	}
+	step := func(string) {}
+	if bar {
+		b := e.progress("snapshot", live)
+		defer b.Finish()
+		step = b.Step
+	}
+	outcomes := collect.Run(ctx, site, collect.Options{
+		Kafka: func(ctx context.Context, c config.Cluster) (*snapshot.Snapshot, error) {
+			s, err := kafka.Collect(ctx, c)
+			step(c.Name)
+			return s, err
+		},
+		Registry: registry.CollectConfig,
+		Version:  version(), Logger: e.log,
+	})
+	for i, o := range outcomes {
+		if o.Err != nil {
+			continue
+		}
+		kept, err := archive(site, o)
+		if err != nil {
+			outcomes[i].Err = err
+			continue
+		}
+		if kept != "" {
+			e.log.Debug("snapshot kept in the history", "cluster", o.Cluster, "file", kept)
+		}
+	}
+	return outcomes, nil
 }
 
 // archive keeps a copy of a cluster's new snapshot in the history, for the changes pages.

@@ -54,6 +54,10 @@ type Result struct {
 	// no topic or group.
 	Warnings []string
 	Duration time.Duration
+
+	// The document model and renderer of the build, for the preview's quick path (preview.go).
+	model    *site.Site
+	renderer *render.Renderer
 }
 
 // Run builds the site. On error the previous output (and Markdown export) is left untouched.
@@ -139,7 +143,7 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	for _, w := range warnings {
 		log.Warn(w)
 	}
-	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Duration: time.Since(start)}
+	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Duration: time.Since(start), model: model, renderer: r}
 	log.Info("site built", "output", out, "pages", result.Pages, "duration", result.Duration.Round(time.Millisecond))
 	return result, nil
 }
