@@ -34,8 +34,12 @@ type lockedBuffer struct {
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
-func (l *lockedBuffer) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 func TestServeSnapshotEvery(t *testing.T) {
 	brokers := testenv.Kafka(t)
@@ -67,7 +71,9 @@ func TestServeSnapshotEvery(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--config", cfg, "--addr", addr, "--snapshot-every", "2s"}, &stdout, &stderr) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", cfg, "--addr", addr, "--snapshot-every", "2s"}, &stdout, &stderr)
+	}()
 	defer func() {
 		cancel()
 		select {
