@@ -20,7 +20,7 @@ site: build
 
 pdf: build
 	@if [ -n "$(CHROME)" ]; then \
-		$(BIN) pdf --chrome "$(CHROME)" && echo "book: public/kdocs.pdf"; \
+		$(BIN) pdf --chrome "$(CHROME)" && echo "books: public/kdocs.pdf and public/kdocs-<cluster>.pdf"; \
 	else \
 		echo "Chromium not found: no PDF. Install it with 'apt-get install -y chromium' (Debian) or pass --chrome to 'kdocs pdf'."; \
 	fi

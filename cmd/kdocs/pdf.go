@@ -5,18 +5,20 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/kdocs/kdocs/generator/pdf"
 )
 
 func pdfCommand() command {
-	return command{name: "pdf", summary: "Print the built site as one book PDF through headless Chromium.\nRun `kdocs build` first; the book is written into the site as kdocs.pdf unless --out says otherwise.",
+	return command{name: "pdf", summary: "Print the built site as PDF books through headless Chromium: the whole estate as\nkdocs.pdf and each cluster as kdocs-<cluster>.pdf, written into the site unless --out says\notherwise. Run `kdocs build` first.",
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			siteDir := fs.String("site", "", "built site directory (default: output of site.yaml)")
-			out := fs.String("out", "", "PDF file to write (default: <site>/kdocs.pdf)")
+			out := fs.String("out", "", "the estate's PDF (default: <site>/kdocs.pdf); cluster books go beside it as <name>-<cluster>.pdf")
+			clusterBooks := fs.Bool("cluster-books", true, "also print one book per cluster")
 			chrome := fs.String("chrome", "", "path to Chrome or Chromium (default: looked up on PATH)")
-			timeout := fs.Duration("timeout", 2*time.Minute, "give up when printing takes longer")
+			timeout := fs.Duration("timeout", pdf.DefaultTimeout, "give up when printing takes longer (all books together); a hung browser fails after 30s")
 			return func(ctx context.Context) error {
 				dir := *siteDir
 				if dir == "" {
@@ -32,11 +34,31 @@ func pdfCommand() command {
 				if *out == "" {
 					*out = filepath.Join(dir, "kdocs.pdf")
 				}
+				books := []pdf.Book{{Page: pdf.DefaultPage, Out: *out}}
+				if *clusterBooks {
+					all, err := pdf.Books(dir, filepath.Dir(*out))
+					if err != nil {
+						return err
+					}
+					stem := strings.TrimSuffix(filepath.Base(*out), filepath.Ext(*out))
+					for _, b := range all[1:] {
+						// kdocs-<cluster>.pdf becomes <stem>-<cluster>.pdf beside --out.
+						b.Out = filepath.Join(filepath.Dir(*out), stem+strings.TrimPrefix(filepath.Base(b.Out), "kdocs"))
+						books = append(books, b)
+					}
+				}
 				start := time.Now()
-				if err := pdf.Print(ctx, pdf.Options{SiteDir: dir, Out: *out, Chrome: *chrome, Timeout: *timeout, Logger: e.log}); err != nil {
+				bar := e.progress("pdf", len(books))
+				opts := pdf.Options{SiteDir: dir, Chrome: *chrome, Timeout: *timeout, Logger: e.log, Done: func(b pdf.Book) { bar.Step(b.Out) }}
+				err := pdf.PrintBooks(ctx, opts, books)
+				bar.Finish()
+				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "wrote %s in %s\n", *out, time.Since(start).Round(time.Millisecond))
+				for _, b := range books {
+					fmt.Fprintf(e.stdout, "wrote %s\n", b.Out)
+				}
+				fmt.Fprintf(e.stdout, "%d book(s) in %s\n", len(books), time.Since(start).Round(time.Millisecond))
 				return nil
 			}
 		}}

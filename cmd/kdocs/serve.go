@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/kdocs/kdocs/generator/build"
 	"github.com/kdocs/kdocs/generator/config"
@@ -16,10 +17,35 @@ func serveCommand() command {
 	return command{name: "serve", summary: "Build the site and preview it locally; rebuild and reload the browser on every change\nto content/, templates/, themes/, the snapshots or site.yaml.",
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			addr := fs.String("addr", "127.0.0.1:1313", "address to listen on (binds to loopback unless told otherwise)")
+			every := fs.Duration("snapshot-every", 0, "re-snapshot the live clusters (bootstrap: in site.yaml) this often while serving, e.g. 5m; 0: never")
 			return func(ctx context.Context) error {
 				site, err := e.loadConfig()
 				if err != nil {
 					return err
+				}
+				if *every < 0 {
+					return usageError{fmt.Sprintf("--snapshot-every %s: want a positive interval", *every)}
+				}
+				if *every > 0 {
+					// A first snapshot now: the preview must not show a stale or missing one. Its
+					// files land in the watched snapshot directory, so later ones rebuild by themselves.
+					if err := resnapshot(ctx, e, site); err != nil {
+						return err
+					}
+					go func() {
+						tick := time.NewTicker(*every)
+						defer tick.Stop()
+						for {
+							select {
+							case <-ctx.Done():
+								return
+							case <-tick.C:
+								if err := resnapshot(ctx, e, site); err != nil && ctx.Err() == nil {
+									e.log.Error("re-snapshot failed; serving the previous snapshots", "err", err)
+								}
+							}
+						}
+					}()
 				}
 				// The preview is built into a directory of its own: it is served from the root
 				// whatever baseURL the published site uses, and it must not replace the
@@ -31,17 +57,16 @@ func serveCommand() command {
 				defer os.RemoveAll(preview)
 				root := filepath.Join(preview, "site")
 				// Reload site.yaml on every build so that edits to it take effect too.
-				rebuild := func(ctx context.Context) error {
+				p := &build.Preview{Options: build.Options{Logger: e.log}, Load: func() (*config.Site, error) {
 					s, err := config.Load(e.configPath)
 					if err != nil {
-						return err
+						return nil, err
 					}
 					s.BaseURL = "/"
 					s.Output = root
-					_, err = build.Run(ctx, s, build.Options{Logger: e.log})
-					return err
-				}
-				if err := rebuild(ctx); err != nil {
+					return s, nil
+				}}
+				if err := p.Full(ctx); err != nil {
 					return err
 				}
 				watch := []string{site.Path, site.Content, site.Snapshots,
@@ -52,7 +77,24 @@ func serveCommand() command {
 					}
 				}
 				fmt.Fprintf(e.stdout, "previewing %s on http://%s/ (Ctrl-C to stop)\n", site.Path, *addr)
-				return serve.Run(ctx, serve.Options{Addr: *addr, Root: root, Watch: watch, Build: rebuild, Built: true, Logger: e.log})
+				return serve.Run(ctx, serve.Options{Addr: *addr, Root: root, Watch: watch, Build: p.Full, Quick: p.Quick, Built: true, Logger: e.log})
 			}
 		}}
+}
+
+// resnapshot takes a snapshot of the live clusters for the preview; a cluster that cannot be
+// read keeps its previous snapshot and is logged.
+func resnapshot(ctx context.Context, e *env, site *config.Site) error {
+	outcomes, err := takeSnapshots(ctx, e, site, false)
+	if err != nil {
+		return err
+	}
+	for _, o := range outcomes {
+		if o.Err != nil {
+			e.log.Error("re-snapshot of a cluster failed; keeping its previous snapshot", "cluster", o.Cluster, "err", o.Err)
+			continue
+		}
+		e.log.Info("re-snapshot", "cluster", o.Cluster, "health", o.Health.Status.String(), "took", o.Duration.Round(time.Millisecond))
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/diff"
 	"github.com/kdocs/kdocs/generator/render"
 	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -53,6 +54,10 @@ type Result struct {
 	// no topic or group.
 	Warnings []string
 	Duration time.Duration
+
+	// The document model and renderer of the build, for the preview's quick path (preview.go).
+	model    *site.Site
+	renderer *render.Renderer
 }
 
 // Run builds the site. On error the previous output (and Markdown export) is left untouched.
@@ -79,6 +84,12 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	history, historyWarnings, err := loadHistory(cfg, snaps, log)
+	if err != nil {
+		return Result{}, err
+	}
+	site.AddChanges(model, history, diff.Options{})
+	model.Warnings = append(model.Warnings, historyWarnings...)
 	log.Debug("document model built", "pages", len(model.Pages), "clusters", len(snaps), "content", len(content))
 
 	themeName := cmp.Or(opts.Theme, "default")
@@ -132,7 +143,7 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	for _, w := range warnings {
 		log.Warn(w)
 	}
-	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Duration: time.Since(start)}
+	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Duration: time.Since(start), model: model, renderer: r}
 	log.Info("site built", "output", out, "pages", result.Pages, "duration", result.Duration.Round(time.Millisecond))
 	return result, nil
 }

@@ -29,6 +29,8 @@ type Site struct {
 	Clusters []Cluster `yaml:"clusters"`
 	// Replication declares replication flows between the clusters (see estate.go).
 	Replication []Replication `yaml:"replication"`
+	// History keeps past snapshots for the changes pages (see history.go).
+	History History `yaml:"history"`
 
 	// Path is the file this was loaded from; Dir its directory.
 	Path string `yaml:"-"`
@@ -213,6 +215,9 @@ func (s *Site) validate() error {
 	}
 	if len(s.Clusters) == 0 {
 		errs = append(errs, errors.New("clusters: at least one cluster is required"))
+	}
+	if err := s.History.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	seen := map[string]int{}
 	for _, c := range s.Clusters {

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -27,8 +28,13 @@ import (
 // holds the whole book on one page.
 const DefaultPage = "print/index.html"
 
-// DefaultTimeout bounds a whole Print when Options.Timeout is zero.
-const DefaultTimeout = 2 * time.Minute
+// DefaultTimeout bounds a whole Print when Options.Timeout is zero: a 600-page book with a
+// diagram on every other page takes about a minute on a loaded two-core machine.
+const DefaultTimeout = 10 * time.Minute
+
+// DefaultStartTimeout bounds starting Chromium when Options.StartTimeout is zero: a browser
+// that does not answer by then is hung or broken, whatever the book's size.
+const DefaultStartTimeout = 30 * time.Second
 
 // Options configures Print. SiteDir and Out are required.
 type Options struct {
@@ -41,10 +47,14 @@ type Options struct {
 	// Chrome is the Chromium binary; empty looks up chromium, chromium-browser, google-chrome
 	// and google-chrome-stable on PATH.
 	Chrome string
-	// Timeout bounds everything from starting Chromium to the PDF's last byte (default 2m).
+	// Timeout bounds everything from starting Chromium to the PDF's last byte (default 10m).
 	Timeout time.Duration
+	// StartTimeout bounds starting Chromium alone (default 30s, at most Timeout).
+	StartTimeout time.Duration
 	// Logger receives progress at debug level and the page's console errors (default: discard).
 	Logger *slog.Logger
+	// Done, when set, is called after each book of PrintBooks is written (a progress report).
+	Done func(Book)
 }
 
 // The page contract: once mermaid.run() has settled, the site's script sets
@@ -65,30 +75,95 @@ func Print(ctx context.Context, opts Options) error {
 	if opts.SiteDir == "" || opts.Out == "" {
 		return errors.New("print: SiteDir and Out are required")
 	}
+	return PrintBooks(ctx, opts, []Book{{Page: opts.Page, Out: opts.Out}})
+}
+
+// Book is one print view of a site and the PDF file it is printed to.
+type Book struct {
+	// Page is relative to the site directory, with forward slashes.
+	Page string
+	Out  string
+}
+
+// PrintBooks prints several pages of the site in opts.SiteDir with one Chromium, one tab after
+// the other (opts.Page and opts.Out are ignored): starting Chromium is a good part of a small
+// book's time. opts.Timeout bounds the whole run. Each book is written atomically when it is
+// done; the first failure stops the run.
+func PrintBooks(ctx context.Context, opts Options, books []Book) error {
+	opts = opts.withDefaults()
+	if opts.SiteDir == "" || len(books) == 0 {
+		return errors.New("print: a site directory and at least one book are required")
+	}
+	first := books[0].Page
 	chrome, err := FindChrome(opts.Chrome)
 	if err != nil {
-		return fmt.Errorf("print %s: %w", opts.Page, err)
+		return fmt.Errorf("print %s: %w", first, err)
 	}
-	if !fileExists(filepath.Join(opts.SiteDir, filepath.FromSlash(opts.Page))) {
-		return fmt.Errorf("print: page %s not found in site %s (build the site first)", opts.Page, opts.SiteDir)
+	for i, b := range books {
+		books[i].Page = strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(b.Page)), "/")
+		if !fileExists(filepath.Join(opts.SiteDir, filepath.FromSlash(books[i].Page))) {
+			return fmt.Errorf("print: page %s not found in site %s (build the site first)", books[i].Page, opts.SiteDir)
+		}
 	}
 
 	site, err := serveSite(opts.SiteDir, opts.Logger)
 	if err != nil {
-		return fmt.Errorf("print %s: %w", opts.Page, err)
+		return fmt.Errorf("print %s: %w", first, err)
 	}
 	defer site.close()
 
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, AllocatorOptions(chrome)...)
+	defer cancelAlloc()
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
 	start := time.Now()
-	data, err := render(ctx, chrome, site.url(opts.Page), opts)
+	var startTimedOut atomic.Bool
+	hung := time.AfterFunc(opts.StartTimeout, func() { startTimedOut.Store(true); cancelAlloc() })
+	err = stage(ctx, opts, "starting Chromium ("+chrome+")", nil, func() error { return chromedp.Do(browserCtx) })
+	hung.Stop()
+	if startTimedOut.Load() {
+		return fmt.Errorf("print %s: timed out after %s starting Chromium (%s): the browser did not answer", first, opts.StartTimeout, chrome)
+	}
 	if err != nil {
-		return fmt.Errorf("print %s: %w", opts.Page, err)
+		return fmt.Errorf("print %s: %w", first, err)
 	}
-	if err := writeAtomic(opts.Out, data); err != nil {
-		return fmt.Errorf("print %s: %w", opts.Page, err)
+	for _, b := range books {
+		t0 := time.Now()
+		data, err := render(ctx, browserCtx, site.url(b.Page), opts)
+		if err != nil {
+			return fmt.Errorf("print %s: %w", b.Page, err)
+		}
+		if err := writeAtomic(b.Out, data); err != nil {
+			return fmt.Errorf("print %s: %w", b.Page, err)
+		}
+		opts.Logger.Info("wrote PDF", "page", b.Page, "out", b.Out, "bytes", len(data), "took", time.Since(t0).Round(time.Millisecond))
+		if opts.Done != nil {
+			opts.Done(b)
+		}
 	}
-	opts.Logger.Info("wrote PDF", "page", opts.Page, "out", opts.Out, "bytes", len(data), "took", time.Since(start).Round(time.Millisecond))
+	opts.Logger.Debug("pdf: all books printed", "books", len(books), "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// Books lists the print views of a built site and where `kdocs pdf` writes them in dir: the
+// estate's book (print/index.html) as kdocs.pdf, then each cluster's (print/<cluster>.html) as
+// kdocs-<cluster>.pdf, by name.
+func Books(siteDir, dir string) ([]Book, error) {
+	books := []Book{{Page: DefaultPage, Out: filepath.Join(dir, "kdocs.pdf")}}
+	entries, err := os.ReadDir(filepath.Join(siteDir, "print"))
+	if err != nil {
+		return nil, fmt.Errorf("list the books of %s: %w", siteDir, err)
+	}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".html")
+		if !ok || e.IsDir() || name == "index" {
+			continue
+		}
+		books = append(books, Book{Page: "print/" + e.Name(), Out: filepath.Join(dir, "kdocs-"+name+".pdf")})
+	}
+	return books, nil
 }
 
 func (o Options) withDefaults() Options {
@@ -99,50 +174,52 @@ func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
+	if o.StartTimeout <= 0 {
+		o.StartTimeout = DefaultStartTimeout
+	}
+	o.StartTimeout = min(o.StartTimeout, o.Timeout)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return o
 }
 
-// render drives Chromium through the stages of one print and returns the PDF bytes. A failure
-// names its stage; a timeout says what was being waited for.
-func render(ctx context.Context, chrome, url string, opts Options) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, AllocatorOptions(chrome)...)
-	defer cancelAlloc()
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+// stage runs one step of a print. A failure names the step; a timeout of ctx says what was
+// being waited for.
+func stage(ctx context.Context, opts Options, what string, console *consoleLog, step func() error) error {
+	opts.Logger.Debug("pdf: " + what)
+	err := step()
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("timed out after %s %s%s", opts.Timeout, what, console.summary())
+		}
+		return fmt.Errorf("canceled while %s: %w", what, ctx.Err())
+	}
+	return fmt.Errorf("%s: %w%s", what, err, console.summary())
+}
+
+// render prints one page in a new tab of the running browser and returns the PDF bytes. A
+// failure names its stage; a timeout says what was being waited for.
+func render(ctx, browserCtx context.Context, url string, opts Options) ([]byte, error) {
+	tabCtx, cancelTab := chromedp.NewContext(browserCtx)
 	defer cancelTab()
 
-	var console consoleLog
-	stage := func(what string, step func() error) error {
-		opts.Logger.Debug("pdf: " + what)
-		err := step()
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("timed out after %s %s%s", opts.Timeout, what, console.summary())
-			}
-			return fmt.Errorf("canceled while %s: %w", what, ctx.Err())
-		}
-		return fmt.Errorf("%s: %w%s", what, err, console.summary())
-	}
-
-	if err := stage("starting Chromium ("+chrome+")", func() error { return chromedp.Do(tabCtx) }); err != nil {
+	console := &consoleLog{}
+	if err := stage(ctx, opts, "opening a tab", console, func() error { return chromedp.Do(tabCtx) }); err != nil {
 		return nil, err
 	}
 	// Subscribe before navigating, so that the errors of the page's first scripts are kept too:
 	// they usually explain a page that never signals.
 	console.follow(tabCtx, chromedp.Console(tabCtx), opts.Logger)
 
-	if err := stage("loading "+url, func() error { return chromedp.Do(tabCtx, chromedp.Navigate(url)) }); err != nil {
+	if err := stage(ctx, opts, "loading "+url, console, func() error { return chromedp.Do(tabCtx, chromedp.Navigate(url)) }); err != nil {
 		return nil, err
 	}
 	var signal string
-	if err := stage(waitingDiagrams, func() (err error) {
+	if err := stage(ctx, opts, waitingDiagrams, console, func() (err error) {
 		// A short interval, not requestAnimationFrame: the signal is set once, not animated.
 		signal, err = chromedp.Run(tabCtx, chromedp.Poll[string](diagramsSignal,
 			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0)))
@@ -153,14 +230,14 @@ func render(ctx context.Context, chrome, url string, opts Options) ([]byte, erro
 	if signal != diagramsDone {
 		return nil, fmt.Errorf("the page signalled data-diagrams=%q, not %q: its diagrams did not render%s", signal, diagramsDone, console.summary())
 	}
-	if err := stage("waiting for the page's fonts to load (document.fonts.ready)", func() error {
+	if err := stage(ctx, opts, "waiting for the page's fonts to load (document.fonts.ready)", console, func() error {
 		_, err := chromedp.Run(tabCtx, chromedp.Evaluate[string](`document.fonts.ready.then(() => document.fonts.status)`, chromedp.EvalAwaitPromise))
 		return err
 	}); err != nil {
 		return nil, err
 	}
 	var problems []string
-	if err := stage("checking the rendered diagrams", func() (err error) {
+	if err := stage(ctx, opts, "checking the rendered diagrams", console, func() (err error) {
 		problems, err = chromedp.Run(tabCtx, chromedp.Evaluate[[]string](checkDiagramsJS))
 		return err
 	}); err != nil {
@@ -170,13 +247,13 @@ func render(ctx context.Context, chrome, url string, opts Options) ([]byte, erro
 		return nil, fmt.Errorf("%d Mermaid diagram problem(s) on the page: %s", len(problems), strings.Join(problems, "; "))
 	}
 	var data []byte
-	if err := stage("printing to PDF", func() (err error) {
+	if err := stage(ctx, opts, "printing to PDF", console, func() (err error) {
 		data, err = chromedp.Run(tabCtx, chromedp.PrintToPDF(
 			chromedp.PDFPaper(chromedp.PaperA4), // the fallback: a print stylesheet's @page size wins
 			chromedp.PDFPreferCSSPageSize(),
 			chromedp.PDFPrintBackground(),
-			chromedp.PDFMargins(0.6, 0.55, 0.7, 0.55), // room for the footer; @page margins win
-			chromedp.PDFHeaderTemplate("<span></span>"),
+			chromedp.PDFMargins(0.6, 0.55, 0.7, 0.55), // room for header and footer; @page margins win
+			chromedp.PDFHeaderTemplate(headerTemplate),
 			chromedp.PDFFooterTemplate(footerTemplate),
 			chromedp.PDFOutlineAndTagged(), // headings become the PDF's bookmarks
 			chromedp.PDFStream(),           // a book can be large; do not pass it in one message
@@ -191,12 +268,17 @@ func render(ctx context.Context, chrome, url string, opts Options) ([]byte, erro
 	return data, nil
 }
 
-// footerTemplate is the page footer: the document title and "page / total". Chromium renders
-// header and footer templates in a separate document that gets none of the page's CSS and a
-// default font size of 0, hence the inline styles.
-const footerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:sans-serif;font-size:8px;color:#555;display:flex;justify-content:space-between;">` +
+// headerTemplate is the running header: the book's title and the day it was printed.
+// Chromium renders header and footer templates in a separate document that gets none of the
+// page's CSS and a default font size of 0, hence the inline styles; dark text on the white
+// sheet, whatever theme the page follows.
+const headerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:sans-serif;font-size:8px;color:#444;display:flex;justify-content:space-between;border-bottom:0.5px solid #bbb;padding-bottom:2px;">` +
 	`<span class="title" style="overflow:hidden;white-space:nowrap;text-overflow:ellipsis;max-width:75%;"></span>` +
-	`<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`
+	`<span>printed <span class="date"></span></span></div>`
+
+// footerTemplate numbers the pages: "page N of M", centred (see headerTemplate for the styles).
+const footerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:sans-serif;font-size:8px;color:#444;text-align:center;">` +
+	`page <span class="pageNumber"></span> of <span class="totalPages"></span></div>`
 
 // checkDiagramsJS lists, as text, every diagram on the page that Mermaid did not turn into a
 // proper SVG: a .mermaid element without an SVG (the source would print as text), Mermaid's
@@ -250,6 +332,9 @@ func (c *consoleLog) follow(ctx context.Context, msgs func(yield func(chromedp.C
 
 // summary is "" or "; the page logged: …" with the first few errors.
 func (c *consoleLog) summary() string {
+	if c == nil {
+		return ""
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.msgs) == 0 {

@@ -100,9 +100,10 @@ func TestPrintRendersDiagramsAsText(t *testing.T) {
 	assert.NotContains(t, text, "-->")
 	assert.NotContains(t, text, "->>")
 	assert.NotContains(t, text, "flowchart LR")
-	// The footer numbers the pages.
-	for p := 1; p <= pages; p++ {
-		assert.Regexp(t, fmt.Sprintf(`Test book\s+%d\s*/\s*%d`, p, pages), text, "footer of page %d", p)
+	// The header names the book on every page, and the footer numbers the pages.
+	for i, page := range strings.Split(strings.TrimRight(text, "\f"), "\f") {
+		assert.Regexp(t, `Test book\s+printed \d`, page, "header of page %d", i+1)
+		assert.Regexp(t, fmt.Sprintf(`page %d of %d`, i+1, pages), page, "footer of page %d", i+1)
 	}
 
 	leftovers, err := filepath.Glob(filepath.Join(filepath.Dir(out), ".*tmp*"))
@@ -155,6 +156,13 @@ func TestPrintTimesOutWhenChromeHangs(t *testing.T) {
 	err := Print(context.Background(), Options{SiteDir: site, Out: filepath.Join(t.TempDir(), "x.pdf"), Chrome: fake, Timeout: 2 * time.Second})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "timed out after 2s starting Chromium")
+	assert.Less(t, time.Since(start), 8*time.Second)
+
+	// A long print still gives up on a hung browser after the start timeout.
+	start = time.Now()
+	err = Print(context.Background(), Options{SiteDir: site, Out: filepath.Join(t.TempDir(), "x.pdf"), Chrome: fake, Timeout: time.Hour, StartTimeout: 2 * time.Second})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "timed out after 2s starting Chromium ("+fake+"): the browser did not answer")
 	assert.Less(t, time.Since(start), 8*time.Second)
 }
 

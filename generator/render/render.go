@@ -165,7 +165,7 @@ feed:
 		return nil, err
 	}
 
-	if err := r.writePrint(s, results, dir); err != nil {
+	if err := r.writeBooks(s, results, dir); err != nil {
 		return nil, err
 	}
 	if err := r.writeNotFound(s, dir); err != nil {
@@ -299,6 +299,8 @@ type layoutData struct {
 	// Print marks the print view: no navigation, every page a chapter.
 	Print    bool
 	Chapters []chapter
+	// Book is the print view's cover (book.go).
+	Book *bookCover
 }
 
 type navEntry struct {
@@ -316,6 +318,7 @@ type chapter struct {
 	ID      string
 	Title   string
 	Depth   int // 0 home and content pages, 1 cluster overview, 2 lists, 3 single objects
+	Kind    string
 	Content template.HTML
 }
 
@@ -340,21 +343,6 @@ func navEntries(items []site.NavItem, p *site.Page, root string) []navEntry {
 		out = append(out, e)
 	}
 	return out
-}
-
-// writePrint writes print/index.html: every page as a chapter, in navigation order.
-func (r *Renderer) writePrint(s *site.Site, results []rendered, dir string) error {
-	d := &layoutData{SiteTitle: s.Title, Title: s.Title, Root: "../", Path: "print/index", Print: true}
-	for i, p := range s.Pages {
-		d.Chapters = append(d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p),
-			Content: template.HTML(results[i].printHTML)})
-		d.Mermaid = d.Mermaid || results[i].mermaid
-	}
-	var buf bytes.Buffer
-	if err := r.layouts["print"].Execute(&buf, d); err != nil {
-		return fmt.Errorf("print view: layout: %w", err)
-	}
-	return WriteFile(dir, "print/index.html", buf.Bytes())
 }
 
 // depth places a page in the book's table of contents.

@@ -23,7 +23,7 @@ import (
 const DefaultAddr = "127.0.0.1:1313"
 
 // debounce is how long the watcher waits for a burst of changes to end before rebuilding.
-const debounce = 100 * time.Millisecond
+const debounce = 50 * time.Millisecond
 
 // Options configures Run. Root and Build are required.
 type Options struct {
@@ -37,6 +37,10 @@ type Options struct {
 	Watch []string
 	// Build rebuilds the site into Root. It must leave Root untouched when it fails.
 	Build func(ctx context.Context) error
+	// Quick, when set, first tries to apply a batch of changed paths by rebuilding only what
+	// they touch, and reports whether it could. After a quick rebuild the pages reload at once;
+	// the full Build still follows, and reloads the pages again only when it fails.
+	Quick func(ctx context.Context, changed []string) (bool, error)
 	// Built says Root already holds a fresh build, so Run serves it without building first.
 	// The CLI builds once before serving to fail fast on a site that cannot build at all.
 	Built bool
@@ -92,7 +96,7 @@ func Run(ctx context.Context, opts Options) error {
 	batches := make(chan []string)
 	go w.run(ctx, batches)
 
-	b := &builder{build: opts.Build, hub: h, log: log}
+	b := &builder{build: opts.Build, quick: opts.Quick, hub: h, log: log}
 	if !opts.Built {
 		b.run(ctx, nil)
 	}
@@ -116,12 +120,25 @@ func Run(ctx context.Context, opts Options) error {
 // builder runs one build at a time and tells the pages how it went.
 type builder struct {
 	build func(ctx context.Context) error
+	quick func(ctx context.Context, changed []string) (bool, error)
 	hub   *hub
 	log   *slog.Logger
 }
 
 func (b *builder) run(ctx context.Context, changed []string) {
 	start := time.Now()
+	quick := false
+	if b.quick != nil && len(changed) > 0 {
+		var err error
+		quick, err = b.safeQuick(ctx, changed)
+		if quick && err == nil {
+			b.log.Info("rebuilt the changed pages", "changed", changed, "took", time.Since(start).Round(time.Millisecond))
+			b.hub.Retain(nil)
+			b.hub.Publish(Event{Name: "reload", Data: strings.Join(changed, "\n")})
+		} else {
+			quick = false // and the full build reports any error
+		}
+	}
 	err := b.safeBuild(ctx)
 	took := time.Since(start).Round(time.Millisecond)
 	if ctx.Err() != nil {
@@ -136,7 +153,19 @@ func (b *builder) run(ctx context.Context, changed []string) {
 	}
 	b.log.Info("built", "changed", changed, "took", took)
 	b.hub.Retain(nil)
-	b.hub.Publish(Event{Name: "reload", Data: strings.Join(changed, "\n")})
+	if !quick { // the pages show the quick rebuild already
+		b.hub.Publish(Event{Name: "reload", Data: strings.Join(changed, "\n")})
+	}
+}
+
+// safeQuick is safeBuild for the quick path.
+func (b *builder) safeQuick(ctx context.Context, changed []string) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("quick rebuild panicked: %v", r)
+		}
+	}()
+	return b.quick(ctx, changed)
 }
 
 // safeBuild turns a panic in Build into an error: a bug in a template must not stop the preview.

@@ -49,6 +49,8 @@ type HomeData struct {
 	Content  []Link
 	// Replication links the replication page; nil when there is none.
 	Replication *Link
+	// Changes are the clusters' latest changes from the snapshot history (changes.go).
+	Changes []ClusterChanges
 }
 
 // ClusterData is a cluster's overview page.

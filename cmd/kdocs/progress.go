@@ -1,0 +1,12 @@
+package main
+
+import (
+	"os"
+
+	"github.com/kdocs/kdocs/internal/progress"
+)
+
+// progress starts a progress report on stderr: a bar on a terminal, plain lines otherwise.
+func (e *env) progress(label string, total int) *progress.Bar {
+	return progress.New(e.stderr, label, total, progress.Interactive(e.stderr, os.Getenv))
+}

@@ -1,0 +1,155 @@
+package site
+
+// The changes pages: what changed in each cluster from one snapshot to the next, read from the
+// snapshot history (snapshots/history/<cluster>/*.json, which `kdocs snapshot` and the nightly
+// workflow keep). The build hands the history in after BuildEstate; the model only compares.
+
+import (
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kdocs/kdocs/generator/diff"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// TemplateChanges renders a cluster's changes page.
+const TemplateChanges = "changes"
+
+// HomeChangesLimit is how many of a cluster's latest changes the home page lists.
+const HomeChangesLimit = 5
+
+// ChangesData is a cluster's changes page.
+type ChangesData struct {
+	Cluster *Cluster
+	// Entries are the comparisons of consecutive snapshots, newest first; an entry without
+	// changes is kept, so the page shows when nothing changed.
+	Entries []ChangeEntry
+	// Snapshots counts the snapshots compared; Oldest is when the first of them was taken.
+	Snapshots int
+	Oldest    time.Time
+}
+
+// ChangeEntry is what changed between two snapshots.
+type ChangeEntry struct {
+	From, To time.Time
+	Changes  []ChangeRow
+	// Breaking and Warnings count the changes of those severities.
+	Breaking, Warnings int
+}
+
+// ChangeRow is one change, its resource linked when the page still exists.
+type ChangeRow struct {
+	diff.Change
+	Link Link
+}
+
+// ClusterChanges is one cluster's block on the home page: the newest entry, cut to
+// HomeChangesLimit changes, and a link to the whole page.
+type ClusterChanges struct {
+	Cluster *Cluster
+	Path    string
+	Latest  ChangeEntry
+	// Total counts the latest entry's changes; More those left off the home page.
+	Total, More int
+}
+
+// AddChanges adds a changes page to every cluster that has a history: history maps a cluster's
+// name to its snapshots, oldest first, the current one last (the caller appends it when it is
+// newer than the newest kept). A cluster with fewer than two snapshots gets no page. The home
+// page lists each cluster's latest changes.
+func AddChanges(s *Site, history map[string][]*snapshot.Snapshot, opts diff.Options) {
+	var blocks []ClusterChanges
+	for _, c := range s.Clusters {
+		snaps := history[c.Name]
+		if len(snaps) < 2 {
+			continue
+		}
+		data := &ChangesData{Cluster: c, Snapshots: len(snaps), Oldest: snaps[0].TakenAt}
+		pages := c.pagesByKind()
+		for i := len(snaps) - 1; i > 0; i-- {
+			e := ChangeEntry{From: snaps[i-1].TakenAt, To: snaps[i].TakenAt}
+			for _, ch := range diff.Compare(snaps[i-1], snaps[i], opts) {
+				switch ch.Severity {
+				case diff.Breaking:
+					e.Breaking++
+				case diff.Warning:
+					e.Warnings++
+				}
+				e.Changes = append(e.Changes, ChangeRow{Change: ch, Link: resourceLink(pages, ch.Resource)})
+			}
+			data.Entries = append(data.Entries, e)
+		}
+		p := &Page{Path: path.Join(Dir(c.Path), "changes"), Title: "Changes in " + c.Name, Template: TemplateChanges,
+			Data: data, Crumbs: []Link{{Title: "Home", Path: HomePath}, {Title: c.Name, Path: c.Path}}}
+		p.Section = p.Path
+		s.insertAfterCluster(c, p)
+		for i := range s.Nav {
+			if s.Nav[i].Path == c.Path {
+				s.Nav[i].Children = append(s.Nav[i].Children, NavItem{Title: "Changes", Path: p.Path})
+			}
+		}
+		latest := data.Entries[0]
+		block := ClusterChanges{Cluster: c, Path: p.Path, Latest: latest, Total: len(latest.Changes)}
+		if n := len(latest.Changes); n > HomeChangesLimit {
+			block.Latest.Changes, block.More = latest.Changes[:HomeChangesLimit], n-HomeChangesLimit
+		}
+		blocks = append(blocks, block)
+	}
+	if home := s.Page(HomePath); home != nil {
+		if d, ok := home.Data.(*HomeData); ok {
+			d.Changes = blocks
+		}
+	}
+}
+
+// insertAfterCluster puts p after the last page of cluster c, so the book reads it with the
+// cluster.
+func (s *Site) insertAfterCluster(c *Cluster, p *Page) {
+	prefix := Dir(c.Path) + "/"
+	at := len(s.Pages)
+	for i, q := range s.Pages {
+		if strings.HasPrefix(q.Path, prefix) {
+			at = i + 1
+		}
+	}
+	s.Pages = slices.Insert(s.Pages, at, p)
+	s.byPath[p.Path] = p
+}
+
+// pagesByKind maps "topic "+name (and group, subject) to the cluster's page of it.
+func (c *Cluster) pagesByKind() map[string]string {
+	dir := Dir(c.Path) + "/"
+	m := map[string]string{}
+	for _, p := range c.pages {
+		rest, ok := strings.CutPrefix(p.Path, dir)
+		if !ok || strings.HasSuffix(rest, "/index") {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(rest, "topics/"):
+			m["topic "+p.Title] = p.Path
+		case strings.HasPrefix(rest, "groups/"):
+			m["group "+p.Title] = p.Path
+		case strings.HasPrefix(rest, "schemas/"):
+			m["subject "+p.Title] = p.Path
+		}
+	}
+	return m
+}
+
+// resourceLink links a change's resource (`topic "orders"`, `group "billing"`) to its page when
+// the cluster still has it; otherwise it is plain text.
+func resourceLink(pages map[string]string, resource string) Link {
+	l := Link{Title: resource}
+	kind, quoted, ok := strings.Cut(resource, " ")
+	if !ok {
+		return l
+	}
+	if name, err := strconv.Unquote(quoted); err == nil {
+		l.Path = pages[kind+" "+name]
+	}
+	return l
+}
