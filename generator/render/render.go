@@ -9,6 +9,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -40,6 +41,9 @@ type Options struct {
 	BaseURL string
 	// Workers bounds parallel page rendering; 0 means runtime.GOMAXPROCS(0).
 	Workers int
+	// CSS are the site's own stylesheets (site.yaml's css), written at their paths and linked
+	// after the theme's on every page, the print view and 404.html included.
+	CSS []File
 }
 
 // Renderer renders sites with parsed templates and layouts. It is safe for concurrent use.
@@ -103,11 +107,12 @@ func New(opts Options) (*Renderer, error) {
 
 // rendered is one page's output kept for the print view and the Markdown export.
 type rendered struct {
-	markdown  []byte
-	printHTML []byte
-	mermaid   bool
-	warnings  []string
-	err       error
+	markdown []byte
+	// printAt locates the page's chapter HTML in the print spool.
+	printAt  spooled
+	mermaid  bool
+	warnings []string
+	err      error
 }
 
 // Render writes the site into dir, which should be empty. On error, dir holds a partial site
@@ -123,13 +128,20 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string) (*Resul
 		}
 	}
 
+	// The chapters of the print view wait in a spool file, not in memory: together they are
+	// as large as the site.
+	sp, err := newSpool(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.remove()
 	results := make([]rendered, len(s.Pages))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := range jobs {
-				results[i] = r.renderPage(s, s.Pages[i], dir)
+				results[i] = r.renderPage(s, s.Pages[i], dir, sp)
 			}
 		})
 	}
@@ -165,7 +177,7 @@ feed:
 		return nil, err
 	}
 
-	if err := r.writePrint(s, results, dir); err != nil {
+	if err := r.writePrint(s, results, dir, sp); err != nil {
 		return nil, err
 	}
 	if err := r.writeNotFound(s, dir); err != nil {
@@ -187,17 +199,20 @@ feed:
 	if err := WriteFile(dir, ".nojekyll", nil); err != nil {
 		return nil, err
 	}
+	if err := sp.remove(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
 // renderPage renders one page to <dir>/<path>.html and keeps what the print view needs.
-func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string) (out rendered) {
+func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, sp *spool) (out rendered) {
 	md, err := r.Markdown(s, p)
 	if err != nil {
 		return rendered{err: err}
 	}
 	body := stripFrontMatter(md)
-	pageHTML, broken, err := r.toHTML(s, p.Path, body, pageMode)
+	pageHTML, printHTML, broken, err := r.convertPage(s, p.Path, body)
 	if err != nil {
 		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}
 	}
@@ -208,9 +223,8 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string) (out rende
 		}
 		out.warnings = append(out.warnings, fmt.Sprintf("%s: link %q leads to no page", where, b))
 	}
-	out.printHTML, _, err = r.toHTML(s, p.Path, body, printMode)
-	if err != nil {
-		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}
+	if out.printAt, err = sp.put(printHTML); err != nil {
+		return rendered{err: err}
 	}
 	out.markdown = md
 	out.mermaid = hasMermaid(pageHTML)
@@ -268,6 +282,15 @@ func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("copy theme static files: %w", err)
 	}
+	for _, c := range r.opts.CSS {
+		if written[c.Path] {
+			return nil, fmt.Errorf("custom stylesheet %s would overwrite the theme's file of that name", c.Path)
+		}
+		written[c.Path] = true
+		if err := WriteFile(dir, c.Path, c.Data); err != nil {
+			return nil, err
+		}
+	}
 	css, err := syntaxCSS()
 	if err != nil {
 		return nil, fmt.Errorf("syntax stylesheet: %w", err)
@@ -299,6 +322,10 @@ type layoutData struct {
 	// Print marks the print view: no navigation, every page a chapter.
 	Print    bool
 	Chapters []chapter
+	// CSS are the custom stylesheets' site paths, linked after the theme's.
+	CSS []string
+	// ChaptersMarker is where the print layout places the chapters (see writePrint).
+	ChaptersMarker template.HTML
 }
 
 type navEntry struct {
@@ -320,10 +347,20 @@ type chapter struct {
 }
 
 func (r *Renderer) layoutData(s *site.Site, p *site.Page, root string) *layoutData {
-	d := &layoutData{SiteTitle: s.Title, Title: p.Title, Root: root, Path: p.Path, Kind: p.Template}
+	d := r.newLayoutData(s, p.Path, p.Title, root)
+	d.Kind = p.Template
 	d.Nav = navEntries(s.Nav, p, root)
 	for _, c := range p.Crumbs {
 		d.Crumbs = append(d.Crumbs, crumb{Title: c.Title, Href: root + c.Path + ".html"})
+	}
+	return d
+}
+
+// newLayoutData is what every file's layout needs: titles, the way to the root, stylesheets.
+func (r *Renderer) newLayoutData(s *site.Site, pagePath, title, root string) *layoutData {
+	d := &layoutData{SiteTitle: s.Title, Title: title, Root: root, Path: pagePath}
+	for _, c := range r.opts.CSS {
+		d.CSS = append(d.CSS, c.Path)
 	}
 	return d
 }
@@ -342,19 +379,61 @@ func navEntries(items []site.NavItem, p *site.Page, root string) []navEntry {
 	return out
 }
 
-// writePrint writes print/index.html: every page as a chapter, in navigation order.
-func (r *Renderer) writePrint(s *site.Site, results []rendered, dir string) error {
-	d := &layoutData{SiteTitle: s.Title, Title: s.Title, Root: "../", Path: "print/index", Print: true}
+// chaptersMarker stands for the chapters in the print layout's output, which writePrint
+// streams in its place.
+const chaptersMarker = "<kdocs-chapters></kdocs-chapters>"
+
+// writePrint writes print/index.html: every page as a chapter, in navigation order. The book
+// of a large estate is the size of the whole site, so it is streamed to the file chapter by
+// chapter, each chapter's HTML released once written.
+func (r *Renderer) writePrint(s *site.Site, results []rendered, dir string, sp *spool) (err error) {
+	d := r.newLayoutData(s, "print/index", s.Title, "../")
+	d.Print = true
+	d.ChaptersMarker = chaptersMarker
 	for i, p := range s.Pages {
-		d.Chapters = append(d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p),
-			Content: template.HTML(results[i].printHTML)})
+		d.Chapters = append(d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p)})
 		d.Mermaid = d.Mermaid || results[i].mermaid
 	}
-	var buf bytes.Buffer
-	if err := r.layouts["print"].Execute(&buf, d); err != nil {
+	var shell bytes.Buffer
+	if err := r.layouts["print"].Execute(&shell, d); err != nil {
 		return fmt.Errorf("print view: layout: %w", err)
 	}
-	return WriteFile(dir, "print/index.html", buf.Bytes())
+	head, tail, ok := bytes.Cut(shell.Bytes(), []byte(chaptersMarker))
+	if !ok {
+		return errors.New("print view: layout print.html does not place {{.ChaptersMarker}}")
+	}
+
+	p := filepath.Join(dir, "print", "index.html")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("print view: %w", err)
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return fmt.Errorf("print view: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("print view: %w", cerr)
+		}
+	}()
+	w := bufio.NewWriterSize(f, 256<<10)
+	_, _ = w.Write(head)
+	var chunk []byte
+	for i := range d.Chapters {
+		c := d.Chapters[i]
+		if chunk, err = sp.get(results[i].printAt, chunk); err != nil {
+			return err
+		}
+		c.Content = template.HTML(chunk)
+		if err := r.layouts["print"].ExecuteTemplate(w, "chapter", c); err != nil {
+			return fmt.Errorf("print view: layout: %w", err)
+		}
+	}
+	_, _ = w.Write(tail)
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("print view: %w", err)
+	}
+	return nil
 }
 
 // depth places a page in the book's table of contents.
