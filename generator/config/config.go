@@ -29,6 +29,8 @@ type Site struct {
 	Clusters []Cluster `yaml:"clusters"`
 	// Replication declares replication flows between the clusters (see estate.go).
 	Replication []Replication `yaml:"replication"`
+	// CSS lists the site's own stylesheets (see css.go).
+	CSS []CSSFile `yaml:"css"`
 
 	// Path is the file this was loaded from; Dir its directory.
 	Path string `yaml:"-"`
@@ -57,6 +59,8 @@ type Cluster struct {
 	// the cluster, for its architecture diagram (see estate.go); kdocs does not contact them.
 	Connect []Service `yaml:"connect"`
 	KsqlDB  []Service `yaml:"ksqldb"`
+	// Annotations annotate the cluster's topics and groups in site.yaml (see annotations.go).
+	Annotations *Annotations `yaml:"annotations"`
 
 	Line int `yaml:"-"`
 }
@@ -112,6 +116,9 @@ func Load(path string) (*Site, error) {
 	s.Dir = filepath.Dir(abs)
 	for _, p := range []*string{&s.Output, &s.Snapshots, &s.Content} {
 		*p = s.resolve(*p)
+	}
+	if err := s.resolveCSS(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i := range s.Clusters {
 		c := &s.Clusters[i]
@@ -249,6 +256,7 @@ func (s *Site) validate() error {
 		}
 		errs = append(errs, validateServices(c.Name, "connect", c.Connect)...)
 		errs = append(errs, validateServices(c.Name, "ksqldb", c.KsqlDB)...)
+		errs = append(errs, c.Annotations.validate(c.Name)...)
 	}
 	errs = append(errs, s.validateReplication()...)
 	return errors.Join(errs...)

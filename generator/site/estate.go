@@ -20,6 +20,8 @@ type Estate struct {
 	Services map[string]Services
 	// Replication lists the declared replication flows, in site.yaml order.
 	Replication []DeclaredReplication
+	// Annotations are site.yaml's annotations, by cluster name (see annotation.go).
+	Annotations map[string]DeclaredAnnotations
 }
 
 // Services are the declared Kafka Connect clusters and ksqlDB servers of one cluster.
