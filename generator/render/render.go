@@ -128,6 +128,11 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string) (*Resul
 		}
 	}
 
+	// The search index reads only the model: it is built while the pages render, on the CPU
+	// time their file writes leave idle.
+	index := make(chan []search.File, 1)
+	go func() { index <- search.Build(s) }()
+
 	// The chapters of the print view wait in a spool file, not in memory: together they are
 	// as large as the site.
 	sp, err := newSpool(dir)
@@ -187,7 +192,7 @@ feed:
 		return nil, err
 	}
 	// The search index: script files the theme's js/search.js loads on demand.
-	for _, f := range search.Build(s) {
+	for _, f := range <-index {
 		if err := WriteFile(dir, f.Path, f.Data); err != nil {
 			return nil, err
 		}
