@@ -5,6 +5,7 @@ import (
 	"html"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
@@ -379,11 +380,34 @@ func (r *Renderer) convertPage(s *site.Site, pagePath string, md []byte) (page, 
 	pc := parser.NewContext()
 	pc.Set(linkKey, lc)
 	doc := r.goldmark.Parser().Parse(text.NewReader(md), parser.WithContext(pc))
+	// Renderers may set attributes as they go (the table extension adds each cell's alignment
+	// style): the second rendering starts from the attributes the parser left.
+	type nodeAttrs struct {
+		n     ast.Node
+		attrs []ast.Attribute
+	}
+	var parsed []nodeAttrs
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			parsed = append(parsed, nodeAttrs{n, slices.Clone(n.Attributes())})
+		}
+		return ast.WalkContinue, nil
+	})
 	var buf bytes.Buffer
 	if err := r.goldmark.Renderer().Render(&buf, md, doc); err != nil {
 		return nil, nil, nil, err
 	}
 	page, broken = buf.Bytes(), lc.broken
+	for _, p := range parsed {
+		highlighted, cached := p.n.AttributeString(highlightedAttr)
+		p.n.RemoveAttributes()
+		for _, a := range p.attrs {
+			p.n.SetAttribute(a.Name, a.Value)
+		}
+		if cached {
+			p.n.SetAttributeString(highlightedAttr, highlighted)
+		}
+	}
 	lc.mode = printMode
 	for _, l := range lc.links {
 		*l.dest = lc.rewrite(l.orig)

@@ -29,11 +29,13 @@ type BrokersData struct {
 
 // BrokerRow is one broker.
 type BrokerRow struct {
-	ID         int32
-	Host       string
-	Port       int
-	Rack       string
-	Controller bool
+	ID   int32
+	Host string
+	Port int
+	Rack string
+	// Controller marks the active controller the metadata names (ZooKeeper clusters);
+	// Voter a node that is also a KRaft controller (process.roles=broker,controller).
+	Controller, Voter bool
 	// Leaders and Replicas count the partitions the broker leads and holds a replica of.
 	Leaders, Replicas int
 	LogDirs           []snapshot.LogDir
@@ -67,8 +69,12 @@ func buildBrokers(c *Cluster, snap *snapshot.Snapshot) *BrokersData {
 			}
 		}
 	}
+	voters := map[int32]bool{}
+	for _, c := range controllers(snap.Cluster.Brokers) {
+		voters[c.ID] = c.Broker
+	}
 	for _, b := range snap.Cluster.Brokers {
-		row := BrokerRow{ID: b.ID, Host: b.Host, Port: b.Port, Rack: b.Rack, Controller: b.ID == snap.Cluster.ControllerID,
+		row := BrokerRow{Voter: voters[b.ID], ID: b.ID, Host: b.Host, Port: b.Port, Rack: b.Rack, Controller: b.ID == snap.Cluster.ControllerID,
 			Leaders: leaders[b.ID], Replicas: replicas[b.ID], LogDirs: b.LogDirs}
 		for _, l := range b.LogDirs {
 			row.LogDirBytes += l.SizeBytes
