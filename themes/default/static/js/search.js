@@ -30,6 +30,7 @@
   window.kdocsSearch = {
     // add is what every index file calls.
     add: function (name, data) {
+      if (typeof data === "string") data = JSON.parse(data);
       loaded[name] = data;
       if (callbacks[name]) callbacks[name].resolve(data);
     },
@@ -61,7 +62,7 @@
   function bootstrap() {
     if (index) return Promise.resolve(index);
     return load("index").then(function (data) {
-      if (data.v !== 1) throw new Error("search index format " + data.v + " is not supported by this page");
+      if (data.v !== 2) throw new Error("search index format " + data.v + " is not supported by this page");
       index = data;
       index.keys = Object.keys(data.shards);
       return index;
