@@ -6,9 +6,7 @@ package main
 // they moved into place, so a failed export leaves the previous one untouched.
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -53,7 +51,7 @@ func exportCommand() command {
 			format := fs.String("format", "all", "what to export: md, html, pdf, json, all, or a comma-separated list")
 			out := fs.String("out", "export", "directory to write into: md/, html/, kdocs.pdf, json/<cluster>.json")
 			stamp := fs.Bool("timestamp", false, "suffix each name with the UTC time, -20060102T150405Z, to keep earlier exports")
-			css := fs.String("css", "", "CSS file added to the HTML and PDF after the theme's own (as css/custom.css)")
+			css := fs.String("css", "", "CSS file added to the HTML and PDF after the theme's own and site.yaml's css (as css/custom/<file name>)")
 			chrome := fs.String("chrome", "", "path to Chrome or Chromium for the PDF (default: looked up on PATH)")
 			timeout := fs.Duration("timeout", 2*time.Minute, "give up printing the PDF when it takes longer")
 			return func(ctx context.Context) error {
@@ -100,9 +98,9 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 	if err != nil {
 		return err
 	}
-	var css []byte
+	// --css adds to site.yaml's css: the build links it on every page like those.
 	if o.css != "" {
-		if css, err = os.ReadFile(o.css); err != nil {
+		if err := cfg.AddCSS(o.css); err != nil {
 			return fmt.Errorf("--css: %w", err)
 		}
 	}
@@ -134,11 +132,6 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 		if o.wants("md") {
 			ready["md"] = opts.MarkdownDir
 			report = append(report, fmt.Sprintf("%s (Markdown, %d pages)", o.target("md"), countFiles(opts.MarkdownDir, ".md")))
-		}
-		if css != nil {
-			if err := addCustomCSS(siteDir, css, cfg.BaseURL); err != nil {
-				return fmt.Errorf("html export: --css %s: %w", o.css, err)
-			}
 		}
 		if o.wants("html") {
 			ready["html"] = siteDir
@@ -205,55 +198,6 @@ func exportSnapshots(cfg *config.Site, dir string) ([]string, error) {
 		names = append(names, name)
 	}
 	return names, nil
-}
-
-// addCustomCSS copies css into the built site as css/custom.css and links it from every HTML
-// page, after the theme's stylesheets so that its rules win.
-//
-// TEMPORARY: neither site.yaml, build.Options nor the theme offers a custom stylesheet yet, so
-// this edits the built files. Once the site gains such a setting (a site.yaml key the layout
-// links), --css should pass the file to the build and this function should go.
-func addCustomCSS(siteDir string, css []byte, baseURL string) error {
-	target := filepath.Join(siteDir, "css", "custom.css")
-	if _, err := os.Lstat(target); err == nil {
-		return errors.New("the site already has a css/custom.css")
-	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(target, css, 0o644); err != nil {
-		return err
-	}
-	return filepath.WalkDir(siteDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(p), ".html") {
-			return err
-		}
-		rel, err := filepath.Rel(siteDir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		// Links are relative to the page, as the theme's are; 404.html is served at any
-		// missing URL, so its link starts from the base URL instead.
-		href := strings.Repeat("../", strings.Count(rel, "/")) + "css/custom.css"
-		if rel == "404.html" {
-			href = strings.TrimSuffix(baseURL, "/") + "/css/custom.css"
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		i := bytes.Index(bytes.ToLower(data), []byte("</head>"))
-		if i < 0 {
-			return nil // a fragment, not a page
-		}
-		link := []byte(`<link rel="stylesheet" href="` + href + `">` + "\n")
-		data = slices.Concat(data[:i], link, data[i:])
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return fmt.Errorf("link css/custom.css from %s: %w", rel, err)
-		}
-		return nil
-	})
 }
 
 // moveInto puts src at dst, replacing what was there: the old one is renamed aside first and

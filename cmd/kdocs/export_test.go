@@ -85,7 +85,7 @@ func TestExportHTML(t *testing.T) {
 	assert.Equal(t, []string{"html"}, entries(t, out))
 	assert.FileExists(t, filepath.Join(out, "html", "index.html"))
 	assert.FileExists(t, filepath.Join(out, "html", "print", "index.html"))
-	assert.NoFileExists(t, filepath.Join(out, "html", "css", "custom.css"), "no --css, no custom stylesheet")
+	assert.NoDirExists(t, filepath.Join(out, "html", "css", "custom"), "no --css, no custom stylesheet")
 }
 
 func TestExportJSON(t *testing.T) {
@@ -125,13 +125,13 @@ func TestExportAllWithTimestampAndCSS(t *testing.T) {
 	assertPDF(t, filepath.Join(out, "kdocs-"+ts+".pdf"))
 
 	site := filepath.Join(out, "html-"+ts)
-	custom, err := os.ReadFile(filepath.Join(site, "css", "custom.css"))
+	custom, err := os.ReadFile(filepath.Join(site, "css", "custom", "brand.css"))
 	require.NoError(t, err)
 	assert.Contains(t, string(custom), "rebeccapurple")
 	for page, href := range map[string]string{
-		"index.html":       "css/custom.css",
-		"print/index.html": "../css/custom.css",
-		"404.html":         "/css/custom.css",
+		"index.html":       "css/custom/brand.css",
+		"print/index.html": "../css/custom/brand.css",
+		"404.html":         "/css/custom/brand.css",
 	} {
 		html, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(page)))
 		require.NoError(t, err)
@@ -155,7 +155,7 @@ func TestExportCSSWithoutChrome(t *testing.T) {
 	ts := stamp(t, out)
 	assert.Equal(t, []string{"html-" + ts, "json-" + ts}, entries(t, out))
 	site := filepath.Join(out, "html-"+ts)
-	assert.FileExists(t, filepath.Join(site, "css", "custom.css"))
+	assert.FileExists(t, filepath.Join(site, "css", "custom", "brand.css"))
 	var pages int
 	require.NoError(t, filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".html" {
@@ -164,9 +164,9 @@ func TestExportCSSWithoutChrome(t *testing.T) {
 		data, err := os.ReadFile(p)
 		require.NoError(t, err)
 		rel, _ := filepath.Rel(site, p)
-		want := strings.Repeat("../", strings.Count(filepath.ToSlash(rel), "/")) + "css/custom.css"
+		want := strings.Repeat("../", strings.Count(filepath.ToSlash(rel), "/")) + "css/custom/brand.css"
 		if rel == "404.html" {
-			want = "/css/custom.css"
+			want = "/css/custom/brand.css"
 		}
 		assert.Equal(t, 1, strings.Count(string(data), `<link rel="stylesheet" href="`+want+`">`), rel)
 		pages++

@@ -288,6 +288,9 @@ func TestSearchScale(t *testing.T) {
 		FirstBytes    float64
 		FirstMs       float64
 		FirstTitles   []string
+		Preloaded     []string
+		FirstPhases   map[string]float64
+		FirstFiles    []string
 		Cold, Warm    map[string]float64
 		Results       map[string]int
 		LongTasks     []float64
@@ -297,9 +300,14 @@ func TestSearchScale(t *testing.T) {
 		const indexBytes = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/'))
 			.reduce((n, e) => n + e.encodedBodySize, 0);
 		const out = {Cold: {}, Warm: {}, Results: {}};
+		const searchFiles = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/'));
+		out.Preloaded = searchFiles().map((e) => e.name.split('/').pop());
 		const t0 = performance.now();
 		const first = await window.kdocsSearch.search('order');
 		out.FirstMs = performance.now() - t0;
+		out.FirstPhases = window.kdocsSearch.lastQuery;
+		out.FirstFiles = searchFiles().filter((e) => e.startTime >= t0)
+			.map((e) => e.name.split('/').pop() + ' @' + (e.startTime - t0).toFixed(1) + '+' + e.duration.toFixed(1) + 'ms');
 		out.FirstBytes = indexBytes();
 		out.FirstTitles = first.map((r) => r.kind + ' ' + r.title);
 		const queries = ['order', 'payment', 'customerId', 'inventory stock', 'orders.order-created.v1', 'v1', 'cu', 'created', 'zz-no-match'];
@@ -318,6 +326,8 @@ func TestSearchScale(t *testing.T) {
 	})()`, chromedp.EvalAwaitPromise))
 	require.NoError(t, err)
 	t.Logf("first query \"order\": %.0f bytes of index, %.1f ms with the loading; results %v", res.FirstBytes, res.FirstMs, res.FirstTitles)
+	t.Logf("index files loaded before the first query: %v; by it (start+duration from the query): %v; phases (ms): %v",
+		res.Preloaded, res.FirstFiles, res.FirstPhases)
 	t.Logf("cold (ms): %v", res.Cold)
 	t.Logf("warm (ms): %v", res.Warm)
 	t.Logf("matches: %v; %d index files loaded in all; long tasks: %v", res.Results, res.TotalRequests, res.LongTasks)

@@ -414,7 +414,9 @@ func hostileSite(t *testing.T) *config.Site {
 	group := hostileImg + " " + hostileMark
 	snap := &snapshot.Snapshot{
 		Format: snapshot.Format, KdocsVersion: "test", TakenAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
-		Cluster: snapshot.Cluster{Name: "hostile", ControllerID: 1, Brokers: []snapshot.Broker{{ID: 1, Host: hostileImg, Port: 9092, Rack: hostileMark}}},
+		Cluster: snapshot.Cluster{Name: "hostile", ControllerID: 1, Brokers: []snapshot.Broker{{ID: 1, Host: hostileImg, Port: 9092, Rack: hostileMark,
+			Configs: []snapshot.Config{{Name: hostileMark, Value: hostileImg, Source: hostileMark}},
+			LogDirs: []snapshot.LogDir{{Path: hostileImg, Error: hostileMark}}}}},
 		Topics: []snapshot.Topic{
 			{Name: hostileImg, ReplicationFactor: 1, Partitions: []snapshot.Partition{part},
 				Configs: []snapshot.Config{{Name: hostileMark, Value: hostileImg, Source: "DYNAMIC_TOPIC_CONFIG"}}},
@@ -455,14 +457,15 @@ func TestHostileNamesRenderInert(t *testing.T) {
 		Source: `window.__dialogs = 0; window.alert = window.confirm = window.prompt = function () { window.__dialogs++; };`})
 	require.NoError(t, err)
 
-	pages := []string{home + "clusters/hostile/topics/index.html", home + "clusters/hostile/groups/index.html", home + "clusters/hostile/index.html"}
+	pages := []string{home + "clusters/hostile/topics/index.html", home + "clusters/hostile/groups/index.html", home + "clusters/hostile/index.html",
+		home + "clusters/hostile/brokers.html"}
 	for _, catalog := range pages[:2] {
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(catalog)))
 		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.content tbody a[href]')].map((a) => a.href)`))
 		require.NoError(t, err)
 		pages = append(pages, links...)
 	}
-	require.Len(t, pages, 6, "the catalogs link to both topics and the group")
+	require.Len(t, pages, 7, "the catalogs link to both topics and the group")
 
 	type check struct {
 		Dialogs, Injected, Emphasis, ErrorSVGs int

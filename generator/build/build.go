@@ -102,7 +102,11 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("templates: %w", err)
 	}
 	baseURL := cmp.Or(opts.BaseURL, cfg.BaseURL)
-	r, err := render.New(render.Options{Theme: theme, Templates: tmpls, BaseURL: baseURL, Workers: opts.Workers})
+	css, err := readCSS(cfg)
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := render.New(render.Options{Theme: theme, Templates: tmpls, BaseURL: baseURL, Workers: opts.Workers, CSS: css})
 	if err != nil {
 		return Result{}, err
 	}
@@ -288,4 +292,20 @@ func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string) er
 		}
 	}
 	return nil
+}
+
+// readCSS reads site.yaml's stylesheets (and any added by a flag) for the renderer.
+func readCSS(cfg *config.Site) ([]render.File, error) {
+	var out []render.File
+	for _, c := range cfg.CSS {
+		data, err := os.ReadFile(c.Path)
+		if err != nil {
+			if c.Line > 0 {
+				return nil, fmt.Errorf("%s: line %d: css: %w", cfg.Path, c.Line, err)
+			}
+			return nil, fmt.Errorf("css: %w", err)
+		}
+		out = append(out, render.File{Path: c.SitePath(), Data: data})
+	}
+	return out, nil
 }

@@ -4,6 +4,8 @@ package build
 // model, which does not import config.
 
 import (
+	"fmt"
+
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/site"
 )
@@ -22,6 +24,7 @@ func estate(cfg *config.Site) site.Estate {
 		e.Services[c.Name] = site.Services{Connect: services(c.Connect), KsqlDB: services(c.KsqlDB)}
 		e.Schemas[c.Name] = schemaNaming(c.Naming())
 	}
+	e.Annotations = annotations(cfg)
 	for _, r := range cfg.Replication {
 		e.Replication = append(e.Replication, site.DeclaredReplication{From: r.From, To: r.To, Topics: r.Topics, Mode: r.Mode})
 	}
@@ -35,6 +38,30 @@ func schemaNaming(n config.SchemaNaming) site.SchemaNaming {
 		out.Topics[name] = site.TopicNaming{Strategy: string(t.Strategy), KeyRecord: t.KeyRecord, ValueRecord: t.ValueRecord,
 			KeySubject: t.KeySubject, ValueSubject: t.ValueSubject}
 		out.Lines[name] = t.Line
+	}
+	return out
+}
+
+// annotations converts each cluster's site.yaml annotations, naming each entry by its line.
+func annotations(cfg *config.Site) map[string]site.DeclaredAnnotations {
+	out := map[string]site.DeclaredAnnotations{}
+	file := display(cfg.Dir, cfg.Path)
+	convert := func(in map[string]config.Annotation) map[string]site.DeclaredAnnotation {
+		m := map[string]site.DeclaredAnnotation{}
+		for name, a := range in {
+			d := site.DeclaredAnnotation{Where: fmt.Sprintf("%s:%d", file, a.Line), Owner: a.Owner, Team: a.Team,
+				Description: a.Description, Tags: a.Tags, Producers: a.Producers, Runbook: a.Runbook, Domain: a.Domain}
+			for _, l := range a.Links {
+				d.Links = append(d.Links, site.DeclaredLink{Title: l.Title, URL: l.URL})
+			}
+			m[name] = d
+		}
+		return m
+	}
+	for _, c := range cfg.Clusters {
+		if c.Annotations != nil {
+			out[c.Name] = site.DeclaredAnnotations{Topics: convert(c.Annotations.Topics), Groups: convert(c.Annotations.Groups)}
+		}
 	}
 	return out
 }

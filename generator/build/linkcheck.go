@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // maxLinkErrors caps the broken links reported at once; one template bug breaks thousands.
@@ -63,8 +64,13 @@ func checkLinks(dir, baseURL string) error {
 	}
 	slices.Sort(pages)
 
-	// Read and scan in parallel: the print view alone holds every link of the site.
+	// Read, scan and check in parallel: the print view alone holds every link of the site. A
+	// link is checked as soon as its page is scanned, unless its #fragment names an element of
+	// another page, whose ids are only known at the end; only those links are kept, so the
+	// checker's memory does not grow with every link of the site.
+	base := strings.TrimSuffix(cmp.Or(baseURL, "/"), "/") + "/"
 	parsed := make([]pageLinks, len(pages))
+	brokenOf := make([][]string, len(pages))
 	readErrs := make([]error, len(pages))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -76,7 +82,22 @@ func checkLinks(dir, baseURL string) error {
 					readErrs[i] = fmt.Errorf("check links: %w", err)
 					continue
 				}
-				parsed[i] = scanHTML(string(data))
+				// Scanned in place, not copied: data is never written to, and scanHTML clones
+				// what it keeps, so the print view's buffer is freed after its scan.
+				pl := scanHTML(unsafe.String(unsafe.SliceData(data), len(data)))
+				own := map[string]map[string]bool{pages[i]: pl.ids}
+				var later []string
+				for _, link := range pl.links {
+					problem := resolveLink(pages[i], link, base, files, dirs, own)
+					switch {
+					case problem == "":
+					case strings.HasPrefix(problem, noElementPrefix) && !strings.HasSuffix(problem, " in "+pages[i]):
+						later = append(later, link) // the target page may not be scanned yet
+					default:
+						brokenOf[i] = append(brokenOf[i], fmt.Sprintf("%s: broken link %q: %s", pages[i], link, problem))
+					}
+				}
+				parsed[i] = pageLinks{ids: pl.ids, links: later}
 			}
 		})
 	}
@@ -93,9 +114,9 @@ func checkLinks(dir, baseURL string) error {
 		ids[p] = parsed[i].ids
 	}
 
-	base := strings.TrimSuffix(cmp.Or(baseURL, "/"), "/") + "/"
 	var broken []string
 	for i, page := range pages {
+		broken = append(broken, brokenOf[i]...)
 		for _, link := range parsed[i].links {
 			if problem := resolveLink(page, link, base, files, dirs, ids); problem != "" {
 				broken = append(broken, fmt.Sprintf("%s: broken link %q: %s", page, link, problem))
@@ -155,10 +176,13 @@ func resolveLink(page, link, base string, files, dirs map[string]bool, ids map[s
 		id = frag
 	}
 	if !ids[target][id] && !ids[target][frag] {
-		return fmt.Sprintf("no element with id %q in %s", id, target)
+		return fmt.Sprintf(noElementPrefix+"%q in %s", id, target)
 	}
 	return ""
 }
+
+// noElementPrefix starts resolveLink's answer for a fragment that names no element.
+const noElementPrefix = "no element with id "
 
 // schemeOf returns the URL scheme of link ("https", "mailto"), or "".
 func schemeOf(link string) string {
@@ -202,13 +226,13 @@ func scanHTML(doc string) pageLinks {
 		for _, a := range attrs {
 			switch {
 			case a[0] == "id", a[0] == "name" && name == "a":
-				out.ids[a[1]] = true
+				out.ids[strings.Clone(a[1])] = true
 			case a[0] == "href", a[0] == "src":
-				out.links = append(out.links, a[1])
+				out.links = append(out.links, strings.Clone(a[1]))
 			}
 		}
 		if name == "script" || name == "style" {
-			end := strings.Index(strings.ToLower(doc[i:]), "</"+name)
+			end := indexEndTag(doc[i:], name)
 			if end < 0 {
 				return out
 			}
@@ -216,6 +240,22 @@ func scanHTML(doc string) pageLinks {
 		}
 	}
 	return out
+}
+
+// indexEndTag finds "</name" in s, in any case, without copying s (the print view is the size
+// of the whole site).
+func indexEndTag(s, name string) int {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "</")
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if len(s)-i-2 >= len(name) && strings.EqualFold(s[i+2:i+2+len(name)], name) {
+			return i
+		}
+		i += 2
+	}
 }
 
 // scanTag reads the start tag at the beginning of s and returns its lower-case name, its

@@ -100,7 +100,7 @@ func TestSchemaCatalogRealEstate(t *testing.T) {
 		assert.Equal(t, site.FieldRow{Path: "channel", Type: "string", Default: `"web"`, Doc: "web, mobile or store"}, field(d, "channel"))
 		assert.True(t, field(d, "couponCode").Nullable)
 		assert.True(t, field(d, "orderId").Required)
-		assert.Equal(t, []site.ChangeRow{{Path: "couponCode", Kind: "added", New: field(d, "couponCode").Type,
+		assert.Equal(t, []site.FieldChangeRow{{Path: "couponCode", Kind: "added", New: field(d, "couponCode").Type,
 			Reason: d.Versions[1].Changes[0].Reason}}, d.Versions[1].Changes)
 		assert.Zero(t, d.Versions[2].Breaking, "v3 adds a field with a default: compatible under FULL")
 		// Linked by TopicNameStrategy, key and value.

@@ -31,6 +31,8 @@ type Site struct {
 	Replication []Replication `yaml:"replication"`
 	// History keeps past snapshots for the changes pages (see history.go).
 	History History `yaml:"history"`
+	// CSS lists the site's own stylesheets (see css.go).
+	CSS []CSSFile `yaml:"css"`
 
 	// Path is the file this was loaded from; Dir its directory.
 	Path string `yaml:"-"`
@@ -62,6 +64,8 @@ type Cluster struct {
 	// SubjectNameStrategy and Topics say how topics name their schema subjects (schemas.go).
 	SubjectNameStrategy Strategy       `yaml:"subjectNameStrategy"`
 	Topics              TopicSchemaMap `yaml:"topics"`
+	// Annotations annotate the cluster's topics and groups in site.yaml (see annotations.go).
+	Annotations *Annotations `yaml:"annotations"`
 
 	Line int `yaml:"-"`
 }
@@ -117,6 +121,9 @@ func Load(path string) (*Site, error) {
 	s.Dir = filepath.Dir(abs)
 	for _, p := range []*string{&s.Output, &s.Snapshots, &s.Content} {
 		*p = s.resolve(*p)
+	}
+	if err := s.resolveCSS(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i := range s.Clusters {
 		c := &s.Clusters[i]
@@ -258,6 +265,7 @@ func (s *Site) validate() error {
 		errs = append(errs, validateServices(c.Name, "connect", c.Connect)...)
 		errs = append(errs, validateServices(c.Name, "ksqldb", c.KsqlDB)...)
 		errs = append(errs, c.validateSchemas()...)
+		errs = append(errs, c.Annotations.validate(c.Name)...)
 	}
 	errs = append(errs, s.validateReplication()...)
 	return errors.Join(errs...)

@@ -1,9 +1,12 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html/template"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -41,7 +44,7 @@ func ClusterBookPath(slug string) string { return "print/" + slug + ".html" }
 const coverTime = "2006-01-02 15:04 UTC"
 
 // writeBooks writes the estate's book and one book per cluster.
-func (r *Renderer) writeBooks(s *site.Site, results []rendered, dir string) error {
+func (r *Renderer) writeBooks(s *site.Site, results []rendered, dir string, sp *spool) error {
 	all := make([]int, len(s.Pages))
 	for i := range s.Pages {
 		all[i] = i
@@ -55,7 +58,7 @@ func (r *Renderer) writeBooks(s *site.Site, results []rendered, dir string) erro
 		}
 	}
 	cover.AsOf = asOf(newest)
-	if err := r.writeBook(s, results, all, cover, dir, BookPath); err != nil {
+	if err := r.writeBook(s, results, sp, all, cover, dir, BookPath); err != nil {
 		return err
 	}
 	for _, c := range s.Clusters {
@@ -71,7 +74,7 @@ func (r *Renderer) writeBooks(s *site.Site, results []rendered, dir string) erro
 			subtitle = c.Environment + " · " + subtitle
 		}
 		cover := &bookCover{Title: c.Name, Subtitle: subtitle, AsOf: asOf(c.TakenAt), Clusters: []bookCluster{coverCluster(c)}}
-		if err := r.writeBook(s, results, pages, cover, dir, ClusterBookPath(c.Slug)); err != nil {
+		if err := r.writeBook(s, results, sp, pages, cover, dir, ClusterBookPath(c.Slug)); err != nil {
 			return err
 		}
 	}
@@ -90,31 +93,66 @@ func asOf(t time.Time) string {
 }
 
 // writeBook writes one print view holding the given pages (indexes into s.Pages) as chapters.
-func (r *Renderer) writeBook(s *site.Site, results []rendered, pages []int, cover *bookCover, dir, name string) error {
-	d := &layoutData{SiteTitle: s.Title, Title: cover.Title, Root: "../", Path: strings.TrimSuffix(name, ".html"), Print: true, Book: cover}
-	if cover.Title == s.Title {
-		d.Title = s.Title
-	}
+// The book of a large estate is the size of the whole site, so it is streamed to the file
+// chapter by chapter from the spool the pages were rendered into, never held whole.
+func (r *Renderer) writeBook(s *site.Site, results []rendered, sp *spool, pages []int, cover *bookCover, dir, name string) (err error) {
+	title := cover.Title
+	d := r.newLayoutData(s, strings.TrimSuffix(name, ".html"), title, "../")
+	d.Print, d.Book, d.ChaptersMarker = true, cover, chaptersMarker
 	in := map[string]bool{}
 	for _, i := range pages {
 		in[chapterID(s.Pages[i].Path)] = true
 	}
 	for _, i := range pages {
 		p := s.Pages[i]
-		body := results[i].printHTML
-		if len(in) < len(s.Pages) {
-			body = unlinkOutside(body, in)
-		}
-		d.Chapters = append(d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p), Kind: p.Template,
-			Content: template.HTML(body)})
+		d.Chapters = append(d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p), Kind: p.Template})
 		d.Mermaid = d.Mermaid || results[i].mermaid
 	}
 	cover.Pages = len(d.Chapters)
-	var buf bytes.Buffer
-	if err := r.layouts["print"].Execute(&buf, d); err != nil {
+	var shell bytes.Buffer
+	if err := r.layouts["print"].Execute(&shell, d); err != nil {
 		return fmt.Errorf("print view %s: layout: %w", name, err)
 	}
-	return WriteFile(dir, name, buf.Bytes())
+	head, tail, ok := bytes.Cut(shell.Bytes(), []byte(chaptersMarker))
+	if !ok {
+		return fmt.Errorf("print view %s: layout print.html does not place {{.ChaptersMarker}}", name)
+	}
+
+	path := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("print view %s: %w", name, err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("print view %s: %w", name, err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("print view %s: %w", name, cerr)
+		}
+	}()
+	w := bufio.NewWriterSize(f, 256<<10)
+	_, _ = w.Write(head)
+	var chunk []byte
+	for k, i := range pages {
+		if chunk, err = sp.get(results[i].printAt, chunk); err != nil {
+			return err
+		}
+		body := chunk
+		if len(in) < len(s.Pages) {
+			body = unlinkOutside(body, in)
+		}
+		c := d.Chapters[k]
+		c.Content = template.HTML(body)
+		if err := r.layouts["print"].ExecuteTemplate(w, "chapter", c); err != nil {
+			return fmt.Errorf("print view %s: layout: %w", name, err)
+		}
+	}
+	_, _ = w.Write(tail)
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("print view %s: %w", name, err)
+	}
+	return nil
 }
 
 // chapterLinkRE matches a link to a chapter as the print conversion writes it (goldmark writes

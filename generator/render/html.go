@@ -5,6 +5,7 @@ import (
 	"html"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
@@ -60,6 +61,17 @@ type linkContext struct {
 	base string // the base URL, for rootedMode
 	// broken collects relative .md links that lead to no page.
 	broken []string
+	// links, when record is set, keeps every link's destination as written, so that a page
+	// parsed once can be rendered again in another mode (see convertPage).
+	record bool
+	links  []recordedLink
+}
+
+// recordedLink is one link or image of a parsed page: where its destination lives in the AST,
+// and the destination as the Markdown wrote it.
+type recordedLink struct {
+	dest *[]byte
+	orig []byte
 }
 
 var linkKey = parser.NewContextKey()
@@ -85,12 +97,19 @@ func (linkTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Con
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		var dest *[]byte
 		switch n := n.(type) {
 		case *ast.Link:
-			n.Destination = lc.rewrite(n.Destination)
+			dest = &n.Destination
 		case *ast.Image:
-			n.Destination = lc.rewrite(n.Destination)
+			dest = &n.Destination
+		default:
+			return ast.WalkContinue, nil
 		}
+		if lc.record {
+			lc.links = append(lc.links, recordedLink{dest: dest, orig: *dest})
+		}
+		*dest = lc.rewrite(*dest)
 		return ast.WalkContinue, nil
 	})
 }
@@ -258,7 +277,13 @@ func renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering b
 		return ast.WalkSkipChildren, nil
 	}
 	if language != "" {
+		// A page is rendered twice (its own file, its print chapter): highlight once.
+		if v, ok := n.AttributeString(highlightedAttr); ok {
+			_, _ = w.WriteString(v.(string))
+			return ast.WalkSkipChildren, nil
+		}
 		if out, ok := highlight(language, code.String()); ok {
+			n.SetAttributeString(highlightedAttr, out)
 			_, _ = w.WriteString(out)
 			return ast.WalkSkipChildren, nil
 		}
@@ -272,6 +297,10 @@ func renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering b
 	_, _ = w.WriteString("</code></pre>\n")
 	return ast.WalkSkipChildren, nil
 }
+
+// highlightedAttr keeps a fenced block's highlighted HTML on its AST node between renderings;
+// codeRenderer never writes a code block's attributes.
+const highlightedAttr = "kdocs-highlighted"
 
 // highlight returns code as chroma HTML with CSS classes (styled by css/syntax.css), or false
 // when no lexer knows the language.
@@ -340,4 +369,52 @@ func (r *Renderer) toHTML(s *site.Site, pagePath string, md []byte, mode linkMod
 		return nil, nil, err
 	}
 	return buf.Bytes(), lc.broken, nil
+}
+
+// convertPage converts a page's Markdown (front matter already removed) once for its own file
+// and once for its chapter of the print view, parsing it only once: the print rendering reuses
+// the AST with its links rewritten for print/index.html. It returns the relative .md links that
+// lead nowhere.
+func (r *Renderer) convertPage(s *site.Site, pagePath string, md []byte) (page, print []byte, broken []string, err error) {
+	lc := &linkContext{site: s, page: pagePath, mode: pageMode, base: r.baseURL, record: true}
+	pc := parser.NewContext()
+	pc.Set(linkKey, lc)
+	doc := r.goldmark.Parser().Parse(text.NewReader(md), parser.WithContext(pc))
+	// Renderers may set attributes as they go (the table extension adds each cell's alignment
+	// style): the second rendering starts from the attributes the parser left.
+	type nodeAttrs struct {
+		n     ast.Node
+		attrs []ast.Attribute
+	}
+	var parsed []nodeAttrs
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			parsed = append(parsed, nodeAttrs{n, slices.Clone(n.Attributes())})
+		}
+		return ast.WalkContinue, nil
+	})
+	var buf bytes.Buffer
+	if err := r.goldmark.Renderer().Render(&buf, md, doc); err != nil {
+		return nil, nil, nil, err
+	}
+	page, broken = buf.Bytes(), lc.broken
+	for _, p := range parsed {
+		highlighted, cached := p.n.AttributeString(highlightedAttr)
+		p.n.RemoveAttributes()
+		for _, a := range p.attrs {
+			p.n.SetAttribute(a.Name, a.Value)
+		}
+		if cached {
+			p.n.SetAttributeString(highlightedAttr, highlighted)
+		}
+	}
+	lc.mode = printMode
+	for _, l := range lc.links {
+		*l.dest = lc.rewrite(l.orig)
+	}
+	var pbuf bytes.Buffer
+	if err := r.goldmark.Renderer().Render(&pbuf, md, doc); err != nil {
+		return nil, nil, nil, err
+	}
+	return page, pbuf.Bytes(), broken, nil
 }

@@ -27,6 +27,21 @@ var funcs = template.FuncMap{
 	"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"link":  func(title, path string) site.Link { return site.Link{Title: title, Path: path} },
 	"count": count,
+	"size":  size,
+}
+
+// size writes a number of bytes for reading: 0 B, 512 B, 1.5 KiB, 12.3 GiB.
+func size(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // count writes a number of things: count 1 "topic" → "1 topic", count 3 "topic" → "3 topics".

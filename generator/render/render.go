@@ -40,6 +40,9 @@ type Options struct {
 	BaseURL string
 	// Workers bounds parallel page rendering; 0 means runtime.GOMAXPROCS(0).
 	Workers int
+	// CSS are the site's own stylesheets (site.yaml's css), written at their paths and linked
+	// after the theme's on every page, the print view and 404.html included.
+	CSS []File
 }
 
 // Renderer renders sites with parsed templates and layouts. It is safe for concurrent use.
@@ -103,11 +106,12 @@ func New(opts Options) (*Renderer, error) {
 
 // rendered is one page's output kept for the print view and the Markdown export.
 type rendered struct {
-	markdown  []byte
-	printHTML []byte
-	mermaid   bool
-	warnings  []string
-	err       error
+	markdown []byte
+	// printAt locates the page's chapter HTML in the print spool.
+	printAt  spooled
+	mermaid  bool
+	warnings []string
+	err      error
 }
 
 // Render writes the site into dir, which should be empty. On error, dir holds a partial site
@@ -123,13 +127,25 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string) (*Resul
 		}
 	}
 
+	// The search index reads only the model: it is built while the pages render, on the CPU
+	// time their file writes leave idle.
+	index := make(chan []search.File, 1)
+	go func() { index <- search.Build(s) }()
+
+	// The chapters of the print view wait in a spool file, not in memory: together they are
+	// as large as the site.
+	sp, err := newSpool(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.remove()
 	results := make([]rendered, len(s.Pages))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := range jobs {
-				results[i] = r.renderPage(s, s.Pages[i], dir)
+				results[i] = r.renderPage(s, s.Pages[i], dir, sp)
 			}
 		})
 	}
@@ -165,7 +181,7 @@ feed:
 		return nil, err
 	}
 
-	if err := r.writeBooks(s, results, dir); err != nil {
+	if err := r.writeBooks(s, results, dir, sp); err != nil {
 		return nil, err
 	}
 	if err := r.writeNotFound(s, dir); err != nil {
@@ -175,7 +191,7 @@ feed:
 		return nil, err
 	}
 	// The search index: script files the theme's js/search.js loads on demand.
-	for _, f := range search.Build(s) {
+	for _, f := range <-index {
 		if err := WriteFile(dir, f.Path, f.Data); err != nil {
 			return nil, err
 		}
@@ -187,17 +203,20 @@ feed:
 	if err := WriteFile(dir, ".nojekyll", nil); err != nil {
 		return nil, err
 	}
+	if err := sp.remove(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
 // renderPage renders one page to <dir>/<path>.html and keeps what the print view needs.
-func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string) (out rendered) {
+func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, sp *spool) (out rendered) {
 	md, err := r.Markdown(s, p)
 	if err != nil {
 		return rendered{err: err}
 	}
 	body := stripFrontMatter(md)
-	pageHTML, broken, err := r.toHTML(s, p.Path, body, pageMode)
+	pageHTML, printHTML, broken, err := r.convertPage(s, p.Path, body)
 	if err != nil {
 		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}
 	}
@@ -208,9 +227,10 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string) (out rende
 		}
 		out.warnings = append(out.warnings, fmt.Sprintf("%s: link %q leads to no page", where, b))
 	}
-	out.printHTML, _, err = r.toHTML(s, p.Path, body, printMode)
-	if err != nil {
-		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}
+	if sp != nil { // nil on the preview's one-page path, which writes no print view
+		if out.printAt, err = sp.put(printHTML); err != nil {
+			return rendered{err: err}
+		}
 	}
 	out.markdown = md
 	out.mermaid = hasMermaid(pageHTML)
@@ -268,6 +288,15 @@ func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("copy theme static files: %w", err)
 	}
+	for _, c := range r.opts.CSS {
+		if written[c.Path] {
+			return nil, fmt.Errorf("custom stylesheet %s would overwrite the theme's file of that name", c.Path)
+		}
+		written[c.Path] = true
+		if err := WriteFile(dir, c.Path, c.Data); err != nil {
+			return nil, err
+		}
+	}
 	css, err := syntaxCSS()
 	if err != nil {
 		return nil, fmt.Errorf("syntax stylesheet: %w", err)
@@ -301,6 +330,10 @@ type layoutData struct {
 	Chapters []chapter
 	// Book is the print view's cover (book.go).
 	Book *bookCover
+	// CSS are the custom stylesheets' site paths, linked after the theme's.
+	CSS []string
+	// ChaptersMarker is where the print layout places the chapters (see writeBook).
+	ChaptersMarker template.HTML
 }
 
 type navEntry struct {
@@ -323,10 +356,20 @@ type chapter struct {
 }
 
 func (r *Renderer) layoutData(s *site.Site, p *site.Page, root string) *layoutData {
-	d := &layoutData{SiteTitle: s.Title, Title: p.Title, Root: root, Path: p.Path, Kind: p.Template}
+	d := r.newLayoutData(s, p.Path, p.Title, root)
+	d.Kind = p.Template
 	d.Nav = navEntries(s.Nav, p, root)
 	for _, c := range p.Crumbs {
 		d.Crumbs = append(d.Crumbs, crumb{Title: c.Title, Href: root + c.Path + ".html"})
+	}
+	return d
+}
+
+// newLayoutData is what every file's layout needs: titles, the way to the root, stylesheets.
+func (r *Renderer) newLayoutData(s *site.Site, pagePath, title, root string) *layoutData {
+	d := &layoutData{SiteTitle: s.Title, Title: title, Root: root, Path: pagePath}
+	for _, c := range r.opts.CSS {
+		d.CSS = append(d.CSS, c.Path)
 	}
 	return d
 }
@@ -344,6 +387,10 @@ func navEntries(items []site.NavItem, p *site.Page, root string) []navEntry {
 	}
 	return out
 }
+
+// chaptersMarker stands for the chapters in the print layout's output, which writeBook
+// streams in its place.
+const chaptersMarker = "<kdocs-chapters></kdocs-chapters>"
 
 // depth places a page in the book's table of contents.
 func depth(p *site.Page) int {

@@ -2,7 +2,7 @@ package search
 
 // The index files. Each is one statement that hands its data to the page script:
 //
-//	kdocsSearch.add("<name>", <JSON>);
+//	kdocsSearch.add("<name>", '<JSON, as a JavaScript string literal>');
 //
 // JSON from encoding/json is a JavaScript expression that cannot end the script early (it
 // escapes <, >, &, U+2028 and U+2029), so untrusted names travel safely.
@@ -37,7 +37,7 @@ import (
 
 const (
 	// FormatVersion is the bootstrap's "v": the page script refuses an index it cannot read.
-	FormatVersion = 1
+	FormatVersion = 2
 	// chunkDocs is the number of documents per chunk. Small chunks keep the bytes a query
 	// needs for its top results low (at most one chunk per result shown).
 	chunkDocs = 64
@@ -354,13 +354,18 @@ func record(s *site.Site, d *doc) []any {
 	return rec
 }
 
+// script wraps data as a file the page loads with a <script> tag. The JSON travels as a string
+// literal that the page hands to JSON.parse: browsers parse JSON faster than the same data as
+// an object literal, which matters on a first query waiting for a 24 kB shard.
 func script(name string, data []byte) File {
 	var b bytes.Buffer
 	b.WriteString("kdocsSearch.add(")
 	b.Write(mustJSON(name))
-	b.WriteByte(',')
-	b.Write(data)
-	b.WriteString(");\n")
+	b.WriteString(",'")
+	// Inside '…' only the backslash and the quote need escaping: encoding/json already wrote
+	// <, >, &, U+2028 and U+2029 as \u escapes, and a JSON text holds no raw line break.
+	b.WriteString(strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(string(data)))
+	b.WriteString("');\n")
 	return File{Path: Dir + "/" + name + ".js", Data: b.Bytes()}
 }
 

@@ -64,10 +64,12 @@ func (ix *index) data(t testing.TB, name string) []byte {
 	t.Helper()
 	f, ok := ix.files[Dir+"/"+name+".js"]
 	require.True(t, ok, "no index file %s.js", name)
-	head := []byte(`kdocsSearch.add("` + name + `",`)
+	head := []byte(`kdocsSearch.add("` + name + `",'`)
 	require.True(t, bytes.HasPrefix(f, head), "%s.js starts with %s", name, head)
-	require.True(t, bytes.HasSuffix(f, []byte(");\n")))
-	return f[len(head) : len(f)-3]
+	require.True(t, bytes.HasSuffix(f, []byte("');\n")))
+	lit := string(f[len(head) : len(f)-4])
+	require.NotRegexp(t, `(^|[^\\])(\\\\)*'`, lit, "an unescaped quote would end the string")
+	return []byte(strings.NewReplacer(`\\`, `\`, `\'`, `'`).Replace(lit))
 }
 
 func (ix *index) size(name string) int { return len(ix.files[Dir+"/"+name+".js"]) }
@@ -233,7 +235,7 @@ func TestDemoIndex(t *testing.T) {
 
 // A schema that does not parse only loses its fields; a hostile name stays inert JSON.
 func TestBadSchemaAndHostileNames(t *testing.T) {
-	hostile := `</script><script>alert(1)</script>` + "\u2028"
+	hostile := `</script><script>alert('1\')</script>` + "\u2028"
 	snap := &snapshot.Snapshot{Format: snapshot.Format, Cluster: snapshot.Cluster{Name: "c"},
 		Topics: []snapshot.Topic{{Name: hostile}},
 		Registry: &snapshot.Registry{Subjects: []snapshot.Subject{{Name: "broken-value", Versions: []snapshot.SchemaVersion{

@@ -18,9 +18,12 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -84,6 +87,8 @@ type annotationFile struct {
 	name    string // the topic or group it describes
 	matter  annotationMatter
 	used    bool
+	// cluster is the cluster a site.yaml annotation belongs to; "" for a file (every cluster).
+	cluster string
 }
 
 // isAnnotation reports whether a content file is an annotation rather than a page.
@@ -218,4 +223,103 @@ func rebaseLinks(body, dir, pagePath string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// DeclaredAnnotations are one cluster's annotations given in site.yaml, by topic name and by
+// group id. They apply to that cluster only, and are placed like annotation files; a topic or
+// group that an annotation file names too is an error.
+type DeclaredAnnotations struct {
+	Topics, Groups map[string]DeclaredAnnotation
+}
+
+// DeclaredAnnotation is the front matter of an annotation file, given in site.yaml. Relative
+// links and runbook are written from content/.
+type DeclaredAnnotation struct {
+	// Where names the entry in messages ("site.yaml:14").
+	Where       string
+	Owner       string
+	Team        string
+	Description string
+	Tags        []string
+	Producers   []string
+	Links       []DeclaredLink
+	Runbook     string
+	Domain      string
+}
+
+// DeclaredLink is one of a declared annotation's links, as written.
+type DeclaredLink struct{ Title, URL string }
+
+// declare adds site.yaml's annotations, by cluster name. It fails when an annotation file
+// names the same topic or group: the facts would have two sources.
+func (n *annotations) declare(decl map[string]DeclaredAnnotations) error {
+	var errs []error
+	n.byCluster = map[string]*annotations{}
+	clusters := make([]string, 0, len(decl))
+	for c := range decl {
+		clusters = append(clusters, c)
+	}
+	slices.Sort(clusters)
+	for _, cluster := range clusters {
+		d := decl[cluster]
+		child := &annotations{topics: maps.Clone(n.topics), groups: maps.Clone(n.groups)}
+		for _, kind := range []string{TopicAnnotations, GroupAnnotations} {
+			list, byName, what := d.Topics, child.topics, "topic"
+			if kind == GroupAnnotations {
+				list, byName, what = d.Groups, child.groups, "consumer group"
+			}
+			names := make([]string, 0, len(list))
+			for name := range list {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				a := list[name]
+				if other := byName[name]; other != nil {
+					errs = append(errs, fmt.Errorf("%s: annotates %s %q of cluster %q, as %s does already: keep one of the two",
+						a.Where, what, name, cluster, other.content.File))
+					continue
+				}
+				m := annotationMatter{Owner: a.Owner, Team: a.Team, Description: a.Description, Tags: a.Tags,
+					Producers: a.Producers, Runbook: a.Runbook, Domain: a.Domain}
+				for _, l := range a.Links {
+					m.Links = append(m.Links, struct {
+						Title string `yaml:"title"`
+						URL   string `yaml:"url"`
+					}{l.Title, l.URL})
+				}
+				f := &annotationFile{content: &Content{Path: "site.yaml", File: a.Where}, kind: kind, name: name, matter: m,
+					cluster: cluster}
+				byName[name] = f
+				n.declared = append(n.declared, f)
+			}
+		}
+		n.byCluster[cluster] = child
+	}
+	return errors.Join(errs...)
+}
+
+// forCluster returns the annotations that apply in the named cluster: the files', and
+// site.yaml's for that cluster.
+func (n *annotations) forCluster(name string) *annotations {
+	if c := n.byCluster[name]; c != nil {
+		c.refs = n.refs
+		return c
+	}
+	return n
+}
+
+// unusedDeclared warns of site.yaml annotations whose topic or group is not in their cluster.
+func (n *annotations) unusedDeclared() []string {
+	var out []string
+	for _, a := range n.declared {
+		if !a.used {
+			what := "topic"
+			if a.kind == GroupAnnotations {
+				what = "consumer group"
+			}
+			out = append(out, fmt.Sprintf("%s: annotation for %s %q, which is not in cluster %q; it is not shown", a.content.File, what, a.name, a.cluster))
+		}
+	}
+	return out
 }

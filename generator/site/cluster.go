@@ -26,6 +26,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		GroupsPath:   base + "groups/index",
 		FlowsPath:    base + "flows",
 		ACLsPath:     base + "acls",
+		BrokersPath:  base + "brokers",
 		SnapshotFile: "snapshots/" + slug + ".json",
 		TakenAt:      snap.TakenAt,
 		Health:       health.Evaluate(snap),
@@ -75,6 +76,8 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	c.pages = append(c.pages, &Page{
 		Path: c.Path, Title: c.Name, Template: TemplateCluster, Section: c.Path, Crumbs: clusterCrumbs, Data: overview,
 	})
+	c.pages = append(c.pages, &Page{Path: c.BrokersPath, Title: "Brokers", Template: TemplateBrokers, Section: c.BrokersPath,
+		Crumbs: listCrumbs, Data: buildBrokers(c, snap)})
 
 	// Who reads what: topics with committed offsets, and topics assigned to members that have
 	// not committed yet (their lag is unknown, shown as 0).
@@ -270,6 +273,7 @@ func configRow(cfg snapshot.Config) ConfigRow {
 // nav is the cluster's navigation entry with its lists below it.
 func (c *Cluster) nav() NavItem {
 	item := NavItem{Title: c.Name, Path: c.Path, Children: []NavItem{
+		{Title: "Brokers", Path: c.BrokersPath},
 		{Title: "Topics", Path: c.TopicsPath},
 		{Title: "Consumer groups", Path: c.GroupsPath},
 		{Title: "Data flows", Path: c.FlowsPath},

@@ -19,8 +19,8 @@ type Cluster struct {
 	Slug        string
 	// Path is the overview page; TopicsPath, GroupsPath and SubjectsPath the lists
 	// (SubjectsPath is empty when the cluster has no Schema Registry); FlowsPath the data flows,
-	// ACLsPath the ACLs and quotas.
-	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath string
+	// ACLsPath the ACLs and quotas, BrokersPath the brokers.
+	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath, BrokersPath string
 	// SnapshotFile is where the site publishes the snapshot, relative to the site root.
 	SnapshotFile string
 	TakenAt      time.Time

@@ -22,6 +22,8 @@ type Estate struct {
 	Replication []DeclaredReplication
 	// Schemas say how each cluster's topics name their schema subjects, by cluster name.
 	Schemas map[string]SchemaNaming
+	// Annotations are site.yaml's annotations, by cluster name (see annotation.go).
+	Annotations map[string]DeclaredAnnotations
 }
 
 // Services are the declared Kafka Connect clusters and ksqlDB servers of one cluster.

@@ -104,12 +104,12 @@ type VersionRow struct {
 	ParseError string
 	// Changes are the differences from the previous version (nil for the first), judged against
 	// the subject's compatibility; Breaking counts the breaking ones.
-	Changes  []ChangeRow
+	Changes  []FieldChangeRow
 	Breaking int
 }
 
-// ChangeRow is one field-level difference between consecutive versions.
-type ChangeRow struct {
+// FieldChangeRow is one field-level difference between consecutive versions.
+type FieldChangeRow struct {
 	Path, Kind, Old, New string
 	Breaking             bool
 	Reason               string
@@ -499,7 +499,7 @@ func (x *schemaIndex) subjectData(c *Cluster, s *snapshot.Subject, referrers []R
 		}
 		if i > 0 && parsed[i-1].tree != nil && parsed[i].tree != nil {
 			for _, ch := range schema.Diff(parsed[i-1].tree, parsed[i].tree, d.Compatibility) {
-				vr.Changes = append(vr.Changes, ChangeRow{Path: ch.Path, Kind: ch.Kind, Old: ch.Old, New: ch.New,
+				vr.Changes = append(vr.Changes, FieldChangeRow{Path: ch.Path, Kind: ch.Kind, Old: ch.Old, New: ch.New,
 					Breaking: ch.Breaking, Reason: ch.Reason})
 				if ch.Breaking {
 					vr.Breaking++

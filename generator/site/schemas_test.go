@@ -115,7 +115,7 @@ func TestSchemaPages(t *testing.T) {
 
 	require.NotNil(t, orders)
 	require.Len(t, orders.Versions[1].Changes, 1)
-	assert.Equal(t, ChangeRow{Path: "total", Kind: "added", New: "long", Breaking: true, Reason: orders.Versions[1].Changes[0].Reason}, orders.Versions[1].Changes[0])
+	assert.Equal(t, FieldChangeRow{Path: "total", Kind: "added", New: "long", Breaking: true, Reason: orders.Versions[1].Changes[0].Reason}, orders.Versions[1].Changes[0])
 	assert.Equal(t, 1, orders.Versions[1].Breaking)
 	assert.Equal(t, []FieldRow{{Path: "id", Type: "string", Required: true}, {Path: "total", Type: "long", Required: true}}, orders.Fields)
 

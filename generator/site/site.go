@@ -164,6 +164,9 @@ func BuildEstate(title string, snaps []*snapshot.Snapshot, content []Content, es
 		byName[a.name] = a
 		notes.files = append(notes.files, a)
 	}
+	if err := notes.declare(estate.Annotations); err != nil {
+		errs = append(errs, err)
+	}
 	// Content pages are made first, so annotations can link to them, but come after the
 	// clusters in reading order.
 	pages, err := contentPages(pageContent)
@@ -186,7 +189,7 @@ func BuildEstate(title string, snaps []*snapshot.Snapshot, content []Content, es
 			return nil, fmt.Errorf("two snapshots describe a cluster named %q", name)
 		}
 		seen[name] = true
-		c := buildCluster(snap, clusterSlugs.slug(name), notes, estate.Services[name], estate.Schemas[name])
+		c := buildCluster(snap, clusterSlugs.slug(name), notes.forCluster(name), estate.Services[name], estate.Schemas[name])
 		s.Clusters = append(s.Clusters, c)
 		s.Warnings = append(s.Warnings, c.warnings...)
 		for _, p := range c.pages {
@@ -210,6 +213,7 @@ func BuildEstate(title string, snaps []*snapshot.Snapshot, content []Content, es
 			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: annotation for %s %q, which is in no cluster; it is not shown", a.content.File, what, a.name))
 		}
 	}
+	s.Warnings = append(s.Warnings, notes.unusedDeclared()...)
 
 	var contentLinks []Link
 	for _, p := range pages {
@@ -230,6 +234,9 @@ type annotations struct {
 	topics, groups map[string]*annotationFile
 	files          []*annotationFile // in content order, for warnings in a stable order
 	refs           refResolver
+	// byCluster adds site.yaml's annotations of each cluster; declared lists them in order.
+	byCluster map[string]*annotations
+	declared  []*annotationFile
 }
 
 // topic returns the annotation of the named topic placed on the page at pagePath, or nil.

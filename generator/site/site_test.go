@@ -123,11 +123,11 @@ func TestBuild(t *testing.T) {
 	}
 	money := s.Clusters[0].pages[len(s.Clusters[0].pages)-2].Path // "common/Money" sorts first
 	assert.Regexp(t, `^clusters/prod/schemas/common-money-[0-9a-f]{8}$`, money)
-	indexTopic := s.Pages[3].Path
+	indexTopic := s.Pages[4].Path
 	assert.Regexp(t, `^clusters/prod/topics/index-[0-9a-f]{8}$`, indexTopic, "a topic named index keeps the list page")
 	assert.Equal(t, []string{
 		"index",
-		"clusters/prod/index",
+		"clusters/prod/index", "clusters/prod/brokers",
 		"clusters/prod/topics/index", indexTopic, "clusters/prod/topics/orders.created",
 		"clusters/prod/groups/index", "clusters/prod/groups/billing",
 		"clusters/prod/flows", "clusters/prod/acls",
@@ -138,6 +138,7 @@ func TestBuild(t *testing.T) {
 	assert.Equal(t, []NavItem{
 		{Title: "Home", Path: "index"},
 		{Title: "prod", Path: "clusters/prod/index", Children: []NavItem{
+			{Title: "Brokers", Path: "clusters/prod/brokers"},
 			{Title: "Topics", Path: "clusters/prod/topics/index"},
 			{Title: "Consumer groups", Path: "clusters/prod/groups/index"},
 			{Title: "Data flows", Path: "clusters/prod/flows"},
@@ -257,4 +258,41 @@ func TestAnnotationErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{`content/groups/nobody.md: annotation for consumer group "nobody", which is in no cluster; it is not shown`}, s.Warnings)
 	assert.Equal(t, "a", s.Page("clusters/prod/topics/orders.created").Data.(*TopicData).Annotation.Owner)
+}
+
+func TestBrokersPage(t *testing.T) {
+	snap := fixture()
+	snap.Cluster.Brokers[0].LogDirs = []snapshot.LogDir{{Path: "/a", SizeBytes: 100}, {Path: "/b", SizeBytes: 0, Error: "KAFKA_STORAGE_ERROR"}}
+	snap.Cluster.Brokers[0].Configs = []snapshot.Config{{Name: "log.retention.hours", Value: "72", Source: "DYNAMIC_BROKER_CONFIG"}}
+	s, err := Build("Acme", []*snapshot.Snapshot{snap}, nil)
+	require.NoError(t, err)
+	p := s.Page("clusters/prod/brokers")
+	require.NotNil(t, p)
+	d := p.Data.(*BrokersData)
+	require.Len(t, d.Brokers, len(snap.Cluster.Brokers))
+	leaders, replicas := 0, 0
+	for _, b := range d.Brokers {
+		leaders += b.Leaders
+		replicas += b.Replicas
+	}
+	partitions, offline, copies := 0, 0, 0
+	for _, tp := range snap.Topics {
+		for _, pt := range tp.Partitions {
+			partitions++
+			copies += len(pt.Replicas)
+			if pt.Leader < 0 {
+				offline++
+			}
+		}
+	}
+	assert.Equal(t, partitions, d.Partitions)
+	assert.Equal(t, copies, d.Replicas)
+	assert.Equal(t, copies, replicas, "every replica is on a broker of the metadata")
+	assert.Equal(t, partitions-offline, leaders, "every partition with a leader counts once")
+	b := d.Brokers[0]
+	assert.Equal(t, int64(100), b.LogDirBytes)
+	assert.Equal(t, 1, b.LogDirErrors)
+	assert.Equal(t, []BrokerConfigRow{{Name: "log.retention.hours", Value: "72", Source: "DYNAMIC_BROKER_CONFIG", Origin: "dynamic, this broker"}}, b.Configs)
+	assert.True(t, d.LogDirsRecorded)
+	assert.True(t, d.ConfigsRecorded)
 }

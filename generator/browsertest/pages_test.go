@@ -1,0 +1,85 @@
+package browsertest
+
+// Every page of the example site in the browser, below a sub-path: each diagram becomes an SVG
+// (never Mermaid's source, error or size placeholder), the console stays clean, and every
+// request goes to the site's own server below the sub-path.
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+var locRE = regexp.MustCompile(`<loc>([^<]+)</loc>`)
+
+func TestEveryPageInTheBrowser(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	home, dir := serveSiteDir(t, exampleOrFixture(t))
+	sitemap, err := os.ReadFile(filepath.Join(dir, "sitemap.xml"))
+	require.NoError(t, err)
+	var pages []string
+	for _, m := range locRE.FindAllStringSubmatch(string(sitemap), -1) {
+		pages = append(pages, strings.TrimPrefix(m[1], subPath))
+	}
+	pages = append(pages, "print/index.html")
+	require.Greater(t, len(pages), 10)
+	kinds := map[string]bool{}
+
+	ctx := Browse(t, chrome)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	diagrams := 0
+	for _, p := range pages {
+		Reset(ctx)
+		u := home + p
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(u)))
+		waitDiagrams(t, ctx)
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+			Kind                               string
+			H1                                 int
+			Blocks, SVGs, Errors, Placeholders int
+		}](`(() => {
+			const blocks = [...document.querySelectorAll('pre.mermaid')];
+			const text = document.body.innerText;
+			return {
+				Kind: (document.querySelector('article[data-kind]') || {dataset: {}}).dataset.kind || '',
+				H1: document.querySelectorAll('h1').length,
+				Blocks: blocks.length,
+				SVGs: blocks.filter((b) => b.querySelector('svg')).length,
+				Errors: document.querySelectorAll('svg[aria-roledescription="error"]').length + (text.includes('Syntax error in text') ? 1 : 0),
+				Placeholders: (text.match(/Maximum text size|too many edges|Edge limit exceeded/gi) || []).length,
+			};
+		})()`))
+		require.NoError(t, err, u)
+		kinds[got.Kind] = true
+		diagrams += got.SVGs
+		assert.Positive(t, got.H1, "%s has a heading", p)
+		assert.Equal(t, got.Blocks, got.SVGs, "every diagram on %s is an SVG", p)
+		assert.Zero(t, got.Errors, "Mermaid's error on %s", p)
+		assert.Zero(t, got.Placeholders, "Mermaid's size placeholder on %s", p)
+		assert.Empty(t, ConsoleErrors(ctx), "console errors on %s", p)
+		for _, r := range Requests(ctx) {
+			ru, err := url.Parse(r)
+			require.NoError(t, err)
+			if slices.Contains([]string{"data", "blob", "about"}, ru.Scheme) {
+				continue
+			}
+			assert.Equal(t, "127.0.0.1", ru.Hostname(), "%s requested another host: %s", p, r)
+			assert.True(t, strings.HasPrefix(ru.Path, subPath), "%s requested outside %s: %s", p, subPath, r)
+		}
+	}
+	t.Logf("%d pages, %d diagrams drawn; page kinds: %v", len(pages), diagrams, kinds)
+	assert.Positive(t, diagrams)
+}

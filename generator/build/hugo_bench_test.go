@@ -1,0 +1,314 @@
+package build_test
+
+// kdocs against Hugo on the same pages. A synthetic estate of 10,000 topics (with consumer
+// groups and schema subjects) is built by the kdocs binary, and Debian's hugo builds a minimal
+// site of the very Markdown kdocs renders for those pages (its Markdown export), one page for
+// each of kdocs's. Both run as child processes so that their peak memory is measured the same
+// way, as the kernel's maximum resident set size of the process (rusage ru_maxrss), and their
+// wall time includes starting up. The benchmark reports kdocs/hugo ratios for both; the
+// targets are at most ½ of Hugo's wall time and ¼ of its peak memory.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+// Sizes of the synthetic estate.
+const (
+	benchTopics     = 10_000
+	benchPartitions = 6
+	benchBrokers    = 3
+	benchGroupEvery = 10 // one consumer group per ten topics
+	benchSubjEvery  = 5  // one value subject per five topics
+)
+
+// benchEstate is the synthetic cluster: topics named domain.entity-event.vN with partitions
+// spread over three racked brokers, overrides on some topics, groups with lag, Avro subjects.
+func benchEstate() *snapshot.Snapshot {
+	domains := strings.Fields("orders payments inventory shipping customers marketing analytics fraud catalog billing " +
+		"accounts pricing search reviews loyalty notifications returns warehouse logistics identity")
+	entities := strings.Fields("order payment stock parcel customer campaign session score product invoice account price " +
+		"query review points email refund bin route user cart coupon address shipment ledger")
+	events := strings.Fields("created updated deleted placed cancelled shipped reserved released audited snapshot changed " +
+		"requested approved rejected expired completed failed scheduled archived merged")
+	fields := strings.Fields("id createdAt updatedAt customerId amountMinor currency status source correlationId version " +
+		"tenantId region channel reasonCode externalRef note")
+	s := &snapshot.Snapshot{Format: snapshot.Format, KdocsVersion: "bench", TakenAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
+		Cluster:  snapshot.Cluster{Name: "big", ID: "bench-cluster", ControllerID: 1},
+		Registry: &snapshot.Registry{URL: "http://registry:8081", Compatibility: "BACKWARD"}}
+	for b := int32(1); b <= benchBrokers; b++ {
+		s.Cluster.Brokers = append(s.Cluster.Brokers, snapshot.Broker{ID: b, Host: fmt.Sprintf("kafka-%d", b), Port: 9092, Rack: fmt.Sprintf("rack-%d", b)})
+	}
+	for i := range benchTopics {
+		d, e, ev := domains[i%20], entities[(i/20)%25], events[(i/500)%20]
+		name := fmt.Sprintf("%s.%s-%s.v%d", d, e, ev, 1+i/10_000)
+		t := snapshot.Topic{Name: name, ReplicationFactor: 3}
+		for p := range int32(benchPartitions) {
+			l := 1 + (int32(i)+p)%benchBrokers
+			reps := []int32{l, 1 + l%benchBrokers, 1 + (l+1)%benchBrokers}
+			t.Partitions = append(t.Partitions, snapshot.Partition{ID: p, Leader: l, Replicas: reps, ISR: reps,
+				EarliestOffset: int64(i), LatestOffset: int64(i*100 + int(p)*7)})
+		}
+		t.Configs = []snapshot.Config{
+			{Name: "cleanup.policy", Value: "delete", Source: "DEFAULT_CONFIG"},
+			{Name: "min.insync.replicas", Value: "2", Source: "DYNAMIC_TOPIC_CONFIG"},
+			{Name: "retention.ms", Value: strconv.Itoa(86_400_000 * (1 + i%14)), Source: "DYNAMIC_TOPIC_CONFIG"},
+			{Name: "segment.bytes", Value: "1073741824", Source: "DEFAULT_CONFIG"},
+		}
+		s.Topics = append(s.Topics, t)
+		if i%benchSubjEvery == 0 {
+			var fs []string
+			for f := range 10 {
+				fs = append(fs, fmt.Sprintf(`{"name":"%s%d","type":"string","doc":"The %s of the %s."}`, fields[(i/5+f)%16], f, fields[(i+f)%16], e))
+			}
+			s.Registry.Subjects = append(s.Registry.Subjects, snapshot.Subject{Name: name + "-value", Versions: []snapshot.SchemaVersion{
+				{Version: 1, ID: i + 1, Type: "AVRO", Schema: fmt.Sprintf(`{"type":"record","name":"R%d","namespace":"com.acme.%s","fields":[%s]}`, i, d, strings.Join(fs, ","))}}})
+		}
+		if i%benchGroupEvery == 0 {
+			g := snapshot.Group{ID: fmt.Sprintf("%s-%s-consumer-%d", d, e, i/10), State: "Stable", ProtocolType: "consumer", Protocol: "range"}
+			for p := range int32(benchPartitions) {
+				latest := int64(i*100 + int(p)*7)
+				g.Offsets = append(g.Offsets, snapshot.GroupOffset{Topic: name, Partition: p, Committed: latest - 3, LatestOffset: latest, Lag: 3})
+				g.TotalLag += 3
+			}
+			s.Groups = append(s.Groups, g)
+		}
+	}
+	s.Normalize()
+	return s
+}
+
+// hugoVsKdocs is the prepared comparison: the kdocs binary and its site, the Hugo site.
+type hugoVsKdocs struct {
+	kdocs, hugo   string // binaries
+	siteYAML      string
+	hugoSite      string
+	kdocsOut      string
+	hugoOut       string
+	pages         int // HTML pages of the kdocs site, and Markdown pages given to Hugo
+	topicPages    int
+	markdownBytes int64
+}
+
+func prepareHugoVsKdocs(b *testing.B) *hugoVsKdocs {
+	b.Helper()
+	hugo, err := exec.LookPath("hugo")
+	if err != nil {
+		if testenv.InCI() {
+			b.Fatalf("hugo is required in CI for the baseline: %v", err)
+		}
+		b.Skipf("hugo not found (%v); install it with `apt-get install -y hugo` to compare kdocs with Hugo", err)
+	}
+	dir := b.TempDir()
+	// KDOCS_BENCH_DIR keeps both sites for profiling (`kdocs build --config $KDOCS_BENCH_DIR/kdocs-site/site.yaml`).
+	if keep := os.Getenv("KDOCS_BENCH_DIR"); keep != "" {
+		dir = keep
+	}
+	h := &hugoVsKdocs{hugo: hugo, kdocs: filepath.Join(dir, "kdocs"), hugoSite: filepath.Join(dir, "hugo"),
+		kdocsOut: filepath.Join(dir, "kdocs-public"), hugoOut: filepath.Join(dir, "hugo-public")}
+
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if out, err := exec.Command(gobin, "build", "-o", h.kdocs, "github.com/kdocs/kdocs/cmd/kdocs").CombinedOutput(); err != nil {
+		b.Fatalf("go build kdocs: %v\n%s", err, out)
+	}
+
+	data, err := snapshot.Encode(benchEstate())
+	if err != nil {
+		b.Fatal(err)
+	}
+	kdir := filepath.Join(dir, "kdocs-site")
+	if err := os.MkdirAll(kdir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(kdir, "big.json"), data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	h.siteYAML = filepath.Join(kdir, "site.yaml")
+	yaml := fmt.Sprintf("title: Big estate\noutput: %s\nclusters:\n  - name: big\n    snapshot: big.json\n", h.kdocsOut)
+	if err := os.WriteFile(h.siteYAML, []byte(yaml), 0o644); err != nil {
+		b.Fatal(err)
+	}
+
+	// The Markdown Hugo gets is kdocs's own, from one untimed in-process build.
+	cfg, err := config.Load(h.siteYAML)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mdDir := filepath.Join(dir, "markdown")
+	res, err := build.Run(context.Background(), cfg, build.Options{Output: filepath.Join(dir, "warmup"), MarkdownDir: mdDir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "warmup")); err != nil {
+		b.Fatal(err)
+	}
+	h.pages = res.Pages
+	if err := h.writeHugoSite(mdDir); err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// writeHugoSite turns the Markdown export into a minimal Hugo site: each page gets front
+// matter with its title (its first heading), index.md becomes the section's _index.md, and one
+// layout renders the title, a link home and the content, as kdocs's theme does.
+func (h *hugoVsKdocs) writeHugoSite(mdDir string) error {
+	content := filepath.Join(h.hugoSite, "content")
+	err := filepath.WalkDir(mdDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		rel, _ := filepath.Rel(mdDir, p)
+		if filepath.Base(rel) == "index.md" {
+			rel = filepath.Join(filepath.Dir(rel), "_index.md")
+		}
+		if strings.Contains(filepath.ToSlash(rel), "/topics/") {
+			h.topicPages++
+		}
+		md, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h.markdownBytes += int64(len(md))
+		title := strings.TrimSuffix(filepath.Base(rel), ".md")
+		if line, _, _ := bytes.Cut(md, []byte("\n")); bytes.HasPrefix(line, []byte("# ")) {
+			title = string(line[2:])
+		}
+		page := fmt.Appendf(nil, "---\ntitle: %s\n---\n", strconv.Quote(title))
+		page = append(page, md...)
+		target := filepath.Join(content, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(target, page, 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	layout := `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ .Site.Title }}</title>
+<link rel="stylesheet" href="{{ "css/site.css" | relURL }}"></head>
+<body><header><a href="{{ "" | relURL }}">{{ .Site.Title }}</a></header>
+<main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>
+`
+	files := map[string]string{
+		"config.toml": "baseURL = \"/\"\ntitle = \"Big estate\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\"]\n" +
+			"[markup.goldmark.renderer]\nunsafe = true\n",
+		"layouts/_default/single.html": layout,
+		"layouts/_default/list.html":   layout,
+		"layouts/index.html":           layout,
+		"static/css/site.css":          "body { font-family: sans-serif; }\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(h.hugoSite, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run is what one build of a child process cost.
+type run struct {
+	wall, cpu time.Duration // cpu: user + system time
+	peak      int64         // bytes of peak resident set size
+}
+
+// measure runs a command to its end and returns its wall time, CPU time and peak resident set
+// size.
+func measure(b *testing.B, name string, args ...string) run {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		b.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out.String())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Fatal("no rusage for the child process on this platform")
+	}
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return run{wall: wall, cpu: cpu, peak: ru.Maxrss << 10} // Linux reports kilobytes
+}
+
+// countHTML counts the .html files under dir.
+func countHTML(b *testing.B, dir string) int {
+	b.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// BenchmarkSiteVsHugo builds the 10,000-topic site with kdocs and the same pages with Hugo,
+// each once per iteration, and reports wall time and peak RSS of both and their ratios
+// (kdocs/hugo: wall/hugo ≤ 0.5 and peak/hugo ≤ 0.25 are the targets). ns/op is the two
+// builds together.
+func BenchmarkSiteVsHugo(b *testing.B) {
+	hv := prepareHugoVsKdocs(b)
+	b.Logf("estate: %d topics × %d partitions; kdocs site of %d pages, of which %d topic pages; Hugo gets the same %d Markdown pages (%.1f MB)",
+		benchTopics, benchPartitions, hv.pages, hv.topicPages, hv.pages, float64(hv.markdownBytes)/1e6)
+	var k, h run
+	b.ResetTimer()
+	for b.Loop() {
+		// Both build from scratch: without a previous output, which kdocs would set aside and
+		// delete after its swap and Hugo would partly overwrite.
+		b.StopTimer()
+		for _, d := range []string{hv.kdocsOut, hv.hugoOut} {
+			if err := os.RemoveAll(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		r := measure(b, hv.kdocs, "build", "--config", hv.siteYAML)
+		k.wall, k.cpu, k.peak = k.wall+r.wall, k.cpu+r.cpu, max(k.peak, r.peak)
+		r = measure(b, hv.hugo, "--quiet", "--source", hv.hugoSite, "--destination", hv.hugoOut)
+		h.wall, h.cpu, h.peak = h.wall+r.wall, h.cpu+r.cpu, max(h.peak, r.peak)
+	}
+	b.StopTimer()
+	if n := countHTML(b, hv.hugoOut); n < hv.pages {
+		b.Fatalf("Hugo wrote %d HTML pages, want at least the %d Markdown pages it was given", n, hv.pages)
+	}
+	n := float64(b.N)
+	b.ReportMetric(k.wall.Seconds()/n, "kdocs-s")
+	b.ReportMetric(h.wall.Seconds()/n, "hugo-s")
+	b.ReportMetric(float64(k.peak)/(1<<20), "kdocs-peak-MiB")
+	b.ReportMetric(float64(h.peak)/(1<<20), "hugo-peak-MiB")
+	b.ReportMetric(k.wall.Seconds()/h.wall.Seconds(), "wall/hugo")
+	b.ReportMetric(float64(k.peak)/float64(h.peak), "peak/hugo")
+	// CPU time is what the wall time would be on an idle machine, summed over cores: the
+	// steadier comparison when other work shares the machine.
+	b.ReportMetric(k.cpu.Seconds()/h.cpu.Seconds(), "cpu/hugo")
+	b.Logf("kdocs %.2f s wall, %.2f s CPU, %.0f MiB peak; hugo %.2f s wall, %.2f s CPU, %.0f MiB peak",
+		k.wall.Seconds()/n, k.cpu.Seconds()/n, float64(k.peak)/(1<<20), h.wall.Seconds()/n, h.cpu.Seconds()/n, float64(h.peak)/(1<<20))
+}
