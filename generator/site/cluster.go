@@ -182,6 +182,9 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			d.Offsets = append(d.Offsets, OffsetRow{Topic: topicLink(o.Topic), Partition: o.Partition,
 				Committed: o.Committed, LatestOffset: o.LatestOffset, Lag: o.Lag})
 		}
+		for _, u := range g.Uncommitted {
+			d.Uncommitted = append(d.Uncommitted, Assignment{Topic: topicLink(u.Topic), Partitions: u.Partitions})
+		}
 		row := GroupRow{Link: Link{Title: g.ID, Path: groupPath[g.ID]}, State: g.State,
 			Members: len(g.Members), Topics: len(topics), TotalLag: g.TotalLag}
 		if d.Annotation != nil {

@@ -205,7 +205,10 @@ type GroupData struct {
 	Protocol     string
 	Members      []MemberRow
 	Offsets      []OffsetRow
-	TotalLag     int64
+	// Uncommitted is, by topic, the partitions the group reads without a committed offset:
+	// where it would start from its auto.offset.reset policy, not from a position.
+	Uncommitted []Assignment
+	TotalLag    int64
 	// Annotation is what content/groups/<group>.md says about the group, or nil.
 	Annotation *Annotation
 }
