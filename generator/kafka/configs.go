@@ -12,13 +12,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/segmentio/kafka-go/protocol/describeconfigs"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
-
-// resourceTypeTopic is the TOPIC resource type of DescribeConfigs.
-const resourceTypeTopic = 2
 
 // Config sources as DescribeConfigs v1+ reports them (KIP-226), by their Java enum names.
 const sourceDefault = 5
@@ -65,15 +62,19 @@ func (c *collector) configs(ctx context.Context, names []string, brokerIDs []int
 // describeConfigs asks the brokers, one after the other until one answers, for the configs of
 // the topics in names.
 func (c *collector) describeConfigs(ctx context.Context, names []string, brokers []int32) map[string][]snapshot.Config {
-	req := &describeconfigs.Request{Resources: make([]describeconfigs.RequestResource, len(names))}
-	for i, name := range names {
-		req.Resources[i] = describeconfigs.RequestResource{ResourceType: resourceTypeTopic, ResourceName: name}
-	}
 	var failures []string
 	for _, id := range brokers {
-		r, err := c.brokers.roundTrip(ctx, id, req)
+		req := kmsg.NewPtrDescribeConfigsRequest()
+		req.Resources = make([]kmsg.DescribeConfigsRequestResource, len(names))
+		for i, name := range names {
+			req.Resources[i] = kmsg.DescribeConfigsRequestResource{ResourceType: kmsg.ConfigResourceTypeTopic, ResourceName: name}
+		}
+		res := kmsg.NewPtrDescribeConfigsResponse()
+		err := c.brokers.use(ctx, id, func(ctx context.Context, bc *brokerConn) error {
+			return bc.kmsgExchange(ctx, req, res)
+		})
 		if err == nil {
-			return c.topicConfigs(names, r.(*describeconfigs.Response))
+			return c.topicConfigs(names, res)
 		}
 		failures = append(failures, err.Error())
 		if ctx.Err() != nil {
@@ -86,7 +87,7 @@ func (c *collector) describeConfigs(ctx context.Context, names []string, brokers
 
 // topicConfigs reads one DescribeConfigs answer for the topics in names, recording the topics
 // it refused or left out.
-func (c *collector) topicConfigs(names []string, res *describeconfigs.Response) map[string][]snapshot.Config {
+func (c *collector) topicConfigs(names []string, res *kmsg.DescribeConfigsResponse) map[string][]snapshot.Config {
 	out := make(map[string][]snapshot.Config, len(res.Resources))
 	answered := make(map[string]bool, len(res.Resources))
 	// Every topic repeats the same ~35 names and mostly the same values: one copy of each per
@@ -100,21 +101,25 @@ func (c *collector) topicConfigs(names []string, res *describeconfigs.Response) 
 		return v
 	}
 	for _, r := range res.Resources {
-		if r.ResourceType != resourceTypeTopic {
+		if r.ResourceType != kmsg.ConfigResourceTypeTopic {
 			continue
 		}
 		answered[r.ResourceName] = true
 		if r.ErrorCode != 0 {
-			c.record("configs", r.ResourceName, "describe configs for topic %q: %s", r.ResourceName, errorText(r.ErrorCode, r.ErrorMessage))
+			msg := ""
+			if r.ErrorMessage != nil {
+				msg = *r.ErrorMessage
+			}
+			c.record("configs", r.ResourceName, "describe configs for topic %q: %s", r.ResourceName, errorText(r.ErrorCode, msg))
 			continue
 		}
-		cfgs := make([]snapshot.Config, len(r.ConfigEntries))
-		for i, e := range r.ConfigEntries {
-			value := e.ConfigValue
-			if !e.IsSensitive {
-				value = intern(value)
+		cfgs := make([]snapshot.Config, len(r.Configs))
+		for i, e := range r.Configs {
+			var value string
+			if e.Value != nil && !e.IsSensitive {
+				value = intern(*e.Value)
 			}
-			cfgs[i] = configOf(intern(e.ConfigName), value, e.ConfigSource, e.IsDefault, e.IsSensitive)
+			cfgs[i] = configOf(intern(e.Name), value, int8(e.Source), e.IsDefault, e.IsSensitive)
 		}
 		out[r.ResourceName] = cfgs
 	}

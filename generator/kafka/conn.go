@@ -79,15 +79,25 @@ func newBrokerPool(dial dialFunc, clientID string, timeout, dialTimeout time.Dur
 // by ctx. A connection that failed mid-request is closed rather than reused, since its stream
 // position is unknown.
 func (p *brokerPool) roundTrip(ctx context.Context, id int32, msg protocol.Message) (protocol.Message, error) {
+	var res protocol.Message
+	err := p.use(ctx, id, func(ctx context.Context, bc *brokerConn) (err error) {
+		res, err = bc.roundTrip(ctx, msg)
+		return err
+	})
+	return res, err
+}
+
+// use runs exchange on a connection to broker id, bounded by the pool's timeout and by ctx.
+func (p *brokerPool) use(ctx context.Context, id int32, exchange func(context.Context, *brokerConn) error) error {
 	addr, ok := p.addrs[id]
 	if !ok {
-		return nil, fmt.Errorf("broker %d is not in the cluster metadata", id)
+		return fmt.Errorf("broker %d is not in the cluster metadata", id)
 	}
 	slot := p.slot(id)
 	select {
 	case slot <- struct{}{}:
 	case <-ctx.Done():
-		return nil, fmt.Errorf("broker %d (%s): %w", id, addr, ctx.Err())
+		return fmt.Errorf("broker %d (%s): %w", id, addr, ctx.Err())
 	}
 	defer func() { <-slot }()
 
@@ -107,18 +117,17 @@ func (p *brokerPool) roundTrip(ctx context.Context, id int32, msg protocol.Messa
 		var err error
 		if bc, err = p.connect(ctx, addr); err != nil {
 			if errors.Is(err, errDialTimeout) {
-				return nil, fmt.Errorf("broker %d (%s): %w", id, addr, err)
+				return fmt.Errorf("broker %d (%s): %w", id, addr, err)
 			}
-			return nil, fail(err)
+			return fail(err)
 		}
 	}
-	res, err := bc.roundTrip(ctx, msg)
-	if err != nil {
+	if err := exchange(ctx, bc); err != nil {
 		bc.close()
-		return nil, fail(err)
+		return fail(err)
 	}
 	p.putIdle(id, bc)
-	return res, nil
+	return nil
 }
 
 func (p *brokerPool) slot(id int32) chan struct{} {
