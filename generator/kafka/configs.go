@@ -100,6 +100,7 @@ func (c *collector) topicConfigs(names []string, res *kmsg.DescribeConfigsRespon
 		strs[v] = v
 		return v
 	}
+	var sorted nameOrder
 	for _, r := range res.Resources {
 		if r.ResourceType != kmsg.ConfigResourceTypeTopic {
 			continue
@@ -121,6 +122,7 @@ func (c *collector) topicConfigs(names []string, res *kmsg.DescribeConfigsRespon
 			}
 			cfgs[i] = configOf(intern(e.Name), value, int8(e.Source), e.IsDefault, e.IsSensitive)
 		}
+		sorted.sort(cfgs)
 		out[r.ResourceName] = cfgs
 	}
 	for _, name := range names {
@@ -129,6 +131,49 @@ func (c *collector) topicConfigs(names []string, res *kmsg.DescribeConfigsRespon
 		}
 	}
 	return out
+}
+
+// nameOrder sorts config lists by name, as Normalize would, sorting each distinct sequence of
+// names once: a broker lists every topic's configs in the same order, and sorting 2,000 topics ×
+// ~35 configs one by one was a tenth of a snapshot's CPU.
+type nameOrder struct {
+	names []string // the sequence last sorted
+	perm  []int    // perm[i]: where names[i] goes
+	buf   []snapshot.Config
+}
+
+func (o *nameOrder) sort(cfgs []snapshot.Config) {
+	if !o.same(cfgs) {
+		o.names = o.names[:0]
+		for _, c := range cfgs {
+			o.names = append(o.names, c.Name)
+		}
+		idx := make([]int, len(cfgs))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(o.names[a], o.names[b]) })
+		o.perm = make([]int, len(cfgs))
+		for to, from := range idx {
+			o.perm[from] = to
+		}
+	}
+	o.buf = append(o.buf[:0], cfgs...)
+	for from, to := range o.perm {
+		cfgs[to] = o.buf[from]
+	}
+}
+
+func (o *nameOrder) same(cfgs []snapshot.Config) bool {
+	if len(cfgs) != len(o.names) || o.perm == nil {
+		return false
+	}
+	for i, c := range cfgs {
+		if c.Name != o.names[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // configOf turns one DescribeConfigs entry into a snapshot config. A sensitive entry keeps its
