@@ -65,9 +65,10 @@ func defaultOptions() options {
 		dial:        (&net.Dialer{}).DialContext, // bounded by each request's context
 		configBatch: 100,
 		groupBatch:  100,
-		// Four requests in flight per broker, as many as the test brokers' request threads
-		// (num.io.threads=4, scripts/kafka.sh): on the real 2,000-topic bench estate
-		// (realfloor_test.go) this beat 2 and 3 per broker, and batches of 50 or 200 topics.
+		// Four requests in flight per broker, one per request thread of a broker with
+		// num.io.threads=4 (scripts/kafka.sh). On the real 2,000-topic bench estate
+		// (realfloor_test.go) 2, 3 and 4 per broker, and batches of 50 to 200 topics, were
+		// within the noise of a shared 2-core machine; 4 never starves a broker's threads.
 		perBroker: 4,
 	}
 }
