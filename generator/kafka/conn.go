@@ -19,8 +19,9 @@ package kafka
 //
 // These requests still use kafka-go's own protocol messages, encoding and version negotiation
 // (protocol.Conn, ApiVersions, ApiKey.SelectVersion, then SaslHandshake and SaslAuthenticate:
-// the same steps kafka.Transport takes when it connects, TLS and SASL in auth.go); nothing here
-// writes Kafka wire format by hand.
+// the same steps kafka.Transport takes when it connects, TLS and SASL in auth.go), except topic
+// DescribeConfigs, which franz-go's kmsg encodes and decodes on the same connections (kmsg.go);
+// only the frame around a message is read here.
 
 import (
 	"context"
