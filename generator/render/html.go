@@ -305,6 +305,16 @@ const highlightedAttr = "kdocs-highlighted"
 // highlight returns code as chroma HTML with CSS classes (styled by css/syntax.css), or false
 // when no lexer knows the language.
 func highlight(language, code string) (string, bool) {
+	if language == "json" {
+		if out, ok := highlightJSON(code); ok {
+			return out, true
+		}
+	}
+	return chromaHighlight(language, code)
+}
+
+// chromaHighlight is highlight by chroma itself, for every language.
+func chromaHighlight(language, code string) (string, bool) {
 	lexer := lexers.Get(language)
 	if lexer == nil {
 		return "", false
