@@ -187,7 +187,7 @@ func jsString(s string) string {
 
 // fixtureSite writes a site.yaml and a one-cluster snapshot into a temporary directory: enough
 // for an overview with a diagram, a topic, a consumer group and a schema.
-func fixtureSite(t *testing.T) *config.Site {
+func fixtureSite(t testing.TB) *config.Site {
 	t.Helper()
 	dir := t.TempDir()
 	snap := &snapshot.Snapshot{
@@ -216,13 +216,13 @@ func fixtureSite(t *testing.T) *config.Site {
 
 // serveSite builds cfg below subPath and serves it on 127.0.0.1 until the test ends; it returns
 // the site's home URL.
-func serveSite(t *testing.T, cfg *config.Site) string {
+func serveSite(t testing.TB, cfg *config.Site) string {
 	home, _ := serveSiteDir(t, cfg)
 	return home
 }
 
 // serveSiteDir is serveSite that also returns the directory the site was built into.
-func serveSiteDir(t *testing.T, cfg *config.Site) (string, string) {
+func serveSiteDir(t testing.TB, cfg *config.Site) (string, string) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
 	_, err := build.Run(context.Background(), cfg, build.Options{Output: out, BaseURL: subPath})
@@ -244,7 +244,7 @@ func exampleOrFixture(t *testing.T) *config.Site {
 	return cfg
 }
 
-func waitDiagrams(t *testing.T, ctx context.Context) {
+func waitDiagrams(t testing.TB, ctx context.Context) {
 	t.Helper()
 	_, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.dataset.diagrams`, chromedp.WithPollingInterval(20*time.Millisecond)))
 	require.NoError(t, err, "the page never signalled data-diagrams")

@@ -97,7 +97,7 @@ func TestSchemaCatalogRealEstate(t *testing.T) {
 		require.Len(t, d.Versions, 3)
 		assert.Equal(t, 3, d.Latest.Version)
 		assert.Len(t, d.Fields, 7)
-		assert.Equal(t, site.FieldRow{Path: "channel", Type: "string", Default: `"web"`, Doc: "web, mobile or store"}, field(d, "channel"))
+		assert.Equal(t, site.FieldRow{Name: "channel", Path: "channel", Type: "string", Default: `"web"`, Doc: "web, mobile or store"}, field(d, "channel"))
 		assert.True(t, field(d, "couponCode").Nullable)
 		assert.True(t, field(d, "orderId").Required)
 		assert.Equal(t, []site.FieldChangeRow{{Path: "couponCode", Kind: "added", New: field(d, "couponCode").Type,

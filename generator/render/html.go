@@ -5,7 +5,6 @@ import (
 	"html"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
@@ -277,13 +276,7 @@ func renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering b
 		return ast.WalkSkipChildren, nil
 	}
 	if language != "" {
-		// A page is rendered twice (its own file, its print chapter): highlight once.
-		if v, ok := n.AttributeString(highlightedAttr); ok {
-			_, _ = w.WriteString(v.(string))
-			return ast.WalkSkipChildren, nil
-		}
 		if out, ok := highlight(language, code.String()); ok {
-			n.SetAttributeString(highlightedAttr, out)
 			_, _ = w.WriteString(out)
 			return ast.WalkSkipChildren, nil
 		}
@@ -298,13 +291,19 @@ func renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering b
 	return ast.WalkSkipChildren, nil
 }
 
-// highlightedAttr keeps a fenced block's highlighted HTML on its AST node between renderings;
-// codeRenderer never writes a code block's attributes.
-const highlightedAttr = "kdocs-highlighted"
-
 // highlight returns code as chroma HTML with CSS classes (styled by css/syntax.css), or false
 // when no lexer knows the language.
 func highlight(language, code string) (string, bool) {
+	if language == "json" {
+		if out, ok := highlightJSON(code); ok {
+			return out, true
+		}
+	}
+	return chromaHighlight(language, code)
+}
+
+// chromaHighlight is highlight by chroma itself, for every language.
+func chromaHighlight(language, code string) (string, bool) {
 	lexer := lexers.Get(language)
 	if lexer == nil {
 		return "", false
@@ -371,50 +370,32 @@ func (r *Renderer) toHTML(s *site.Site, pagePath string, md []byte, mode linkMod
 	return buf.Bytes(), lc.broken, nil
 }
 
-// convertPage converts a page's Markdown (front matter already removed) once for its own file
-// and once for its chapter of the print view, parsing it only once: the print rendering reuses
-// the AST with its links rewritten for print/index.html. It returns the relative .md links that
-// lead nowhere.
+// convertPage converts a page's Markdown (front matter already removed) once and returns its
+// HTML twice, for its own file and for its chapter in the print view, and the relative .md
+// links that lead nowhere. The two differ only in link and image destinations,
+// so the page is parsed and rendered once, each destination written as a marker (linkMarker),
+// and the markers are then replaced by each view's destination, escaped as goldmark escapes
+// them: a second goldmark rendering of every page cost more.
 func (r *Renderer) convertPage(s *site.Site, pagePath string, md []byte) (page, print []byte, broken []string, err error) {
 	lc := &linkContext{site: s, page: pagePath, mode: pageMode, base: r.baseURL, record: true}
 	pc := parser.NewContext()
 	pc.Set(linkKey, lc)
 	doc := r.goldmark.Parser().Parse(text.NewReader(md), parser.WithContext(pc))
-	// Renderers may set attributes as they go (the table extension adds each cell's alignment
-	// style): the second rendering starts from the attributes the parser left.
-	type nodeAttrs struct {
-		n     ast.Node
-		attrs []ast.Attribute
+	broken = lc.broken
+	pageDests := make([][]byte, len(lc.links))
+	printDests := make([][]byte, len(lc.links))
+	lc.mode = printMode
+	for i, l := range lc.links {
+		pageDests[i] = escapedDest(*l.dest)
+		printDests[i] = escapedDest(lc.rewrite(l.orig))
+		*l.dest = linkMarker(i)
 	}
-	var parsed []nodeAttrs
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			parsed = append(parsed, nodeAttrs{n, slices.Clone(n.Attributes())})
-		}
-		return ast.WalkContinue, nil
-	})
 	var buf bytes.Buffer
 	if err := r.goldmark.Renderer().Render(&buf, md, doc); err != nil {
 		return nil, nil, nil, err
 	}
-	page, broken = buf.Bytes(), lc.broken
-	for _, p := range parsed {
-		highlighted, cached := p.n.AttributeString(highlightedAttr)
-		p.n.RemoveAttributes()
-		for _, a := range p.attrs {
-			p.n.SetAttribute(a.Name, a.Value)
-		}
-		if cached {
-			p.n.SetAttributeString(highlightedAttr, highlighted)
-		}
+	if len(lc.links) == 0 {
+		return buf.Bytes(), buf.Bytes(), broken, nil
 	}
-	lc.mode = printMode
-	for _, l := range lc.links {
-		*l.dest = lc.rewrite(l.orig)
-	}
-	var pbuf bytes.Buffer
-	if err := r.goldmark.Renderer().Render(&pbuf, md, doc); err != nil {
-		return nil, nil, nil, err
-	}
-	return page, pbuf.Bytes(), broken, nil
+	return replaceLinkMarkers(buf.Bytes(), pageDests), replaceLinkMarkers(buf.Bytes(), printDests), broken, nil
 }

@@ -52,6 +52,11 @@ type Renderer struct {
 	markdown *texttemplate.Template
 	layouts  map[string]*template.Template // "page", "print"
 	goldmark goldmark.Markdown
+	// creating serialises the page workers' file creations: creating files in one directory
+	// from several threads at once makes the kernel spin on the directory's lock, which cost
+	// several times the CPU of creating them one after another (13,000 pages: ≈3 s against
+	// ≈0.5 s).
+	creating sync.Mutex
 }
 
 // File is one generated file, by its slash-separated path in the output.
@@ -242,7 +247,10 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, sp *spool)
 	if err := r.layouts["page"].Execute(&buf, data); err != nil {
 		return rendered{err: fmt.Errorf("layout: %w", err)}
 	}
-	if err := WriteFile(dir, p.Path+".html", buf.Bytes()); err != nil {
+	r.creating.Lock()
+	err = WriteFile(dir, p.Path+".html", buf.Bytes())
+	r.creating.Unlock()
+	if err != nil {
 		return rendered{err: err}
 	}
 	return out

@@ -25,7 +25,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/kdocs/kdocs/generator/schema"
 	"github.com/kdocs/kdocs/generator/site"
 )
 
@@ -185,60 +184,23 @@ func annotate(d *doc, a *site.Annotation) {
 // subject by name.
 func subjectFields(s *site.Site, p *site.Page) []*doc {
 	data := p.Data.(*site.SubjectData)
-	v := data.Latest
-	if v == nil {
+	if data.Latest == nil {
 		return nil
 	}
-	kind, err := schema.ParseKind(v.Type)
-	if err != nil {
-		return nil
-	}
-	tree, err := schema.Parse(kind, v.Schema, references(s, v))
-	if err != nil {
-		return nil
-	}
+	// The model parsed the latest version already: its field rows are the schema's fields,
+	// depth-first, as schema.Tree.Walk visits them.
 	var out []*doc
-	tree.Walk(func(f *schema.Field) {
+	for _, f := range data.Fields {
 		if f.Name == "" || len(out) >= maxFieldsPerSubject {
-			return
+			continue
 		}
 		d := &doc{kind: KindField, title: f.Path, path: p.Path, context: data.Name, terms: map[string]int{}}
 		d.add(f.Name, weightName)
 		d.add(f.Path, weightAnnotation) // "shipto postal" finds shipTo.postalCode
 		d.addText(f.Doc, weightFieldDoc)
 		out = append(out, d)
-	})
-	return out
-}
-
-// references maps the reference names of version v, and of the versions they reference in
-// turn, to their schema text, as schema.Parse wants them. A reference to a subject or version
-// the site does not hold is left out; the parse then fails or goes without it.
-func references(s *site.Site, v *site.VersionRow) map[string]string {
-	refs := map[string]string{}
-	queue := v.References
-	for len(queue) > 0 && len(refs) < 100 {
-		r := queue[0]
-		queue = queue[1:]
-		if _, done := refs[r.Name]; done || r.Subject.Path == "" {
-			continue
-		}
-		p := s.Page(r.Subject.Path)
-		if p == nil {
-			continue
-		}
-		sd, ok := p.Data.(*site.SubjectData)
-		if !ok {
-			continue
-		}
-		for i := range sd.Versions {
-			if rv := &sd.Versions[i]; rv.Version == r.Version {
-				refs[r.Name] = rv.Schema
-				queue = append(queue, rv.References...)
-			}
-		}
 	}
-	return refs
+	return out
 }
 
 // kindRank orders documents: names a reader is likely to want first, fields last. Documents

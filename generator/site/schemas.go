@@ -117,6 +117,8 @@ type FieldChangeRow struct {
 
 // FieldRow is one field of a schema's tree.
 type FieldRow struct {
+	// Name is the field's own name, the last step of Path (the search index weighs it).
+	Name     string
 	Path     string
 	Depth    int
 	Type     string
@@ -521,7 +523,7 @@ func (x *schemaIndex) subjectData(c *Cluster, s *snapshot.Subject, referrers []R
 		walk = func(fs []schema.Field, depth int) {
 			for i := range fs {
 				f := &fs[i]
-				d.Fields = append(d.Fields, FieldRow{Path: f.Path, Depth: depth, Type: f.Type, Required: f.Required,
+				d.Fields = append(d.Fields, FieldRow{Name: f.Name, Path: f.Path, Depth: depth, Type: f.Type, Required: f.Required,
 					Nullable: f.Nullable, Default: f.Default, Doc: f.Doc})
 				walk(f.Children, depth+1)
 			}

@@ -117,7 +117,7 @@ func TestSchemaPages(t *testing.T) {
 	require.Len(t, orders.Versions[1].Changes, 1)
 	assert.Equal(t, FieldChangeRow{Path: "total", Kind: "added", New: "long", Breaking: true, Reason: orders.Versions[1].Changes[0].Reason}, orders.Versions[1].Changes[0])
 	assert.Equal(t, 1, orders.Versions[1].Breaking)
-	assert.Equal(t, []FieldRow{{Path: "id", Type: "string", Required: true}, {Path: "total", Type: "long", Required: true}}, orders.Fields)
+	assert.Equal(t, []FieldRow{{Name: "id", Path: "id", Type: "string", Required: true}, {Name: "total", Path: "total", Type: "long", Required: true}}, orders.Fields)
 
 	require.NotNil(t, hostile)
 	assert.Equal(t, "<b>**x**</b>\n# h\n```mermaid", hostile.Fields[0].Doc, "verbatim: the templates escape it")

@@ -270,9 +270,21 @@
   }
 
   input.addEventListener("input", function () {
+    prefetch(input.value);
     window.clearTimeout(timer);
     timer = window.setTimeout(run, debounceMs);
   });
+  // prefetch starts loading the term shards of what is typed so far, not after the debounce:
+  // by the time the query runs, its shards have usually arrived. Failures are left to search.
+  function prefetch(q) {
+    var words = tokens(q);
+    if (words.length === 0) return;
+    bootstrap().then(function () {
+      words.forEach(function (w) {
+        shardsFor(w).forEach(function (name) { load(name).catch(function () {}); });
+      });
+    }).catch(function () {});
+  }
   // Loading the bootstrap on focus hides its latency behind the first keystrokes.
   input.addEventListener("focus", function () {
     bootstrap().catch(function () { /* reported when a search runs */ });
