@@ -12,9 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/heappeak"
 )
 
 // benchAvro is a realistic Avro record of about 1 KB whose version v has v+11 optional fields,
@@ -80,35 +79,6 @@ func benchSite(b *testing.B, snap *snapshot.Snapshot) *config.Site {
 	return cfg
 }
 
-// buildPeakHeap samples the heap in use while fn runs and returns its peak above the heap in
-// use before fn.
-func buildPeakHeap(fn func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base, peak := ms.HeapInuse, ms.HeapInuse
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				peak = max(peak, ms.HeapInuse)
-			}
-		}
-	})
-	fn()
-	close(done)
-	wg.Wait()
-	return peak - base
-}
-
 func BenchmarkBuildSchemas5000x5(b *testing.B) {
 	const subjects, versions = 5000, 5
 	full := benchSite(b, schemaEstate(subjects, versions, true))
@@ -118,7 +88,7 @@ func BenchmarkBuildSchemas5000x5(b *testing.B) {
 		var res Result
 		var err error
 		start := time.Now()
-		peak := buildPeakHeap(func() {
+		peak := heappeak.During(10*time.Millisecond, func() {
 			res, err = Run(ctx, cfg, Options{Output: filepath.Join(b.TempDir(), "public")})
 		})
 		require.NoError(b, err)

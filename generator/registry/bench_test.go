@@ -15,9 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +23,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kdocs/kdocs/internal/heappeak"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
 
@@ -102,35 +101,6 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.h.ServeHTTP(w, r)
 }
 
-// peakHeap samples the heap in use while fn runs and returns its peak above the heap in use
-// before fn.
-func peakHeap(fn func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base, peak := ms.HeapInuse, ms.HeapInuse
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				peak = max(peak, ms.HeapInuse)
-			}
-		}
-	})
-	fn()
-	close(done)
-	wg.Wait()
-	return peak - base
-}
-
 func BenchmarkCollect5000Subjects(b *testing.B) {
 	const subjects, versions = 5000, 5
 	c := &counting{h: largeFake(subjects, versions).handler(b)}
@@ -146,7 +116,7 @@ func BenchmarkCollect5000Subjects(b *testing.B) {
 	b.ResetTimer()
 	var peak uint64
 	for range b.N {
-		peak = max(peak, peakHeap(func() {
+		peak = max(peak, heappeak.During(2*time.Millisecond, func() {
 			reg, err := Collect(context.Background(), Options{URL: srv.URL})
 			if err != nil {
 				b.Fatal(err)
@@ -179,7 +149,7 @@ func BenchmarkCollectReal200Subjects(b *testing.B) {
 	b.ResetTimer()
 	var peak uint64
 	for range b.N {
-		peak = max(peak, peakHeap(func() {
+		peak = max(peak, heappeak.During(2*time.Millisecond, func() {
 			reg, err := Collect(context.Background(), Options{URL: url})
 			if err != nil {
 				b.Fatal(err)
