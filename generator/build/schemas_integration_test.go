@@ -5,14 +5,9 @@ package build
 // snapshot → site model. The facts asserted are those of testdata/seed/README.md.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
-	neturl "net/url"
 	"regexp"
 	"slices"
 	"testing"
@@ -42,7 +37,7 @@ func TestSchemaCatalogRealEstate(t *testing.T) {
 	// No '/': AxonOps v0.2.1 does not decode %2F in a subject path and stores the name escaped
 	// (slugs of names with '/' are tested in generator/site).
 	hostile := fmt.Sprintf(":%s:orders ünï code <b>%d", schemaTestContext, rand.Uint32())
-	registerScratch(t, url, hostile, `{"type":"record","name":"Hostile","namespace":"x","fields":[`+
+	testenv.ScratchSubject(t, url, hostile, `{"type":"record","name":"Hostile","namespace":"x","fields":[`+
 		`{"name":"a","type":"string","doc":"<script>alert(1)</script> **bold** [x](javascript:y) graph TD; A-->B"}]}`)
 
 	cfg, err := config.Load("../../testdata/demo/live.yaml")
@@ -235,32 +230,4 @@ func slugOf(t *testing.T, model *site.Site, subject string) string {
 	}
 	t.Fatalf("no page for subject %s", subject)
 	return ""
-}
-
-// registerScratch registers an Avro schema under subject and deletes the subject (soft, then
-// permanently) when the test ends.
-func registerScratch(t *testing.T, base, subject, schema string) {
-	t.Helper()
-	do := func(method, path string, body any) {
-		var r io.Reader
-		if body != nil {
-			b, err := json.Marshal(body)
-			require.NoError(t, err)
-			r = bytes.NewReader(b)
-		}
-		req, err := http.NewRequest(method, base+path, r)
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		msg, _ := io.ReadAll(resp.Body)
-		require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %s", method, path, msg)
-	}
-	path := "/subjects/" + neturl.PathEscape(subject)
-	t.Cleanup(func() {
-		do(http.MethodDelete, path, nil)
-		do(http.MethodDelete, path+"?permanent=true", nil)
-	})
-	do(http.MethodPost, path+"/versions", map[string]string{"schema": schema})
 }

@@ -144,7 +144,7 @@ func BenchmarkCollectReal200Subjects(b *testing.B) {
 	for i := range 200 {
 		name := fmt.Sprintf("%s-%03d", prefix, i)
 		// Each version adds an optional field: BACKWARD-compatible with the one before.
-		scratch(b, url, name, avroSchema(name, 1), avroSchema(name, 2), avroSchema(name, 3))
+		testenv.ScratchSubject(b, url, name, avroSchema(name, 1), avroSchema(name, 2), avroSchema(name, 3))
 	}
 	b.ResetTimer()
 	var peak uint64

@@ -5,14 +5,9 @@ package registry
 // testdata/seed/estate.go.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
-	neturl "net/url"
 	"strings"
 	"testing"
 	"time"
@@ -139,7 +134,7 @@ const testContext = ".kdocs-test-reg-77"
 func TestCollectRealRegistryContexts(t *testing.T) {
 	url := testenv.Registry(t)
 	name := fmt.Sprintf(":%s:kdocs-test-reg-%d-ctx", testContext, rand.Uint32())
-	scratch(t, url, name, `{"type":"record","name":"Ctx","fields":[{"name":"a","type":"string"}]}`)
+	testenv.ScratchSubject(t, url, name, `{"type":"record","name":"Ctx","fields":[{"name":"a","type":"string"}]}`)
 
 	reg, err := Collect(context.Background(), Options{URL: url})
 	require.NoError(t, err)
@@ -148,34 +143,4 @@ func TestCollectRealRegistryContexts(t *testing.T) {
 	require.Len(t, s.Versions, 1)
 	assert.Contains(t, s.Versions[0].Schema, `"name":"Ctx"`)
 	assert.NotNil(t, (&snapshot.Snapshot{Registry: reg}).Subject("orders.order-placed.v1-value"), "the default context is still read")
-}
-
-// scratch registers schema (Avro) under subject on the real registry and deletes the subject
-// when the test ends: soft, then permanently, as the registry requires.
-func scratch(t testing.TB, base, subject string, schemas ...string) {
-	t.Helper()
-	do := func(method, path string, body any) {
-		var r io.Reader
-		if body != nil {
-			b, err := json.Marshal(body)
-			require.NoError(t, err)
-			r = bytes.NewReader(b)
-		}
-		req, err := http.NewRequest(method, base+path, r)
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		msg, _ := io.ReadAll(resp.Body)
-		require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %s", method, path, msg)
-	}
-	path := "/subjects/" + neturl.PathEscape(subject)
-	t.Cleanup(func() {
-		do(http.MethodDelete, path, nil)
-		do(http.MethodDelete, path+"?permanent=true", nil)
-	})
-	for _, s := range schemas {
-		do(http.MethodPost, path+"/versions", map[string]string{"schema": s})
-	}
 }
