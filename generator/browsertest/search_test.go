@@ -7,7 +7,6 @@ package browsertest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -30,6 +29,7 @@ import (
 	"github.com/kdocs/kdocs/generator/search"
 	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/synth"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
 
@@ -218,42 +218,6 @@ func TestSearch(t *testing.T) {
 	}
 }
 
-// bigEstate is a synthetic 10,000-topic cluster (1,000 groups, 2,000 subjects of ten fields),
-// like the one generator/search measures its index on.
-func bigEstate() *snapshot.Snapshot {
-	domains := strings.Fields("orders payments inventory shipping customers marketing analytics fraud catalog billing " +
-		"accounts pricing search reviews loyalty notifications returns warehouse logistics identity")
-	entities := strings.Fields("order payment stock parcel customer campaign session score product invoice account price " +
-		"query review points email refund bin route user cart coupon address shipment ledger")
-	events := strings.Fields("created updated deleted placed cancelled shipped reserved released audited snapshot changed " +
-		"requested approved rejected expired completed failed scheduled archived merged")
-	fields := strings.Fields("id createdAt updatedAt customerId amountMinor currency status source correlationId version " +
-		"tenantId region channel reasonCode externalRef note")
-	snap := &snapshot.Snapshot{Format: snapshot.Format, KdocsVersion: "test", TakenAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
-		Cluster:  snapshot.Cluster{Name: "big", Brokers: []snapshot.Broker{{ID: 1, Host: "kafka-1", Port: 9092}}},
-		Registry: &snapshot.Registry{Compatibility: "BACKWARD"}}
-	for i := range 10_000 {
-		d, e, ev := domains[i%20], entities[(i/20)%25], events[(i/500)%20]
-		name := fmt.Sprintf("%s.%s-%s.v1", d, e, ev)
-		snap.Topics = append(snap.Topics, snapshot.Topic{Name: name, ReplicationFactor: 1,
-			Partitions: []snapshot.Partition{{ID: 0, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}})
-		if i%5 == 0 {
-			var fs []string
-			for f := range 10 {
-				fs = append(fs, fmt.Sprintf(`{"name":"%s%d","type":"string","doc":"The %s of the %s."}`, fields[(i/5+f)%16], f, fields[(i+f)%16], e))
-			}
-			snap.Registry.Subjects = append(snap.Registry.Subjects, snapshot.Subject{Name: name + "-value", Versions: []snapshot.SchemaVersion{
-				{Version: 1, ID: i + 1, Type: "AVRO", Schema: fmt.Sprintf(`{"type":"record","name":"R%d","fields":[%s]}`, i, strings.Join(fs, ","))}}})
-		}
-		if i%10 == 0 {
-			snap.Groups = append(snap.Groups, snapshot.Group{ID: fmt.Sprintf("%s-%s-consumer-%d", d, e, i/10), State: "Stable",
-				Offsets: []snapshot.GroupOffset{{Topic: name}}})
-		}
-	}
-	snap.Normalize()
-	return snap
-}
-
 // scaleRun is one cold visit's measurements of search on the 10,000-topic estate, taken in
 // the page.
 type scaleRun struct {
@@ -274,7 +238,7 @@ type scaleRun struct {
 // and only the index is the big estate's: search never reads the pages.
 func scaleSearch(tb testing.TB) (ctx context.Context, home string) {
 	chrome := testenv.Chrome(tb)
-	model, err := site.Build("Big", []*snapshot.Snapshot{bigEstate()}, nil)
+	model, err := site.Build("Big", []*snapshot.Snapshot{synth.Estate(synth.Options{})}, nil)
 	require.NoError(tb, err)
 	home, dir := serveSiteDir(tb, fixtureSite(tb))
 	require.NoError(tb, os.RemoveAll(filepath.Join(dir, search.Dir)))

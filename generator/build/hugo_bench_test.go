@@ -26,73 +26,9 @@ import (
 	"github.com/kdocs/kdocs/generator/build"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/synth"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
-
-// Sizes of the synthetic estate.
-const (
-	benchTopics     = 10_000
-	benchPartitions = 6
-	benchBrokers    = 3
-	benchGroupEvery = 10 // one consumer group per ten topics
-	benchSubjEvery  = 5  // one value subject per five topics
-)
-
-// benchEstate is the synthetic cluster: topics named domain.entity-event.vN with partitions
-// spread over three racked brokers, overrides on some topics, groups with lag, Avro subjects.
-func benchEstate() *snapshot.Snapshot {
-	domains := strings.Fields("orders payments inventory shipping customers marketing analytics fraud catalog billing " +
-		"accounts pricing search reviews loyalty notifications returns warehouse logistics identity")
-	entities := strings.Fields("order payment stock parcel customer campaign session score product invoice account price " +
-		"query review points email refund bin route user cart coupon address shipment ledger")
-	events := strings.Fields("created updated deleted placed cancelled shipped reserved released audited snapshot changed " +
-		"requested approved rejected expired completed failed scheduled archived merged")
-	fields := strings.Fields("id createdAt updatedAt customerId amountMinor currency status source correlationId version " +
-		"tenantId region channel reasonCode externalRef note")
-	s := &snapshot.Snapshot{Format: snapshot.Format, KdocsVersion: "bench", TakenAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
-		Cluster:  snapshot.Cluster{Name: "big", ID: "bench-cluster", ControllerID: 1},
-		Registry: &snapshot.Registry{URL: "http://registry:8081", Compatibility: "BACKWARD"}}
-	for b := int32(1); b <= benchBrokers; b++ {
-		s.Cluster.Brokers = append(s.Cluster.Brokers, snapshot.Broker{ID: b, Host: fmt.Sprintf("kafka-%d", b), Port: 9092, Rack: fmt.Sprintf("rack-%d", b)})
-	}
-	for i := range benchTopics {
-		d, e, ev := domains[i%20], entities[(i/20)%25], events[(i/500)%20]
-		name := fmt.Sprintf("%s.%s-%s.v%d", d, e, ev, 1+i/10_000)
-		t := snapshot.Topic{Name: name, ReplicationFactor: 3}
-		for p := range int32(benchPartitions) {
-			l := 1 + (int32(i)+p)%benchBrokers
-			reps := []int32{l, 1 + l%benchBrokers, 1 + (l+1)%benchBrokers}
-			t.Partitions = append(t.Partitions, snapshot.Partition{ID: p, Leader: l, Replicas: reps, ISR: reps,
-				EarliestOffset: int64(i), LatestOffset: int64(i*100 + int(p)*7)})
-		}
-		t.Configs = []snapshot.Config{
-			{Name: "cleanup.policy", Value: "delete", Source: "DEFAULT_CONFIG"},
-			{Name: "min.insync.replicas", Value: "2", Source: "DYNAMIC_TOPIC_CONFIG"},
-			{Name: "retention.ms", Value: strconv.Itoa(86_400_000 * (1 + i%14)), Source: "DYNAMIC_TOPIC_CONFIG"},
-			{Name: "segment.bytes", Value: "1073741824", Source: "DEFAULT_CONFIG"},
-		}
-		s.Topics = append(s.Topics, t)
-		if i%benchSubjEvery == 0 {
-			var fs []string
-			for f := range 10 {
-				fs = append(fs, fmt.Sprintf(`{"name":"%s%d","type":"string","doc":"The %s of the %s."}`, fields[(i/5+f)%16], f, fields[(i+f)%16], e))
-			}
-			s.Registry.Subjects = append(s.Registry.Subjects, snapshot.Subject{Name: name + "-value", Versions: []snapshot.SchemaVersion{
-				{Version: 1, ID: i + 1, Type: "AVRO", Schema: fmt.Sprintf(`{"type":"record","name":"R%d","namespace":"com.acme.%s","fields":[%s]}`, i, d, strings.Join(fs, ","))}}})
-		}
-		if i%benchGroupEvery == 0 {
-			g := snapshot.Group{ID: fmt.Sprintf("%s-%s-consumer-%d", d, e, i/10), State: "Stable", ProtocolType: "consumer", Protocol: "range"}
-			for p := range int32(benchPartitions) {
-				latest := int64(i*100 + int(p)*7)
-				g.Offsets = append(g.Offsets, snapshot.GroupOffset{Topic: name, Partition: p, Committed: latest - 3, LatestOffset: latest, Lag: 3})
-				g.TotalLag += 3
-			}
-			s.Groups = append(s.Groups, g)
-		}
-	}
-	s.Normalize()
-	return s
-}
 
 // hugoVsKdocs is the prepared comparison: the kdocs binary and its site, the Hugo site.
 type hugoVsKdocs struct {
@@ -128,7 +64,7 @@ func prepareHugoVsKdocs(b *testing.B) *hugoVsKdocs {
 		b.Fatalf("go build kdocs: %v\n%s", err, out)
 	}
 
-	data, err := snapshot.Encode(benchEstate())
+	data, err := snapshot.Encode(synth.Estate(hugoEstate))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -270,6 +206,9 @@ func countHTML(b *testing.B, dir string) int {
 	return n
 }
 
+// hugoEstate is the synthetic estate both site generators document.
+var hugoEstate = synth.Options{Topics: 10_000, Partitions: 6, Brokers: 3}
+
 // BenchmarkSiteVsHugo builds the 10,000-topic site with kdocs and the same pages with Hugo,
 // each once per iteration, and reports wall time and peak RSS of both and their ratios
 // (kdocs/hugo: wall/hugo ≤ 0.5 and peak/hugo ≤ 0.25 are the targets). ns/op is the two
@@ -277,7 +216,7 @@ func countHTML(b *testing.B, dir string) int {
 func BenchmarkSiteVsHugo(b *testing.B) {
 	hv := prepareHugoVsKdocs(b)
 	b.Logf("estate: %d topics × %d partitions; kdocs site of %d pages, of which %d topic pages; Hugo gets the same %d Markdown pages (%.1f MB)",
-		benchTopics, benchPartitions, hv.pages, hv.topicPages, hv.pages, float64(hv.markdownBytes)/1e6)
+		hugoEstate.Topics, hugoEstate.Partitions, hv.pages, hv.topicPages, hv.pages, float64(hv.markdownBytes)/1e6)
 	var k, h run
 	b.ResetTimer()
 	for b.Loop() {

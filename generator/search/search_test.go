@@ -19,6 +19,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/synth"
 )
 
 func TestTokens(t *testing.T) {
@@ -260,41 +261,7 @@ func TestBadSchemaAndHostileNames(t *testing.T) {
 // groups, 2,000 value subjects with ten Avro fields each.
 func bigSite(t testing.TB) *site.Site {
 	t.Helper()
-	domains := []string{"orders", "payments", "inventory", "shipping", "customers", "marketing", "analytics", "fraud",
-		"catalog", "billing", "accounts", "pricing", "search", "reviews", "loyalty", "notifications", "returns",
-		"warehouse", "logistics", "identity"}
-	entities := []string{"order", "payment", "stock", "parcel", "customer", "campaign", "session", "score", "product",
-		"invoice", "account", "price", "query", "review", "points", "email", "refund", "bin", "route", "user",
-		"cart", "coupon", "address", "shipment", "ledger"}
-	events := []string{"created", "updated", "deleted", "placed", "cancelled", "shipped", "reserved", "released",
-		"audited", "snapshot", "changed", "requested", "approved", "rejected", "expired", "completed", "failed",
-		"scheduled", "archived", "merged"}
-	fieldNames := []string{"id", "createdAt", "updatedAt", "customerId", "amountMinor", "currency", "status", "source",
-		"correlationId", "version", "tenantId", "region", "channel", "reasonCode", "externalRef", "note"}
-	snap := &snapshot.Snapshot{Format: snapshot.Format, TakenAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
-		Cluster:  snapshot.Cluster{Name: "prod", Brokers: []snapshot.Broker{{ID: 1, Host: "kafka-1", Port: 9092}}},
-		Registry: &snapshot.Registry{Compatibility: "BACKWARD"}}
-	for i := range 10_000 {
-		d, e, ev := domains[i%len(domains)], entities[(i/len(domains))%len(entities)], events[(i/(len(domains)*len(entities)))%len(events)]
-		name := fmt.Sprintf("%s.%s-%s.v%d", d, e, ev, 1+i/(len(domains)*len(entities)*len(events)))
-		snap.Topics = append(snap.Topics, snapshot.Topic{Name: name, ReplicationFactor: 3,
-			Partitions: []snapshot.Partition{{ID: 0, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}})
-		if i%5 == 0 {
-			var fields []string
-			for f := range 10 {
-				fields = append(fields, fmt.Sprintf(`{"name":%q,"type":"string","doc":"The %s of the %s."}`,
-					fieldNames[(i/5+f)%len(fieldNames)]+fmt.Sprint(f), fieldNames[(i+f)%len(fieldNames)], e))
-			}
-			text := fmt.Sprintf(`{"type":"record","name":"R%d","namespace":"com.acme.%s","fields":[%s]}`, i, d, strings.Join(fields, ","))
-			snap.Registry.Subjects = append(snap.Registry.Subjects, snapshot.Subject{Name: name + "-value",
-				Versions: []snapshot.SchemaVersion{{Version: 1, ID: i + 1, Type: "AVRO", Schema: text}}})
-		}
-		if i%10 == 0 {
-			snap.Groups = append(snap.Groups, snapshot.Group{ID: fmt.Sprintf("%s-%s-consumer-%d", d, e, i/10), State: "Stable",
-				Offsets: []snapshot.GroupOffset{{Topic: name, Partition: 0}}})
-		}
-	}
-	snap.Normalize()
+	snap := synth.Estate(synth.Options{Cluster: "prod"})
 	s, err := site.Build("Big", []*snapshot.Snapshot{snap}, nil)
 	require.NoError(t, err)
 	return s
