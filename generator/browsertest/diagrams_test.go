@@ -5,7 +5,6 @@ package browsertest
 // these tests open every kind of diagram page and assert each block became a drawing.
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
-	"github.com/kdocs/kdocs/internal/testenv"
 )
 
 // diagramSite is two clusters: "big" (300 brokers on 4 racks with a KRaft quorum, 500 topics in
@@ -81,11 +79,7 @@ replication:
 }
 
 func TestDiagramsOfABigEstateDraw(t *testing.T) {
-	chrome := testenv.Chrome(t)
-	home := serveSite(t, diagramSite(t))
-	ctx := Browse(t, chrome)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx, home := browseSite(t, diagramSite(t), 2*time.Minute)
 
 	for page, label := range map[string]string{
 		"clusters/big/index.html":               "75 brokers",

@@ -214,6 +214,17 @@ func fixtureSite(t testing.TB) *config.Site {
 	return cfg
 }
 
+// browseSite builds cfg's site, serves it under the sub-path and opens a browser on it for at
+// most timeout; it returns the browser's context and the site's home URL.
+func browseSite(t testing.TB, cfg *config.Site, timeout time.Duration) (context.Context, string) {
+	t.Helper()
+	chrome := testenv.Chrome(t)
+	home := serveSite(t, cfg)
+	ctx, cancel := context.WithTimeout(Browse(t, chrome), timeout)
+	t.Cleanup(cancel)
+	return ctx, home
+}
+
 // serveSite builds cfg below subPath and serves it on 127.0.0.1 until the test ends; it returns
 // the site's home URL.
 func serveSite(t testing.TB, cfg *config.Site) string {
@@ -446,11 +457,7 @@ func hostileSite(t *testing.T) *config.Site {
 // Hostile names and annotations render inert: no element injected, no dialog, the text shown as
 // it is, in the tables and in the diagrams.
 func TestHostileNamesRenderInert(t *testing.T) {
-	chrome := testenv.Chrome(t)
-	home := serveSite(t, hostileSite(t))
-	ctx := Browse(t, chrome)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, home := browseSite(t, hostileSite(t), time.Minute)
 	// Count dialogs instead of letting one block the page: alert and friends are replaced in
 	// every document before its own scripts run.
 	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
@@ -506,11 +513,7 @@ func TestHostileNamesRenderInert(t *testing.T) {
 // Copy buttons sit on configuration tables and schema text, named for assistive technology, and
 // copy the table as tab-separated text.
 func TestCopyButtons(t *testing.T) {
-	chrome := testenv.Chrome(t)
-	home := serveSite(t, fixtureSite(t))
-	ctx := Browse(t, chrome)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, home := browseSite(t, fixtureSite(t), time.Minute)
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"clusters/fixture-prod/schemas/orders.created-value.html")))
 	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.copy-button')].map((b) => b.getAttribute('aria-label'))`))

@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
-	"github.com/kdocs/kdocs/internal/testenv"
 )
 
 const hostileDoc = "<img src=x onerror=alert(1)> **bold** ]] --> `tick`"
@@ -81,11 +79,7 @@ function rows(title) {
 // A subject page as a reader sees it: the field table, the diff with the breaking change
 // marked, the schema text, and the link to the topic that uses it.
 func TestSubjectPage(t *testing.T) {
-	chrome := testenv.Chrome(t)
-	home := serveSite(t, schemaSite(t))
-	ctx := Browse(t, chrome)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, home := browseSite(t, schemaSite(t), time.Minute)
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"clusters/schemas/schemas/orders-value.html")))
 	type subjectPage struct {
@@ -151,11 +145,7 @@ func TestSubjectPage(t *testing.T) {
 
 // The schema catalog filters and sorts in the browser, with the topics catalog's mechanism.
 func TestSchemaCatalogFilter(t *testing.T) {
-	chrome := testenv.Chrome(t)
-	home := serveSite(t, schemaSite(t))
-	ctx := Browse(t, chrome)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, home := browseSite(t, schemaSite(t), time.Minute)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"clusters/schemas/schemas/index.html")))
 	type state struct {
 		Visible [][]string
@@ -194,11 +184,7 @@ func TestSchemaCatalogFilter(t *testing.T) {
 
 // A subject whose name and docs hold HTML, Markdown and Mermaid renders them as text.
 func TestHostileSubjectRendersInert(t *testing.T) {
-	chrome := testenv.Chrome(t)
-	home := serveSite(t, schemaSite(t))
-	ctx := Browse(t, chrome)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, home := browseSite(t, schemaSite(t), time.Minute)
 	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
 		Source: `window.__dialogs = 0; window.alert = window.confirm = window.prompt = function () { window.__dialogs++; };`})
 	require.NoError(t, err)
