@@ -1,6 +1,6 @@
 // Package build is the one call that turns a site.yaml into a site: it loads each cluster's
 // snapshot and the content/ pages, builds the document model, renders it into a temporary
-// directory beside the output, checks every link of the result (see checkLinks) and swaps it in
+// directory beside the output, checks every link of the result (see linkcheck.go) and swaps it in
 // whole. The CLI's `kdocs build` and `kdocs serve` (on every change) both go through Run.
 package build
 
@@ -113,18 +113,22 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 
 	var res *render.Result
 	err = replaceDir(out, func(dir string) error {
-		res, err = r.Render(ctx, model, dir)
+		// The snapshots are encoded while the pages render: neither waits for the other.
+		published := make(chan error, 1)
+		go func() { published <- writeSnapshots(model, snaps, dir) }()
+		links := newLinkChecker(baseURL)
+		res, err = r.Render(ctx, model, dir, render.RenderOptions{Check: links, Markdown: opts.MarkdownDir != ""})
+		if perr := <-published; err == nil {
+			err = perr
+		}
 		if err != nil {
 			return err
 		}
 		if err := copyAssets(cfg.Content, assets, dir); err != nil {
 			return err
 		}
-		if err := writeSnapshots(model, snaps, dir); err != nil {
-			return err
-		}
 		// Last, over the finished tree: a broken link fails the build before the swap.
-		return checkLinks(dir, baseURL)
+		return links.check(dir)
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("build %s: %w", out, err)

@@ -1,28 +1,32 @@
 package build
 
-// The link checker reads the finished site before it is swapped in: every relative href and src
-// of every HTML file must lead to a file of the output, and every #fragment to an element of the
-// page it names. A broken link fails the build, so a published site never has one; the previous
-// output stays in place because the check runs inside replaceDir's fill.
+// The link checker sees every HTML file of the site as the renderer writes it (render.Checker)
+// and, once the site is complete and before it is swapped in, resolves their links: every
+// relative href and src must lead to a file of the output, and every #fragment to an element of
+// the page it names. A broken link fails the build, so a published site never has one; the
+// previous output stays in place because the check runs inside replaceDir's fill. HTML files the
+// renderer did not show it (a content/ asset, a theme's static page) are read from disk, so
+// the check covers the whole output either way.
 //
 // The HTML is kdocs' own (html/template layouts and goldmark with raw HTML disabled), so a small
 // tag scanner is enough; it skips comments and the bodies of <script> and <style>.
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"html"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/kdocs/kdocs/generator/render"
 )
 
 // maxLinkErrors caps the broken links reported at once; one template bug breaks thousands.
@@ -34,15 +38,115 @@ type pageLinks struct {
 	links []string // href and src values, unescaped, in document order
 }
 
-// checkLinks checks every HTML file under dir. baseURL is the site's base URL ("/kdocs/",
+// linkChecker collects the ids and links of each HTML file and resolves the links at the end.
+// A link's meaning depends only on the directory it is found in, so each (directory, link) is
+// resolved once: ten thousand topic pages share their navigation's links.
+type linkChecker struct {
+	base string // the site's base URL, ending in "/"
+
+	mu     sync.Mutex
+	ids    map[string]map[string]bool // HTML file → its ids
+	links  map[linkFrom][]linkUse     // links that lead to another file, to resolve at the end
+	broken []brokenLink               // found while scanning: fragments missing from their own page
+}
+
+// linkFrom is a link as it resolves: its text and where it is read from.
+type linkFrom struct {
+	from string // the directory of the file holding the link, or "404.html" (see resolveLink)
+	link string
+}
+
+// linkUse is one occurrence of a link: the file and its place in it.
+type linkUse struct {
+	page string
+	at   int
+}
+
+type brokenLink struct {
+	linkUse
+	msg string
+}
+
+// newLinkChecker checks links for a site served at baseURL ("/kdocs/",
 // "https://acme.github.io/kdocs/"): 404.html, which hosts serve at any URL, links through it, so
 // its links that start with it are checked as links from the site root. Links to other hosts,
 // other schemes and other rooted paths (an author's link to a neighbouring application) are not
 // the site's to check.
-func checkLinks(dir, baseURL string) error {
+func newLinkChecker(baseURL string) *linkChecker {
+	return &linkChecker{base: strings.TrimSuffix(cmp.Or(baseURL, "/"), "/") + "/",
+		ids: map[string]map[string]bool{}, links: map[linkFrom][]linkUse{}}
+}
+
+// Open receives one HTML file (render.Checker).
+func (c *linkChecker) Open(name string) io.WriteCloser {
+	return &fileScan{c: c, page: name, pl: pageLinks{ids: map[string]bool{}}}
+}
+
+// fileScan scans a file in the pieces it is written in; each piece ends between two tags.
+type fileScan struct {
+	c    *linkChecker
+	page string
+	pl   pageLinks
+}
+
+func (f *fileScan) Write(p []byte) (int, error) {
+	// Scanned in place, not copied: scanHTML clones what it keeps.
+	scanHTML(&f.pl, unsafe.String(unsafe.SliceData(p), len(p)))
+	return len(p), nil
+}
+
+func (f *fileScan) Close() error {
+	f.c.add(f.page, f.pl)
+	return nil
+}
+
+// add records one scanned file: links within the file are checked now, against its own ids;
+// links to other files wait for the whole site.
+func (c *linkChecker) add(page string, pl pageLinks) {
+	own := map[string]map[string]bool{page: pl.ids}
+	from := path.Dir(page)
+	if page == "404.html" {
+		from = page
+	}
+	var broken []brokenLink
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ids[page] = pl.ids
+	for at, link := range pl.links {
+		if c.leadsElsewhere(page, link) {
+			k := linkFrom{from: from, link: link}
+			c.links[k] = append(c.links[k], linkUse{page: page, at: at})
+			continue
+		}
+		if problem := resolveLink(page, link, c.base, nil, nil, own); problem != "" {
+			broken = append(broken, brokenLink{linkUse{page, at}, fmt.Sprintf("%s: broken link %q: %s", page, link, problem)})
+		}
+	}
+	c.broken = append(c.broken, broken...)
+}
+
+// leadsElsewhere reports whether link, found in page, names another file of the site.
+func (c *linkChecker) leadsElsewhere(page, link string) bool {
+	link = strings.TrimSpace(link)
+	switch {
+	case link == "":
+		return false
+	case page == "404.html" && strings.HasPrefix(link, c.base):
+		return true
+	case strings.HasPrefix(link, "//"), schemeOf(link) != "", strings.HasPrefix(link, "/"):
+		return false // not the site's to check (resolveLink says why)
+	}
+	rest, _, _ := strings.Cut(link, "#")
+	rest, _, _ = strings.Cut(rest, "?")
+	return rest != ""
+}
+
+// check resolves every link once the site in dir is complete; it reads the HTML files it was
+// not shown.
+func (c *linkChecker) check(dir string) error {
 	files := map[string]bool{}
 	dirs := map[string]bool{}
-	var pages []string
+	var unseen []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -54,84 +158,50 @@ func checkLinks(dir, baseURL string) error {
 			return nil
 		}
 		files[rel] = true
-		if strings.HasSuffix(rel, ".html") {
-			pages = append(pages, rel)
+		if _, seen := c.ids[rel]; !seen && strings.HasSuffix(rel, ".html") {
+			unseen = append(unseen, rel)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("check links: %w", err)
 	}
-	slices.Sort(pages)
-
-	// Read, scan and check in parallel: the print view alone holds every link of the site. A
-	// link is checked as soon as its page is scanned, unless its #fragment names an element of
-	// another page, whose ids are only known at the end; only those links are kept, so the
-	// checker's memory does not grow with every link of the site.
-	base := strings.TrimSuffix(cmp.Or(baseURL, "/"), "/") + "/"
-	parsed := make([]pageLinks, len(pages))
-	brokenOf := make([][]string, len(pages))
-	readErrs := make([]error, len(pages))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range jobs {
-				data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(pages[i])))
-				if err != nil {
-					readErrs[i] = fmt.Errorf("check links: %w", err)
-					continue
-				}
-				// Scanned in place, not copied: data is never written to, and scanHTML clones
-				// what it keeps, so the print view's buffer is freed after its scan.
-				pl := scanHTML(unsafe.String(unsafe.SliceData(data), len(data)))
-				own := map[string]map[string]bool{pages[i]: pl.ids}
-				var later []string
-				for _, link := range pl.links {
-					problem := resolveLink(pages[i], link, base, files, dirs, own)
-					switch {
-					case problem == "":
-					case strings.HasPrefix(problem, noElementPrefix) && !strings.HasSuffix(problem, " in "+pages[i]):
-						later = append(later, link) // the target page may not be scanned yet
-					default:
-						brokenOf[i] = append(brokenOf[i], fmt.Sprintf("%s: broken link %q: %s", pages[i], link, problem))
-					}
-				}
-				parsed[i] = pageLinks{ids: pl.ids, links: later}
-			}
-		})
+	for _, page := range unseen {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(page)))
+		if err != nil {
+			return fmt.Errorf("check links: %w", err)
+		}
+		w := c.Open(page)
+		_, _ = w.Write(data)
+		_ = w.Close()
 	}
-	for i := range pages {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if err := errors.Join(readErrs...); err != nil {
-		return err
-	}
-	ids := map[string]map[string]bool{}
-	for i, p := range pages {
-		ids[p] = parsed[i].ids
-	}
-
-	var broken []string
-	for i, page := range pages {
-		broken = append(broken, brokenOf[i]...)
-		for _, link := range parsed[i].links {
-			if problem := resolveLink(page, link, base, files, dirs, ids); problem != "" {
-				broken = append(broken, fmt.Sprintf("%s: broken link %q: %s", page, link, problem))
-			}
+	for k, uses := range c.links {
+		problem := resolveLink(uses[0].page, k.link, c.base, files, dirs, c.ids)
+		if problem == "" {
+			continue
+		}
+		for _, u := range uses {
+			c.broken = append(c.broken, brokenLink{u, fmt.Sprintf("%s: broken link %q: %s", u.page, k.link, problem)})
 		}
 	}
-	if len(broken) == 0 {
+	if len(c.broken) == 0 {
 		return nil
 	}
-	n := len(broken)
+	slices.SortFunc(c.broken, func(a, b brokenLink) int {
+		return cmp.Or(strings.Compare(a.page, b.page), cmp.Compare(a.at, b.at))
+	})
+	broken := make([]string, 0, min(len(c.broken), maxLinkErrors+1))
+	for _, b := range c.broken[:min(len(c.broken), maxLinkErrors)] {
+		broken = append(broken, b.msg)
+	}
+	n := len(c.broken)
 	if n > maxLinkErrors {
-		broken = append(broken[:maxLinkErrors], fmt.Sprintf("and %d more broken links", n-maxLinkErrors))
+		broken = append(broken, fmt.Sprintf("and %d more broken links", n-maxLinkErrors))
 	}
 	return fmt.Errorf("%d broken link(s) in the generated site:\n  %s", n, strings.Join(broken, "\n  "))
 }
+
+var _ render.Checker = (*linkChecker)(nil)
 
 // resolveLink returns why link, found in page, leads nowhere, or "" when it resolves (or is not
 // the site's to check).
@@ -199,9 +269,9 @@ func schemeOf(link string) string {
 	return ""
 }
 
-// scanHTML collects the ids (and <a name> anchors) and the href/src values of an HTML document.
-func scanHTML(doc string) pageLinks {
-	out := pageLinks{ids: map[string]bool{}}
+// scanHTML adds the ids (and <a name> anchors) and the href/src values of a piece of an HTML
+// document to out. The piece must end between two tags.
+func scanHTML(out *pageLinks, doc string) {
 	for i := 0; i < len(doc); {
 		lt := strings.IndexByte(doc[i:], '<')
 		if lt < 0 {
@@ -213,7 +283,7 @@ func scanHTML(doc string) pageLinks {
 		case strings.HasPrefix(rest, "<!--"):
 			end := strings.Index(rest, "-->")
 			if end < 0 {
-				return out
+				return
 			}
 			i += end + 3
 			continue
@@ -234,12 +304,11 @@ func scanHTML(doc string) pageLinks {
 		if name == "script" || name == "style" {
 			end := indexEndTag(doc[i:], name)
 			if end < 0 {
-				return out
+				return
 			}
 			i += end
 		}
 	}
-	return out
 }
 
 // indexEndTag finds "</name" in s, in any case, without copying s (the print view is the size

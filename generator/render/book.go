@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -18,6 +18,11 @@ import (
 // print/<cluster slug>.html each cluster alone. The cluster books live in print/ too, so the
 // links the print conversion re-bases onto print/ (images, the published snapshots) hold in
 // every book without a second conversion.
+//
+// A book of a large estate is as large as the site, so it is never held whole: each book's head
+// (cover and contents, which need only the model) is written when rendering starts, and each
+// chapter as soon as it and every chapter before it have rendered, while the other pages still
+// render. Only the chapters that finish ahead of an earlier one wait, in memory.
 
 // bookCover is what the cover page of a book says.
 type bookCover struct {
@@ -43,8 +48,46 @@ func ClusterBookPath(slug string) string { return "print/" + slug + ".html" }
 
 const coverTime = "2006-01-02 15:04 UTC"
 
-// writeBooks writes the estate's book and one book per cluster.
-func (r *Renderer) writeBooks(s *site.Site, results []rendered, dir string, sp *spool) error {
+// printer writes every book of a site from the chapters the page workers hand it, in any order.
+// It is driven by one goroutine (Render's), so it needs no lock.
+type printer struct {
+	r       *Renderer
+	books   []*book
+	pending map[int]finished // chapters that arrived before an earlier one
+	next    int              // index into s.Pages of the next chapter to place
+	pages   []*site.Page
+	buf     bytes.Buffer
+}
+
+// finished is one rendered page as the printer receives it.
+type finished struct {
+	chapter []byte // nil when the page failed
+	mermaid bool
+}
+
+// book is one print view being written.
+type book struct {
+	name  string
+	d     *layoutData
+	pages []int // indexes into s.Pages, in order
+	at    int   // position in pages of the next chapter to write
+	// in holds the book's chapter ids when it holds only some pages: links to the others are
+	// unlinked.
+	in    map[string]bool
+	head  []byte
+	f     *os.File
+	w     *bufio.Writer
+	check io.WriteCloser
+}
+
+// newPrinter creates the estate's book and one book per cluster under dir and writes their heads.
+func (r *Renderer) newPrinter(s *site.Site, dir string, check Checker) (pr *printer, err error) {
+	pr = &printer{r: r, pending: map[int]finished{}, pages: s.Pages}
+	defer func() {
+		if err != nil {
+			pr.close()
+		}
+	}()
 	all := make([]int, len(s.Pages))
 	for i := range s.Pages {
 		all[i] = i
@@ -58,8 +101,8 @@ func (r *Renderer) writeBooks(s *site.Site, results []rendered, dir string, sp *
 		}
 	}
 	cover.AsOf = asOf(newest)
-	if err := r.writeBook(s, results, sp, all, cover, dir, BookPath); err != nil {
-		return err
+	if err := pr.open(s, all, cover, dir, BookPath, check); err != nil {
+		return nil, err
 	}
 	for _, c := range s.Clusters {
 		prefix := site.Dir(c.Path) + "/"
@@ -74,11 +117,11 @@ func (r *Renderer) writeBooks(s *site.Site, results []rendered, dir string, sp *
 			subtitle = c.Environment + " · " + subtitle
 		}
 		cover := &bookCover{Title: c.Name, Subtitle: subtitle, AsOf: asOf(c.TakenAt), Clusters: []bookCluster{coverCluster(c)}}
-		if err := r.writeBook(s, results, sp, pages, cover, dir, ClusterBookPath(c.Slug)); err != nil {
-			return err
+		if err := pr.open(s, pages, cover, dir, ClusterBookPath(c.Slug), check); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return pr, nil
 }
 
 func coverCluster(c *site.Cluster) bookCluster {
@@ -92,81 +135,210 @@ func asOf(t time.Time) string {
 	return t.UTC().Format(coverTime)
 }
 
-// writeBook writes one print view holding the given pages (indexes into s.Pages) as chapters.
-// The book of a large estate is the size of the whole site, so it is streamed to the file
-// chapter by chapter from the spool the pages were rendered into, never held whole.
-func (r *Renderer) writeBook(s *site.Site, results []rendered, sp *spool, pages []int, cover *bookCover, dir, name string) (err error) {
-	title := cover.Title
-	d := r.newLayoutData(s, strings.TrimSuffix(name, ".html"), title, "../")
-	d.Print, d.Book, d.ChaptersMarker = true, cover, chaptersMarker
-	in := map[string]bool{}
-	for _, i := range pages {
-		in[chapterID(s.Pages[i].Path)] = true
+// open creates one book holding the given pages (indexes into s.Pages) and writes its head.
+func (pr *printer) open(s *site.Site, pages []int, cover *bookCover, dir, name string, check Checker) error {
+	b := &book{name: name, pages: pages}
+	b.d = pr.r.newLayoutData(s, strings.TrimSuffix(name, ".html"), cover.Title, "../")
+	b.d.Print, b.d.Book, b.d.ChaptersMarker = true, cover, chaptersMarker
+	if len(pages) < len(s.Pages) {
+		b.in = map[string]bool{}
+		for _, i := range pages {
+			b.in[chapterID(s.Pages[i].Path)] = true
+		}
 	}
 	for _, i := range pages {
 		p := s.Pages[i]
-		d.Chapters = append(d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p), Kind: p.Template})
-		d.Mermaid = d.Mermaid || results[i].mermaid
+		b.d.Chapters = append(b.d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p), Kind: p.Template})
 	}
-	cover.Pages = len(d.Chapters)
-	var shell bytes.Buffer
-	if err := r.layouts["print"].Execute(&shell, d); err != nil {
-		return fmt.Errorf("print view %s: layout: %w", name, err)
+	cover.Pages = len(b.d.Chapters)
+	head, _, err := b.shell(pr.r)
+	if err != nil {
+		return err
 	}
-	head, tail, ok := bytes.Cut(shell.Bytes(), []byte(chaptersMarker))
-	if !ok {
-		return fmt.Errorf("print view %s: layout print.html does not place {{.ChaptersMarker}}", name)
-	}
+	b.head = head
 
 	path := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("print view %s: %w", name, err)
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	if b.f, err = os.Create(path); err != nil {
 		return fmt.Errorf("print view %s: %w", name, err)
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("print view %s: %w", name, cerr)
-		}
-	}()
-	w := bufio.NewWriterSize(f, 256<<10)
-	_, _ = w.Write(head)
-	var chunk []byte
-	for k, i := range pages {
-		if chunk, err = sp.get(results[i].printAt, chunk); err != nil {
-			return err
-		}
-		body := chunk
-		if len(in) < len(s.Pages) {
-			body = unlinkOutside(body, in)
-		}
-		c := d.Chapters[k]
-		c.Content = template.HTML(body)
-		if err := r.layouts["print"].ExecuteTemplate(w, "chapter", c); err != nil {
-			return fmt.Errorf("print view %s: layout: %w", name, err)
-		}
+	pr.books = append(pr.books, b)
+	b.w = bufio.NewWriterSize(b.f, 256<<10)
+	if check != nil {
+		b.check = check.Open(name)
 	}
-	_, _ = w.Write(tail)
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("print view %s: %w", name, err)
+	return b.write(head)
+}
+
+// shell executes the print layout and returns what goes before and after the chapters.
+func (b *book) shell(r *Renderer) (head, tail []byte, err error) {
+	var out bytes.Buffer
+	if err := r.layouts["print"].Execute(&out, b.d); err != nil {
+		return nil, nil, fmt.Errorf("print view %s: layout: %w", b.name, err)
+	}
+	head, tail, ok := bytes.Cut(out.Bytes(), []byte(chaptersMarker))
+	if !ok {
+		return nil, nil, fmt.Errorf("print view %s: layout print.html does not place {{.ChaptersMarker}}", b.name)
+	}
+	return head, tail, nil
+}
+
+// write appends a whole piece of HTML (one that ends between two tags) to the book and shows it
+// to the link checker.
+func (b *book) write(p []byte) error {
+	if _, err := b.w.Write(p); err != nil {
+		return fmt.Errorf("print view %s: %w", b.name, err)
+	}
+	if b.check != nil {
+		_, _ = b.check.Write(p)
 	}
 	return nil
 }
 
-// chapterLinkRE matches a link to a chapter as the print conversion writes it (goldmark writes
-// href first, and anchors do not nest).
-var chapterLinkRE = regexp.MustCompile(`(?s)<a href="#(page:[^"]*)"[^>]*>(.*?)</a>`)
+// add receives page i's chapter and writes every chapter that is now next in page order.
+func (pr *printer) add(i int, f finished) error {
+	pr.pending[i] = f
+	for {
+		f, ok := pr.pending[pr.next]
+		if !ok {
+			return nil
+		}
+		delete(pr.pending, pr.next)
+		if err := pr.place(pr.next, f); err != nil {
+			return err
+		}
+		pr.next++
+	}
+}
+
+// place writes page i's chapter into each book that holds it.
+func (pr *printer) place(i int, f finished) error {
+	for _, b := range pr.books {
+		if b.at >= len(b.pages) || b.pages[b.at] != i {
+			continue
+		}
+		c := b.d.Chapters[b.at]
+		b.at++
+		if f.chapter == nil {
+			continue // the page failed; Render reports it and the book is discarded
+		}
+		b.d.Mermaid = b.d.Mermaid || f.mermaid
+		body := f.chapter
+		if b.in != nil {
+			body = unlinkOutside(body, b.in)
+		}
+		c.Content = template.HTML(body)
+		pr.buf.Reset()
+		if err := pr.r.layouts["print"].ExecuteTemplate(&pr.buf, "chapter", c); err != nil {
+			return fmt.Errorf("print view %s: layout: %w", b.name, err)
+		}
+		if err := b.write(pr.buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish writes each book's tail, which knows whether any chapter draws a diagram.
+func (pr *printer) finish() error {
+	defer pr.close()
+	for _, b := range pr.books {
+		head, tail, err := b.shell(pr.r)
+		if err != nil {
+			return err
+		}
+		if err := b.write(tail); err != nil {
+			return err
+		}
+		if err := b.w.Flush(); err != nil {
+			return fmt.Errorf("print view %s: %w", b.name, err)
+		}
+		if !bytes.Equal(head, b.head) {
+			// A theme whose head depends on the chapters (on .Mermaid): the book is
+			// rewritten once with the head it should have had.
+			if err := b.rewriteHead(head); err != nil {
+				return err
+			}
+		}
+		if b.check != nil {
+			_ = b.check.Close()
+			b.check = nil
+		}
+	}
+	return nil
+}
+
+// rewriteHead replaces the head the book was started with.
+func (b *book) rewriteHead(head []byte) error {
+	name := b.f.Name()
+	tmp, err := os.Create(name + ".head")
+	if err != nil {
+		return fmt.Errorf("print view %s: %w", b.name, err)
+	}
+	defer tmp.Close()
+	if _, err := tmp.Write(head); err != nil {
+		return fmt.Errorf("print view %s: %w", b.name, err)
+	}
+	if _, err := io.Copy(tmp, io.NewSectionReader(b.f, int64(len(b.head)), 1<<62)); err != nil {
+		return fmt.Errorf("print view %s: %w", b.name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("print view %s: %w", b.name, err)
+	}
+	if err := os.Rename(name+".head", name); err != nil {
+		return fmt.Errorf("print view %s: %w", b.name, err)
+	}
+	b.check = nil // left open: the checker saw the old head, and reads the file from disk
+	return nil
+}
+
+// close closes every book's file; it may be called more than once.
+func (pr *printer) close() {
+	for _, b := range pr.books {
+		if b.f != nil {
+			b.f.Close()
+			b.f = nil
+		}
+	}
+}
 
 // unlinkOutside turns links to chapters that are not in the book into their plain text: a
-// cluster's book mentions the home page or another cluster, but cannot lead there.
+// cluster's book mentions the home page or another cluster, but cannot lead there. The print
+// conversion writes a chapter link as <a href="#page:…"> (href first; anchors do not nest).
 func unlinkOutside(html []byte, in map[string]bool) []byte {
-	return chapterLinkRE.ReplaceAllFunc(html, func(m []byte) []byte {
-		sub := chapterLinkRE.FindSubmatch(m)
-		if in[string(sub[1])] {
-			return m
+	const open = `<a href="#page:`
+	var out []byte
+	last := 0
+	for i := 0; ; {
+		j := bytes.Index(html[i:], []byte(open))
+		if j < 0 {
+			break
 		}
-		return append(append([]byte(`<span class="unlinked">`), sub[2]...), "</span>"...)
-	})
+		start := i + j
+		idEnd := bytes.IndexByte(html[start+len(`<a href="#`):], '"')
+		if idEnd < 0 {
+			break
+		}
+		id := html[start+len(`<a href="#`) : start+len(`<a href="#`)+idEnd]
+		gt := bytes.IndexByte(html[start:], '>')
+		end := bytes.Index(html[start:], []byte("</a>"))
+		if gt < 0 || end < 0 || gt > end {
+			break
+		}
+		i = start + end + len("</a>")
+		if in[string(id)] {
+			continue
+		}
+		out = append(out, html[last:start]...)
+		out = append(out, `<span class="unlinked">`...)
+		out = append(out, html[start+gt+1:start+end]...)
+		out = append(out, "</span>"...)
+		last = i
+	}
+	if out == nil {
+		return html
+	}
+	return append(out, html[last:]...)
 }

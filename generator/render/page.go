@@ -6,6 +6,6 @@ import "github.com/kdocs/kdocs/generator/site"
 // for an edit that touches that page alone. It returns the page's warnings. The print views,
 // search index and link check are left to the full build that follows.
 func (r *Renderer) RenderPage(s *site.Site, p *site.Page, dir string) ([]string, error) {
-	out := r.renderPage(s, p, dir, nil)
+	out, _, _ := r.renderPage(s, p, dir, RenderOptions{})
 	return out.warnings, out.err
 }

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -109,19 +110,33 @@ func New(opts Options) (*Renderer, error) {
 	return r, nil
 }
 
-// rendered is one page's output kept for the print view and the Markdown export.
+// RenderOptions adjust one Render.
+type RenderOptions struct {
+	// Check, when set, reads every HTML file as it is written (the build's link checker).
+	Check Checker
+	// Markdown keeps every page's Markdown in the Result, for the Markdown export.
+	Markdown bool
+}
+
+// A Checker reads the HTML files the renderer writes, as it writes them, so that nothing has to
+// be read back from disk. Open's writer receives one file, in pieces that each end between two
+// tags, and is closed when the file is complete. One that is never closed belongs to a file that
+// was then written differently (a book whose head had to change): the checker must read that
+// file from disk. Open is called from several goroutines.
+type Checker interface {
+	Open(name string) io.WriteCloser
+}
+
+// rendered is what Render keeps of one page.
 type rendered struct {
 	markdown []byte
-	// printAt locates the page's chapter HTML in the print spool.
-	printAt  spooled
-	mermaid  bool
 	warnings []string
 	err      error
 }
 
 // Render writes the site into dir, which should be empty. On error, dir holds a partial site
 // that the caller discards.
-func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string) (*Result, error) {
+func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts RenderOptions) (*Result, error) {
 	statics, err := r.copyStatic(dir)
 	if err != nil {
 		return nil, err
@@ -137,33 +152,49 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string) (*Resul
 	index := make(chan []search.File, 1)
 	go func() { index <- search.Build(s) }()
 
-	// The chapters of the print view wait in a spool file, not in memory: together they are
-	// as large as the site.
-	sp, err := newSpool(dir)
+	pr, err := r.newPrinter(s, dir, opts.Check)
 	if err != nil {
 		return nil, err
 	}
-	defer sp.remove()
+	defer pr.close()
+
+	// Workers render pages in any order; this goroutine places their chapters in the books in
+	// page order as they arrive.
+	type done struct {
+		i int
+		f finished
+	}
 	results := make([]rendered, len(s.Pages))
 	jobs := make(chan int)
+	chapters := make(chan done, 64)
 	var wg sync.WaitGroup
 	for range cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := range jobs {
-				results[i] = r.renderPage(s, s.Pages[i], dir, sp)
+				out, chapter, mermaid := r.renderPage(s, s.Pages[i], dir, opts)
+				results[i] = out
+				chapters <- done{i, finished{chapter: chapter, mermaid: mermaid}}
 			}
 		})
 	}
-feed:
-	for i := range s.Pages {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+	go func() {
+		defer close(chapters)
+		defer wg.Wait()
+		defer close(jobs)
+		for i := range s.Pages {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var printErr error
+	for c := range chapters {
+		if printErr == nil {
+			printErr = pr.add(c.i, c.f)
 		}
 	}
-	close(jobs)
-	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -176,7 +207,9 @@ feed:
 			errs = append(errs, fmt.Errorf("page %s: %w", p.Path, results[i].err))
 			continue
 		}
-		res.Markdown = append(res.Markdown, File{Path: p.Path + ".md", Data: results[i].markdown})
+		if opts.Markdown {
+			res.Markdown = append(res.Markdown, File{Path: p.Path + ".md", Data: results[i].markdown})
+		}
 		res.Warnings = append(res.Warnings, results[i].warnings...)
 	}
 	if len(errs) > maxErrors {
@@ -185,11 +218,14 @@ feed:
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-
-	if err := r.writeBooks(s, results, dir, sp); err != nil {
+	if printErr != nil {
+		return nil, printErr
+	}
+	if err := pr.finish(); err != nil {
 		return nil, err
 	}
-	if err := r.writeNotFound(s, dir); err != nil {
+
+	if err := r.writeNotFound(s, dir, opts.Check); err != nil {
 		return nil, err
 	}
 	if err := WriteFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
@@ -208,22 +244,20 @@ feed:
 	if err := WriteFile(dir, ".nojekyll", nil); err != nil {
 		return nil, err
 	}
-	if err := sp.remove(); err != nil {
-		return nil, err
-	}
 	return res, nil
 }
 
-// renderPage renders one page to <dir>/<path>.html and keeps what the print view needs.
-func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, sp *spool) (out rendered) {
+// renderPage renders one page to <dir>/<path>.html and returns, besides what Render keeps, its
+// chapter of the print view and whether it draws a diagram.
+func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, opts RenderOptions) (out rendered, chapter []byte, mermaid bool) {
 	md, err := r.Markdown(s, p)
 	if err != nil {
-		return rendered{err: err}
+		return rendered{err: err}, nil, false
 	}
 	body := stripFrontMatter(md)
 	pageHTML, printHTML, broken, err := r.convertPage(s, p.Path, body)
 	if err != nil {
-		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}
+		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}, nil, false
 	}
 	for _, b := range broken {
 		where := p.Path + ".md"
@@ -232,28 +266,36 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, sp *spool)
 		}
 		out.warnings = append(out.warnings, fmt.Sprintf("%s: link %q leads to no page", where, b))
 	}
-	if sp != nil { // nil on the preview's one-page path, which writes no print view
-		if out.printAt, err = sp.put(printHTML); err != nil {
-			return rendered{err: err}
-		}
+	if opts.Markdown {
+		out.markdown = md
 	}
-	out.markdown = md
-	out.mermaid = hasMermaid(pageHTML)
+	mermaid = hasMermaid(pageHTML)
 
 	data := r.layoutData(s, p, strings.Repeat("../", strings.Count(p.Path, "/")))
 	data.Content = template.HTML(pageHTML) // goldmark's output, with raw HTML disabled
-	data.Mermaid = out.mermaid
+	data.Mermaid = mermaid
 	var buf bytes.Buffer
 	if err := r.layouts["page"].Execute(&buf, data); err != nil {
-		return rendered{err: fmt.Errorf("layout: %w", err)}
+		return rendered{err: fmt.Errorf("layout: %w", err)}, nil, false
 	}
 	r.creating.Lock()
 	err = WriteFile(dir, p.Path+".html", buf.Bytes())
 	r.creating.Unlock()
 	if err != nil {
-		return rendered{err: err}
+		return rendered{err: err}, nil, false
 	}
-	return out
+	check(opts.Check, p.Path+".html", buf.Bytes())
+	return out, printHTML, mermaid
+}
+
+// check shows a whole file to the checker, if there is one.
+func check(c Checker, name string, data []byte) {
+	if c == nil {
+		return
+	}
+	w := c.Open(name)
+	_, _ = w.Write(data)
+	_ = w.Close()
 }
 
 func hasMermaid(html []byte) bool { return bytes.Contains(html, []byte(`<pre class="mermaid">`)) }
@@ -417,7 +459,7 @@ func depth(p *site.Page) int {
 
 // writeNotFound writes 404.html. Hosts serve it at any missing URL, so its links are built from
 // the base URL rather than relative to its own place.
-func (r *Renderer) writeNotFound(s *site.Site, dir string) error {
+func (r *Renderer) writeNotFound(s *site.Site, dir string, c Checker) error {
 	p := &site.Page{Path: "404", Title: "Page not found", Template: notFoundTemplate}
 	md, err := r.Markdown(s, p)
 	if err != nil {
@@ -433,7 +475,11 @@ func (r *Renderer) writeNotFound(s *site.Site, dir string) error {
 	if err := r.layouts["page"].Execute(&buf, d); err != nil {
 		return fmt.Errorf("404 page: layout: %w", err)
 	}
-	return WriteFile(dir, "404.html", buf.Bytes())
+	if err := WriteFile(dir, "404.html", buf.Bytes()); err != nil {
+		return err
+	}
+	check(c, "404.html", buf.Bytes())
+	return nil
 }
 
 // robots lets crawlers read the site and points them at the sitemap. Crawlers only read

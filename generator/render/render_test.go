@@ -119,7 +119,7 @@ func TestHTML(t *testing.T) {
 	r := newRenderer(t)
 	s := fixtureSite(t)
 	out := t.TempDir()
-	res, err := r.Render(context.Background(), s, out)
+	res, err := r.Render(context.Background(), s, out, RenderOptions{Markdown: true})
 	require.NoError(t, err)
 	assert.Equal(t, len(s.Pages), res.Pages)
 	assert.Len(t, res.Markdown, len(s.Pages))
