@@ -274,9 +274,9 @@ func TestBrokenLinksFailTheBuild(t *testing.T) {
 
 func TestScanHTML(t *testing.T) {
 	got := pageLinks{ids: map[string]bool{}}
-	scanHTML(&got, `<!DOCTYPE html><html><head><script>if (a<b) { x = "<a href='no.html'>"; }</script>` +
-		`<style>a[href="no2.html"]{}</style></head><body><!-- <a href="no3.html"> -->` +
-		`<a id=top href="a.html?x=1#y">x &lt; y</a><img src='i.png' alt="<a href=no4>"><a name="legacy"></a>` +
+	scanHTML(&got, `<!DOCTYPE html><html><head><script>if (a<b) { x = "<a href='no.html'>"; }</script>`+
+		`<style>a[href="no2.html"]{}</style></head><body><!-- <a href="no3.html"> -->`+
+		`<a id=top href="a.html?x=1#y">x &lt; y</a><img src='i.png' alt="<a href=no4>"><a name="legacy"></a>`+
 		`<p id="h&amp;m">t</p><a href="q.html" class=x>q</a></body></html>`)
 	assert.Equal(t, []string{"a.html?x=1#y", "i.png", "q.html"}, got.links)
 	assert.Equal(t, map[string]bool{"top": true, "legacy": true, "h&m": true}, got.ids)
