@@ -73,11 +73,15 @@ type book struct {
 	at    int   // position in pages of the next chapter to write
 	// in holds the book's chapter ids when it holds only some pages: links to the others are
 	// unlinked.
-	in    map[string]bool
-	head  []byte
-	f     *os.File
-	w     *bufio.Writer
-	check io.WriteCloser
+	in   map[string]bool
+	head []byte
+	// mermaidHead and tail[1] end the book when a chapter draws a diagram, tail[0] otherwise.
+	mermaidHead []byte
+	tail        [2][]byte
+	mermaid     bool
+	f           *os.File
+	w           *bufio.Writer
+	check       io.WriteCloser
 }
 
 // newPrinter creates the estate's book and one book per cluster under dir and writes their heads.
@@ -151,11 +155,17 @@ func (pr *printer) open(s *site.Site, pages []int, cover *bookCover, dir, name s
 		b.d.Chapters = append(b.d.Chapters, chapter{ID: chapterID(p.Path), Title: p.Title, Depth: depth(p), Kind: p.Template})
 	}
 	cover.Pages = len(b.d.Chapters)
-	head, _, err := b.shell(pr.r)
-	if err != nil {
+	// Only .Mermaid changes once chapters arrive, so both endings are made now and finish
+	// needs no second pass over the contents.
+	var err error
+	if b.head, b.tail[0], err = b.shell(pr.r); err != nil {
 		return err
 	}
-	b.head = head
+	b.d.Mermaid = true
+	if b.mermaidHead, b.tail[1], err = b.shell(pr.r); err != nil {
+		return err
+	}
+	b.d.Mermaid = false
 
 	path := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -169,7 +179,7 @@ func (pr *printer) open(s *site.Site, pages []int, cover *bookCover, dir, name s
 	if check != nil {
 		b.check = check.Open(name)
 	}
-	return b.write(head)
+	return b.write(b.head)
 }
 
 // shell executes the print layout and returns what goes before and after the chapters.
@@ -224,7 +234,7 @@ func (pr *printer) place(i int, f finished) error {
 		if f.chapter == nil {
 			continue // the page failed; Render reports it and the book is discarded
 		}
-		b.d.Mermaid = b.d.Mermaid || f.mermaid
+		b.mermaid = b.mermaid || f.mermaid
 		body := f.chapter
 		if b.in != nil {
 			body = unlinkOutside(body, b.in)
@@ -245,9 +255,9 @@ func (pr *printer) place(i int, f finished) error {
 func (pr *printer) finish() error {
 	defer pr.close()
 	for _, b := range pr.books {
-		head, tail, err := b.shell(pr.r)
-		if err != nil {
-			return err
+		tail, head := b.tail[0], b.head
+		if b.mermaid {
+			tail, head = b.tail[1], b.mermaidHead
 		}
 		if err := b.write(tail); err != nil {
 			return err

@@ -152,21 +152,16 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 	index := make(chan []search.File, 1)
 	go func() { index <- search.Build(s) }()
 
-	pr, err := r.newPrinter(s, dir, opts.Check)
-	if err != nil {
-		return nil, err
-	}
-	defer pr.close()
-
 	// Workers render pages in any order; this goroutine places their chapters in the books in
-	// page order as they arrive.
+	// page order as they arrive. The books' heads (their contents list every page) are written
+	// while the first pages render; the chapters that arrive meanwhile wait in the channel.
 	type done struct {
 		i int
 		f finished
 	}
 	results := make([]rendered, len(s.Pages))
 	jobs := make(chan int)
-	chapters := make(chan done, 64)
+	chapters := make(chan done, 1024)
 	var wg sync.WaitGroup
 	for range cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
@@ -177,6 +172,7 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 			}
 		})
 	}
+	stop := make(chan struct{})
 	go func() {
 		defer close(chapters)
 		defer wg.Wait()
@@ -186,9 +182,19 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 			case jobs <- i:
 			case <-ctx.Done():
 				return
+			case <-stop:
+				return
 			}
 		}
 	}()
+	pr, err := r.newPrinter(s, dir, opts.Check)
+	if err != nil {
+		close(stop)
+		for range chapters { // let the workers finish before dir is discarded
+		}
+		return nil, err
+	}
+	defer pr.close()
 	var printErr error
 	for c := range chapters {
 		if printErr == nil {
