@@ -37,10 +37,11 @@ test-unit:
 # Every benchmark (the real-cluster ones need `make infra-up`, and kcat for their baselines), then
 # a summary: time per op in ms and the custom metrics — requests/snapshot, peak-heap-MB, and
 # snapshot/kcat, how many times longer a whole kdocs snapshot takes than `kcat -L` listing the
-# same estate. The exit status is go test's.
+# same estate. The exit status is go test's. -p 1: one package's benchmarks at a time, or two
+# packages' would share the two cores and skew each other's timings.
 bench:
 	@log=$$(mktemp); \
-	{ $(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m ./... 2>&1; echo $$? >$$log.rc; } | tee $$log; \
+	{ $(GO) test -p 1 -run '^$$' -bench . -benchmem -count=1 -timeout 60m ./... 2>&1; echo $$? >$$log.rc; } | tee $$log; \
 	echo; echo "== benchmark summary =="; \
 	awk '/^Benchmark/ { line = sprintf("%-36s", $$1); \
 		for (i = 3; i < NF; i += 2) { \

@@ -272,6 +272,7 @@ func schemeOf(link string) string {
 // scanHTML adds the ids (and <a name> anchors) and the href/src values of a piece of an HTML
 // document to out. The piece must end between two tags.
 func scanHTML(out *pageLinks, doc string) {
+	var attrs [][2]string // reused from tag to tag
 	for i := 0; i < len(doc); {
 		lt := strings.IndexByte(doc[i:], '<')
 		if lt < 0 {
@@ -291,7 +292,9 @@ func scanHTML(out *pageLinks, doc string) {
 			i++ // "</x>", "<!DOCTYPE …>" or a stray '<' (text is escaped, so rare)
 			continue
 		}
-		name, attrs, n := scanTag(rest)
+		var name string
+		var n int
+		name, attrs, n = scanTag(rest, attrs[:0])
 		i += n
 		for _, a := range attrs {
 			switch {
@@ -327,9 +330,10 @@ func indexEndTag(s, name string) int {
 	}
 }
 
-// scanTag reads the start tag at the beginning of s and returns its lower-case name, its
-// attributes (lower-case name, unescaped value) and its length.
-func scanTag(s string) (name string, attrs [][2]string, n int) {
+// scanTag reads the start tag at the beginning of s and returns its lower-case name, the
+// attributes the checker reads (lower-case name, unescaped value) appended to attrs, and its
+// length.
+func scanTag(s string, attrs [][2]string) (name string, _ [][2]string, n int) {
 	i := 1
 	for i < len(s) && !isSpace(s[i]) && s[i] != '>' && s[i] != '/' {
 		i++
@@ -372,7 +376,8 @@ func scanTag(s string) (name string, attrs [][2]string, n int) {
 				value = s[start:i]
 			}
 		}
-		if attr != "" {
+		switch attr {
+		case "id", "name", "href", "src":
 			attrs = append(attrs, [2]string{attr, html.UnescapeString(value)})
 		}
 	}
