@@ -55,8 +55,9 @@ type printer struct {
 	books   []*book
 	pending map[int]finished // chapters that arrived before an earlier one
 	next    int              // index into s.Pages of the next chapter to place
-	pages   []*site.Page
-	buf     bytes.Buffer
+	// buf holds the chapter being placed as the books that keep all its links have it, own
+	// as one book that unlinked some has it.
+	buf, own bytes.Buffer
 }
 
 // finished is one rendered page as the printer receives it.
@@ -86,7 +87,7 @@ type book struct {
 
 // newPrinter creates the estate's book and one book per cluster under dir and writes their heads.
 func (r *Renderer) newPrinter(s *site.Site, dir string, check Checker) (pr *printer, err error) {
-	pr = &printer{r: r, pending: map[int]finished{}, pages: s.Pages}
+	pr = &printer{r: r, pending: map[int]finished{}}
 	defer func() {
 		if err != nil {
 			pr.close()
@@ -225,6 +226,10 @@ func (pr *printer) add(i int, f finished) error {
 
 // place writes page i's chapter into each book that holds it.
 func (pr *printer) place(i int, f finished) error {
+	// A chapter is the same in every book that keeps all its links (the estate's always does),
+	// so it is made once for those.
+	shared := false
+	pr.buf.Reset()
 	for _, b := range pr.books {
 		if b.at >= len(b.pages) || b.pages[b.at] != i {
 			continue
@@ -235,16 +240,24 @@ func (pr *printer) place(i int, f finished) error {
 			continue // the page failed; Render reports it and the book is discarded
 		}
 		b.mermaid = b.mermaid || f.mermaid
+		out := &pr.buf
 		body := f.chapter
 		if b.in != nil {
 			body = unlinkOutside(body, b.in)
 		}
-		c.Content = template.HTML(body)
-		pr.buf.Reset()
-		if err := pr.r.layouts["print"].ExecuteTemplate(&pr.buf, "chapter", c); err != nil {
-			return fmt.Errorf("print view %s: layout: %w", b.name, err)
+		unchanged := len(body) == len(f.chapter) && (len(body) == 0 || &body[0] == &f.chapter[0])
+		if !unchanged {
+			out = &pr.own
+			out.Reset()
 		}
-		if err := b.write(pr.buf.Bytes()); err != nil {
+		if !unchanged || !shared {
+			c.Content = template.HTML(body)
+			if err := pr.r.layouts["print"].ExecuteTemplate(out, "chapter", c); err != nil {
+				return fmt.Errorf("print view %s: layout: %w", b.name, err)
+			}
+			shared = shared || unchanged
+		}
+		if err := b.write(out.Bytes()); err != nil {
 			return err
 		}
 	}
