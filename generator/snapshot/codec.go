@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -130,17 +131,15 @@ func Encode(s *Snapshot) ([]byte, error) {
 
 // Decode parses snapshot bytes and checks the format version.
 func Decode(data []byte) (*Snapshot, error) {
-	var head struct {
-		Format string `json:"format"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	format, err := formatOf(data)
+	if err != nil {
 		return nil, fmt.Errorf("not a kdocs snapshot: %w", err)
 	}
-	if head.Format != Format {
-		if head.Format == "" {
+	if format != Format {
+		if format == "" {
 			return nil, fmt.Errorf("not a kdocs snapshot: no \"format\" field (want %q)", Format)
 		}
-		return nil, fmt.Errorf("snapshot format %q is not supported by this kdocs (it reads %q)", head.Format, Format)
+		return nil, fmt.Errorf("snapshot format %q is not supported by this kdocs (it reads %q)", format, Format)
 	}
 	var s Snapshot
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -149,6 +148,35 @@ func Decode(data []byte) (*Snapshot, error) {
 		return nil, fmt.Errorf("decode snapshot: %w", err)
 	}
 	return &s, nil
+}
+
+// formatOf reads the top-level "format" field, which Encode writes first: the version is known
+// before the rest of a large file is read, and a file of another version is never decoded.
+func formatOf(data []byte) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil {
+		return "", err
+	} else if tok != json.Delim('{') {
+		return "", errors.New("not a JSON object")
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		if key == "format" {
+			var f string
+			if err := dec.Decode(&f); err != nil {
+				return "", fmt.Errorf("format: %w", err)
+			}
+			return f, nil
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
 }
 
 // Load reads and decodes one snapshot file.
