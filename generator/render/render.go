@@ -152,9 +152,62 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 	index := make(chan []search.File, 1)
 	go func() { index <- search.Build(s) }()
 
-	// Workers render pages in any order; this goroutine places their chapters in the books in
-	// page order as they arrive. The books' heads (their contents list every page) are written
-	// while the first pages render; the chapters that arrive meanwhile wait in the channel.
+	results, pr, err := r.renderPages(ctx, s, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer pr.close()
+
+	// Errors in page order, so two failed builds report the same first errors.
+	var errs []error
+	res := &Result{Pages: len(s.Pages)}
+	for i, p := range s.Pages {
+		if results[i].err != nil {
+			errs = append(errs, fmt.Errorf("page %s: %w", p.Path, results[i].err))
+			continue
+		}
+		if opts.Markdown {
+			res.Markdown = append(res.Markdown, File{Path: p.Path + ".md", Data: results[i].markdown})
+		}
+		res.Warnings = append(res.Warnings, results[i].warnings...)
+	}
+	if len(errs) > maxErrors {
+		errs = append(errs[:maxErrors], fmt.Errorf("and %d more page errors", len(errs)-maxErrors))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := pr.finish(); err != nil {
+		return nil, err
+	}
+
+	if err := r.writeNotFound(s, dir, opts.Check); err != nil {
+		return nil, err
+	}
+	if err := WriteFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
+		return nil, err
+	}
+	// The search index: script files the theme's js/search.js loads on demand.
+	for _, f := range <-index {
+		if err := WriteFile(dir, f.Path, f.Data); err != nil {
+			return nil, err
+		}
+	}
+	if err := WriteFile(dir, "robots.txt", r.robots()); err != nil {
+		return nil, err
+	}
+	// GitHub Pages would otherwise run Jekyll, which hides files starting with '_'.
+	if err := WriteFile(dir, ".nojekyll", nil); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// renderPages renders every page on a pool of workers, in any order, while this goroutine places
+// their chapters in the books in page order as they arrive. The books' heads (their contents list
+// every page) are written while the first pages render; the chapters that arrive meanwhile wait
+// in the channel. A page's failure is in its result; the error is for the whole site.
+func (r *Renderer) renderPages(ctx context.Context, s *site.Site, dir string, opts RenderOptions) ([]rendered, *printer, error) {
 	type done struct {
 		i int
 		f finished
@@ -190,11 +243,10 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 	pr, err := r.newPrinter(s, dir, opts.Check)
 	if err != nil {
 		close(stop)
-		for range chapters { // let the workers finish before dir is discarded
+		for range chapters { // the workers finish before dir is discarded
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	defer pr.close()
 	var printErr error
 	for c := range chapters {
 		if printErr == nil {
@@ -202,55 +254,14 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-
-	// Errors in page order, so two failed builds report the same first errors.
-	var errs []error
-	res := &Result{Pages: len(s.Pages)}
-	for i, p := range s.Pages {
-		if results[i].err != nil {
-			errs = append(errs, fmt.Errorf("page %s: %w", p.Path, results[i].err))
-			continue
-		}
-		if opts.Markdown {
-			res.Markdown = append(res.Markdown, File{Path: p.Path + ".md", Data: results[i].markdown})
-		}
-		res.Warnings = append(res.Warnings, results[i].warnings...)
-	}
-	if len(errs) > maxErrors {
-		errs = append(errs[:maxErrors], fmt.Errorf("and %d more page errors", len(errs)-maxErrors))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		pr.close()
+		return nil, nil, fmt.Errorf("render: %w", err)
 	}
 	if printErr != nil {
-		return nil, printErr
+		pr.close()
+		return nil, nil, printErr
 	}
-	if err := pr.finish(); err != nil {
-		return nil, err
-	}
-
-	if err := r.writeNotFound(s, dir, opts.Check); err != nil {
-		return nil, err
-	}
-	if err := WriteFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
-		return nil, err
-	}
-	// The search index: script files the theme's js/search.js loads on demand.
-	for _, f := range <-index {
-		if err := WriteFile(dir, f.Path, f.Data); err != nil {
-			return nil, err
-		}
-	}
-	if err := WriteFile(dir, "robots.txt", r.robots()); err != nil {
-		return nil, err
-	}
-	// GitHub Pages would otherwise run Jekyll, which hides files starting with '_'.
-	if err := WriteFile(dir, ".nojekyll", nil); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return results, pr, nil
 }
 
 // renderPage renders one page to <dir>/<path>.html and returns, besides what Render keeps, its
