@@ -287,7 +287,7 @@ func copyAssets(root string, assets []string, dir string) error {
 // it (snapshots/<cluster>.json), so readers can download exactly what the pages show.
 func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string) error {
 	for i, c := range model.Clusters {
-		data, err := snapshot.Encode(snaps[i])
+		data, err := snapshot.Marshal(snaps[i]) // loaded normalized; read by the pages meanwhile
 		if err != nil {
 			return err
 		}

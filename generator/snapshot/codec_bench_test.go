@@ -1,6 +1,9 @@
 package snapshot_test
 
 import (
+	"bytes"
+	"encoding/json"
+
 	"testing"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -17,6 +20,35 @@ func BenchmarkDecode(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		if _, err := snapshot.Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMarshal writes the same snapshot, as a build publishes it.
+func BenchmarkMarshal(b *testing.B) {
+	s := synth.Estate(synth.Options{Topics: 2000, Partitions: 6, Brokers: 3})
+	s.Normalize()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := snapshot.Marshal(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIndentingEncoder is Marshal's baseline: json.Encoder indenting as it encodes, as
+// Marshal did before.
+func BenchmarkIndentingEncoder(b *testing.B) {
+	s := synth.Estate(synth.Options{Topics: 2000, Partitions: 6, Brokers: 3})
+	s.Normalize()
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
 			b.Fatal(err)
 		}
 	}
