@@ -76,7 +76,8 @@ type book struct {
 	// unlinked.
 	in   map[string]bool
 	head []byte
-	// mermaidHead and tail[1] end the book when a chapter draws a diagram, tail[0] otherwise.
+	// tail[1] ends the book when a chapter draws a diagram, tail[0] otherwise. mermaidHead,
+	// when set, is the head such a book needs instead of head.
 	mermaidHead []byte
 	tail        [2][]byte
 	mermaid     bool
@@ -167,6 +168,9 @@ func (pr *printer) open(s *site.Site, pages []int, cover *bookCover, dir, name s
 		return err
 	}
 	b.d.Mermaid = false
+	if bytes.Equal(b.mermaidHead, b.head) {
+		b.mermaidHead = nil // the contents of a large estate run to megabytes: kept once
+	}
 
 	path := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -268,7 +272,7 @@ func (pr *printer) place(i int, f finished) error {
 func (pr *printer) finish() error {
 	defer pr.close()
 	for _, b := range pr.books {
-		tail, head := b.tail[0], b.head
+		tail, head := b.tail[0], []byte(nil)
 		if b.mermaid {
 			tail, head = b.tail[1], b.mermaidHead
 		}
@@ -278,7 +282,7 @@ func (pr *printer) finish() error {
 		if err := b.w.Flush(); err != nil {
 			return fmt.Errorf("print view %s: %w", b.name, err)
 		}
-		if !bytes.Equal(head, b.head) {
+		if head != nil {
 			// A theme whose head depends on the chapters (on .Mermaid): the book is
 			// rewritten once with the head it should have had.
 			if err := b.rewriteHead(head); err != nil {
