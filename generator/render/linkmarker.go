@@ -30,7 +30,12 @@ func escapedDest(dest []byte) []byte {
 // destination. Only markup can hold `href="`: goldmark escapes every quote of text and of
 // attribute values, so a page's text that spells a marker is never taken for one.
 func replaceLinkMarkers(html []byte, dests [][]byte) []byte {
-	out := make([]byte, 0, len(html)+len(html)/8)
+	// Each marker is written once at most, and only the markers give way to destinations.
+	size := len(html)
+	for _, d := range dests {
+		size += len(d)
+	}
+	out := make([]byte, 0, size)
 	rest := html
 	for {
 		i := bytes.Index(rest, []byte(`="`+linkMarkerPrefix))
