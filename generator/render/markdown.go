@@ -58,6 +58,16 @@ func count(n int, noun string) string {
 type pageData struct {
 	*site.Page
 	Site *site.Site
+	// Data, Title and Path are the page's own, repeated: text/template finds a field of the
+	// struct itself by a short scan, but one promoted from the embedded page by a search that
+	// allocates, on every evaluation, and templates ask for .Data again and again.
+	Data  any
+	Title string
+	Path  string
+}
+
+func newPageData(s *site.Site, p *site.Page) pageData {
+	return pageData{Page: p, Site: s, Data: p.Data, Title: p.Title, Path: p.Path}
 }
 
 // Link returns the relative Markdown link from this page to the page at path (its .md file;
@@ -120,7 +130,7 @@ func (r *Renderer) Markdown(s *site.Site, p *site.Page) ([]byte, error) {
 		return bytes.Clone(buf.Bytes()), nil
 	}
 	name := p.Template + ".md.tmpl"
-	if err := r.markdown.ExecuteTemplate(buf, name, pageData{Page: p, Site: s}); err != nil {
+	if err := r.markdown.ExecuteTemplate(buf, name, newPageData(s, p)); err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
 	return bytes.Clone(buf.Bytes()), nil
