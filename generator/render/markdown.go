@@ -176,8 +176,8 @@ func Escape(s string) string {
 	return b.String()
 }
 
-// needsEscape reports whether Escape would change s. It answers yes for any byte outside
-// printable ASCII, leaving what UTF-8 (valid or not) becomes to Escape itself.
+// needsEscape reports whether Escape may change s: false only when it would return s as it is.
+// It answers yes for any byte outside printable ASCII, leaving UTF-8 (valid or not) to Escape.
 func needsEscape(s string) bool {
 	digits := true // s[:i] is all digits
 	for i := 0; i < len(s); i++ {
