@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -32,10 +33,10 @@ func newMarkdown() goldmark.Markdown {
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(linkTransformer{}, 500), util.Prioritized(tableTransformer{}, 600)),
+			parser.WithASTTransformers(util.Prioritized(pageTransformer{}, 500)),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{}, 100), util.Prioritized(tableRenderer{}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{}, 100), util.Prioritized(newTableRenderer(), 100)),
 		),
 	)
 }
@@ -56,14 +57,19 @@ const (
 type linkContext struct {
 	site *site.Site
 	page string // the page's path, to resolve relative links from
+	dir  string // the page's directory
 	mode linkMode
 	base string // the base URL, for rootedMode
 	// broken collects relative .md links that lead to no page.
 	broken []string
-	// links, when record is set, keeps every link's destination as written, so that a page
-	// parsed once can be rendered again in another mode (see convertPage).
+	// record makes the parser keep every link's destination as written, in links, and leave
+	// it for convertPage to write once for each mode the page is rendered in.
 	record bool
 	links  []recordedLink
+}
+
+func newLinkContext(s *site.Site, pagePath string, mode linkMode, base string) *linkContext {
+	return &linkContext{site: s, page: pagePath, dir: site.Dir(pagePath), mode: mode, base: base}
 }
 
 // recordedLink is one link or image of a parsed page: where its destination lives in the AST,
@@ -82,98 +88,51 @@ func chapterID(pagePath string) string {
 
 var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 
-// linkTransformer points relative links at what the HTML site holds: "x.md" (the Markdown
-// export's own link form, and what authors write to link between content pages) becomes
-// "x.html", or "#page:x" in the print view, where other relative links are re-based onto print/.
-type linkTransformer struct{}
-
-func (linkTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
-	lc, _ := pc.Get(linkKey).(*linkContext)
-	if lc == nil {
-		return
-	}
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		var dest *[]byte
-		switch n := n.(type) {
-		case *ast.Link:
-			dest = &n.Destination
-		case *ast.Image:
-			dest = &n.Destination
+// hasScheme reports whether d starts with a URL scheme and its colon, as schemeRE matches.
+func hasScheme(d string) bool {
+	for i := 0; i < len(d); i++ {
+		switch c := d[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'):
+		case i > 0 && c == ':':
+			return true
 		default:
-			return ast.WalkContinue, nil
+			return false
 		}
-		if lc.record {
-			lc.links = append(lc.links, recordedLink{dest: dest, orig: *dest})
-		}
-		*dest = lc.rewrite(*dest)
-		return ast.WalkContinue, nil
-	})
+	}
+	return false
 }
 
-func (lc *linkContext) rewrite(dest []byte) []byte {
-	d := string(dest)
-	if d == "" || d[0] == '#' || d[0] == '/' || d[0] == '?' || schemeRE.MatchString(d) {
-		return dest
-	}
-	p, frag, _ := strings.Cut(d, "#")
-	p, query, _ := strings.Cut(p, "?")
-	target := path.Join(site.Dir(lc.page), p)
-	if strings.HasPrefix(target, "../") || target == ".." {
-		return dest // leaves the site: the author's business
-	}
-	suffix := ""
-	if query != "" {
-		suffix += "?" + query
-	}
-	if frag != "" {
-		suffix += "#" + frag
-	}
-	stem, isMD := strings.CutSuffix(target, ".md")
-	if !isMD {
-		stem, _ = strings.CutSuffix(target, ".html")
-	}
-	if page := lc.site.Page(stem); page != nil && (isMD || strings.HasSuffix(target, ".html")) {
-		switch lc.mode {
-		case printMode:
-			return []byte("#" + chapterID(page.Path))
-		case rootedMode:
-			return []byte(lc.base + page.Path + ".html" + suffix)
-		}
-		return []byte(site.Rel(lc.page, page.Path+".html") + suffix)
-	}
-	if isMD {
-		lc.broken = append(lc.broken, d)
-	}
-	switch lc.mode {
-	case printMode:
-		return []byte(site.Rel("print/index", target) + suffix)
-	case rootedMode:
-		return []byte(lc.base + target + suffix)
-	}
-	return dest
-}
+// pageTransformer does in one walk over a page what the HTML needs of its links and tables.
+//
+// Links: relative links point at what the HTML site holds: "x.md" (the Markdown export's own
+// link form, and what authors write to link between content pages) becomes "x.html", or
+// "#page:x" in the print view, where other relative links are re-based onto print/.
+//
+// Tables: every table is named after the heading above it (its aria-label: a screen reader
+// lists "Partitions", "Configuration" … instead of "table, table"), and the rows with a
+// problem are marked: a row with a cell whose text starts with ⚠ gets class="problem", with ✖
+// class="problem critical", which the theme highlights. Templates write the signs into status
+// cells, where they also read in the Markdown export.
+type pageTransformer struct{}
 
-// tableTransformer names every table after the heading above it (its aria-label: a screen reader
-// lists "Partitions", "Configuration" … instead of "table, table"), and marks the rows with a
-// problem: a row with a cell whose text starts with ⚠ gets class="problem", with ✖ class="problem
-// critical", which the theme highlights. Templates write the signs into status cells, where they
-// also read in the Markdown export.
-type tableTransformer struct{}
-
-func (tableTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	lc, _ := pc.Get(linkKey).(*linkContext)
 	source := reader.Source()
 	heading := ""
+	var text []byte // a heading's or cell's text, reused from one to the next
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Link:
+			lc.transform(&n.Destination)
+		case *ast.Image:
+			lc.transform(&n.Destination)
 		case *ast.Heading:
-			heading = strings.TrimSpace(plainText(n, source))
-			return ast.WalkSkipChildren, nil
+			text = appendPlainText(text[:0], n, source)
+			heading = string(bytes.TrimSpace(text))
 		case *east.Table:
 			if heading != "" {
 				n.SetAttributeString("aria-label", []byte(heading))
@@ -181,54 +140,140 @@ func (tableTransformer) Transform(doc *ast.Document, reader text.Reader, _ parse
 		case *east.TableRow:
 			class := ""
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-				switch text := strings.TrimSpace(plainText(c, source)); {
-				case strings.HasPrefix(text, "✖"):
+				text = appendPlainText(text[:0], c, source)
+				switch text := bytes.TrimSpace(text); {
+				case bytes.HasPrefix(text, []byte("✖")):
 					class = "problem critical"
-				case strings.HasPrefix(text, "⚠") && class == "":
+				case bytes.HasPrefix(text, []byte("⚠")) && class == "":
 					class = "problem"
 				}
 			}
 			if class != "" {
 				n.SetAttributeString("class", []byte(class))
 			}
-			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
 }
 
-// plainText is the text of n's inline content, without markup.
-func plainText(n ast.Node, source []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
+// transform rewrites a link's destination for the context's mode, or records it.
+func (lc *linkContext) transform(dest *[]byte) {
+	switch {
+	case lc == nil:
+	case lc.record:
+		lc.links = append(lc.links, recordedLink{dest: dest, orig: *dest})
+	default:
+		*dest = lc.rewrite(*dest, lc.mode)
+	}
+}
+
+// rewrite returns dest as written for mode.
+func (lc *linkContext) rewrite(dest []byte, mode linkMode) []byte {
+	t, ok := lc.resolve(string(dest))
+	if !ok {
+		return dest
+	}
+	return lc.write(t, mode, dest)
+}
+
+// linkTarget is where a relative link leads in the site.
+type linkTarget struct {
+	page   *site.Page // nil when it leads to no page
+	target string     // the path from the site root
+	suffix string     // "?query#fragment"
+}
+
+// resolve finds where the destination d leads, and notes a relative .md link to no page as
+// broken. It returns false for a destination that every mode keeps as written: a fragment, an
+// absolute path or URL, a path that leaves the site.
+func (lc *linkContext) resolve(d string) (linkTarget, bool) {
+	if d == "" || d[0] == '#' || d[0] == '/' || d[0] == '?' || hasScheme(d) {
+		return linkTarget{}, false
+	}
+	p, frag, _ := strings.Cut(d, "#")
+	p, query, _ := strings.Cut(p, "?")
+	target := path.Join(lc.dir, p)
+	if strings.HasPrefix(target, "../") || target == ".." {
+		return linkTarget{}, false // leaves the site: the author's business
+	}
+	t := linkTarget{target: target}
+	if query != "" {
+		t.suffix += "?" + query
+	}
+	if frag != "" {
+		t.suffix += "#" + frag
+	}
+	stem, isMD := strings.CutSuffix(target, ".md")
+	if !isMD {
+		stem, _ = strings.CutSuffix(target, ".html")
+	}
+	if page := lc.site.Page(stem); page != nil && (isMD || strings.HasSuffix(target, ".html")) {
+		t.page = page
+	} else if isMD {
+		lc.broken = append(lc.broken, d)
+	}
+	return t, true
+}
+
+// write returns the destination of t for mode; orig is the destination as written.
+func (lc *linkContext) write(t linkTarget, mode linkMode, orig []byte) []byte {
+	if t.page != nil {
+		switch mode {
+		case printMode:
+			return []byte("#" + chapterID(t.page.Path))
+		case rootedMode:
+			return []byte(lc.base + t.page.Path + ".html" + t.suffix)
 		}
+		return []byte(site.Rel(lc.page, t.page.Path+".html") + t.suffix)
+	}
+	switch mode {
+	case printMode:
+		return []byte(site.Rel("print/index", t.target) + t.suffix)
+	case rootedMode:
+		return []byte(lc.base + t.target + t.suffix)
+	}
+	return orig
+}
+
+// appendPlainText appends the text of n's inline content, without markup, to b.
+func appendPlainText(b []byte, n ast.Node, source []byte) []byte {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(source))
+			b = append(b, c.Segment.Value(source)...)
 		case *ast.String:
-			b.Write(c.Value)
+			b = append(b, c.Value...)
 		case *ast.CodeSpan:
 			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 				if txt, ok := t.(*ast.Text); ok {
-					b.Write(txt.Segment.Value(source))
+					b = append(b, txt.Segment.Value(source)...)
 				}
 			}
-			return ast.WalkSkipChildren, nil
+			continue
 		}
-		return ast.WalkContinue, nil
-	})
-	return b.String()
+		b = appendPlainText(b, c, source)
+	}
+	return b
 }
 
 // tableRenderer writes <table> like goldmark's table extension, but lets aria-label through
-// (the extension's attribute filter drops it).
-type tableRenderer struct{}
+// (the extension's attribute filter drops it), and writes the cells itself: the extension's
+// cell renderer formats every tag with fmt and stores each alignment as a style attribute on
+// the node before writing it, which cost a tenth of a page's conversion.
+type tableRenderer struct {
+	// cell is the extension's cell renderer, for a cell with attributes of its own.
+	cell renderer.NodeRendererFunc
+}
 
 var tableAttributes = extension.TableAttributeFilter.ExtendString("aria-label")
 
-func (tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+func newTableRenderer() tableRenderer {
+	var reg funcCapture
+	extension.NewTableHTMLRenderer().RegisterFuncs(&reg)
+	return tableRenderer{cell: reg.funcs[east.KindTableCell]}
+}
+
+func (t tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(east.KindTable, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
 			_, _ = w.WriteString("<table")
@@ -241,6 +286,48 @@ func (tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		return ast.WalkContinue, nil
 	})
+	reg.Register(east.KindTableCell, t.renderCell)
+}
+
+// renderCell writes a cell as the extension does with its default options (alignment as a
+// style, HTML rather than XHTML), which are those of newMarkdown.
+func (t tableRenderer) renderCell(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if node.Attributes() != nil {
+		return t.cell(w, source, node, entering)
+	}
+	header := node.Parent().Kind() == east.KindTableHeader
+	if !entering {
+		if header {
+			_, _ = w.WriteString("</th>\n")
+		} else {
+			_, _ = w.WriteString("</td>\n")
+		}
+		return ast.WalkContinue, nil
+	}
+	if header {
+		_, _ = w.WriteString("<th")
+	} else {
+		_, _ = w.WriteString("<td")
+	}
+	if a := node.(*east.TableCell).Alignment; a != east.AlignNone {
+		_, _ = w.WriteString(` style="text-align:`)
+		_, _ = w.WriteString(a.String())
+		_ = w.WriteByte('"')
+	}
+	_ = w.WriteByte('>')
+	return ast.WalkContinue, nil
+}
+
+// funcCapture keeps the functions a node renderer registers.
+type funcCapture struct {
+	funcs map[ast.NodeKind]renderer.NodeRendererFunc
+}
+
+func (c *funcCapture) Register(k ast.NodeKind, f renderer.NodeRendererFunc) {
+	if c.funcs == nil {
+		c.funcs = map[ast.NodeKind]renderer.NodeRendererFunc{}
+	}
+	c.funcs[k] = f
 }
 
 // codeRenderer writes fenced code blocks: ```mermaid as <pre class="mermaid"> for the browser to
@@ -360,7 +447,7 @@ func scopeCSS(css, prefix string) string {
 // toHTML converts a page's Markdown (front matter already removed) for the given mode and
 // returns the HTML and the relative .md links that lead nowhere.
 func (r *Renderer) toHTML(s *site.Site, pagePath string, md []byte, mode linkMode) ([]byte, []string, error) {
-	lc := &linkContext{site: s, page: pagePath, mode: mode, base: r.baseURL}
+	lc := newLinkContext(s, pagePath, mode, r.baseURL)
 	pc := parser.NewContext()
 	pc.Set(linkKey, lc)
 	var buf bytes.Buffer
@@ -377,25 +464,46 @@ func (r *Renderer) toHTML(s *site.Site, pagePath string, md []byte, mode linkMod
 // and the markers are then replaced by each view's destination, escaped as goldmark escapes
 // them: a second goldmark rendering of every page cost more.
 func (r *Renderer) convertPage(s *site.Site, pagePath string, md []byte) (page, print []byte, broken []string, err error) {
-	lc := &linkContext{site: s, page: pagePath, mode: pageMode, base: r.baseURL, record: true}
+	lc := newLinkContext(s, pagePath, pageMode, r.baseURL)
+	lc.record = true
 	pc := parser.NewContext()
 	pc.Set(linkKey, lc)
 	doc := r.goldmark.Parser().Parse(text.NewReader(md), parser.WithContext(pc))
-	broken = lc.broken
 	pageDests := make([][]byte, len(lc.links))
 	printDests := make([][]byte, len(lc.links))
-	lc.mode = printMode
 	for i, l := range lc.links {
-		pageDests[i] = escapedDest(*l.dest)
-		printDests[i] = escapedDest(lc.rewrite(l.orig))
+		if t, ok := lc.resolve(string(l.orig)); ok {
+			pageDests[i] = escapedDest(lc.write(t, pageMode, l.orig))
+			printDests[i] = escapedDest(lc.write(t, printMode, l.orig))
+		} else {
+			pageDests[i] = escapedDest(l.orig)
+			printDests[i] = pageDests[i]
+		}
 		*l.dest = linkMarker(i)
 	}
-	var buf bytes.Buffer
-	if err := r.goldmark.Renderer().Render(&buf, md, doc); err != nil {
+	buf := htmlBuffers.Get().(*bytes.Buffer)
+	defer htmlBuffers.Put(buf)
+	buf.Reset()
+	if err := r.goldmark.Renderer().Render(bufWriter{buf}, md, doc); err != nil {
 		return nil, nil, nil, err
 	}
 	if len(lc.links) == 0 {
-		return buf.Bytes(), buf.Bytes(), broken, nil
+		html := bytes.Clone(buf.Bytes())
+		return html, html, lc.broken, nil
 	}
-	return replaceLinkMarkers(buf.Bytes(), pageDests), replaceLinkMarkers(buf.Bytes(), printDests), broken, nil
+	return replaceLinkMarkers(buf.Bytes(), pageDests), replaceLinkMarkers(buf.Bytes(), printDests), lc.broken, nil
 }
+
+// htmlBuffers hold goldmark's output while convertPage puts each view's links into it: the
+// views are copies, so the buffer is reused by the next page instead of growing anew from
+// nothing, which cost every page a handful of allocations and copies of its HTML.
+var htmlBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// bufWriter lets goldmark write straight into a bytes.Buffer: a writer that is not a
+// util.BufWriter gets a bufio.Writer of its own, allocated on every rendering, and every byte
+// copied once more.
+type bufWriter struct{ *bytes.Buffer }
+
+func (w bufWriter) Available() int { return w.Cap() - w.Len() }
+func (w bufWriter) Buffered() int  { return 0 }
+func (w bufWriter) Flush() error   { return nil }

@@ -17,20 +17,28 @@ func linkMarker(i int) []byte {
 }
 
 // escapedDest is a destination as goldmark's link and image renderers write it: URL-escaped,
-// HTML-escaped, and empty when it is a dangerous URL (javascript: and the like).
+// HTML-escaped, and empty when it is a dangerous URL (javascript: and the like). It may share
+// dest's bytes: it is read while the page converts, and dest is not written meanwhile.
 func escapedDest(dest []byte) []byte {
 	d := util.URLEscape(dest, true)
-	if gmhtml.IsDangerousURL(d) {
+	// Every URL goldmark calls dangerous starts with a scheme and its colon, and its test
+	// allocates two lower-case copies for each scheme it knows.
+	if bytes.IndexByte(d, ':') >= 0 && gmhtml.IsDangerousURL(d) {
 		return nil
 	}
-	return bytes.Clone(util.EscapeHTML(d))
+	return util.EscapeHTML(d)
 }
 
 // replaceLinkMarkers writes html with each marker of an href or src attribute replaced by its
 // destination. Only markup can hold `href="`: goldmark escapes every quote of text and of
 // attribute values, so a page's text that spells a marker is never taken for one.
 func replaceLinkMarkers(html []byte, dests [][]byte) []byte {
-	out := make([]byte, 0, len(html)+len(html)/8)
+	// Each marker is written once at most, and only the markers give way to destinations.
+	size := len(html)
+	for _, d := range dests {
+		size += len(d)
+	}
+	out := make([]byte, 0, size)
 	rest := html
 	for {
 		i := bytes.Index(rest, []byte(`="`+linkMarkerPrefix))

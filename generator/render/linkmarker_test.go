@@ -26,3 +26,11 @@ func TestConvertPageLinkMarkers(t *testing.T) {
 		`<img src="../docs/pic.png" alt="img" title="t"> and <code>=&quot;kdocs-link-0.&quot;</code> or href=&quot;kdocs-link-1.&quot; in text, `+
 		`<a href="https://example.com/a&amp;b">web</a>.</p>`+"\n", string(print))
 }
+
+// hasScheme stands in for schemeRE on every link: they must agree.
+func TestHasSchemeMatchesSchemeRE(t *testing.T) {
+	for _, d := range []string{"", ":", "a", "a:", "A:b", "mailto:x", "https://x", "a1+.-:x", "1a:", "+a:", "-a:",
+		"a b:", "a_b:", "é:x", "ab", "a/b:c", "a#b:", "a?b:", "../x:y", "x.md", "C:\\x"} {
+		assert.Equal(t, schemeRE.MatchString(d), hasScheme(d), "%q", d)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -57,6 +58,16 @@ func count(n int, noun string) string {
 type pageData struct {
 	*site.Page
 	Site *site.Site
+	// Data, Title and Path are the page's own, repeated: text/template finds a field of the
+	// struct itself by a short scan, but one promoted from the embedded page by a search that
+	// allocates, on every evaluation, and templates ask for .Data again and again.
+	Data  any
+	Title string
+	Path  string
+}
+
+func newPageData(s *site.Site, p *site.Page) pageData {
+	return pageData{Page: p, Site: s, Data: p.Data, Title: p.Title, Path: p.Path}
 }
 
 // Link returns the relative Markdown link from this page to the page at path (its .md file;
@@ -95,30 +106,45 @@ func destination(dest string) string {
 
 // Markdown returns the page's Markdown with front matter: a generated page through its template,
 // a content page as written (with a title heading added when it has none).
+//
+// The Markdown is written into a buffer kept from page to page and returned as a copy of its
+// exact size: the build keeps every page's Markdown until its end (the export), and a buffer
+// grown by doubling would have kept up to twice that, after copying it all along the way.
 func (r *Renderer) Markdown(s *site.Site, p *site.Page) ([]byte, error) {
-	var buf bytes.Buffer
+	buf := markdownBuffers.Get().(*bytes.Buffer)
+	defer markdownBuffers.Put(buf)
+	buf.Reset()
 	if p.Content != nil {
 		c := p.Content
 		if c.FrontMatter != "" {
-			buf.WriteString("---\n" + c.FrontMatter + "---\n")
+			buf.WriteString("---\n")
+			buf.WriteString(c.FrontMatter)
+			buf.WriteString("---\n")
 		}
 		if !c.HasHeading {
-			buf.WriteString("# " + Escape(c.Title) + "\n\n")
+			buf.WriteString("# ")
+			buf.WriteString(Escape(c.Title))
+			buf.WriteString("\n\n")
 		}
 		buf.WriteString(c.Body)
-		return buf.Bytes(), nil
+		return bytes.Clone(buf.Bytes()), nil
 	}
 	name := p.Template + ".md.tmpl"
-	if err := r.markdown.ExecuteTemplate(&buf, name, pageData{Page: p, Site: s}); err != nil {
+	if err := r.markdown.ExecuteTemplate(buf, name, newPageData(s, p)); err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
+
+var markdownBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Escape makes untrusted text literal in inline Markdown and table cells: every character
 // Markdown or GFM gives meaning to is backslash-escaped, line breaks become spaces (a newline
 // would end a table row), and a leading list or heading marker is neutralized.
 func Escape(s string) string {
+	if !needsEscape(s) {
+		return s // most names are plain: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for i, r := range s {
@@ -150,6 +176,37 @@ func Escape(s string) string {
 	return b.String()
 }
 
+// needsEscape reports whether Escape may change s: false only when it would return s as it is.
+// It answers yes for any byte outside printable ASCII, leaving UTF-8 (valid or not) to Escape.
+func needsEscape(s string) bool {
+	digits := true // s[:i] is all digits
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 || c >= 0x7f || markdownSpecial[c]:
+			return true
+		case c == '-' || c == '+' || c == '=':
+			if i == 0 {
+				return true
+			}
+		case c == '.' || c == ')':
+			if i > 0 && digits {
+				return true
+			}
+		}
+		digits = digits && '0' <= c && c <= '9'
+	}
+	return false
+}
+
+// markdownSpecial are the characters Escape always backslash-escapes.
+var markdownSpecial = func() (set [128]bool) {
+	for _, c := range "\\`*_[]<>|&#~!{}" {
+		set[c] = true
+	}
+	return set
+}()
+
 func isDigits(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {
@@ -161,6 +218,9 @@ func isDigits(s string) bool {
 
 // yamlString quotes s as a YAML scalar (a JSON string is a valid YAML double-quoted scalar).
 func yamlString(s string) (string, error) {
+	if plainJSONString(s) {
+		return `"` + s + `"`, nil // what the encoder writes for it, without the encoder
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -168,6 +228,17 @@ func yamlString(s string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// plainJSONString reports whether JSON writes s as it is between quotes: printable ASCII
+// without a quote or backslash (HTML escaping is off).
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // fence writes text as a fenced code block, its fence longer than any backtick run in the text
@@ -204,11 +275,14 @@ func num(v any) string {
 
 // ints joins broker or partition ids: [1 2 3] → "1, 2, 3".
 func ints(ids []int32) string {
-	parts := make([]string, len(ids))
+	b := make([]byte, 0, len(ids)*6)
 	for i, id := range ids {
-		parts[i] = strconv.Itoa(int(id))
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendInt(b, int64(id), 10)
 	}
-	return strings.Join(parts, ", ")
+	return string(b)
 }
 
 // stripFrontMatter returns the Markdown after a leading front matter block.

@@ -107,18 +107,36 @@ func Dir(pagePath string) string {
 }
 
 // Rel returns the relative URL from the page at from to the file target (both paths relative
-// to the site root), so that links work from any sub-path and from a file:// copy.
+// to the site root), so that links work from any sub-path and from a file:// copy. It walks both
+// paths in place rather than splitting them: templates call it for every link of every row.
 func Rel(from, target string) string {
-	fromParts := strings.Split(Dir(from), "/")
-	if Dir(from) == "" {
-		fromParts = nil
+	dir := Dir(from)
+	up := 0 // directories of from left to climb out of
+	if dir != "" {
+		up = strings.Count(dir, "/") + 1
 	}
-	toParts := strings.Split(target, "/")
-	i := 0
-	for i < len(fromParts) && i < len(toParts)-1 && fromParts[i] == toParts[i] {
-		i++
+	// Skip the directories from and target share; target's last element is its file, never one.
+	for rest := dir; up > 0; up-- {
+		slash := strings.IndexByte(target, '/')
+		if slash < 0 {
+			break
+		}
+		elem, next, _ := strings.Cut(rest, "/")
+		if elem != target[:slash] {
+			break
+		}
+		rest, target = next, target[slash+1:]
 	}
-	return strings.Repeat("../", len(fromParts)-i) + strings.Join(toParts[i:], "/")
+	if up == 0 {
+		return target
+	}
+	var b strings.Builder
+	b.Grow(up*len("../") + len(target))
+	for range up {
+		b.WriteString("../")
+	}
+	b.WriteString(target)
+	return b.String()
 }
 
 // Build makes the site from the snapshots (one per cluster, in site.yaml order) and the content

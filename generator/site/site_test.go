@@ -78,6 +78,11 @@ func TestRel(t *testing.T) {
 	assert.Equal(t, "../groups/g.md", Rel("clusters/prod/topics/t", "clusters/prod/groups/g.md"))
 	assert.Equal(t, "t2.md", Rel("clusters/prod/topics/t", "clusters/prod/topics/t2.md"))
 	assert.Equal(t, "../../../css/kdocs.css", Rel("clusters/prod/topics/t", "css/kdocs.css"))
+	assert.Equal(t, "../topics", Rel("clusters/prod/topics/t", "clusters/prod/topics"), "a directory's name is a file from inside it")
+	assert.Equal(t, "../../prod2/topics/t.md", Rel("clusters/prod/topics/t", "clusters/prod2/topics/t.md"), "names share a prefix, not a directory")
+	assert.Equal(t, "guide.md", Rel("index", "guide.md"))
+	assert.Equal(t, "", Rel("a/b", "a/"))
+	assert.Equal(t, "../", Rel("a/b/c", "a/"))
 }
 
 func fixture() *snapshot.Snapshot {
