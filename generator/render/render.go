@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	"unsafe"
 
 	"github.com/yuin/goldmark"
 
@@ -60,6 +61,8 @@ type Renderer struct {
 	creating sync.Mutex
 	// navs holds each distinct navigation rendered (layoutData.NavHTML).
 	navs sync.Map
+	// pageBuffers hold pages' HTML until written: reused, not grown anew for every page.
+	pageBuffers sync.Pool
 }
 
 // File is one generated file, by its slash-separated path in the output.
@@ -87,7 +90,8 @@ func New(opts Options) (*Renderer, error) {
 		return nil, errors.New("render: theme and templates are required")
 	}
 	r := &Renderer{opts: opts, baseURL: strings.TrimSuffix(cmp.Or(opts.BaseURL, "/"), "/") + "/",
-		layouts: map[string]*template.Template{}, goldmark: newMarkdown()}
+		layouts: map[string]*template.Template{}, goldmark: newMarkdown(),
+		pageBuffers: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 
 	md, err := texttemplate.New("").Funcs(funcs).ParseFS(opts.Templates, "*.md.tmpl")
 	if err != nil {
@@ -291,10 +295,14 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, opts Rende
 	mermaid = hasMermaid(pageHTML)
 
 	data := r.layoutData(s, p, strings.Repeat("../", strings.Count(p.Path, "/")))
-	data.Content = template.HTML(pageHTML) // goldmark's output, with raw HTML disabled
+	// goldmark's output, with raw HTML disabled. Not copied into the string: pageHTML is
+	// never written to again (the print chapter may share it, read-only).
+	data.Content = template.HTML(unsafe.String(unsafe.SliceData(pageHTML), len(pageHTML)))
 	data.Mermaid = mermaid
-	var buf bytes.Buffer
-	if err := r.layouts["page"].Execute(&buf, data); err != nil {
+	buf := r.pageBuffers.Get().(*bytes.Buffer)
+	defer r.pageBuffers.Put(buf)
+	buf.Reset()
+	if err := r.layouts["page"].Execute(buf, data); err != nil {
 		return rendered{err: fmt.Errorf("layout: %w", err)}, nil, false
 	}
 	r.creating.Lock()
