@@ -284,18 +284,32 @@ func copyAssets(root string, assets []string, dir string) error {
 }
 
 // writeSnapshots publishes each snapshot in its canonical encoding at the path the model gave
-// it (snapshots/<cluster>.json), so readers can download exactly what the pages show.
+// it (snapshots/<cluster>.json), so readers can download exactly what the pages show. It runs
+// beside the page workers, so it streams (the file of a large estate runs to tens of
+// megabytes) and does not normalize again (sorting writes, and the pages read the snapshots).
 func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string) error {
 	for i, c := range model.Clusters {
-		data, err := snapshot.Marshal(snaps[i]) // loaded normalized; read by the pages meanwhile
-		if err != nil {
-			return err
-		}
-		if err := render.WriteFile(dir, c.SnapshotFile, data); err != nil {
-			return err
+		if err := writeSnapshot(snaps[i], filepath.Join(dir, filepath.FromSlash(c.SnapshotFile))); err != nil {
+			return fmt.Errorf("publish snapshot of cluster %q: %w", c.Name, err)
 		}
 	}
 	return nil
+}
+
+func writeSnapshot(s *snapshot.Snapshot, path string) (err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	return snapshot.Write(f, s)
 }
 
 // readCSS reads site.yaml's stylesheets (and any added by a flag) for the renderer.

@@ -26,3 +26,22 @@ func TestMarshalMatchesIndentingEncoder(t *testing.T) {
 	require.NoError(t, enc.Encode(s))
 	assert.Equal(t, want.String(), string(got))
 }
+
+// Write streams what json.Indent makes of the compact document, escapes and empty containers
+// included.
+func TestWriteIndentsLikeJSONIndent(t *testing.T) {
+	s := synth.Estate(synth.Options{Topics: 20, Partitions: 2, Brokers: 3})
+	s.Topics[0].Name = `back\slash\\ "quoted" {not:[structure]}, ending in \`
+	s.Topics[1].Configs = nil
+	s.Normalize()
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(s))
+	var want bytes.Buffer
+	require.NoError(t, json.Indent(&want, compact.Bytes(), "", "  "))
+	var got bytes.Buffer
+	require.NoError(t, snapshot.Write(&got, s))
+	assert.Equal(t, want.String(), got.String())
+	assert.Contains(t, got.String(), `back\\slash\\\\ \"quoted\" {not:[structure]}, ending in \\"`)
+}
