@@ -13,8 +13,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kdocs/kdocs/generator/config"
@@ -179,37 +181,53 @@ func within(p, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// loadSnapshots reads each cluster's snapshot in site.yaml order. site.yaml's name (and
-// environment, when set) win over the file's, so a replayed file can document any cluster.
+// loadSnapshots reads each cluster's snapshot in site.yaml order, decoding them in parallel
+// (decoding is single-threaded and a large estate's takes a third of a second). site.yaml's name
+// (and environment, when set) win over the file's, so a replayed file can document any cluster.
 func loadSnapshots(cfg *config.Site, log *slog.Logger) ([]*snapshot.Snapshot, error) {
+	loaded := make([]*snapshot.Snapshot, len(cfg.Clusters))
+	errs := make([]error, len(cfg.Clusters))
+	var wg sync.WaitGroup
+	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, c := range cfg.Clusters {
+		wg.Go(func() {
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			loaded[i], errs[i] = loadSnapshot(cfg, c, log)
+		})
+	}
+	wg.Wait()
 	var snaps []*snapshot.Snapshot
-	var errs []error
-	for _, c := range cfg.Clusters {
-		p := cfg.SnapshotPath(c)
-		s, err := snapshot.Load(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			hint := "run `kdocs snapshot` to take one"
-			if c.Snapshot != "" {
-				hint = "check clusters[].snapshot in " + cfg.Path
-			}
-			errs = append(errs, fmt.Errorf("cluster %q: no snapshot at %s: %s", c.Name, p, hint))
-			continue
-		case err != nil:
-			errs = append(errs, fmt.Errorf("cluster %q: %w", c.Name, err))
-			continue
+	for _, s := range loaded {
+		if s != nil {
+			snaps = append(snaps, s)
 		}
-		if s.Cluster.Name != c.Name {
-			log.Debug("snapshot renamed to its site.yaml name", "file", p, "snapshot", s.Cluster.Name, "cluster", c.Name)
-		}
-		s.Cluster.Name = c.Name
-		if c.Environment != "" {
-			s.Cluster.Environment = c.Environment
-		}
-		s.Normalize() // canonical order, whoever wrote the file
-		snaps = append(snaps, s)
 	}
 	return snaps, errors.Join(errs...)
+}
+
+func loadSnapshot(cfg *config.Site, c config.Cluster, log *slog.Logger) (*snapshot.Snapshot, error) {
+	p := cfg.SnapshotPath(c)
+	s, err := snapshot.Load(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		hint := "run `kdocs snapshot` to take one"
+		if c.Snapshot != "" {
+			hint = "check clusters[].snapshot in " + cfg.Path
+		}
+		return nil, fmt.Errorf("cluster %q: no snapshot at %s: %s", c.Name, p, hint)
+	case err != nil:
+		return nil, fmt.Errorf("cluster %q: %w", c.Name, err)
+	}
+	if s.Cluster.Name != c.Name {
+		log.Debug("snapshot renamed to its site.yaml name", "file", p, "snapshot", s.Cluster.Name, "cluster", c.Name)
+	}
+	s.Cluster.Name = c.Name
+	if c.Environment != "" {
+		s.Cluster.Environment = c.Environment
+	}
+	s.Normalize() // canonical order, whoever wrote the file
+	return s, nil
 }
 
 // loadContent reads content/: Markdown files become pages, other files are copied as they are
