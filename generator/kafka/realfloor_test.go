@@ -300,31 +300,22 @@ func BenchmarkRealFloor2000Topics(b *testing.B) {
 			})
 		}
 	}
-	b.Run("kdocs/offsets", func(b *testing.B) {
-		for b.Loop() {
-			col.offsets(ctx, topics)
-		}
-		report(b)
-	})
-	b.Run("kdocs/brokers+logdirs", func(b *testing.B) {
-		for b.Loop() {
-			col.describeBrokers(ctx, brokerIDs, topics)
-		}
-		report(b)
-	})
-	b.Run("kdocs/groups", func(b *testing.B) {
-		for b.Loop() {
-			col.groups(ctx, brokerIDs)
-		}
-		report(b)
-	})
-	b.Run("kdocs/acls+quotas", func(b *testing.B) {
-		for b.Loop() {
-			col.acls(ctx, brokerIDs)
-			col.quotas(ctx, brokerIDs)
-		}
-		report(b)
-	})
+	for _, step := range []struct {
+		name string
+		run  func()
+	}{
+		{"kdocs/offsets", func() { col.offsets(ctx, topics) }},
+		{"kdocs/brokers+logdirs", func() { col.describeBrokers(ctx, brokerIDs, topics) }},
+		{"kdocs/groups", func() { col.groups(ctx, brokerIDs) }},
+		{"kdocs/acls+quotas", func() { col.acls(ctx, brokerIDs); col.quotas(ctx, brokerIDs) }},
+	} {
+		b.Run(step.name, func(b *testing.B) {
+			for b.Loop() {
+				step.run()
+			}
+			report(b)
+		})
+	}
 	b.Run("kdocs/Collect", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := Collect(ctx, c); err != nil {
