@@ -76,6 +76,7 @@ type Result struct {
 	// Pages counts the HTML pages of the site (not the print view or 404.html).
 	Pages int
 	// Markdown is every page's Markdown, in page order, at <page path>.md: the export format.
+	// Only kept when RenderOptions.Markdown asks for it.
 	Markdown []File
 	// Warnings are problems that did not stop the build, such as links to missing pages.
 	Warnings []string
