@@ -444,19 +444,16 @@ func navKey(b *strings.Builder, entries []navEntry) {
 		b.WriteString(e.Href)
 		b.WriteByte(0)
 		for _, f := range []bool{e.Here, e.Current, e.Open} {
-			b.WriteByte('0' + byte(bool2int(f)))
+			if f {
+				b.WriteByte('1')
+			} else {
+				b.WriteByte('0')
+			}
 		}
 		b.WriteByte('[')
 		navKey(b, e.Children)
 		b.WriteByte(']')
 	}
-}
-
-func bool2int(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 type navEntry struct {
