@@ -1,10 +1,13 @@
 # Integration-test infrastructure (included by the main Makefile).
 #
 #   make infra-up      Kafka (3 KRaft nodes, 127.0.0.1:9092-9094) + schema registry (127.0.0.1:8081)
-#   make seed          create/refresh the Acme estate (testdata/seed/README.md)
+#   make seed          create/refresh the Acme estate (testdata/seed/README.md); waits up to 3 minutes
+#                      for the services, so `make -j2 infra-up seed` works
 #   make infra-down    stop both and remove Kafka's data
 #
-# `make -j2 infra-up` starts Kafka while the registry builds.
+# `make -j2 infra-up` starts Kafka while the registry builds. KDOCS_KAFKA_VERSION (3.9.1, 4.1.1,
+# 4.4.0; default 4.1.1), KDOCS_KAFKA_PORT_BASE and KDOCS_REGISTRY_PORT are read by the scripts,
+# the seed and the tests alike: a second checkout can run services of its own beside the first.
 
 INFRA_KAFKA    ?= bash scripts/kafka.sh
 INFRA_REGISTRY ?= bash scripts/registry.sh

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# kafka.sh: a local 3-node Apache Kafka 4.1.1 KRaft cluster for kdocs'
-# integration tests, run straight from the Maven Central jars (no tarball).
+# kafka.sh: a local 3-node Apache Kafka KRaft cluster (4.1.1 unless KDOCS_KAFKA_VERSION says
+# otherwise: 3.9.1, 4.1.1 and 4.4.0 are tested) for kdocs' integration tests, run straight from
+# the Maven Central jars (no tarball).
 #
 #   scripts/kafka.sh up             fetch jars if needed, format, start, wait until ready (idempotent)
 #   scripts/kafka.sh down           stop all nodes (TERM, then KILL) and remove the data dir
 #   scripts/kafka.sh stop-node N    stop node N (1..3), keep its data
 #   scripts/kafka.sh start-node N   start node N again and wait until it is back in the cluster
 #   scripts/kafka.sh status         show the nodes and what the cluster answers
+#   scripts/kafka.sh running        exit 0 when all three nodes run, 1 otherwise (quietly)
 #   scripts/kafka.sh fetch          only fetch the jars
 #   scripts/kafka.sh tool CLASS ARGS...   run a Kafka tool class with the jars, e.g.
 #       scripts/kafka.sh tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
@@ -22,18 +24,22 @@
 #   static quorum: controller.quorum.voters=1@127.0.0.1:B+101,2@127.0.0.1:B+102,3@127.0.0.1:B+103
 #
 # Environment:
+#   KDOCS_KAFKA_VERSION    Kafka version (default 4.1.1); its jars go to .cache/kafka/lib-<version>. A data
+#       dir remembers the version that formatted it: `up` with another version asks for `down` first.
 #   KDOCS_KAFKA_PORT_BASE  port base B (default 9091 → 9092..9094); a private cluster beside the shared one:
 #       KDOCS_KAFKA_PORT_BASE=19091 KDOCS_KAFKA_DIR=/tmp/kdocs-kafka-priv scripts/kafka.sh up|down|stop-node N|...
 #   KDOCS_KAFKA_DIR   data dir (default ${TMPDIR:-/tmp}/kdocs-kafka, or kdocs-kafka-B for another base;
 #                     recorded per port base in .cache/kafka/datadir-B so `down` of one cluster never touches another)
-#   KDOCS_KAFKA_LIB   jar dir  (default <repo>/.cache/kafka/lib)
+#   KDOCS_KAFKA_LIB   jar dir  (default <repo>/.cache/kafka/lib-<version>)
 #   KAFKA_HEAP_OPTS   heap per node (default -Xms128m -Xmx512m)
 #   KAFKA_READY_TIMEOUT  seconds to wait for readiness (default 120)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 POM="$ROOT/testdata/kafka/pom.xml"
-LIB=${KDOCS_KAFKA_LIB:-$ROOT/.cache/kafka/lib}
+VERSION=${KDOCS_KAFKA_VERSION:-4.1.1}
+[[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "kafka: KDOCS_KAFKA_VERSION must be a release such as 4.1.1, not '$VERSION'" >&2; exit 2; }
+LIB=${KDOCS_KAFKA_LIB:-$ROOT/.cache/kafka/lib-$VERSION}
 BASE=${KDOCS_KAFKA_PORT_BASE:-9091}
 [[ "$BASE" =~ ^[0-9]+$ && $BASE -ge 1024 && $BASE -le 65000 ]] || { echo "kafka: KDOCS_KAFKA_PORT_BASE must be a port number (1024..65000)" >&2; exit 2; }
 # One state file per port base: each cluster remembers its own data dir.
@@ -83,7 +89,7 @@ java_common_opts() {
 
 fetch() {
   local stamp="$LIB/.complete" want
-  want=$(sha256sum "$POM" | cut -d' ' -f1)
+  want="$(sha256sum "$POM" | cut -d' ' -f1) $VERSION"
   if [[ -f "$stamp" && "$(<"$stamp")" == "$want" ]]; then
     return 0
   fi
@@ -93,13 +99,13 @@ fetch() {
   tmp="$LIB.tmp.$$"
   rm -rf "$tmp"
   mkdir -p "$(dirname "$LIB")"
-  log "fetching Kafka jars with Maven into $LIB"
-  if ! mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$tmp" >"$LIB.mvn.log" 2>&1; then
+  log "fetching Kafka $VERSION jars with Maven into $LIB"
+  if ! mvn -q -B -f "$POM" -Dkafka.version="$VERSION" dependency:copy-dependencies -DoutputDirectory="$tmp" >"$LIB.mvn.log" 2>&1; then
     cat "$LIB.mvn.log" >&2
     rm -rf "$tmp"
     die "mvn dependency:copy-dependencies failed"
   fi
-  ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || { rm -rf "$tmp"; die "no kafka jar fetched"; }
+  ls "$tmp"/kafka_2.13-"$VERSION".jar >/dev/null 2>&1 || { rm -rf "$tmp"; die "no kafka_2.13-$VERSION jar fetched"; }
   rm -rf "$LIB"
   mv "$tmp" "$LIB"
   echo "$want" >"$stamp"
@@ -358,6 +364,9 @@ cmd_up() {
     done
   fi
   mkdir -p "$DIR"
+  if [[ -s "$DIR/version" && "$(<"$DIR/version")" != "$VERSION" ]]; then
+    die "the data in $DIR was formatted by Kafka $(<"$DIR/version"), not $VERSION: run 'down' first, then 'up'"
+  fi
   echo "$DIR" >"$STATE"
   if [[ $(running_nodes) -eq ${#NODES[@]} ]]; then
     log "already running (data in $DIR); checking readiness"
@@ -368,7 +377,8 @@ cmd_up() {
     # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding.
     head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$DIR/cluster.id"
   fi
-  log "data dir $DIR, cluster id $(<"$DIR/cluster.id")"
+  echo "$VERSION" >"$DIR/version"
+  log "Kafka $VERSION, data dir $DIR, cluster id $(<"$DIR/cluster.id")"
   make_certs
   local fpids=()
   for n in "${NODES[@]}"; do
@@ -387,7 +397,7 @@ cmd_up() {
     print_tails
     die "cluster not ready within ${READY_TIMEOUT}s"
   fi
-  log "3 brokers ready: nodes started to ready in $(since "$t1")s, whole 'up' took $(since "$t0")s"
+  log "3 brokers of Kafka $VERSION ready: nodes started to ready in $(since "$t1")s, whole 'up' took $(since "$t0")s"
   log "bootstrap servers: $BOOTSTRAP"
   log "SASL_SSL: 127.0.0.1:$(sasl_port 1),127.0.0.1:$(sasl_port 2),127.0.0.1:$(sasl_port 3) (CA $DIR/tls/ca.pem)"
   log "SSL (mutual TLS): 127.0.0.1:$(ssl_port 1),127.0.0.1:$(ssl_port 2),127.0.0.1:$(ssl_port 3)"
@@ -441,7 +451,7 @@ cmd_start_node() {
 
 cmd_status() {
   local n p
-  echo "data dir: $DIR"
+  echo "data dir: $DIR (Kafka $(cat "$DIR/version" 2>/dev/null || echo "$VERSION"))"
   for n in "${NODES[@]}"; do
     if p=$(node_pid "$n"); then
       echo "node $n: running pid $p broker 127.0.0.1:$(broker_port "$n") sasl_ssl 127.0.0.1:$(sasl_port "$n") ssl 127.0.0.1:$(ssl_port "$n") controller 127.0.0.1:$(controller_port "$n") rack $(rack "$n")"
@@ -460,10 +470,11 @@ case "${1:-}" in
   stop-node) cmd_stop_node "${2:-}" ;;
   start-node) cmd_start_node "${2:-}" ;;
   status) cmd_status ;;
+  running) [[ $(running_nodes) -eq ${#NODES[@]} ]] ;;
   fetch) fetch ;;
   tool) shift; run_tool "$@" ;;
   *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -6,6 +6,7 @@
 #   scripts/registry.sh up       build if missing, start on 127.0.0.1:8081, wait until GET /subjects answers
 #   scripts/registry.sh down     stop it
 #   scripts/registry.sh status   say whether it runs
+#   scripts/registry.sh running  exit 0 when it runs and answers, 1 otherwise (quietly)
 #   scripts/registry.sh build    only build .cache/bin/schema-registry
 #
 # Storage is in memory: every 'up' after a 'down' starts empty (run the seed again).
@@ -167,9 +168,10 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  running) reg_pid >/dev/null && [[ $(http_status /subjects) == 200 ]] ;;
   build) build ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -91,7 +91,7 @@ func lookPath(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if testenv.InCI() {
+		if testenv.Strict() {
 			t.Fatalf("%s is required in CI (apt-get install -y poppler-utils): %v", name, err)
 		}
 		t.Skipf("%s not found (apt-get install -y poppler-utils)", name)

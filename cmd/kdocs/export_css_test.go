@@ -18,7 +18,7 @@ func TestExportCSSReachesThePDF(t *testing.T) {
 	chrome := testenv.Chrome(t)
 	pdftotext, err := exec.LookPath("pdftotext")
 	if err != nil {
-		if testenv.InCI() {
+		if testenv.Strict() {
 			t.Fatalf("pdftotext (poppler-utils) is required in CI: %v", err)
 		}
 		t.Skip("pdftotext unavailable: apt-get install -y poppler-utils")

@@ -110,8 +110,7 @@ func TestServeSnapshotEvery(t *testing.T) {
 
 	ctxCreate, cancelCreate := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancelCreate()
-	_, err = adm.CreateTopic(ctxCreate, 2, 1, nil, topic)
-	require.NoError(t, err)
+	testenv.CreateTopic(ctxCreate, t, cl, topic, 2, 1, nil)
 	created := time.Now()
 
 	waitUntil("the new topic's page", func() bool {

@@ -54,7 +54,7 @@ func TestBuiltSitePrintsToPDF(t *testing.T) {
 	chrome := testenv.Chrome(t)
 	pdftotext, err := exec.LookPath("pdftotext")
 	if err != nil {
-		if testenv.InCI() {
+		if testenv.Strict() {
 			t.Fatalf("pdftotext (poppler-utils) is required in CI: %v", err)
 		}
 		t.Skipf("pdftotext unavailable (%v); apt-get install -y poppler-utils to run this test", err)

@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/diff"
@@ -57,9 +56,7 @@ func TestCompareRealCluster(t *testing.T) {
 	// First pair: the topic is created between the snapshots.
 	before := collectUntil(ctx, t, cluster, "the cluster", func(*snapshot.Snapshot) bool { return true })
 	require.Nil(t, before.Topic(topic))
-	_, err = adm.CreateTopic(ctx, 1, 2, map[string]*string{"retention.ms": ptr("86400000")}, topic)
-	require.NoError(t, err, "create topic %s", topic)
-	waitForTopic(ctx, t, cl, topic, 1)
+	testenv.CreateTopic(ctx, t, cl, topic, 1, 2, map[string]*string{"retention.ms": ptr("86400000")})
 	created := collectUntil(ctx, t, cluster, "the new topic with its config", func(s *snapshot.Snapshot) bool {
 		tp := s.Topic(topic)
 		return tp != nil && len(tp.Partitions) == 1 && configValue(tp, "retention.ms") == "86400000" && !hasErrors(s, topic)
@@ -74,7 +71,7 @@ func TestCompareRealCluster(t *testing.T) {
 	parts, err := adm.CreatePartitions(ctx, 2, topic)
 	require.NoError(t, err)
 	require.NoError(t, parts.Error(), "add partitions to %s", topic)
-	waitForTopic(ctx, t, cl, topic, 3)
+	testenv.Ready(ctx, t, cl, testenv.Want{Topics: map[string]int{topic: 3}})
 	alter, err := adm.AlterTopicConfigs(ctx, []kadm.AlterConfig{{Op: kadm.SetConfig, Name: "retention.ms", Value: ptr("3600000")}}, topic)
 	require.NoError(t, err)
 	for _, r := range alter {
@@ -114,65 +111,6 @@ func collectUntil(ctx context.Context, t *testing.T, c config.Cluster, what stri
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-}
-
-// waitForTopic waits until every broker's own metadata has the topic with its partitions, each
-// with a leader in sync. The controller accepts CreateTopics and CreatePartitions before the
-// brokers apply them; meanwhile a broker that has not yet answers UNKNOWN_TOPIC_OR_PARTITION to
-// requests about the topic (CreatePartitions, ListOffsets, DescribeConfigs), which made this test
-// flaky.
-func waitForTopic(ctx context.Context, t *testing.T, cl *kgo.Client, topic string, partitions int) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		lagging := brokersLagging(ctx, t, cl, topic, partitions)
-		if len(lagging) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("brokers %v did not serve topic %s with %d partitions within 30s", lagging, topic, partitions)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// brokersLagging asks each broker for the topic's metadata and returns those whose answer lacks
-// it, some of its partitions, or a leader for one of them.
-func brokersLagging(ctx context.Context, t *testing.T, cl *kgo.Client, topic string, partitions int) []int32 {
-	t.Helper()
-	all, err := kadm.NewClient(cl).ListBrokers(ctx)
-	require.NoError(t, err, "list brokers")
-	var lagging []int32
-	for _, b := range all {
-		req := kmsg.NewPtrMetadataRequest()
-		rt := kmsg.NewMetadataRequestTopic()
-		rt.Topic = kmsg.StringPtr(topic)
-		req.Topics = append(req.Topics, rt)
-		resp, err := req.RequestWith(ctx, cl.Broker(int(b.NodeID)))
-		require.NoError(t, err, "metadata from broker %d", b.NodeID)
-		if !serves(resp, topic, partitions) {
-			lagging = append(lagging, b.NodeID)
-		}
-	}
-	return lagging
-}
-
-func serves(resp *kmsg.MetadataResponse, topic string, partitions int) bool {
-	for _, rt := range resp.Topics {
-		if rt.Topic == nil || *rt.Topic != topic {
-			continue
-		}
-		if rt.ErrorCode != 0 || len(rt.Partitions) != partitions {
-			return false
-		}
-		for _, p := range rt.Partitions {
-			if p.ErrorCode != 0 || p.Leader < 0 || !slices.Contains(p.ISR, p.Leader) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // hasErrors reports whether the snapshot could not read part of the topic: a broker that was

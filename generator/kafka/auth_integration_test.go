@@ -75,7 +75,7 @@ func TestSASLSSLRealCluster(t *testing.T) {
 			s, err := Collect(context.Background(), saslCluster(env, mech, env.Password, ca))
 			require.NoError(t, err)
 			t.Logf("%s over TLS: %d topics, %d groups in %s", mech, len(s.Topics), len(s.Groups), time.Since(start).Round(time.Millisecond))
-			requireSeededSnapshot(t, s, 9292)
+			requireSeededSnapshot(t, s, testenv.KafkaPortBase()+201)
 		})
 	}
 }
@@ -144,7 +144,7 @@ func TestTLSVerificationRealCluster(t *testing.T) {
 	t.Run("insecureSkipVerify", func(t *testing.T) {
 		s, err := Collect(context.Background(), saslCluster(env, config.MechanismSCRAMSHA512, env.Password, &config.TLS{InsecureSkipVerify: true}))
 		require.NoError(t, err)
-		requireSeededSnapshot(t, s, 9292)
+		requireSeededSnapshot(t, s, testenv.KafkaPortBase()+201)
 	})
 	t.Run("wrong protocol", func(t *testing.T) {
 		// TLS to a PLAINTEXT listener: the broker hangs up on the TLS hello.
@@ -166,7 +166,7 @@ func TestMutualTLSRealCluster(t *testing.T) {
 	}
 	s, err := Collect(context.Background(), c)
 	require.NoError(t, err)
-	requireSeededSnapshot(t, s, 9392)
+	requireSeededSnapshot(t, s, testenv.KafkaPortBase()+301)
 
 	c.Security.TLS.CertFile, c.Security.TLS.KeyFile = "", ""
 	_, err = Collect(context.Background(), c)

@@ -83,9 +83,9 @@ func seededTopics() []seededTopic {
 	return out
 }
 
-// TestSeededTopicFacts checks every seeded topic: placement, preferred leaders, offline
+// TestFactsSeededTopics checks every seeded topic: placement, preferred leaders, offline
 // replicas, offsets, sizes, and configs with their sources.
-func TestSeededTopicFacts(t *testing.T) {
+func TestFactsSeededTopics(t *testing.T) {
 	s, err := Collect(context.Background(), realCluster(t))
 	require.NoError(t, err)
 
@@ -186,15 +186,15 @@ func nilIfNoKeys(m map[string]string) map[string]string {
 	return m
 }
 
-// TestTopicConfigsMatchConfigCommand compares every seeded topic's configs with what Kafka's
+// TestFactsTopicConfigs compares every seeded topic's configs with what Kafka's
 // own tool prints (kafka-configs.sh --describe --all, run from the cached Kafka jars through
 // scripts/kafka.sh): the same config names, each with the same value and source. ConfigCommand
 // prints an entry's source only as the first of its synonyms; an entry without synonyms is
 // one of Kafka's defaults that no broker config name stands for.
-func TestTopicConfigsMatchConfigCommand(t *testing.T) {
+func TestFactsTopicConfigs(t *testing.T) {
 	servers := testenv.Kafka(t)
 	if _, err := exec.LookPath("java"); err != nil {
-		if testenv.InCI() {
+		if testenv.Strict() {
 			t.Fatalf("java is required in CI to run Kafka's ConfigCommand: %v", err)
 		}
 		t.Skipf("java not found: %v", err)
@@ -269,10 +269,10 @@ func parseConfigCommand(t *testing.T, out string) map[string]map[string]string {
 	return topics
 }
 
-// TestLiveGroupMember joins a group of its own with one member and checks what the snapshot
+// TestFactsLiveGroupMember joins a group of its own with one member and checks what the snapshot
 // says of it: state, protocol, the assignor, the member's client id, host and decoded
 // assignment, and its commits.
-func TestLiveGroupMember(t *testing.T) {
+func TestFactsLiveGroupMember(t *testing.T) {
 	c := realCluster(t)
 	ctx := context.Background()
 	admCl, err := kgo.NewClient(kgo.SeedBrokers(c.Bootstrap...))
@@ -282,9 +282,7 @@ func TestLiveGroupMember(t *testing.T) {
 
 	suffix := fmt.Sprint(time.Now().UnixNano())
 	topic, group, clientID := "kdocs-test-members-"+suffix, "kdocs-test-members-"+suffix, "kdocs-test-client-"+suffix
-	created, err := adm.CreateTopic(ctx, 3, 1, nil, topic)
-	require.NoError(t, err)
-	require.NoError(t, created.Err)
+	testenv.CreateTopic(ctx, t, admCl, topic, 3, 1, nil)
 	t.Cleanup(func() {
 		_, _ = adm.DeleteGroup(context.Background(), group)
 		_, _ = adm.DeleteTopic(context.Background(), topic)
@@ -299,6 +297,7 @@ func TestLiveGroupMember(t *testing.T) {
 	})
 
 	// Partition 0 gets a commit before the member joins; 1 and 2 none.
+	testenv.Ready(ctx, t, admCl, testenv.Want{Groups: []string{group}})
 	res, err := adm.CommitOffsets(ctx, group, kadm.OffsetsFromRecords(kgo.Record{Topic: topic, Partition: 0, Offset: -1}))
 	require.NoError(t, err)
 	require.NoError(t, res.Error())

@@ -421,9 +421,7 @@ func seedFaultCluster(t *testing.T, bootstrap []string) *kadm.Client {
 	t.Cleanup(cl.Close)
 	adm := kadm.NewClient(cl)
 
-	res, err := adm.CreateTopic(ctx, 6, 3, nil, rf3Topic)
-	require.NoError(t, err)
-	require.NoError(t, res.Err, "create %s", rf3Topic)
+	testenv.CreateTopic(ctx, t, cl, rf3Topic, 6, 3, nil)
 
 	// kadm cannot place replicas; the raw request can.
 	req := kmsg.NewPtrCreateTopicsRequest()
@@ -441,6 +439,7 @@ func seedFaultCluster(t *testing.T, bootstrap []string) *kadm.Client {
 	for _, tr := range resp.Topics {
 		require.Zero(t, tr.ErrorCode, "create %s: %s", tr.Topic, kafkaError(tr.ErrorCode))
 	}
+	testenv.Ready(ctx, t, cl, testenv.Want{Topics: map[string]int{rf1Topic: 2}, Groups: []string{faultGroup}})
 
 	var recs []*kgo.Record
 	offs := kadm.Offsets{}

@@ -57,10 +57,11 @@ func TestCollectRealCluster(t *testing.T) {
 		for _, b := range s.Cluster.Brokers {
 			got = append(got, snapshot.Broker{ID: b.ID, Host: b.Host, Port: b.Port, Rack: b.Rack})
 		}
+		base := testenv.KafkaPortBase()
 		assert.Equal(t, []snapshot.Broker{
-			{ID: 1, Host: "127.0.0.1", Port: 9092, Rack: "rack-a"},
-			{ID: 2, Host: "127.0.0.1", Port: 9093, Rack: "rack-b"},
-			{ID: 3, Host: "127.0.0.1", Port: 9094, Rack: "rack-a"},
+			{ID: 1, Host: "127.0.0.1", Port: base + 1, Rack: "rack-a"},
+			{ID: 2, Host: "127.0.0.1", Port: base + 2, Rack: "rack-b"},
+			{ID: 3, Host: "127.0.0.1", Port: base + 3, Rack: "rack-a"},
 		}, got)
 		for _, b := range s.Cluster.Brokers {
 			// scripts/kafka.sh's server.properties, and the cluster-wide dynamic default.
@@ -146,7 +147,7 @@ func TestCollectRealCluster(t *testing.T) {
 		assert.Contains(t, s.Topic("inventory.stock-audit.v1").Configs, snapshot.Config{Name: "cleanup.policy", Value: "compact,delete", Source: "DYNAMIC_TOPIC_CONFIG"})
 		// A topic without a retention.ms override lists Kafka's default, marked as such, and
 		// the cluster-wide dynamic min.insync.replicas where it sets none
-		// (TestSeededTopicFacts and TestTopicConfigsMatchConfigCommand check every config).
+		// (TestFactsSeededTopics and TestFactsTopicConfigs check every config).
 		assert.Contains(t, s.Topic("orders.order-shipped.v1").Configs, snapshot.Config{Name: "retention.ms", Value: "604800000", Source: "DEFAULT_CONFIG"})
 		assert.Contains(t, s.Topic("orders.order-returned.v1").Configs, snapshot.Config{Name: "min.insync.replicas", Value: "1", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"})
 	})

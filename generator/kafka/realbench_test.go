@@ -67,7 +67,7 @@ func realBenchEstate(b *testing.B, last bool) []string {
 		return realBenchServers
 	}
 	start := time.Now()
-	created, err := createRealBenchEstate(servers)
+	created, err := createRealBenchEstate(b, servers)
 	if err != nil {
 		b.Fatalf("build the 2,000-topic estate on %s: %v", strings.Join(servers, ","), err)
 	}
@@ -82,7 +82,7 @@ func realBenchEstate(b *testing.B, last bool) []string {
 // meanwhile they list deleted topics, or answer ListOffsets and DescribeLogDirs for new ones with
 // errors. So it loops: snapshot, create what is missing, until a snapshot has every estate topic
 // and no error about any.
-func createRealBenchEstate(servers []string) (created int, err error) {
+func createRealBenchEstate(tb testing.TB, servers []string) (created int, err error) {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(servers...))
 	if err != nil {
 		return 0, err
@@ -114,6 +114,11 @@ func createRealBenchEstate(servers []string) (created int, err error) {
 			if err != nil {
 				return created, err
 			}
+			want := testenv.Want{Topics: map[string]int{}}
+			for _, n := range batch {
+				want.Topics[realBenchTopic(n)] = 1 + n%3
+			}
+			testenv.Ready(ctx, tb, cl, want)
 		}
 		select {
 		case <-ctx.Done():
@@ -243,7 +248,7 @@ func BenchmarkCollectReal2000Topics(b *testing.B) {
 func BenchmarkKcatReal2000Topics(b *testing.B) {
 	kcat, err := exec.LookPath("kcat")
 	if err != nil {
-		if testenv.InCI() {
+		if testenv.Strict() {
 			b.Fatalf("kcat is required in CI: %v", err)
 		}
 		// The estate is deleted all the same, when this is the last benchmark.

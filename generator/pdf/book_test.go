@@ -37,7 +37,7 @@ func poppler(t *testing.T, tool string, args ...string) string {
 	t.Helper()
 	bin, err := exec.LookPath(tool)
 	if err != nil {
-		if testenv.InCI() {
+		if testenv.Strict() {
 			t.Fatalf("%s (poppler-utils) is required in CI: %v", tool, err)
 		}
 		t.Skipf("%s unavailable (%v); apt-get install -y poppler-utils to run this test", tool, err)

@@ -69,7 +69,7 @@ func pdfText(t *testing.T, file string) string {
 	t.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
-		if testenv.InCI() {
+		if testenv.Strict() {
 			t.Fatalf("pdftotext (poppler-utils) is required in CI: %v", err)
 		}
 		t.Skipf("pdftotext unavailable (%v); apt-get install -y poppler-utils to run this test", err)

@@ -45,6 +45,7 @@ type PrivateKafka struct {
 // dir for the cluster's lifetime, which the kernel releases if the process dies.
 func StartPrivateKafka(t testing.TB, base int) *PrivateKafka {
 	t.Helper()
+	skipShort(t, "a private Kafka cluster")
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatalf("private Kafka: %v", err)
@@ -54,7 +55,7 @@ func StartPrivateKafka(t testing.TB, base int) *PrivateKafka {
 	}
 	lib := os.Getenv("KDOCS_KAFKA_LIB")
 	if lib == "" {
-		lib = filepath.Join(root, ".cache", "kafka", "lib")
+		lib = filepath.Join(root, ".cache", "kafka", "lib-"+KafkaVersion())
 	}
 	if _, err := os.Stat(filepath.Join(lib, ".complete")); err != nil {
 		if _, mvnErr := exec.LookPath("mvn"); mvnErr != nil {

@@ -3,7 +3,12 @@
 // offsets, and schema registry subjects. The estate is defined as data in
 // estate.go; README.md lists the facts tests can rely on.
 //
-//	go run ./testdata/seed [-bootstrap 127.0.0.1:9092,...] [-registry http://127.0.0.1:8081]
+//	go run ./testdata/seed [-bootstrap 127.0.0.1:9092,...] [-registry http://127.0.0.1:8081] [-wait 3m]
+//
+// The defaults follow the services' own scripts: the cluster on KDOCS_KAFKA_PORT_BASE (default
+// 9091, so 127.0.0.1:9092-9094), the registry on KDOCS_REGISTRY_PORT (default 8081). The seed
+// first waits, up to -wait, until Kafka lists its three brokers and the registry answers, so
+// `make -j2 infra-up seed` works while the services are still starting.
 //
 // It is idempotent: whatever already matches the definition is kept, whatever
 // differs (or, with -reset, everything) is deleted and created again, and
@@ -40,11 +45,14 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kdocs/kdocs/internal/testenv"
 )
 
 func main() {
-	bootstrap := flag.String("bootstrap", "127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094", "Kafka bootstrap servers")
-	registry := flag.String("registry", "http://127.0.0.1:8081", "schema registry URL (empty: skip the registry)")
+	bootstrap := flag.String("bootstrap", strings.Join(testenv.KafkaBootstrap(), ","), "Kafka bootstrap servers")
+	registry := flag.String("registry", testenv.RegistryURL(), "schema registry URL (empty: skip the registry)")
+	wait := flag.Duration("wait", 3*time.Minute, "how long to wait for Kafka and the registry to answer")
 	reset := flag.Bool("reset", false, "delete and recreate everything, even what already matches")
 	check := flag.Bool("check", false, "only verify the live estate against the definition")
 	facts := flag.Bool("facts", false, "print the fact tables of README.md and exit")
@@ -57,10 +65,6 @@ func main() {
 		printFacts(os.Stdout)
 		return
 	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
-	start := time.Now()
 
 	s := &seeder{
 		seeds:    strings.Split(*bootstrap, ","),
@@ -75,6 +79,13 @@ func main() {
 	defer cl.Close()
 	s.kcl = cl
 	s.adm = kadm.NewClient(cl)
+	if err := s.waitForServices(context.Background(), *wait); err != nil {
+		log.Fatal(err)
+	}
+	// -timeout bounds the seeding itself, not the wait for the services.
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	start := time.Now()
 
 	if *check {
 		problems := s.checkAll(ctx)
@@ -107,6 +118,54 @@ func main() {
 	}
 	s.summary(ctx, os.Stdout)
 	log.Printf("done in %.1fs", time.Since(start).Seconds())
+}
+
+// waitForServices returns once the cluster lists all its brokers and the registry (when there
+// is one) answers, or fails after wait naming what did not answer and how to start it.
+func (s *seeder) waitForServices(ctx context.Context, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var last error
+	err := poll(ctx, wait, func() (bool, error) {
+		bs, err := s.adm.ListBrokers(ctx)
+		if err != nil {
+			last = err
+			return false, nil
+		}
+		if len(bs) < len(brokers) {
+			last = fmt.Errorf("%d of %d brokers registered", len(bs), len(brokers))
+			return false, nil
+		}
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("Kafka at %s did not answer with %d brokers within %s (start it with `make kafka-up`): %v",
+			strings.Join(s.seeds, ","), len(brokers), wait, cmp.Or(last, err))
+	}
+	if s.registry == "" {
+		return nil
+	}
+	err = poll(ctx, wait, func() (bool, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.registry+"/subjects", nil)
+		if err != nil {
+			return false, err
+		}
+		resp, err := s.http.Do(req)
+		if err != nil {
+			last = err
+			return false, nil
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			last = fmt.Errorf("GET /subjects: %s", resp.Status)
+			return false, nil
+		}
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("the schema registry at %s did not answer within %s (start it with `make registry-up`): %v", s.registry, wait, cmp.Or(last, err))
+	}
+	return nil
 }
 
 type seeder struct {
@@ -305,30 +364,14 @@ func (s *seeder) createTopics(ctx context.Context, names []string) error {
 }
 
 func (s *seeder) produce(ctx context.Context, names []string) error {
-	// Wait until every partition of the new topics has a leader.
-	if err := poll(ctx, 30*time.Second, func() (bool, error) {
-		md, err := s.adm.ListTopics(ctx, names...)
-		if err != nil {
-			return false, nil
-		}
-		for _, n := range names {
-			d, ok := md[n]
-			if !ok || d.Err != nil {
-				return false, nil
-			}
-			_, t := topicByName(n)
-			if int32(len(d.Partitions)) != t.Partitions {
-				return false, nil
-			}
-			for _, p := range d.Partitions {
-				if p.Err != nil || p.Leader < 0 || len(p.ISR) != int(t.RF) {
-					return false, nil
-				}
-			}
-		}
-		return true, nil
-	}); err != nil {
-		return fmt.Errorf("waiting for partition leaders: %w", err)
+	// Every broker must serve the new topics before records and, later, group commits use them.
+	want := testenv.Want{Topics: map[string]int{}}
+	for _, n := range names {
+		_, t := topicByName(n)
+		want.Topics[n] = int(t.Partitions)
+	}
+	if err := testenv.Await(ctx, s.kcl, want, time.Minute); err != nil {
+		return fmt.Errorf("new topics: %w", err)
 	}
 
 	cl, err := kgo.NewClient(
@@ -455,6 +498,9 @@ func (s *seeder) seedGroups(ctx context.Context) error {
 	}
 	if err := s.deleteGroups(ctx, names); err != nil {
 		return err
+	}
+	if err := testenv.Await(ctx, s.kcl, testenv.Want{Groups: names}, time.Minute); err != nil {
+		return fmt.Errorf("group coordinators: %w", err)
 	}
 	// The groups consume concurrently: each joins, reads, commits and leaves.
 	var wg sync.WaitGroup
