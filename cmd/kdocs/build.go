@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 )
 
 func buildCommand() command {
@@ -25,7 +25,7 @@ func buildCommand() command {
 				if *baseURL != "" {
 					site.BaseURL = *baseURL
 				}
-				res, err := build.Run(ctx, site, build.Options{Logger: e.log})
+				res, err := pipeline.Run(ctx, site, pipeline.Options{Logger: e.log})
 				if err != nil {
 					return err
 				}

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/pdf"
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -121,11 +121,11 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 	if o.wants("md") || o.wants("html") || o.wants("pdf") {
 		// One build serves every format that needs the site.
 		siteDir := filepath.Join(work, "html")
-		opts := build.Options{Logger: e.log, Output: siteDir}
+		opts := pipeline.Options{Logger: e.log, Output: siteDir}
 		if o.wants("md") {
 			opts.MarkdownDir = filepath.Join(work, "md")
 		}
-		res, err := build.Run(ctx, cfg, opts)
+		res, err := pipeline.Run(ctx, cfg, opts)
 		if err != nil {
 			return fmt.Errorf("%s export: %w", strings.Join(slices.DeleteFunc(slices.Clone(o.formats), func(f string) bool { return f == "json" }), ", "), err)
 		}

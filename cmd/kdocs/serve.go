@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/serve"
 )
@@ -57,7 +57,7 @@ func serveCommand() command {
 				defer os.RemoveAll(preview)
 				root := filepath.Join(preview, "site")
 				// Reload site.yaml on every build so that edits to it take effect too.
-				p := &build.Preview{Options: build.Options{Logger: e.log}, Load: func() (*config.Site, error) {
+				p := &pipeline.Preview{Options: pipeline.Options{Logger: e.log}, Load: func() (*config.Site, error) {
 					s, err := config.Load(e.configPath)
 					if err != nil {
 						return nil, err

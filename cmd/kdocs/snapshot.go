@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/collect"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/health"
@@ -118,5 +118,5 @@ func archive(site *config.Site, o collect.Outcome) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("history: %w", err)
 	}
-	return build.AppendHistory(site, o.Cluster, o.Path, snap.TakenAt)
+	return pipeline.AppendHistory(site, o.Cluster, o.Path, snap.TakenAt)
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/pdf"
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -66,7 +66,7 @@ func TestBuiltSitePrintsToPDF(t *testing.T) {
 		require.NoError(t, err)
 	}
 	site := filepath.Join(t.TempDir(), "public")
-	_, err = build.Run(context.Background(), cfg, build.Options{Output: site, BaseURL: subPath})
+	_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{Output: site, BaseURL: subPath})
 	require.NoError(t, err)
 
 	book := filepath.Join(t.TempDir(), "book.pdf")
@@ -85,7 +85,7 @@ func TestBuiltSitePrintsToPDF(t *testing.T) {
 
 func checkSite(t *testing.T, chrome string, cfg *config.Site) {
 	out := filepath.Join(t.TempDir(), "public")
-	_, err := build.Run(context.Background(), cfg, build.Options{Output: out, BaseURL: subPath})
+	_, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Output: out, BaseURL: subPath})
 	require.NoError(t, err, "build %s", cfg.Path)
 
 	mux := http.NewServeMux()
@@ -236,7 +236,7 @@ func serveSite(t testing.TB, cfg *config.Site) string {
 func serveSiteDir(t testing.TB, cfg *config.Site) (string, string) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
-	_, err := build.Run(context.Background(), cfg, build.Options{Output: out, BaseURL: subPath})
+	_, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Output: out, BaseURL: subPath})
 	require.NoError(t, err, "build %s", cfg.Path)
 	mux := http.NewServeMux()
 	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), http.FileServer(http.Dir(out))))

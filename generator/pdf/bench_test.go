@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/testenv"
@@ -58,7 +58,7 @@ func syntheticSite(t testing.TB, topics int) string {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(yaml), 0o644))
 	cfg, err := config.Load(filepath.Join(dir, "site.yaml"))
 	require.NoError(t, err)
-	_, err = build.Run(context.Background(), cfg, build.Options{})
+	_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
 	require.NoError(t, err)
 	return cfg.Output
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
@@ -27,7 +27,7 @@ func buildExample(t testing.TB) string {
 	cfg, err := config.Load(filepath.Join("..", "..", "site.yaml"))
 	require.NoError(t, err)
 	cfg.Output = filepath.Join(t.TempDir(), "public")
-	_, err = build.Run(context.Background(), cfg, build.Options{})
+	_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
 	require.NoError(t, err)
 	return cfg.Output
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/kdocs/kdocs/themes"
 )
 
-// benchEstate is a tenth of the estate BenchmarkSiteVsHugo builds (generator/build), with the
+// benchEstate is a tenth of the estate BenchmarkSiteVsHugo builds (generator/pipeline), with the
 // same mix of pages: topic pages with six partitions, one group per ten topics, one subject per
 // five, the lists and the cluster's own pages.
 var benchEstate = synth.Options{Topics: 1_000, Partitions: 6, Brokers: 3}

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kdocs/kdocs/generator/browsertest"
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
@@ -60,7 +60,7 @@ func BenchmarkContentEditToScreen(b *testing.B) {
 
 func editToScreen(b *testing.B, chrome string, quick bool) (perEdit, buildTime time.Duration) {
 	cfgPath := copyExample(b)
-	p := &build.Preview{Load: func() (*config.Site, error) {
+	p := &pipeline.Preview{Load: func() (*config.Site, error) {
 		cfg, err := config.Load(cfgPath)
 		if err != nil {
 			return nil, err

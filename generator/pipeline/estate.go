@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 // The estate's declarations in site.yaml (Connect, ksqlDB, replication) handed to the document
 // model, which does not import config.

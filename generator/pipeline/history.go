@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 // The snapshot history: <history dir>/<cluster>/<UTC time>.json, one file per snapshot taken,
 // written by `kdocs snapshot` (AppendHistory) or by the nightly workflow, and read by the build

@@ -1,8 +1,8 @@
-// Package build is the one call that turns a site.yaml into a site: it loads each cluster's
+// Package pipeline is the one call that turns a site.yaml into a site: it loads each cluster's
 // snapshot and the content/ pages, builds the document model, renders it into a temporary
 // directory beside the output, checks every link of the result (see linkcheck.go) and swaps it in
 // whole. The CLI's `kdocs build` and `kdocs serve` (on every change) both go through Run.
-package build
+package pipeline
 
 import (
 	"cmp"

@@ -1,11 +1,11 @@
-package build
+package pipeline
 
 // Scale of the schema catalog: a whole site build (snapshot load, model with every version
 // parsed and diffed, Markdown, HTML, search index, files) of a synthetic registry of 5,000
 // subjects × 5 versions, against a baseline measured in the same run: the same cluster's
 // build without its registry.
 //
-//	go test ./generator/build -run '^$' -bench BuildSchemas5000 -benchtime 2x
+//	go test ./generator/pipeline -run '^$' -bench BuildSchemas5000 -benchtime 2x
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 // The schema catalog end to end against the real cluster and registry seeded by testdata/seed:
 // testdata/demo/live.yaml (with its subject naming overrides) → Kafka and registry collectors →

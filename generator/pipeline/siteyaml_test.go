@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 // site.yaml's css: and annotations:, end to end through a build.
 

@@ -1,4 +1,4 @@
-package build_test
+package pipeline_test
 
 // kdocs against Hugo on the same pages. A synthetic estate of 10,000 topics (with consumer
 // groups and schema subjects) is built by the kdocs binary, and Debian's hugo builds a minimal
@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kdocs/kdocs/generator/build"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/synth"
@@ -114,7 +114,7 @@ func prepareHugoVsKdocs(b *testing.B) *hugoVsKdocs {
 		b.Fatal(err)
 	}
 	mdDir := filepath.Join(dir, "markdown")
-	res, err := build.Run(context.Background(), cfg, build.Options{Output: filepath.Join(dir, "warmup"), MarkdownDir: mdDir})
+	res, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Output: filepath.Join(dir, "warmup"), MarkdownDir: mdDir})
 	if err != nil {
 		b.Fatal(err)
 	}

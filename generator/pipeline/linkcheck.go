@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 // The link checker sees every HTML file of the site as the renderer writes it (render.Checker)
 // and, once the site is complete and before it is swapped in, resolves their links: every
