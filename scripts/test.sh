@@ -92,8 +92,10 @@ services() {
   return "$rc"
 }
 
+# The steps run as `step NAME FUNCTION`, where bash ignores set -e inside the function: each
+# command that may fail says so with `|| return`.
 suite() {
-  "$GO" vet ./...
+  "$GO" vet ./... || return
   # shellcheck disable=SC2086
   "$GO" test -count=1 -timeout 20m ${GO_TEST_FLAGS:-} ./...
 }
@@ -103,9 +105,10 @@ suite() {
 facts_on() {
   local v=$1 base=$2
   local envs=(KDOCS_KAFKA_VERSION="$v" KDOCS_KAFKA_PORT_BASE="$base")
-  ensure kafka "${envs[@]}"
-  env "${envs[@]}" "$GO" run ./testdata/seed -registry ""
-  env "${envs[@]}" "$GO" test -count=1 -timeout 10m -run "$FACTS" ./generator/kafka/
+  local rc=0
+  ensure kafka "${envs[@]}" || return
+  env "${envs[@]}" "$GO" run ./testdata/seed -registry "" || return
+  env "${envs[@]}" "$GO" test -count=1 -timeout 10m -run "$FACTS" ./generator/kafka/ || rc=$?
   # Stopped at once: the next version's cluster should not share the two cores with this one.
   local i
   for i in "${!STARTED[@]}"; do
@@ -115,14 +118,17 @@ facts_on() {
       STARTED=("${STARTED[@]}")
     fi
   done
+  return "$rc"
 }
 
 step deps bash scripts/deps.sh
 step services services
 step seed "$GO" run ./testdata/seed
 step suite suite
-n=0
+# Every version runs even when one fails, and the run fails if any did.
+n=0 failed=0
 for v in $VERSIONS; do
   n=$((n + 1))
-  step "facts on Kafka $v" facts_on "$v" "$((30091 + n * 1000))"
+  step "facts on Kafka $v" facts_on "$v" "$((30091 + n * 1000))" || failed=1
 done
+exit "$failed"

@@ -146,9 +146,10 @@ func TestFactsSeededTopics(t *testing.T) {
 		// The quorum is known from the brokers' own configs only (no DescribeQuorum in
 		// kafka-go): every node names the same static voters.
 		require.Len(t, s.Cluster.Brokers, 3)
+		voters := testenv.KafkaPortBase() + 100 // scripts/kafka.sh: node N's controller on base+100+N
 		for _, b := range s.Cluster.Brokers {
 			assert.Contains(t, b.Configs, snapshot.Config{Name: "controller.quorum.voters",
-				Value: "1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194", Source: "STATIC_BROKER_CONFIG"}, "broker %d", b.ID)
+				Value: fmt.Sprintf("1@127.0.0.1:%d,2@127.0.0.1:%d,3@127.0.0.1:%d", voters+1, voters+2, voters+3), Source: "STATIC_BROKER_CONFIG"}, "broker %d", b.ID)
 			assert.Contains(t, b.Configs, snapshot.Config{Name: "process.roles", Value: "broker,controller", Source: "STATIC_BROKER_CONFIG"}, "broker %d", b.ID)
 		}
 		c := realCluster(t)
