@@ -10,8 +10,9 @@
 #   scripts/kafka.sh status         show the nodes and what the cluster answers
 #   scripts/kafka.sh running        exit 0 when all three nodes run, 1 otherwise (quietly)
 #   scripts/kafka.sh fetch          only fetch the jars
-#   scripts/kafka.sh tool CLASS ARGS...   run a Kafka tool class with the jars, e.g.
-#       scripts/kafka.sh tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+#   scripts/kafka.sh tool NAME ARGS...   run a Kafka tool, by its bin/ script name (the class is
+#       looked up for this version) or class, with the jars, e.g.
+#       scripts/kafka.sh tool kafka-consumer-groups \
 #           --bootstrap-server 127.0.0.1:9092 --describe --all-groups
 #
 # Layout: nodes 1,2,3 in combined mode (process.roles=broker,controller); B = port base (9091)
@@ -130,9 +131,40 @@ EOF
   echo "$f"
 }
 
-# Run a Kafka class with the jars on the class path (tools, not servers).
+# tool_class NAME: the class behind one of Kafka's bin/ scripts (kafka-configs, kafka-consumer-groups,
+# kafka-metadata-quorum, …) in this version; a name with a dot is already a class. Classes move
+# between versions (ConfigCommand left core for tools in 4.2), so the script name is what stays.
+tool_class() {
+  local name=$1 c
+  if [[ "$name" == *.* ]]; then echo "$name"; return 0; fi
+  case "$name" in
+    kafka-configs) set -- org.apache.kafka.tools.ConfigCommand kafka.admin.ConfigCommand ;;
+    kafka-consumer-groups) set -- org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
+    kafka-share-groups) set -- org.apache.kafka.tools.consumer.group.ShareGroupCommand ;;
+    kafka-streams-groups) set -- org.apache.kafka.tools.streams.StreamsGroupCommand ;;
+    kafka-metadata-quorum) set -- org.apache.kafka.tools.MetadataQuorumCommand ;;
+    kafka-topics) set -- org.apache.kafka.tools.TopicCommand kafka.admin.TopicCommand ;;
+    kafka-acls) set -- org.apache.kafka.tools.AclCommand kafka.admin.AclCommand ;;
+    kafka-transactions) set -- org.apache.kafka.tools.TransactionsCommand ;;
+    *) die "tool: unknown Kafka tool '$name' (give its script name, e.g. kafka-configs, or a class name)" ;;
+  esac
+  for c in "$@"; do
+    # A jar's central directory holds its entry names uncompressed.
+    if grep -qsF "${c//.//}.class" "$LIB"/*.jar; then
+      echo "$c"
+      return 0
+    fi
+  done
+  die "tool: Kafka $VERSION has no $name (looked for $*)"
+}
+
+# Run a Kafka tool (a bin/ script name, or a class) with the jars on the class path.
 run_tool() {
   fetch
+  local class
+  class=$(tool_class "${1:?tool: name a tool, e.g. kafka-configs}")
+  shift
+  set -- "$class" "$@"
   # shellcheck disable=SC2046
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
     -Dlog4j2.configurationFile="$(tools_log4j)" -cp "$LIB/*" "$@"

@@ -122,8 +122,9 @@ func TestFactsSeededTopics(t *testing.T) {
 			assert.Equal(t, sizes, *tp.SizeBytes, "the topic's size is its partitions'")
 
 			// Configs: every one, sorted; the seed's overrides and nothing else as
-			// DYNAMIC_TOPIC_CONFIG; min.insync.replicas inherited from the cluster-wide
-			// dynamic default where the topic does not set it; the rest at Kafka's default.
+			// DYNAMIC_TOPIC_CONFIG; min.insync.replicas inherited from the brokers where the
+			// topic does not set it (clusterMinISR); the rest at Kafka's default.
+			minISR := clusterMinISR()
 			assert.True(t, slices.IsSortedFunc(tp.Configs, func(a, b snapshot.Config) int { return strings.Compare(a.Name, b.Name) }))
 			assert.Greater(t, len(tp.Configs), 30, "every topic config is listed")
 			own := map[string]string{}
@@ -132,8 +133,8 @@ func TestFactsSeededTopics(t *testing.T) {
 				switch c.Source {
 				case "DYNAMIC_TOPIC_CONFIG":
 					own[c.Name] = c.Value
-				case "DYNAMIC_DEFAULT_BROKER_CONFIG":
-					assert.Equal(t, snapshot.Config{Name: "min.insync.replicas", Value: "1", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"}, c)
+				case "DYNAMIC_DEFAULT_BROKER_CONFIG", "STATIC_BROKER_CONFIG":
+					assert.Equal(t, minISR, c)
 				default:
 					assert.Equal(t, "DEFAULT_CONFIG", c.Source, c.Name)
 				}
@@ -180,6 +181,18 @@ func TestFactsSeededTopics(t *testing.T) {
 	})
 }
 
+// clusterMinISR is the min.insync.replicas a topic without its own inherits: on 3.x the brokers'
+// server.properties (scripts/kafka.sh sets 1); on 4.x the cluster-wide dynamic default the
+// controller writes when the cluster is formatted (KIP-966, eligible leader replicas), which
+// DescribeConfigs reports first.
+func clusterMinISR() snapshot.Config {
+	c := snapshot.Config{Name: "min.insync.replicas", Value: "1", Source: "STATIC_BROKER_CONFIG"}
+	if testenv.KafkaAtLeast(4, 0) {
+		c.Source = "DYNAMIC_DEFAULT_BROKER_CONFIG"
+	}
+	return c
+}
+
 func nilIfNoKeys(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return nil
@@ -207,7 +220,7 @@ func TestFactsTopicConfigs(t *testing.T) {
 	defer cancel()
 	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "kafka.sh"))
 	require.NoError(t, err)
-	cmd := exec.CommandContext(ctx, script, "tool", "kafka.admin.ConfigCommand",
+	cmd := exec.CommandContext(ctx, script, "tool", "kafka-configs",
 		"--bootstrap-server", servers[0], "--describe", "--all", "--entity-type", "topics")
 	out, err := cmd.Output()
 	var stderr string

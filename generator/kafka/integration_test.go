@@ -64,12 +64,12 @@ func TestCollectRealCluster(t *testing.T) {
 			{ID: 3, Host: "127.0.0.1", Port: base + 3, Rack: "rack-a"},
 		}, got)
 		for _, b := range s.Cluster.Brokers {
-			// scripts/kafka.sh's server.properties, and the cluster-wide dynamic default.
+			// scripts/kafka.sh's server.properties, and min.insync.replicas as clusterMinISR says.
 			assert.Contains(t, b.Configs, snapshot.Config{Name: "node.id", Value: fmt.Sprint(b.ID), Source: "STATIC_BROKER_CONFIG"})
 			assert.Contains(t, b.Configs, snapshot.Config{Name: "broker.rack", Value: b.Rack, Source: "STATIC_BROKER_CONFIG"})
 			assert.Contains(t, b.Configs, snapshot.Config{Name: "offsets.topic.replication.factor", Value: "3", Source: "STATIC_BROKER_CONFIG"})
 			assert.Contains(t, b.Configs, snapshot.Config{Name: "auto.create.topics.enable", Value: "false", Source: "STATIC_BROKER_CONFIG"})
-			assert.Contains(t, b.Configs, snapshot.Config{Name: "min.insync.replicas", Value: "1", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"})
+			assert.Contains(t, b.Configs, clusterMinISR())
 			for _, cfg := range b.Configs {
 				assert.NotEqual(t, "DEFAULT_CONFIG", cfg.Source, "broker %d: %s", b.ID, cfg.Name)
 			}
@@ -146,10 +146,10 @@ func TestCollectRealCluster(t *testing.T) {
 		assert.Contains(t, s.Topic("orders.order-status.v1").Configs, snapshot.Config{Name: "cleanup.policy", Value: "compact", Source: "DYNAMIC_TOPIC_CONFIG"})
 		assert.Contains(t, s.Topic("inventory.stock-audit.v1").Configs, snapshot.Config{Name: "cleanup.policy", Value: "compact,delete", Source: "DYNAMIC_TOPIC_CONFIG"})
 		// A topic without a retention.ms override lists Kafka's default, marked as such, and
-		// the cluster-wide dynamic min.insync.replicas where it sets none
+		// the inherited min.insync.replicas where it sets none
 		// (TestFactsSeededTopics and TestFactsTopicConfigs check every config).
 		assert.Contains(t, s.Topic("orders.order-shipped.v1").Configs, snapshot.Config{Name: "retention.ms", Value: "604800000", Source: "DEFAULT_CONFIG"})
-		assert.Contains(t, s.Topic("orders.order-returned.v1").Configs, snapshot.Config{Name: "min.insync.replicas", Value: "1", Source: "DYNAMIC_DEFAULT_BROKER_CONFIG"})
+		assert.Contains(t, s.Topic("orders.order-returned.v1").Configs, clusterMinISR())
 	})
 
 	t.Run("groups", func(t *testing.T) {

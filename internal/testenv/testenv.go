@@ -123,6 +123,16 @@ func kafkaDataDir() string {
 // KDOCS_KAFKA_VERSION, default 4.1.1.
 func KafkaVersion() string { return getenv("KDOCS_KAFKA_VERSION", "4.1.1") }
 
+// KafkaAtLeast reports whether the test cluster's Kafka (KafkaVersion) is major.minor or newer,
+// for facts that differ between versions.
+func KafkaAtLeast(major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(KafkaVersion(), "%d.%d", &ma, &mi); err != nil {
+		panic(fmt.Sprintf("KDOCS_KAFKA_VERSION %q is not a release such as 4.1.1", KafkaVersion()))
+	}
+	return ma > major || ma == major && mi >= minor
+}
+
 // RegistryURL is the real Schema Registry's URL: KDOCS_REGISTRY_URL, else 127.0.0.1 on
 // KDOCS_REGISTRY_PORT (default 8081), where scripts/registry.sh starts it.
 func RegistryURL() string {
