@@ -9,7 +9,8 @@
 #   4. suite     go vet and every test, with KDOCS_TEST_STRICT=1: a test whose service is missing fails
 #   5. versions  the Kafka facts tests (TestFacts*, TestCollectRealCluster) again on each of
 #                KDOCS_TEST_KAFKA_VERSIONS (default "3.9.1 4.4.0"), each on a cluster of its own
-#                (port base 3x091), started, seeded and stopped here; "" skips this step
+#                (port bases KDOCS_TEST_VERSIONS_PORT_BASE+1000, +2000, …; default 30091), started,
+#                seeded and stopped here; "" skips this step
 #   and, however it ends, stops what it started (and only that), then prints each step's time.
 #
 # Environment: KDOCS_KAFKA_PORT_BASE / KDOCS_REGISTRY_PORT move the main services (scripts/kafka.sh,
@@ -21,6 +22,7 @@ cd "$ROOT"
 export KDOCS_TEST_STRICT=1
 GO=${GO:-go}
 VERSIONS=${KDOCS_TEST_KAFKA_VERSIONS-3.9.1 4.4.0}
+VERSIONS_BASE=${KDOCS_TEST_VERSIONS_PORT_BASE:-30091}
 # The facts tests: what kdocs reads compared with Kafka's own tools, per Kafka version.
 FACTS='^(TestFacts|TestCollectRealCluster$)'
 
@@ -129,6 +131,6 @@ step suite suite
 n=0 failed=0
 for v in $VERSIONS; do
   n=$((n + 1))
-  step "facts on Kafka $v" facts_on "$v" "$((30091 + n * 1000))" || failed=1
+  step "facts on Kafka $v" facts_on "$v" "$((VERSIONS_BASE + n * 1000))" || failed=1
 done
 exit "$failed"
