@@ -5,15 +5,23 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 
 	"github.com/kdocs/kdocs/generator/scaffold"
 )
 
 func initCommand() command {
-	return command{name: "init", summary: "Set up a documentation repository: site.yaml, content/getting-started.md, .gitignore lines\nand .github/workflows/kdocs.yml, a nightly GitHub Actions job that publishes the site to Pages.\nExisting files are left alone unless --force; .gitignore only gains the lines it lacks.",
-		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+	return command{name: "init",
+		short: "Set up a documentation repository: site.yaml, a first page and a nightly CI workflow.",
+		long: `Set up a documentation repository: site.yaml, content/getting-started.md, .gitignore lines
+and .github/workflows/kdocs.yml, a nightly GitHub Actions job that snapshots the clusters,
+keeps the snapshot history and publishes the site to Pages. Existing files are left alone
+unless --force; .gitignore only gains the lines it lacks.`,
+		example: `  kdocs init                     # in the current directory
+  kdocs init --dir docs          # in docs/, created if missing
+  kdocs init --force             # overwrite the files kdocs wrote before`,
+		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
 			dir := fs.String("dir", ".", "directory to set up (created if missing)")
 			force := fs.Bool("force", false, "overwrite files that already exist")
 			return func(context.Context) error {
