@@ -86,7 +86,7 @@ type failOnError struct{ msg string }
 func (e failOnError) Error() string { return e.msg }
 
 func commands() []command {
-	return []command{initCommand(), snapshotCommand(), buildCommand(), diffCommand(), pdfCommand(), exportCommand(), serveCommand(), versionCommand()}
+	return []command{initCommand(), checkCommand(), snapshotCommand(), buildCommand(), diffCommand(), pdfCommand(), exportCommand(), serveCommand(), versionCommand()}
 }
 
 const rootLong = `kdocs turns a live Kafka estate into a static documentation site: it reads the clusters,

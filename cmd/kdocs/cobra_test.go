@@ -53,7 +53,7 @@ func TestEveryCommandHasHelpAndExamples(t *testing.T) {
 			assert.Regexp(t, `^[A-Z]`, desc, f[0])
 		}
 	}
-	assert.Subset(t, names, []string{"init", "snapshot", "build", "diff", "pdf", "export", "serve", "version", "completion", "help"})
+	assert.Subset(t, names, []string{"init", "check", "snapshot", "build", "diff", "pdf", "export", "serve", "version", "completion", "help"})
 	for _, c := range append(names, "completion bash", "completion zsh", "completion fish", "completion powershell") {
 		args := append([]string{"help"}, strings.Fields(c)...)
 		code, out, errOut := kdocs(t, args...)
@@ -230,4 +230,33 @@ func TestFailOnHitExitsThree(t *testing.T) {
 
 	code, _, errOut = kdocs(t, "snapshot", "-c", cfg, "--fail-on", "down", "-q")
 	assert.Equal(t, exitOK, code, errOut)
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	code, out, errOut := kdocs(t, "check", "-c", filepath.Join("..", "..", "site.yaml"))
+	assert.Equal(t, exitOK, code, out+errOut)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "site.yaml: ok")
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "site.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("title: x\nclusters:\n  - name: a\n    registy: {url: http://r}\n    bootstrap: [\"${KDOCS_CHECK_NOT_SET}\"]\n"), 0o644))
+	code, out, errOut = kdocs(t, "check", "-c", cfg)
+	assert.Equal(t, exitFail, code)
+	assert.Equal(t, cfg+`:4:5: unknown key "registy" in clusters[0]; did you mean "schemaRegistry"?`+"\n"+
+		cfg+":5:18: environment variable KDOCS_CHECK_NOT_SET is not set\n", out)
+	assert.Equal(t, "kdocs check: 2 problems\n", errOut)
+
+	code, out, _ = kdocs(t, "check", "-c", cfg, "--format", "json")
+	assert.Equal(t, exitFail, code)
+	var problems []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &problems))
+	require.Len(t, problems, 2)
+	assert.ElementsMatch(t, []string{"file", "line", "column", "message"}, keys(problems[0]))
+
+	code, _, errOut = kdocs(t, "check", "-c", cfg, "--format", "yaml")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `--format "yaml": want text or json`)
+	code, _, _ = kdocs(t, "check", "extra")
+	assert.Equal(t, exitUsage, code)
 }
