@@ -29,7 +29,7 @@ func writeEstate(t *testing.T, extra string, topics int) *config.Site {
 	taken := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	snap := func(name, env, prefix string, partitions int, retention string, versions int) {
 		s := &snapshot.Snapshot{Format: snapshot.Format, TakenAt: taken,
-			Cluster: snapshot.Cluster{Name: name, Environment: env, Brokers: []snapshot.Broker{{ID: 1, Host: "k", Port: 9092}}},
+			Cluster:  snapshot.Cluster{Name: name, Environment: env, Brokers: []snapshot.Broker{{ID: 1, Host: "k", Port: 9092}}},
 			Registry: &snapshot.Registry{URL: "http://sr", Compatibility: "BACKWARD"}}
 		for i := range topics {
 			tp := snapshot.Topic{Name: fmt.Sprintf("%stopic-%04d", prefix, i), ReplicationFactor: 1,
