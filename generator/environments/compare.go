@@ -232,17 +232,16 @@ func Compare(inputs []Input, cfg *config.Environments, opts Options) *Comparison
 
 	// Subjects first: topics show their key and value subjects' latest versions.
 	subjects := map[string]*Subject{}
-	subjectIn := make([]map[string]*snapshot.Subject, n) // by actual name
+	subjectIn := make([]map[string]*Subject, n) // by actual name
 	for i, s := range snaps {
 		env := c.Environments[i]
-		subjectIn[i] = map[string]*snapshot.Subject{}
+		subjectIn[i] = map[string]*Subject{}
 		if s.Registry == nil {
 			continue
 		}
 		tmpl := cfg.SubjectTemplate(env)
 		for j := range s.Registry.Subjects {
 			sub := &s.Registry.Subjects[j]
-			subjectIn[i][sub.Name] = sub
 			name, unmapped := logical(tmpl, env, sub.Name)
 			key := keyOf(name, unmapped, env)
 			ls := subjects[key]
@@ -253,6 +252,7 @@ func Compare(inputs []Input, cfg *config.Environments, opts Options) *Comparison
 				}
 				subjects[key] = ls
 			}
+			subjectIn[i][sub.Name] = ls
 			st := &ls.In[i]
 			st.Present, st.Name = true, sub.Name
 			st.Compatibility = cmp.Or(sub.Compatibility, s.Registry.Compatibility)
@@ -299,8 +299,8 @@ func Compare(inputs []Input, cfg *config.Environments, opts Options) *Comparison
 			st.Configs = ownConfigs(t.Configs)
 			st.Groups = readers[t.Name]
 			keySubject, valueSubject := subjectsOf(s.Cluster.Name, t.Name)
-			st.Key = subjectRef(subjectIn[i][keySubject], s.Registry, cfg.SubjectTemplate(env), env)
-			st.Value = subjectRef(subjectIn[i][valueSubject], s.Registry, cfg.SubjectTemplate(env), env)
+			st.Key = subjectRef(subjectIn[i][keySubject], i)
+			st.Value = subjectRef(subjectIn[i][valueSubject], i)
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(topics)) {
@@ -375,18 +375,17 @@ func groupsByTopic(s *snapshot.Snapshot, tmpl config.NameTemplate, env string) m
 	return out
 }
 
-func subjectRef(sub *snapshot.Subject, reg *snapshot.Registry, tmpl config.NameTemplate, env string) *SubjectRef {
-	if sub == nil {
+// subjectRef is the subject's latest version in environment i, nil when it has none.
+func subjectRef(ls *Subject, i int) *SubjectRef {
+	if ls == nil {
 		return nil
 	}
-	latest := sub.Latest()
+	st := ls.In[i]
+	latest := st.Latest()
 	if latest == nil {
 		return nil
 	}
-	l, _ := logical(tmpl, env, sub.Name)
-	return &SubjectRef{Name: sub.Name, Logical: l, Latest: latest.Version,
-		Compatibility: cmp.Or(sub.Compatibility, reg.Compatibility),
-		Fingerprint:   fingerprint(*latest, func(ref string) string { r, _ := logical(tmpl, env, ref); return r })}
+	return &SubjectRef{Name: st.Name, Logical: ls.Name, Latest: latest.Number, Compatibility: st.Compatibility, Fingerprint: latest.Fingerprint}
 }
 
 // fingerprint identifies a schema across registries: its type, its text with JSON whitespace
