@@ -304,7 +304,7 @@ func (c *Client) Collect(ctx context.Context) (*snapshot.ConnectCluster, []snaps
 			case errors.As(err, &ae) && ae.Status == http.StatusForbidden:
 				// topic.tracking.allow.reset or tracking itself disabled: not an error of kdocs'.
 			case err != nil:
-				fail("connector "+name, fmt.Errorf("topics: %w", err))
+				fail(c.base+"/connectors/"+name, fmt.Errorf("topics: %w", err))
 			default:
 				topics[name] = t[name].Topics
 			}
@@ -321,7 +321,7 @@ func (c *Client) Collect(ctx context.Context) (*snapshot.ConnectCluster, []snaps
 			defer mu.Unlock()
 			if err != nil {
 				// The key-name rule still applies; record that the definition was not read.
-				fail("plugin "+class, fmt.Errorf("config definition: %w", err))
+				fail(c.base+"/connector-plugins/"+class, fmt.Errorf("config definition: %w", err))
 				return
 			}
 			keys := map[string]bool{}

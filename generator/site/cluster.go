@@ -78,6 +78,9 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	})
 	c.pages = append(c.pages, &Page{Path: c.BrokersPath, Title: "Brokers", Template: TemplateBrokers, Section: c.BrokersPath,
 		Crumbs: listCrumbs, Data: buildBrokers(c, snap)})
+	connect := buildConnect(c, snap, base, topicLink, groupPath, listCrumbs)
+	c.connectNav = connect.nav
+	overview.Discovered = connect.nav
 
 	// Who reads what: topics with committed offsets, and topics assigned to members that have
 	// not committed yet (their lag is unknown, shown as 0).
@@ -114,7 +117,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	producersOf := map[string][]string{}
 	for _, t := range snap.Topics {
 		d := &TopicData{Cluster: c, Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
-			Consumers: consumers[t.Name]}
+			Consumers: consumers[t.Name], Connectors: connect.byTopic[t.Name]}
 		row := TopicRow{Link: topicLink(t.Name), Domain: domain(t.Name), Internal: t.Internal, Partitions: len(t.Partitions),
 			ReplicationFactor: t.ReplicationFactor, Consumers: len(d.Consumers)}
 		for _, p := range t.Partitions {
@@ -153,7 +156,11 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			producersOf[t.Name] = producers
 			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
 		}
-		d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
+		if n, ok := connect.nodes[t.Name]; ok {
+			d.Diagram = diagram.TopicLineage(t.Name, n[0], producers, n[1], flow)
+		} else {
+			d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
+		}
 		d.Schemas, d.KeySchema, d.ValueSchema = schemas.topicSchemas(t.Name)
 		topicRows = append(topicRows, row)
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
@@ -162,6 +169,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	c.pages = append(c.pages, &Page{Path: c.TopicsPath, Title: "Topics", Template: TemplateTopics, Section: c.TopicsPath,
 		Crumbs: listCrumbs, Data: &TopicsData{Cluster: c, Topics: topicRows}})
 	c.pages = append(c.pages, topicPages...)
+	c.pages = append(c.pages, connect.pages...)
 
 	groupsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Consumer groups", Path: c.GroupsPath}})
 	var groupRows []GroupRow
@@ -282,6 +290,7 @@ func (c *Cluster) nav() NavItem {
 		{Title: "Data flows", Path: c.FlowsPath},
 		{Title: "ACLs and quotas", Path: c.ACLsPath},
 	}}
+	item.Children = append(item.Children, c.connectNav...)
 	if c.SubjectsPath != "" {
 		item.Children = append(item.Children, NavItem{Title: "Schemas", Path: c.SubjectsPath})
 	}

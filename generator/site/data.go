@@ -36,6 +36,7 @@ type Cluster struct {
 	topicPaths   map[string]string // page path by topic name
 	subjectPaths map[string]string // page path by subject name (schemas.go)
 	warnings     []string          // problems found while building the cluster's pages
+	connectNav   []NavItem         // the Connect clusters' pages (connect.go)
 
 }
 
@@ -63,8 +64,10 @@ type ClusterData struct {
 	// Diagram is the Mermaid architecture: brokers by rack, controllers, registry, Connect, ksqlDB.
 	Diagram  string
 	Registry *RegistryInfo
-	// Connect and KsqlDB are declared in site.yaml.
-	Connect []Service
+	// Connect and KsqlDB are declared in site.yaml; Discovered links the Connect clusters kdocs
+	// read (their pages).
+	Discovered []NavItem
+	Connect    []Service
 	KsqlDB  []Service
 }
 
@@ -112,6 +115,8 @@ type TopicData struct {
 	Messages          int64
 	Configs           []ConfigRow
 	Consumers         []ConsumerRow
+	// Connectors are the Kafka Connect connectors writing or reading the topic (connect.go).
+	Connectors []TopicConnector
 	// TotalLag is the consumers' lag on this topic, summed over groups.
 	TotalLag int64
 	// Problems counts partitions with a Status.
