@@ -6,6 +6,8 @@
 #   2. services  Kafka (scripts/kafka.sh) and the schema registry (scripts/registry.sh), each started
 #                only if it is not already running; reused otherwise
 #   3. seed      the Acme estate (testdata/seed), which waits for the services
+#   3b. connect  Kafka Connect with its seeded connectors and MirrorMaker 2 from a second cluster
+#                (scripts/connect.sh, which starts that upstream cluster itself), unless it runs
 #   4. suite     go vet and every test, with KDOCS_TEST_STRICT=1: a test whose service is missing fails
 #   5. versions  the Kafka facts tests (TestFacts*, TestCollectRealCluster) again on each of
 #                KDOCS_TEST_KAFKA_VERSIONS (default "3.9.1 4.4.0"), each on a cluster of its own
@@ -126,6 +128,7 @@ facts_on() {
 step deps bash scripts/deps.sh
 step services services
 step seed "$GO" run ./testdata/seed
+step connect ensure connect
 step suite suite
 # Every version runs even when one fails, and the run fails if any did.
 n=0 failed=0

@@ -124,6 +124,7 @@ func buildConnect(c *Cluster, snap *snapshot.Snapshot, base string, topicLink fu
 			connectorPath[[2]string{cc.Name, k.Name}] = dir + slugs.slug(k.Name)
 		}
 	}
+	c.connectorPaths = connectorPath
 	byConnector := map[[2]string][]lineage.ConnectorEdge{}
 	for _, e := range edges {
 		key := [2]string{e.Connect, e.Connector}

@@ -37,6 +37,8 @@ type Cluster struct {
 	subjectPaths map[string]string // page path by subject name (schemas.go)
 	warnings     []string          // problems found while building the cluster's pages
 	connectNav   []NavItem         // the Connect clusters' pages (connect.go)
+	// connectorPaths: connector page by Connect cluster and connector name (connect.go).
+	connectorPaths map[[2]string]string
 
 }
 
