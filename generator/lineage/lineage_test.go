@@ -1,0 +1,68 @@
+package lineage
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+func estate() *snapshot.Snapshot {
+	mm := func(role string) *snapshot.MirrorMaker {
+		return &snapshot.MirrorMaker{Role: role, SourceAlias: "eu", TargetAlias: "us", Topics: "orders\\..*",
+			ReplicationPolicy: "org.apache.kafka.connect.mirror.DefaultReplicationPolicy", Separator: "."}
+	}
+	return &snapshot.Snapshot{
+		Cluster: snapshot.Cluster{Name: "us"},
+		Topics: []snapshot.Topic{{Name: "eu.checkpoints.internal"}, {Name: "eu.orders.placed"}, {Name: "eu.orders.paid"},
+			{Name: "heartbeats"}, {Name: "files"}, {Name: "europe.orders"}},
+		Connect: []snapshot.ConnectCluster{{Name: "main", Connectors: []snapshot.Connector{
+			{Name: "src", Type: "source", State: "RUNNING", Topics: []string{"files", "gone"}},
+			{Name: "sink", Type: "sink", State: "RUNNING", Topics: []string{"files"}, SinkTopics: []string{"files"},
+				Tasks: []snapshot.ConnectorTask{{ID: 0, State: "FAILED"}}},
+			{Name: "mm2", Type: "source", State: "RUNNING", Topics: []string{"eu.orders.placed", "heartbeats"}, MirrorMaker: mm(snapshot.MirrorSource)},
+			{Name: "mm2-cp", Type: "source", State: "RUNNING", MirrorMaker: mm(snapshot.MirrorCheckpoint)},
+		}}},
+	}
+}
+
+func TestConnectors(t *testing.T) {
+	edges := Connectors(estate())
+	by := ByTopic(edges)
+	require.Len(t, by["files"], 2)
+	assert.Equal(t, ConnectorEdge{Topic: "files", Connect: "main", Connector: "sink", Write: false, State: "FAILED",
+		Evidence: []string{EvidenceConnectConfig, EvidenceConnectTopics}}, by["files"][0])
+	assert.Equal(t, "src", by["files"][1].Connector)
+	assert.True(t, by["files"][1].Write)
+	assert.Empty(t, by["gone"], "a topic not in the snapshot has no edge")
+	assert.Equal(t, "source", by["eu.orders.placed"][0].Mirror)
+}
+
+func TestMirrorFlows(t *testing.T) {
+	flows := MirrorFlows(estate())
+	require.Len(t, flows, 1)
+	f := flows[0]
+	assert.Equal(t, "us", f.Cluster)
+	assert.Equal(t, "eu", f.SourceAlias)
+	assert.Equal(t, []RemoteTopic{
+		{Name: "eu.orders.paid", Source: "orders.paid", Evidence: []string{EvidenceConnectConfig}},
+		{Name: "eu.orders.placed", Source: "orders.placed", Evidence: []string{EvidenceConnectConfig, EvidenceConnectTopics}},
+	}, f.Remote, "europe.orders is not eu's: only <alias>.<topic> counts, and internal topics never")
+	assert.Equal(t, "eu.checkpoints.internal", f.Checkpoints)
+	assert.Equal(t, "heartbeats", f.Heartbeats)
+	assert.Equal(t, []FlowConnector{{Name: "mm2", Role: "source", State: "RUNNING"}, {Name: "mm2-cp", Role: "checkpoint", State: "RUNNING"}}, f.Connectors)
+
+	// Identity policy: names are kept, so only the connector's active topics say what is remote.
+	s := estate()
+	for i := range s.Connect[0].Connectors {
+		if m := s.Connect[0].Connectors[i].MirrorMaker; m != nil {
+			m.ReplicationPolicy = "org.apache.kafka.connect.mirror.IdentityReplicationPolicy"
+		}
+	}
+	s.Connect[0].Connectors[2].Topics = []string{"files"}
+	f = MirrorFlows(s)[0]
+	assert.True(t, f.Identity)
+	assert.Equal(t, []RemoteTopic{{Name: "files", Source: "files", Evidence: []string{EvidenceConnectTopics}}}, f.Remote)
+}
