@@ -213,7 +213,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		}
 	}
 	c.pages = append(c.pages, &Page{Path: c.FlowsPath, Title: "Data flows", Template: TemplateFlows, Section: c.FlowsPath,
-		Crumbs: listCrumbs, Data: buildFlows(c, snap, consumers, producersOf, declared, topicLink)})
+		Crumbs: listCrumbs, Data: buildFlows(c, snap, consumers, producersOf, declared, topicLink, connect.byTopic)})
 	c.pages = append(c.pages, &Page{Path: c.ACLsPath, Title: "ACLs and quotas", Template: TemplateACLs, Section: c.ACLsPath,
 		Crumbs: listCrumbs, Data: buildACLs(c, snap, topicPath, groupPath)})
 
