@@ -18,7 +18,7 @@ import (
 // cluster runs it.
 type Flow struct {
 	// Cluster is the target: the snapshot's cluster. Connect is the Connect cluster running it.
-	Cluster, Connect string
+	Cluster, Connect         string
 	SourceAlias, TargetAlias string
 	// Topics and TopicsExclude are the source connector's patterns; Policy and Separator its
 	// replication policy.
@@ -102,7 +102,9 @@ func MirrorFlows(snap *snapshot.Snapshot) []Flow {
 			if present["heartbeats"] {
 				f.Heartbeats = "heartbeats"
 			}
-			slices.SortFunc(f.Connectors, func(a, b FlowConnector) int { return cmp.Or(cmp.Compare(roleRank(a.Role), roleRank(b.Role)), cmp.Compare(a.Name, b.Name)) })
+			slices.SortFunc(f.Connectors, func(a, b FlowConnector) int {
+				return cmp.Or(cmp.Compare(roleRank(a.Role), roleRank(b.Role)), cmp.Compare(a.Name, b.Name))
+			})
 			slices.SortFunc(f.Remote, func(a, b RemoteTopic) int { return cmp.Compare(a.Name, b.Name) })
 		}
 	}

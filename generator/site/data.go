@@ -39,7 +39,6 @@ type Cluster struct {
 	connectNav   []NavItem         // the Connect clusters' pages (connect.go)
 	// connectorPaths: connector page by Connect cluster and connector name (connect.go).
 	connectorPaths map[[2]string]string
-
 }
 
 // HealthStatus is "healthy", "degraded" or "down".
@@ -70,7 +69,7 @@ type ClusterData struct {
 	// read (their pages).
 	Discovered []NavItem
 	Connect    []Service
-	KsqlDB  []Service
+	KsqlDB     []Service
 }
 
 // RegistryInfo summarizes the Schema Registry serving a cluster.

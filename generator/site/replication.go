@@ -106,7 +106,7 @@ func mm2Internal(topic string) (alias, kind string) {
 
 // directed is one direction of a flow while it is gathered.
 type directed struct {
-	from, to string
+	from, to   string
 	topics     []string // on to
 	evidence   []string
 	declared   *DeclaredReplication
