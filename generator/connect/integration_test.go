@@ -319,4 +319,8 @@ func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "ssl.key.password")
 	assert.Contains(t, string(page), "redacted")
+	overview, err := os.ReadFile(filepath.Join(res.Output, "clusters/acme-dev/index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(overview), "discovered · Connect", "the architecture diagram shows the Connect cluster kdocs read")
+	assert.Contains(t, string(overview), "1 failed")
 }
