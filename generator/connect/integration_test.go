@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -323,4 +324,32 @@ func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(overview), "discovered · Connect", "the architecture diagram shows the Connect cluster kdocs read")
 	assert.Contains(t, string(overview), "1 failed")
+}
+
+// TestConnectTimeoutIsRecorded: a REST port that accepts connections and never answers costs
+// the timeout (times three attempts), and the error names the URL. No Connect is mocked: the
+// silent listener is a network fault.
+func TestConnectTimeoutIsRecorded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	url := "http://" + ln.Addr().String()
+	start := time.Now()
+	cc, errs := connect.CollectConfig(context.Background(), config.Connect{Name: "silent", URL: url, Timeout: config.Duration(300 * time.Millisecond), Concurrency: 1})
+	took := time.Since(start)
+	require.Len(t, errs, 1)
+	assert.Equal(t, url, errs[0].Resource)
+	assert.Contains(t, errs[0].Message, url)
+	assert.Contains(t, errs[0].Message, "Timeout")
+	assert.Empty(t, cc.Connectors)
+	assert.Less(t, took, 5*time.Second, "three attempts of 300 ms and two pauses")
 }
