@@ -66,3 +66,28 @@ func TestMirrorFlows(t *testing.T) {
 	assert.True(t, f.Identity)
 	assert.Equal(t, []RemoteTopic{{Name: "files", Source: "files", Evidence: []string{EvidenceConnectTopics}}}, f.Remote)
 }
+
+func TestStreamsApps(t *testing.T) {
+	s := &snapshot.Snapshot{
+		Topics: []snapshot.Topic{{Name: "orders"}, {Name: "totals-app-KSTREAM-AGGREGATE-STATE-STORE-0000000003-changelog"},
+			{Name: "totals-app-by-customer-repartition"}, {Name: "other-changelog"}, {Name: "plain-group-x"}},
+		Groups: []snapshot.Group{
+			{ID: "totals-app", State: "Stable", Members: []snapshot.Member{{Assignments: []snapshot.TopicPartitions{{Topic: "orders"}, {Topic: "totals-app-by-customer-repartition"}}}},
+				Offsets: []snapshot.GroupOffset{{Topic: "orders", Lag: 3}, {Topic: "totals-app-by-customer-repartition"}}, TotalLag: 3},
+			{ID: "plain-group", State: "Stable", Offsets: []snapshot.GroupOffset{{Topic: "orders"}}},
+		},
+	}
+	apps := StreamsApps(s)
+	require.Len(t, apps, 1, "a group without internal topics is not a Streams application")
+	a := apps[0]
+	assert.Equal(t, "totals-app", a.ID)
+	assert.Equal(t, []string{"orders"}, a.Inputs)
+	assert.Equal(t, []string{"KSTREAM-AGGREGATE-STATE-STORE-0000000003"}, a.Stores)
+	assert.Equal(t, []string{"totals-app-by-customer-repartition"}, a.Repartitions)
+	assert.Equal(t, 1, a.Members)
+	app, role := StreamsAppOf(apps, "totals-app-KSTREAM-AGGREGATE-STATE-STORE-0000000003-changelog")
+	assert.Equal(t, "totals-app", app)
+	assert.Equal(t, "changelog of state store KSTREAM-AGGREGATE-STATE-STORE-0000000003", role)
+	app, _ = StreamsAppOf(apps, "orders")
+	assert.Empty(t, app)
+}

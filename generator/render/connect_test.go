@@ -20,7 +20,9 @@ func TestConnectPages(t *testing.T) {
 	evil := `sink|<img src=x onerror=alert(1)>"]`
 	snap := &snapshot.Snapshot{Format: snapshot.Format, Cluster: snapshot.Cluster{Name: "prod", ID: "abc", Brokers: []snapshot.Broker{{ID: 1}}},
 		Topics: []snapshot.Topic{{Name: "orders", Partitions: []snapshot.Partition{{Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}},
-			{Name: "eu.orders", Partitions: []snapshot.Partition{{Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}}},
+			{Name: "eu.orders", Partitions: []snapshot.Partition{{Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}},
+			{Name: "totals-app-sums-changelog"}, {Name: "totals-app-by-customer-repartition"}},
+		Groups: []snapshot.Group{{ID: "totals-app", State: "Stable", Offsets: []snapshot.GroupOffset{{Topic: "orders"}, {Topic: "totals-app-by-customer-repartition"}}}},
 		Connect: []snapshot.ConnectCluster{{Name: "cdc", URL: "http://connect:8083", Version: "4.1.1", KafkaClusterID: "abc",
 			Connectors: []snapshot.Connector{
 				{Name: "orders-source", Type: "source", Class: "io.debezium.connector.postgresql.PostgresConnector", State: "RUNNING",
@@ -71,6 +73,12 @@ func TestConnectPages(t *testing.T) {
 	assert.Contains(t, topic, "FAILED")
 	assert.NotContains(t, topic, "<img src=x")
 	assert.NotContains(t, topic, "No producers are documented")
+
+	group := read("clusters/prod/groups/totals-app.html")
+	assert.Contains(t, group, "Kafka Streams application")
+	assert.Contains(t, group, "State stores: sums")
+	assert.Contains(t, group, `href="../topics/totals-app-by-customer-repartition.html"`)
+	assert.Contains(t, read("clusters/prod/topics/totals-app-sums-changelog.html"), "changelog of state store sums")
 
 	repl := read("replication.html")
 	assert.Contains(t, repl, "discovered from MirrorMaker 2 connectors")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/diagram"
 	"github.com/kdocs/kdocs/generator/health"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -111,6 +112,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		}
 	}
 
+	apps := lineage.StreamsApps(snap)
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
 	var topicRows []TopicRow
 	var topicPages []*Page
@@ -118,6 +120,9 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	for _, t := range snap.Topics {
 		d := &TopicData{Cluster: c, Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
 			Consumers: consumers[t.Name], Connectors: connect.byTopic[t.Name]}
+		if app, role := lineage.StreamsAppOf(apps, t.Name); app != "" {
+			d.StreamsApp, d.StreamsRole = &Link{Title: app, Path: groupPath[app]}, role
+		}
 		row := TopicRow{Link: topicLink(t.Name), Domain: domain(t.Name), Internal: t.Internal, Partitions: len(t.Partitions),
 			ReplicationFactor: t.ReplicationFactor, Consumers: len(d.Consumers)}
 		for _, p := range t.Partitions {
@@ -176,7 +181,21 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	var groupPages []*Page
 	for _, g := range snap.Groups {
 		d := &GroupData{Cluster: c, ID: g.ID, State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol, TotalLag: g.TotalLag,
-			Annotation: notes.group(g.ID, groupPath[g.ID])}
+			Annotation: notes.group(g.ID, groupPath[g.ID]), Connector: connect.sinkOf[g.ID]}
+		for _, a := range apps {
+			if a.ID == g.ID {
+				info := &StreamsInfo{Stores: a.Stores}
+				for _, l := range []struct {
+					from []string
+					to   *[]Link
+				}{{a.Inputs, &info.Inputs}, {a.Changelogs, &info.Changelogs}, {a.Repartitions, &info.Repartitions}} {
+					for _, t := range l.from {
+						*l.to = append(*l.to, topicLink(t))
+					}
+				}
+				d.Streams = info
+			}
+		}
 		for _, m := range g.Members {
 			mr := MemberRow{ID: m.ID, ClientID: m.ClientID, Host: m.Host}
 			for _, a := range m.Assignments {

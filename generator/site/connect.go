@@ -89,6 +89,7 @@ type connectPages struct {
 	pages   []*Page
 	nav     []NavItem
 	byTopic map[string][]TopicConnector
+	sinkOf  map[string]*Link // sink connector by its consumer group's id
 	nodes   map[string][2][]diagram.ConnectorNode // per topic: sources, sinks
 }
 
@@ -103,7 +104,7 @@ func connectorRole(k *snapshot.Connector) string {
 func shortClass(class string) string { return class[strings.LastIndexByte(class, '.')+1:] }
 
 func buildConnect(c *Cluster, snap *snapshot.Snapshot, base string, topicLink func(string) Link, groupPath map[string]string, crumbs []Link) *connectPages {
-	out := &connectPages{byTopic: map[string][]TopicConnector{}, nodes: map[string][2][]diagram.ConnectorNode{}}
+	out := &connectPages{byTopic: map[string][]TopicConnector{}, nodes: map[string][2][]diagram.ConnectorNode{}, sinkOf: map[string]*Link{}}
 	if len(snap.Connect) == 0 {
 		return out
 	}
@@ -165,6 +166,7 @@ func buildConnect(c *Cluster, snap *snapshot.Snapshot, base string, topicLink fu
 				State: k.State, WorkerID: k.WorkerID, Trace: k.Trace, Failed: row.Failed, Tasks: k.Tasks, Config: k.Config, Mirror: k.MirrorMaker}
 			if p, ok := groupPath["connect-"+k.Name]; ok && k.Type == "sink" {
 				kd.Group = &Link{Title: "connect-" + k.Name, Path: p}
+				out.sinkOf["connect-"+k.Name] = &Link{Title: k.Name, Path: connectorPath[key]}
 			}
 			node := diagram.ConnectorNode{Name: k.Name, Connect: cc.Name, Role: connectorRole(k), Failed: row.Failed}
 			var in, outs []string

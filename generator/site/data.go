@@ -118,6 +118,10 @@ type TopicData struct {
 	Consumers         []ConsumerRow
 	// Connectors are the Kafka Connect connectors writing or reading the topic (connect.go).
 	Connectors []TopicConnector
+	// StreamsApp is the Kafka Streams application (its group) the topic is internal to, and
+	// StreamsRole what the topic is to it; nil when it is none's.
+	StreamsApp  *Link
+	StreamsRole string
 	// TotalLag is the consumers' lag on this topic, summed over groups.
 	TotalLag int64
 	// Problems counts partitions with a Status.
@@ -217,6 +221,16 @@ type GroupData struct {
 	TotalLag    int64
 	// Annotation is what content/groups/<group>.md says about the group, or nil.
 	Annotation *Annotation
+	// Streams is set when the group is a Kafka Streams application (its internal topics exist).
+	Streams *StreamsInfo
+	// Connector is the sink connector whose group this is (connect-<name>), when there is one.
+	Connector *Link
+}
+
+// StreamsInfo is what Kafka shows of a Kafka Streams application.
+type StreamsInfo struct {
+	Inputs, Changelogs, Repartitions []Link
+	Stores                           []string
 }
 
 // MemberRow is one member of a group.
