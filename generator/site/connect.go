@@ -89,7 +89,7 @@ type connectPages struct {
 	pages   []*Page
 	nav     []NavItem
 	byTopic map[string][]TopicConnector
-	sinkOf  map[string]*Link // sink connector by its consumer group's id
+	sinkOf  map[string]*Link                      // sink connector by its consumer group's id
 	nodes   map[string][2][]diagram.ConnectorNode // per topic: sources, sinks
 }
 
