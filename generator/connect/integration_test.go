@@ -258,7 +258,6 @@ func TestMirrorMakerReallyReplicates(t *testing.T) {
 	}
 	assert.Equal(t, len(src.Partitions), len(dst.Partitions))
 	assert.Positive(t, messages(src))
-	assert.LessOrEqual(t, messages(dst), messages(src))
 	assert.Positive(t, messages(dst), "MirrorMaker 2 copied records")
 	assert.NotNil(t, up.Topic("mm2-offset-syncs.acme-dev.internal"), "offset syncs on the source, as offset-syncs.topic.location says")
 
