@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,6 +28,7 @@ import (
 	"github.com/kdocs/kdocs/generator/health"
 	"github.com/kdocs/kdocs/generator/kafka"
 	"github.com/kdocs/kdocs/generator/lineage"
+	"github.com/kdocs/kdocs/generator/pdf"
 	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/testenv"
@@ -273,8 +275,8 @@ func TestMirrorMakerReallyReplicates(t *testing.T) {
 }
 
 // TestSeededSecretNeverLeavesConnect runs kdocs snapshot and kdocs build on the real estate and
-// greps the snapshots, every built page, the Markdown export and the logs for the seeded secret
-// and the REST password.
+// greps the snapshots, every built page, the Markdown export, the logs and the printed book's text
+// for the seeded secret and the REST password.
 func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 	e := testenv.Connect(t)
 	dir := t.TempDir()
@@ -323,6 +325,25 @@ func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(overview), "discovered · Connect", "the architecture diagram shows the Connect cluster kdocs read")
 	assert.Contains(t, string(overview), "1 failed")
+
+	// The printed book: its text holds the connector pages, and no secret.
+	chrome := testenv.Chrome(t)
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if testenv.Strict() {
+			t.Fatalf("pdftotext (poppler-utils) is required in CI: %v", err)
+		}
+		t.Skipf("pdftotext unavailable: %v", err)
+	}
+	book := filepath.Join(dir, "book.pdf")
+	require.NoError(t, pdf.Print(context.Background(), pdf.Options{SiteDir: res.Output, Out: book, Chrome: chrome, Timeout: 3 * time.Minute}))
+	text, err := exec.Command(pdftotext, book, "-").Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "files-sink-broken")
+	assert.Contains(t, string(text), "ssl.key.password")
+	for _, s := range []string{e.Secret, e.Password} {
+		assert.NotContains(t, string(text), s, "the book holds a secret")
+	}
 }
 
 // TestConnectTimeoutIsRecorded: a REST port that accepts connections and never answers costs
