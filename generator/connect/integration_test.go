@@ -270,6 +270,8 @@ func TestMirrorMakerReallyReplicates(t *testing.T) {
 		assert.Equal(t, "upstream.inventory.stock-levels.v1", o.Topic)
 	}
 
+	assert.Contains(t, f.OffsetGroups, "inventory-projector", "the flow shows the group whose offsets were translated")
+
 	// Health names the failed task.
 	assert.Contains(t, health.Evaluate(main).Reasons, "Kafka Connect main-connect: connector files-sink-broken has FAILED task 0")
 }

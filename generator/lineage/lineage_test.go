@@ -16,6 +16,7 @@ func estate() *snapshot.Snapshot {
 	}
 	return &snapshot.Snapshot{
 		Cluster: snapshot.Cluster{Name: "us"},
+		Groups: []snapshot.Group{{ID: "billing", Offsets: []snapshot.GroupOffset{{Topic: "eu.orders.paid"}}}, {ID: "local", Offsets: []snapshot.GroupOffset{{Topic: "files"}}}},
 		Topics: []snapshot.Topic{{Name: "eu.checkpoints.internal"}, {Name: "eu.orders.placed"}, {Name: "eu.orders.paid"},
 			{Name: "heartbeats"}, {Name: "files"}, {Name: "europe.orders"}},
 		Connect: []snapshot.ConnectCluster{{Name: "main", Connectors: []snapshot.Connector{
@@ -52,6 +53,7 @@ func TestMirrorFlows(t *testing.T) {
 	}, f.Remote, "europe.orders is not eu's: only <alias>.<topic> counts, and internal topics never")
 	assert.Equal(t, "eu.checkpoints.internal", f.Checkpoints)
 	assert.Equal(t, "heartbeats", f.Heartbeats)
+	assert.Equal(t, []string{"billing"}, f.OffsetGroups)
 	assert.Equal(t, []FlowConnector{{Name: "mm2", Role: "source", State: "RUNNING"}, {Name: "mm2-cp", Role: "checkpoint", State: "RUNNING"}}, f.Connectors)
 
 	// Identity policy: names are kept, so only the connector's active topics say what is remote.

@@ -35,6 +35,10 @@ type Flow struct {
 	SyncGroupOffsets bool
 	// Groups are the checkpoint connector's group patterns.
 	Groups string
+	// OffsetGroups are the target's groups with committed offsets on the remote topics, sorted:
+	// with SyncGroupOffsets, the checkpoint connector's translated offsets (or consumers that
+	// failed over already).
+	OffsetGroups []string
 }
 
 // FlowConnector is one MirrorMaker connector of a flow.
@@ -106,6 +110,19 @@ func MirrorFlows(snap *snapshot.Snapshot) []Flow {
 				return cmp.Or(cmp.Compare(roleRank(a.Role), roleRank(b.Role)), cmp.Compare(a.Name, b.Name))
 			})
 			slices.SortFunc(f.Remote, func(a, b RemoteTopic) int { return cmp.Compare(a.Name, b.Name) })
+			remote := map[string]bool{}
+			for _, r := range f.Remote {
+				remote[r.Name] = true
+			}
+			for _, g := range snap.Groups {
+				for _, o := range g.Offsets {
+					if remote[o.Topic] {
+						f.OffsetGroups = append(f.OffsetGroups, g.ID)
+						break
+					}
+				}
+			}
+			slices.Sort(f.OffsetGroups)
 		}
 	}
 	slices.SortFunc(out, func(a, b *Flow) int {

@@ -58,7 +58,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	for _, s := range subjects {
 		subjectPath[s.Name] = base + "schemas/" + subjectSlugs.slug(s.Name)
 	}
-	c.topicPaths, c.subjectPaths = topicPath, subjectPath
+	c.topicPaths, c.subjectPaths, c.groupPaths = topicPath, subjectPath, groupPath
 	topicLink := func(name string) Link { return Link{Title: name, Path: topicPath[name]} }
 	subjectLink := func(name string) Link { return Link{Title: name, Path: subjectPath[name]} }
 	schemas := indexSchemas(snap, naming, subjectLink, topicLink)

@@ -39,6 +39,7 @@ type Cluster struct {
 	connectNav   []NavItem         // the Connect clusters' pages (connect.go)
 	// connectorPaths: connector page by Connect cluster and connector name (connect.go).
 	connectorPaths map[[2]string]string
+	groupPaths     map[string]string // page path by group id
 }
 
 // HealthStatus is "healthy", "degraded" or "down".

@@ -67,6 +67,9 @@ type ReplicationFlow struct {
 	Connectors []MirrorConnector
 	// Guessed: detected only from topic names (no MirrorMaker connector kdocs reads runs it).
 	Guessed bool
+	// OffsetGroups are the groups on the target with offsets on the remote topics (a checkpoint
+	// connector's translated offsets when it syncs them).
+	OffsetGroups []Link
 }
 
 // MirrorConnector is a MirrorMaker 2 connector running a flow, and what its config says.
@@ -112,6 +115,7 @@ type directed struct {
 	declared   *DeclaredReplication
 	connectors []MirrorConnector
 	byName     bool // topics found by their names only
+	groups     []Link
 }
 
 // buildReplication detects and merges the flows; nil when there are none.
@@ -162,6 +166,13 @@ func buildReplication(snaps []*snapshot.Snapshot, clusters []*Cluster, declared 
 				}
 			}
 			c := clusterOf(s.Cluster.Name)
+			for _, g := range mf.OffsetGroups {
+				l := Link{Title: g}
+				if c != nil {
+					l.Path = c.groupPaths[g]
+				}
+				f.groups = append(f.groups, l)
+			}
 			for _, k := range mf.Connectors {
 				l := Link{Title: k.Name}
 				if c != nil {
@@ -261,7 +272,7 @@ func buildReplication(snaps []*snapshot.Snapshot, clusters []*Cluster, declared 
 			done[back] = true
 		}
 		row := ReplicationFlow{From: link(f.from), To: link(f.to), Mode: ActivePassive,
-			Topics: topicLinks(f.to, f.topics), Evidence: f.evidence, Connectors: f.connectors}
+			Topics: topicLinks(f.to, f.topics), Evidence: f.evidence, Connectors: f.connectors, OffsetGroups: f.groups}
 		seen := len(f.topics) > 0 || len(f.evidence) > 0 || len(f.connectors) > 0
 		row.Guessed = f.byName && len(f.connectors) == 0
 		var patterns []string
