@@ -16,7 +16,7 @@ func estate() *snapshot.Snapshot {
 	}
 	return &snapshot.Snapshot{
 		Cluster: snapshot.Cluster{Name: "us"},
-		Groups: []snapshot.Group{{ID: "billing", Offsets: []snapshot.GroupOffset{{Topic: "eu.orders.paid"}}}, {ID: "local", Offsets: []snapshot.GroupOffset{{Topic: "files"}}}},
+		Groups:  []snapshot.Group{{ID: "billing", Offsets: []snapshot.GroupOffset{{Topic: "eu.orders.paid"}}}, {ID: "local", Offsets: []snapshot.GroupOffset{{Topic: "files"}}}},
 		Topics: []snapshot.Topic{{Name: "eu.checkpoints.internal"}, {Name: "eu.orders.placed"}, {Name: "eu.orders.paid"},
 			{Name: "heartbeats"}, {Name: "files"}, {Name: "europe.orders"}},
 		Connect: []snapshot.ConnectCluster{{Name: "main", Connectors: []snapshot.Connector{
