@@ -25,7 +25,7 @@ func TestConnectPages(t *testing.T) {
 		Groups: []snapshot.Group{{ID: "totals-app", State: "Stable", Offsets: []snapshot.GroupOffset{{Topic: "orders"}, {Topic: "totals-app-by-customer-repartition"}}}},
 		Connect: []snapshot.ConnectCluster{{Name: "cdc", URL: "http://connect:8083", Version: "4.1.1", KafkaClusterID: "abc",
 			Connectors: []snapshot.Connector{
-				{Name: "orders-source", Type: "source", Class: "io.debezium.connector.postgresql.PostgresConnector", State: "RUNNING",
+				{Name: "orders-source", Type: "source", Class: "io.debezium.connector.postgresql.PostgresConnector", State: "RUNNING", WorkerID: "w1:8083",
 					Topics: []string{"orders"}, Config: []snapshot.ConnectorConfig{{Name: "database.password", Redacted: snapshot.RedactedName},
 						{Name: "database.hostname", Value: "db|1 <b>"}}},
 				{Name: evil, Type: "sink", Class: "x.Sink", State: "RUNNING", SinkTopics: []string{"orders"},
@@ -50,6 +50,7 @@ func TestConnectPages(t *testing.T) {
 	assert.Contains(t, index, "orders-source")
 	assert.NotContains(t, index, "<img src=x")
 	assert.Contains(t, index, "The workers use this Kafka cluster")
+	assert.Contains(t, index, "<td>w1:8083</td>")
 
 	var sinkPage string
 	for _, p := range s.Pages {

@@ -36,6 +36,14 @@ type ConnectData struct {
 	Errors []snapshot.Error
 	// Failed counts connectors that failed or have a failed task.
 	Failed int
+	// Workers are the workers running connectors or tasks, by id, with what they run.
+	Workers []WorkerRow
+}
+
+// WorkerRow is one Connect worker as the connectors' and tasks' states name it.
+type WorkerRow struct {
+	ID                string
+	Connectors, Tasks int
 }
 
 // ConnectorRow is one line of a Connect cluster's connector list.
@@ -148,6 +156,27 @@ func buildConnect(c *Cluster, snap *snapshot.Snapshot, base string, topicLink fu
 			}
 		}
 		self := Link{Title: cc.Name, Path: cl.path}
+		workers := map[string]*WorkerRow{}
+		worker := func(id string) *WorkerRow {
+			if workers[id] == nil {
+				workers[id] = &WorkerRow{ID: id}
+			}
+			return workers[id]
+		}
+		for _, k := range cc.Connectors {
+			if k.WorkerID != "" {
+				worker(k.WorkerID).Connectors++
+			}
+			for _, t := range k.Tasks {
+				if t.WorkerID != "" {
+					worker(t.WorkerID).Tasks++
+				}
+			}
+		}
+		for _, w := range workers {
+			d.Workers = append(d.Workers, *w)
+		}
+		slices.SortFunc(d.Workers, func(a, b WorkerRow) int { return strings.Compare(a.ID, b.ID) })
 		kCrumbs := slices.Concat(crumbs, []Link{{Title: "Kafka Connect " + cc.Name, Path: cl.path}})
 		var kPages []*Page
 		for i := range cc.Connectors {
