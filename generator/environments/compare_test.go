@@ -1,6 +1,9 @@
 package environments
 
 import (
+	"context"
+	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -176,4 +179,28 @@ func TestCompareIdentityAndDeterminism(t *testing.T) {
 	assert.Zero(t, c.Drifting)
 	assert.Equal(t, c, Compare([]Input{{"staging", a}, {"prod", b}}, cfg, Options{}))
 	assert.Empty(t, c.Promotions)
+}
+
+func TestCheckPromotions(t *testing.T) {
+	c := Compare(estate(), envConfig(t), Options{})
+	var asked []string
+	verdicts := Check(context.Background(), c, func(_ context.Context, to, subject string, v Version) (bool, []string, error) {
+		asked = append(asked, to+" "+subject+" v"+strconv.Itoa(v.Number))
+		if subject == "payments-value" {
+			return false, []string{"reader field 'long' cannot read 'string'"}, nil
+		}
+		return true, nil, nil
+	})
+	assert.Equal(t, []string{"prod orders-value v2", "prod payments-value v1"}, asked)
+	assert.Equal(t, StatusReady, c.Promotions[0].Verdict.Status)
+	assert.Equal(t, Verdict{Status: StatusRejected, Messages: []string{"reader field 'long' cannot read 'string'"}}, c.Promotions[1].Verdict)
+	again := Compare(estate(), envConfig(t), Options{Verdicts: verdicts})
+	assert.Equal(t, c.Promotions, again.Promotions, "recorded verdicts reach a later comparison")
+
+	failed := Compare(estate(), envConfig(t), Options{})
+	Check(context.Background(), failed, func(context.Context, string, string, Version) (bool, []string, error) {
+		return false, nil, errors.New("connection refused")
+	})
+	assert.Equal(t, StatusNotChecked, failed.Promotions[0].Verdict.Status)
+	assert.Equal(t, []string{"the prod registry did not answer: connection refused"}, failed.Promotions[0].Verdict.Messages)
 }
