@@ -5,6 +5,7 @@ package registry
 // testdata/seed/estate.go.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -117,6 +118,32 @@ func TestCollectRealRegistry(t *testing.T) {
 		assert.Equal(t, "BACKWARD", s.Compatibility, "an override equal to the global level is still an override")
 	})
 
+	t.Run("the registry's verdicts", func(t *testing.T) {
+		for _, s := range reg.Subjects {
+			for i, v := range s.Versions {
+				if i == 0 {
+					assert.Nil(t, v.Verdict, "%s v%d: the first version has nothing to be compared with", s.Name, v.Version)
+					continue
+				}
+				require.NotNil(t, v.Verdict, "%s v%d", s.Name, v.Version)
+				assert.Equal(t, s.Versions[i-1].Version, v.Verdict.Against, "%s v%d", s.Name, v.Version)
+			}
+		}
+		// The seed registered these under their levels, so the registry accepted them then.
+		for _, name := range []string{"orders.order-placed.v1-value", "payments.payment-authorized.v1-value", "inventory.stock-level.v1-value"} {
+			s := subject(name)
+			for _, v := range s.Versions[1:] {
+				assert.Equal(t, &snapshot.Verdict{Against: v.Version - 1, Level: cmp.Or(s.Compatibility, "BACKWARD"), Status: snapshot.VerdictCompatible},
+					v.Verdict, "%s v%d", name, v.Version)
+			}
+		}
+		sf := subject("inventory.stock-forecast.v1-value")
+		assert.Equal(t, &snapshot.Verdict{Against: 2, Level: "BACKWARD", Status: snapshot.VerdictUnavailable,
+			Reason: "version 2 is soft-deleted: the registry compares only with live versions"}, sf.Versions[2].Verdict)
+		t.Logf("stock-forecast v2 (soft-deleted) against v1: %+v", sf.Versions[1].Verdict)
+		assert.NotEqual(t, snapshot.VerdictUnavailable, sf.Versions[1].Verdict.Status, "a soft-deleted version is still asked about")
+	})
+
 	t.Run("deterministic", func(t *testing.T) {
 		again, err := Collect(ctx, Options{URL: url})
 		require.NoError(t, err)
@@ -143,4 +170,31 @@ func TestCollectRealRegistryContexts(t *testing.T) {
 	require.Len(t, s.Versions, 1)
 	assert.Contains(t, s.Versions[0].Schema, `"name":"Ctx"`)
 	assert.NotNil(t, (&snapshot.Snapshot{Registry: reg}).Subject("orders.order-placed.v1-value"), "the default context is still read")
+}
+
+// TestCheckCompatibilityRealRegistry asks the real registry about candidates for a subject of
+// its own: one it accepts, one it rejects with its reasons, and a version it does not have.
+func TestCheckCompatibilityRealRegistry(t *testing.T) {
+	url := testenv.Registry(t)
+	ctx := context.Background()
+	name := fmt.Sprintf("kdocs-test-reg-%d-check", rand.Uint32())
+	testenv.ScratchSubject(t, url, name, `{"type":"record","name":"C","fields":[{"name":"a","type":"string"}]}`)
+
+	ok, err := CheckCompatibility(ctx, Options{URL: url}, name, "1", snapshot.SchemaVersion{
+		Schema: `{"type":"record","name":"C","fields":[{"name":"a","type":"string"},{"name":"b","type":"int","default":0}]}`})
+	require.NoError(t, err)
+	assert.Equal(t, &snapshot.Verdict{Status: snapshot.VerdictCompatible}, ok, "AxonOps answers messages null (or leaves them out): none recorded")
+
+	bad, err := CheckCompatibility(ctx, Options{URL: url}, name, "latest", snapshot.SchemaVersion{
+		Type: "AVRO", Schema: `{"type":"record","name":"C","fields":[{"name":"a","type":"string"},{"name":"b","type":"int"}]}`})
+	require.NoError(t, err)
+	assert.Equal(t, snapshot.VerdictIncompatible, bad.Status)
+	require.Len(t, bad.Messages, 1)
+	assert.Contains(t, bad.Messages[0], "'b' has no default")
+
+	_, err = CheckCompatibility(ctx, Options{URL: url}, name, "7", snapshot.SchemaVersion{Schema: `"string"`})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), url)
+	assert.Contains(t, err.Error(), `check compatibility of subject "`+name+`" against version 7`)
+	assert.Contains(t, unavailableReason(err), "the registry does not know the subject or version")
 }
