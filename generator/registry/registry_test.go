@@ -74,11 +74,11 @@ func baseFake() fakeRegistry {
 		"/config/nulls?defaultToGlobal=false":        status{404, `{"error_code":40408,"message":"no config"}`},
 
 		// orders-value: version 2 is soft-deleted.
-		"/subjects/orders-value/versions":                `[1,3]`,
-		"/subjects/orders-value/versions?deleted=true":   `[1,2,3]`,
-		"/subjects/orders-value/versions/1":              `{"subject":"orders-value","id":10,"version":1,"schema":"{\"type\":\"string\"}"}`,
-		"/subjects/orders-value/versions/2":              status{404, `{"error_code":40402,"message":"Version not found"}`},
-		"/subjects/orders-value/versions/2?deleted=true": `{"subject":"orders-value","id":11,"version":2,"schemaType":"JSON","schema":"{}"}`,
+		"/subjects/orders-value/versions":                              `[1,3]`,
+		"/subjects/orders-value/versions?deleted=true":                 `[1,2,3]`,
+		"/subjects/orders-value/versions/1":                            `{"subject":"orders-value","id":10,"version":1,"schema":"{\"type\":\"string\"}"}`,
+		"/subjects/orders-value/versions/2":                            status{404, `{"error_code":40402,"message":"Version not found"}`},
+		"/subjects/orders-value/versions/2?deleted=true":               `{"subject":"orders-value","id":11,"version":2,"schemaType":"JSON","schema":"{}"}`,
 		"/compatibility/subjects/orders-value/versions/1?verbose=true": `{"is_compatible":false,"messages":["FORWARD: type changed"]}`,
 		"/subjects/orders-value/versions/3": `{"subject":"orders-value","id":12,"version":3,"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";",
 			"references":[{"name":"common.proto","subject":"common","version":2}]}`,
