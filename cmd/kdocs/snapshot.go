@@ -5,11 +5,11 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/collect"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/health"
 	"github.com/kdocs/kdocs/generator/kafka"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/registry"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
