@@ -192,6 +192,23 @@ func TestCheckCompatibilityRealRegistry(t *testing.T) {
 	require.Len(t, bad.Messages, 1)
 	assert.Contains(t, bad.Messages[0], "'b' has no default")
 
+	// A schema that imports another subject's is sent with its references.
+	reg, err := Collect(ctx, Options{URL: url})
+	require.NoError(t, err)
+	shipped := (&snapshot.Snapshot{Registry: reg}).Subject("orders.order-shipped.v1-value")
+	require.NotNil(t, shipped)
+	require.NotEmpty(t, shipped.Versions[0].References)
+	same, err := CheckCompatibility(ctx, Options{URL: url}, shipped.Name, "1", shipped.Versions[0])
+	require.NoError(t, err)
+	assert.Equal(t, snapshot.VerdictCompatible, same.Status, "a version is compatible with itself")
+
+	// A subject in a context is asked about under its qualified name.
+	inCtx := fmt.Sprintf(":%s:kdocs-test-reg-%d-check", testContext, rand.Uint32())
+	testenv.ScratchSubject(t, url, inCtx, `{"type":"record","name":"C","fields":[{"name":"a","type":"string"}]}`)
+	ctxBad, err := CheckCompatibility(ctx, Options{URL: url}, inCtx, "1", snapshot.SchemaVersion{Schema: `{"type":"record","name":"C","fields":[{"name":"a","type":"int"}]}`})
+	require.NoError(t, err)
+	assert.Equal(t, snapshot.VerdictIncompatible, ctxBad.Status, "%v", ctxBad.Messages)
+
 	_, err = CheckCompatibility(ctx, Options{URL: url}, name, "7", snapshot.SchemaVersion{Schema: `"string"`})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), url)

@@ -27,9 +27,10 @@ func verdictFake(t *testing.T, level string, posts *atomic.Int64) *httptest.Serv
 		"/subjects/s/versions":              `[1,2,3,4,5,6]`,
 		"/subjects/s/versions?deleted=true": `[1,2,3,4,5,6]`,
 	}
-	for v := 1; v <= 6; v++ {
+	for v := 1; v <= 5; v++ {
 		f["/subjects/s/versions/"+string(rune('0'+v))] = `{"subject":"s","id":` + string(rune('0'+v)) + `,"version":` + string(rune('0'+v)) + `,"schema":"\"string\""}`
 	}
+	f["/subjects/s/versions/6"] = `{"subject":"s","id":6,"version":6,"schema":"\"string\"","references":[{"name":"com.acme.M","subject":"m","version":2}]}`
 	f["/compatibility/subjects/s/versions/1?verbose=true"] = `{"is_compatible":true,"messages":[]}`
 	f["/compatibility/subjects/s/versions/2?verbose=true"] = `{"is_compatible":false,"messages":null}`
 	f["/compatibility/subjects/s/versions/3?verbose=true"] = status{404, `404 page not found`}
@@ -45,6 +46,7 @@ func verdictFake(t *testing.T, level string, posts *atomic.Int64) *httptest.Serv
 			assert.Equal(t, `"string"`, body.Schema)
 			assert.Empty(t, body.SchemaType, "Avro is left implicit")
 			if r.URL.Path == "/compatibility/subjects/s/versions/5" {
+				assert.Equal(t, []compatRequestRef{{Name: "com.acme.M", Subject: "m", Version: 2}}, body.References, "version 6 is sent with its references")
 				if !failed.Swap(true) {
 					w.WriteHeader(http.StatusServiceUnavailable)
 					return
