@@ -36,6 +36,8 @@ const (
 	ChangeEnumChanged     = "enum-changed"   // enum symbols added or removed
 	// ChangeContentModel: a JSON Schema object closed (additionalProperties: false) or opened.
 	ChangeContentModel = "content-model-changed"
+	// ChangePackage: a Protobuf schema's package changed.
+	ChangePackage = "package-changed"
 )
 
 // mode says which direction the compatibility level protects. Backward: consumers on the new schema
@@ -146,6 +148,10 @@ func Diff(prev, next *Tree, compatibility string) []Change {
 	}
 	if k == JSON {
 		contentModel("", prev.Extra, next.Extra, emit)
+	}
+	if o, n := prev.Extra["package"], next.Extra["package"]; k == Protobuf && o != n {
+		const why = "every message's full name changes with the package, and the registry matches messages by full name"
+		emit(Change{Kind: ChangePackage, Old: o, New: n}, verdict{backward: why, forward: why})
 	}
 	if prev.Doc != next.Doc {
 		emit(Change{Kind: ChangeDocChanged, Old: prev.Doc, New: next.Doc}, verdict{})
@@ -312,9 +318,9 @@ func messageVerdict(name string, added bool, others []string) verdict {
 }
 
 // protoNumbers maps each Protobuf message (by the path of the field that holds it, "" for the
-// root) to the field numbers it declares; a oneof's members count as their message's.
-func protoNumbers(fields map[string]flatField) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
+// root) to its fields by number; a oneof's members count as their message's.
+func protoNumbers(fields map[string]flatField) map[string]map[string]flatField {
+	out := map[string]map[string]flatField{}
 	for _, f := range fields {
 		n := f.Extra["number"]
 		if n == "" {
@@ -322,9 +328,9 @@ func protoNumbers(fields map[string]flatField) map[string]map[string]bool {
 		}
 		m := protoParent(f)
 		if out[m] == nil {
-			out[m] = map[string]bool{}
+			out[m] = map[string]flatField{}
 		}
-		out[m][n] = true
+		out[m][n] = f
 	}
 	return out
 }
@@ -345,7 +351,7 @@ func protoParent(f flatField) string {
 	return strings.TrimSuffix(f.parent, "["+strconv.Quote(o)+"]")
 }
 
-func addedVerdict(k Kind, f flatField, removedSiblings []flatField, oldParentClosed bool, oldNums map[string]map[string]bool) verdict {
+func addedVerdict(k Kind, f flatField, removedSiblings []flatField, oldParentClosed bool, oldNums map[string]map[string]flatField) verdict {
 	switch k {
 	case Avro:
 		if f.Default != "" {
@@ -360,17 +366,31 @@ func addedVerdict(k Kind, f flatField, removedSiblings []flatField, oldParentClo
 		}
 		return verdict{backward: "consumers on the new schema need a default to read old data, which lacks the field"}
 	case Protobuf:
-		for _, r := range removedSiblings {
-			if n := f.Extra["number"]; n != "" && r.Extra["number"] == n && !protoWireCompatible(r.Type, f.Type) {
-				why := "reuses number " + n + " of removed field " + r.Name + " with a type its data cannot be read as"
-				return verdict{backward: why, forward: why}
+		// The registry (like the wire) knows fields by number: a field under a new name or in a
+		// new place with an old number is that old field.
+		if old, ok := oldNums[protoParent(f)][f.Extra["number"]]; ok && f.Extra["number"] != "" {
+			n := f.Extra["number"]
+			var v verdict
+			if !protoWireCompatible(old.Type, f.Type) {
+				why := "reuses number " + n + " of removed field " + old.Name + " with a type its data cannot be read as"
+				v.backward, v.forward = why, why
 			}
+			switch oo, no := old.Extra["oneof"], f.Extra["oneof"]; {
+			case oo == "" && no != "":
+				v.forward = joinReasons(v.forward, "moved into oneof "+no+": consumers on the old schema read it outside any oneof, which the registry counts as leaving one")
+			case oo != "" && no == "":
+				v.backward = joinReasons(v.backward, "moved out of oneof "+oo+": the field no longer excludes the oneof's other members")
+			}
+			if v.backward == "" && v.forward == "" {
+				v.note = "field number " + n + " of " + old.Name + ", under a new name or place: the same field to the registry"
+			}
+			return v
 		}
 		if f.Required {
 			return verdict{backward: "a required field is missing from data written with the old schema",
 				forward: "the old schema lacks a field the new one requires"}
 		}
-		if o := f.Extra["oneof"]; o != "" && !oldNums[protoParent(f)][f.Extra["number"]] {
+		if o := f.Extra["oneof"]; o != "" {
 			return verdict{forward: "oneof " + o + " of the old schema lacks it, and the registry counts a field missing from the reader's oneof as removed from it"}
 		}
 	case JSON:
@@ -389,7 +409,7 @@ func addedVerdict(k Kind, f flatField, removedSiblings []flatField, oldParentClo
 	return verdict{}
 }
 
-func removedVerdict(k Kind, f flatField, newParentClosed bool, newNums map[string]map[string]bool) verdict {
+func removedVerdict(k Kind, f flatField, newParentClosed bool, newNums map[string]map[string]flatField) verdict {
 	switch k {
 	case Avro:
 		if f.Default == "" {
@@ -402,7 +422,7 @@ func removedVerdict(k Kind, f flatField, newParentClosed bool, newNums map[strin
 			return verdict{forward: "consumers on the old schema require it",
 				backward: "the new schema lacks a field the old one requires"}
 		}
-		if newNums[protoParent(f)][f.Extra["number"]] {
+		if _, reused := newNums[protoParent(f)][f.Extra["number"]]; reused && f.Extra["number"] != "" {
 			return verdict{note: "its number " + f.Extra["number"] + " is now another field's (judged there)"}
 		}
 		if f.Extra["oneof"] != "" {
@@ -453,11 +473,18 @@ func enumVerdict(k Kind, of, nf *Field) verdict {
 			v.forward = "consumers on the old schema cannot read new symbol " + strings.Join(added, ",") + " and the old enum has no default"
 		}
 	case JSON:
-		if len(removed) > 0 {
-			v.backward = "old data may hold removed value " + strings.Join(removed, ",")
-		}
-		if len(added) > 0 {
-			v.forward = "consumers on the old schema reject new value " + strings.Join(added, ",")
+		switch {
+		case len(of.Enum) == 0:
+			v.backward = "an enum constraint was added: old data may hold other values"
+		case len(nf.Enum) == 0:
+			v.forward = "the enum constraint was removed: new data may hold values consumers on the old schema reject"
+		default:
+			if len(removed) > 0 {
+				v.backward = "old data may hold removed value " + strings.Join(removed, ",")
+			}
+			if len(added) > 0 {
+				v.forward = "consumers on the old schema reject new value " + strings.Join(added, ",")
+			}
 		}
 	}
 	if v.backward == "" && v.forward == "" && len(added)+len(removed) == 0 {
@@ -712,6 +739,10 @@ func jsonAccepts(outer, inner typeExpr) bool {
 		return o == "string" || o == "number" || o == "integer" || o == "any"
 	}
 	o, i := jsonBase(outer.base), jsonBase(inner.base)
+	if c, ok := strings.CutPrefix(i, "const "); ok && !strings.HasPrefix(o, "const ") {
+		// A constant is valid wherever a value of its JSON type is.
+		i = constType(c)
+	}
 	switch {
 	case o == "any":
 		return true
@@ -745,6 +776,36 @@ func jsonBase(s string) string {
 		return s
 	}
 	return "object"
+}
+
+// constType is the JSON type of a constant's JSON text.
+func constType(text string) string {
+	switch t := strings.TrimSpace(text); {
+	case t == "":
+		return "any"
+	case t[0] == '"':
+		return "string"
+	case t == "true" || t == "false":
+		return "boolean"
+	case t == "null":
+		return "null"
+	case t[0] == '{':
+		return "object"
+	case t[0] == '[':
+		return "array"
+	case strings.ContainsAny(t, ".eE"):
+		return "number"
+	default:
+		return "integer"
+	}
+}
+
+// joinReasons joins two reasons, either of which may be "".
+func joinReasons(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
 }
 
 func splitList(s string) []string {

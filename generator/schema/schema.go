@@ -81,7 +81,8 @@ type Tree struct {
 	// the tree stops there (fields where it stopped carry Extra["truncated"]).
 	Truncated bool `json:"truncated,omitempty"`
 	// Extra holds format-specific details of the root, as Field.Extra does: "aliases" (an Avro
-	// record's), "additionalProperties" ("false" when a JSON Schema object is closed).
+	// record's), "additionalProperties" ("false" when a JSON Schema object is closed), "package"
+	// (a Protobuf file's).
 	Extra map[string]string `json:"extra,omitempty"`
 }
 
