@@ -5,10 +5,13 @@ package registry
 // testdata/seed/estate.go.
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -172,12 +175,14 @@ func TestCollectRealRegistryContexts(t *testing.T) {
 	assert.NotNil(t, (&snapshot.Snapshot{Registry: reg}).Subject("orders.order-placed.v1-value"), "the default context is still read")
 }
 
-// TestCheckCompatibilityRealRegistry asks the real registry about candidates for a subject of
-// its own: one it accepts, one it rejects with its reasons, and a version it does not have.
+// TestCheckCompatibilityRealRegistry asks a real registry (a private one: its scratch subjects
+// must not appear under the tests that collect the shared registry) about candidates: one it
+// accepts, one it rejects with its reasons, one with references, one in a schema context, and a
+// version it does not have.
 func TestCheckCompatibilityRealRegistry(t *testing.T) {
-	url := testenv.Registry(t)
+	url := testenv.PrivateRegistry(t)
 	ctx := context.Background()
-	name := fmt.Sprintf("kdocs-test-reg-%d-check", rand.Uint32())
+	name := "kdocs-check"
 	testenv.ScratchSubject(t, url, name, `{"type":"record","name":"C","fields":[{"name":"a","type":"string"}]}`)
 
 	ok, err := CheckCompatibility(ctx, Options{URL: url}, name, "1", snapshot.SchemaVersion{
@@ -192,18 +197,32 @@ func TestCheckCompatibilityRealRegistry(t *testing.T) {
 	require.Len(t, bad.Messages, 1)
 	assert.Contains(t, bad.Messages[0], "'b' has no default")
 
-	// A schema that imports another subject's is sent with its references.
-	reg, err := Collect(ctx, Options{URL: url})
-	require.NoError(t, err)
-	shipped := (&snapshot.Snapshot{Registry: reg}).Subject("orders.order-shipped.v1-value")
-	require.NotNil(t, shipped)
-	require.NotEmpty(t, shipped.Versions[0].References)
-	same, err := CheckCompatibility(ctx, Options{URL: url}, shipped.Name, "1", shipped.Versions[0])
+	// A schema that imports another subject's is sent with its references. (Registered without
+	// cleanup: the private registry goes away with the test, and a referenced subject cannot be
+	// deleted first.)
+	register := func(subject, schema string, refs []snapshot.Reference) {
+		body, err := json.Marshal(map[string]any{"schema": schema, "references": refs})
+		require.NoError(t, err)
+		resp, err := http.Post(url+"/subjects/"+subject+"/versions", "application/vnd.schemaregistry.v1+json", bytes.NewReader(body))
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode, subject)
+	}
+	register("com.acme.Money", `{"type":"record","name":"Money","namespace":"com.acme","fields":[{"name":"cents","type":"long"}]}`, nil)
+	uses := `{"type":"record","name":"Price","namespace":"com.acme","fields":[{"name":"amount","type":"com.acme.Money"}]}`
+	refs := []snapshot.Reference{{Name: "com.acme.Money", Subject: "com.acme.Money", Version: 1}}
+	register("price-value", uses, refs)
+	same, err := CheckCompatibility(ctx, Options{URL: url}, "price-value", "1", snapshot.SchemaVersion{Schema: uses, References: refs})
 	require.NoError(t, err)
 	assert.Equal(t, snapshot.VerdictCompatible, same.Status, "a version is compatible with itself")
+	reg, err := Collect(ctx, Options{URL: url})
+	require.NoError(t, err)
+	price := (&snapshot.Snapshot{Registry: reg}).Subject("price-value")
+	require.NotNil(t, price)
+	assert.Equal(t, refs, price.Versions[0].References)
 
 	// A subject in a context is asked about under its qualified name.
-	inCtx := fmt.Sprintf(":%s:kdocs-test-reg-%d-check", testContext, rand.Uint32())
+	inCtx := ":.kdocs-check:ctx-subject"
 	testenv.ScratchSubject(t, url, inCtx, `{"type":"record","name":"C","fields":[{"name":"a","type":"string"}]}`)
 	ctxBad, err := CheckCompatibility(ctx, Options{URL: url}, inCtx, "1", snapshot.SchemaVersion{Schema: `{"type":"record","name":"C","fields":[{"name":"a","type":"int"}]}`})
 	require.NoError(t, err)

@@ -2,7 +2,9 @@ package schema_test
 
 // Agreement of kdocs' own compatibility rules with the registry's. For each mutation (a v1 and a
 // v2 of one schema) and each level (BACKWARD, FORWARD, FULL), the test registers v1 on a fresh
-// subject of the real registry (scripts/registry.sh: AxonOps Schema Registry), sets the level,
+// subject of the real registry (the AxonOps Schema Registry of scripts/registry.sh, a private
+// instance started for this test by testenv.PrivateRegistry, so that its 200-odd scratch
+// subjects never appear under tests that collect the shared registry), sets the level,
 // asks the registry through registry.CheckCompatibility whether it would accept v2, and compares
 // with schema.Diff: kdocs says "compatible" when none of its changes is breaking.
 //
@@ -198,7 +200,7 @@ var mutations = []mutation{
 }
 
 func TestAgreementWithRegistry(t *testing.T) {
-	base := testenv.Registry(t)
+	base := testenv.PrivateRegistry(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	run := time.Now().UTC().Format("20060102T150405.000000000")
@@ -271,15 +273,11 @@ func word(ok bool) string {
 	return "incompatible"
 }
 
-// scratch makes subject with level and v1 as its only version on the registry at base, and
-// deletes it (soft, then permanently) when the test ends.
+// scratch makes subject with level and v1 as its only version on the registry at base (which
+// goes away with the test, subjects and all).
 func scratch(t *testing.T, base, subject, level string, kind schema.Kind, v1 string) {
 	t.Helper()
 	path := "/subjects/" + url.PathEscape(subject)
-	t.Cleanup(func() {
-		send(t, http.MethodDelete, base+path, nil)
-		send(t, http.MethodDelete, base+path+"?permanent=true", nil)
-	})
 	send(t, http.MethodPut, base+"/config/"+url.PathEscape(subject), map[string]string{"compatibility": level})
 	body := map[string]string{"schema": v1}
 	if kind != schema.Avro {
