@@ -24,6 +24,9 @@ type Snapshot struct {
 	// Quotas holds the client quotas (KIP-546), or says why they could not be read. Nil in
 	// snapshots taken before kdocs read quotas.
 	Quotas *QuotaSection `json:"quotas,omitempty"`
+	// Connect holds the Kafka Connect clusters site.yaml lists beside the cluster (connect.go).
+	// Nil when none is configured, and in snapshots taken before kdocs read Connect.
+	Connect []ConnectCluster `json:"connect,omitempty"`
 	// Errors lists what could not be read. A snapshot with errors is partial and says so;
 	// it is never silently thin.
 	Errors []Error `json:"errors,omitempty"`
@@ -262,7 +265,7 @@ type Reference struct {
 
 // Error records a part of the cluster that could not be read. Scope is the section
 // ("cluster", "brokers", "topics", "configs", "groups", "offsets", "acls", "quotas",
-// "registry"), Resource the object.
+// "registry", "connect"), Resource the object.
 type Error struct {
 	Scope    string `json:"scope"`
 	Resource string `json:"resource,omitempty"`
