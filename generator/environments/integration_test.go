@@ -314,16 +314,27 @@ environments:
 		p + "payments-value v2 → " + p + "payments-value (latest 1)",
 		p + "refunds-value v1 → " + p + "refunds-value (latest 1)",
 	}, promoted)
-	// Promotion readiness, asked of prod's real registry. LEAD: this AskFunc is the test's own
-	// HTTP call; kdocs snapshot is to wrap registry.CheckCompatibility (branch verdicts) the same
-	// way and keep the verdicts for the build (Options.Verdicts).
-	environments.Check(ctx, c, func(_ context.Context, to, subject string, v environments.Version) (bool, []string, error) {
+	// Promotion readiness, asked of prod's real registry through kdocs' own call
+	// (registry.CheckCompatibility) and compared with the registry's plain answer.
+	// LEAD: kdocs snapshot is to make this same call after collecting every environment and keep
+	// the verdicts for kdocs build (environments.Options.Verdicts); nothing does yet.
+	environments.Check(ctx, c, func(ctx context.Context, to, subject string, v environments.Version) (bool, []string, error) {
 		require.Equal(t, "prod", to)
-		return prod.wouldAccept(t, subject, v.Schema), nil, nil
+		verdict, err := registry.CheckCompatibility(ctx, registry.Options{URL: prodRegistry}, subject, "latest",
+			snapshot.SchemaVersion{Schema: v.Schema, Type: v.Type, References: v.References})
+		if err != nil {
+			return false, nil, err
+		}
+		assert.Equal(t, prod.wouldAccept(t, subject, v.Schema), verdict.Status == snapshot.VerdictCompatible, subject)
+		return verdict.Status == snapshot.VerdictCompatible, verdict.Messages, nil
 	})
 	status := map[string]string{}
 	for _, pr := range c.Promotions {
 		status[pr.Subject] = pr.Verdict.Status
+		if pr.Subject == p+"payments-value" {
+			assert.NotEmpty(t, pr.Verdict.Messages, "the registry says why it would reject")
+			t.Logf("prod's registry on %s v%d: %q", pr.Subject, pr.Version.Number, pr.Verdict.Messages)
+		}
 	}
 	assert.Equal(t, environments.StatusReady, status[p+"orders-value"], "prod accepts the optional field")
 	assert.Equal(t, environments.StatusRejected, status[p+"payments-value"], "prod rejects id becoming an int")
