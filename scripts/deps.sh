@@ -20,6 +20,8 @@ NEEDS=(
   mvn:maven
   hugo:hugo
   openssl:openssl
+  curl:curl
+  jq:jq
 )
 
 # Packages without a command of their own, installed when dpkg does not list them: the fonts
