@@ -20,6 +20,7 @@ NEEDS=(
   mvn:maven
   hugo:hugo
   openssl:openssl
+  npm:npm
   curl:curl
   jq:jq
 )
