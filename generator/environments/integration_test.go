@@ -316,8 +316,8 @@ environments:
 	}, promoted)
 	// Promotion readiness, asked of prod's real registry through kdocs' own call
 	// (registry.CheckCompatibility) and compared with the registry's plain answer.
-	// LEAD: kdocs snapshot is to make this same call after collecting every environment and keep
-	// the verdicts for kdocs build (environments.Options.Verdicts); nothing does yet.
+	// kdocs snapshot makes this same call (cmd/kdocs/promote.go) and keeps the answers for
+	// kdocs build in the next environment's snapshot.
 	environments.Check(ctx, c, func(ctx context.Context, to, subject string, v environments.Version) (bool, []string, error) {
 		require.Equal(t, "prod", to)
 		verdict, err := registry.CheckCompatibility(ctx, registry.Options{URL: prodRegistry}, subject, "latest",
