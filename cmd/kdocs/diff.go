@@ -20,11 +20,18 @@ func diffCommand() command {
 		short: "Print what changed between two snapshots of the same cluster, grouped by resource.",
 		long: `Print what changed between two snapshots of the same cluster, grouped by resource, as text
 for people, JSON for tools or Markdown for a pull-request comment. With --exit-code it exits
-1 when anything changed, like git diff --exit-code. Flags go before the files.`,
+1 when anything changed, like git diff --exit-code. Flags go before the files.
+
+With --from and --to instead of files, it compares two environments of site.yaml's
+environments: block (their clusters' snapshots): topics and subjects that drift, and the
+versions waiting to be promoted with the registry's answer kdocs snapshot recorded; --fail-on
+drift then exits 3 on any difference that is not expected drift or a version ready to promote.`,
 		example: `  kdocs diff snapshots/history/prod/20261126T031700Z.json snapshots/prod.json
   kdocs diff --format json old.json new.json | jq '.[] | select(.severity == "breaking")'
   kdocs diff --format markdown old.json new.json > comment.md    # for a pull request
-  kdocs diff --exit-code old.json new.json || echo "the estate changed"`,
+  kdocs diff --exit-code old.json new.json || echo "the estate changed"
+  kdocs diff --from staging --to prod                           # environments: drift and promotion readiness
+  kdocs diff --from staging --to prod --fail-on drift --format markdown`,
 		complete: func(c *cobra.Command) {
 			completeValues(c, "format", "text", "json", "markdown")
 			c.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -39,6 +46,9 @@ for people, JSON for tools or Markdown for a pull-request comment. With --exit-c
 			asJSON := fs.Bool("json", false, "the same as --format json")
 			exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, 0 when there are none")
 			lagJump := fs.Int64("lag-jump", diff.DefaultLagJump, "report a group whose total lag grew by at least this many records (negative: never)")
+			from := fs.String("from", "", "compare two environments of site.yaml's environments: block instead of two files: the earlier one")
+			to := fs.String("to", "", "with --from: the later environment (promotion goes from --from to --to)")
+			failOn := fs.String("fail-on", "", "with --from/--to: exit 3 when the environments drift (drift)")
 			return func(context.Context) error {
 				write, ok := changeWriters[*format]
 				if !ok {
@@ -49,6 +59,12 @@ for people, JSON for tools or Markdown for a pull-request comment. With --exit-c
 						return usageError{fmt.Sprintf("--json and --format %s: choose one", *format)}
 					}
 					write = writeChangesJSON
+				}
+				if *from != "" || *to != "" {
+					return diffEnvironments(e, write, *from, *to, *failOn, *exitCode)
+				}
+				if *failOn != "" {
+					return usageError{"--fail-on drift compares environments: give --from and --to"}
 				}
 				if err := checkDiffArgs(e.args); err != nil {
 					return err
@@ -71,6 +87,37 @@ for people, JSON for tools or Markdown for a pull-request comment. With --exit-c
 				return nil
 			}
 		}}
+}
+
+// diffEnvironments is kdocs diff --from ENV --to ENV.
+func diffEnvironments(e *env, write func(io.Writer, diff.Changes) error, from, to, failOn string, exitCode bool) error {
+	if from == "" || to == "" {
+		return usageError{"--from and --to go together: name two environments of site.yaml's environments: block"}
+	}
+	if len(e.args) > 0 {
+		return usageError{"--from/--to compare site.yaml's environments: give no snapshot files"}
+	}
+	if failOn != "" && failOn != failOnDriftReason {
+		return usageError{fmt.Sprintf("--fail-on %q: with --from/--to, want drift", failOn)}
+	}
+	site, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	changes, err := environmentChanges(site, from, to)
+	if err != nil {
+		return err
+	}
+	if err := write(e.stdout, changes); err != nil {
+		return fmt.Errorf("write changes: %w", err)
+	}
+	if n := driftFound(changes); failOn != "" && n > 0 {
+		return failOnError{fmt.Sprintf("%s and %s drift: %d %s (--fail-on drift)", from, to, n, diffPlural(n, "difference", "differences"))}
+	}
+	if exitCode && len(changes) > 0 {
+		return fmt.Errorf("%d %s (--exit-code)", len(changes), diffPlural(len(changes), "change", "changes"))
+	}
+	return nil
 }
 
 var changeWriters = map[string]func(io.Writer, diff.Changes) error{
