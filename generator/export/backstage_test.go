@@ -93,3 +93,14 @@ func TestBackstageIsDeterministic(t *testing.T) {
 		assert.Equal(t, string(a[i].Data), string(b[i].Data), a[i].Path)
 	}
 }
+
+func TestBackstageBigEstateValidates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the 10,000-topic estate through Backstage's validators takes a while")
+	}
+	files, err := export.Backstage(bigEstate(t))
+	require.NoError(t, err)
+	ents := entities(t, files[0].Data)
+	assert.Greater(t, len(ents), 10_000)
+	validate(t, "validate-backstage.mjs", writeAll(t, t.TempDir(), files)[0])
+}
