@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/kdocs/kdocs/generator/config"
-	"github.com/kdocs/kdocs/generator/export"
+	kexport "github.com/kdocs/kdocs/generator/export"
 	"github.com/kdocs/kdocs/generator/pdf"
 	"github.com/kdocs/kdocs/generator/pipeline"
 )
@@ -28,19 +28,19 @@ func exportToolFormats(ctx context.Context, e *env, cfg *config.Site, o exportOp
 				siteURL = cfg.BaseURL
 			}
 		}
-		if err := export.CheckSiteURL(siteURL); err != nil {
+		if err := kexport.CheckSiteURL(siteURL); err != nil {
 			return usageError{"--site-url: " + err.Error()}
 		}
 		model, snaps, err := pipeline.Model(cfg, e.log)
 		if err != nil {
 			return fmt.Errorf("asyncapi/backstage export: %w", err)
 		}
-		in := export.Input{Site: model, Snapshots: snaps, SiteURL: siteURL}
+		in := kexport.Input{Site: model, Snapshots: snaps, SiteURL: siteURL}
 		for _, f := range []struct {
 			name string
-			run  func(export.Input) ([]export.File, error)
+			run  func(kexport.Input) ([]kexport.File, error)
 			what string
-		}{{"asyncapi", export.AsyncAPI, "AsyncAPI 3.0 documents"}, {"backstage", export.Backstage, "Backstage catalog"}} {
+		}{{"asyncapi", kexport.AsyncAPI, "AsyncAPI 3.0 documents"}, {"backstage", kexport.Backstage, "Backstage catalog"}} {
 			if !o.wants(f.name) {
 				continue
 			}
@@ -57,7 +57,7 @@ func exportToolFormats(ctx context.Context, e *env, cfg *config.Site, o exportOp
 		}
 	}
 	if o.wants("zip") {
-		var extra []export.File
+		var extra []kexport.File
 		book := ready["pdf"]
 		if book == "" {
 			if _, err := pdf.FindChrome(o.chrome); err == nil {
@@ -74,10 +74,10 @@ func exportToolFormats(ctx context.Context, e *env, cfg *config.Site, o exportOp
 			if err != nil {
 				return fmt.Errorf("zip export: %w", err)
 			}
-			extra = append(extra, export.File{Path: "kdocs.pdf", Data: data})
+			extra = append(extra, kexport.File{Path: "kdocs.pdf", Data: data})
 		}
 		var b bytes.Buffer
-		if err := export.Archive(&b, export.ArchiveOptions{SiteDir: siteDir, Extra: extra}); err != nil {
+		if err := kexport.Archive(&b, kexport.ArchiveOptions{SiteDir: siteDir, Extra: extra}); err != nil {
 			return fmt.Errorf("zip export %s: %w", o.target("zip"), err)
 		}
 		zipFile := filepath.Join(work, "kdocs.zip")
@@ -91,7 +91,7 @@ func exportToolFormats(ctx context.Context, e *env, cfg *config.Site, o exportOp
 }
 
 // writeFiles writes an export's files under dir.
-func writeFiles(dir string, files []export.File) error {
+func writeFiles(dir string, files []kexport.File) error {
 	for _, f := range files {
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
