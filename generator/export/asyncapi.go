@@ -171,14 +171,14 @@ func (in Input) clusterAsyncAPI(c *cluster) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := marshalYAML(est)
+	data, err := est.marshal()
 	if err != nil {
 		return nil, err
 	}
 	files := []File{{Path: estatePath(c), Data: data}}
 	for _, a := range c.apps {
 		doc := in.appDocument(c, a, est, channelMsgs)
-		data, err := marshalYAML(doc)
+		data, err := doc.marshal()
 		if err != nil {
 			return nil, fmt.Errorf("application %q: %w", a.name, err)
 		}
