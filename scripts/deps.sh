@@ -20,6 +20,8 @@ NEEDS=(
   mvn:maven
   hugo:hugo
   openssl:openssl
+  node:nodejs
+  npm:npm
 )
 
 log() { printf 'deps: %s\n' "$*" >&2; }
