@@ -73,6 +73,8 @@ clean:
 #   make seed          create/refresh the Acme estate (testdata/seed/README.md); waits up to 3 minutes
 #                      for the services, so `make -j2 infra-up seed` works
 #   make infra-down    stop both and remove Kafka's data
+#   make connect-up    after Kafka: Kafka Connect with seeded connectors and MirrorMaker 2 from a
+#                      second cluster it starts (scripts/connect.sh, docs/connect.md); connect-down
 #
 # `make -j2 infra-up` starts Kafka while the registry builds. KDOCS_KAFKA_VERSION (3.9.1, 4.1.1,
 # 4.4.0; default 4.1.1), KDOCS_KAFKA_PORT_BASE and KDOCS_REGISTRY_PORT are read by the scripts,
@@ -80,10 +82,11 @@ clean:
 
 INFRA_KAFKA    ?= bash scripts/kafka.sh
 INFRA_REGISTRY ?= bash scripts/registry.sh
+INFRA_CONNECT  ?= bash scripts/connect.sh
 SEED_ARGS      ?=
 
 .PHONY: kafka-up kafka-down kafka-status registry-up registry-down registry-status \
-	seed seed-check infra-up infra-down infra-status
+	seed seed-check infra-up infra-down infra-status connect-up connect-down connect-status
 
 kafka-up:
 	$(INFRA_KAFKA) up
@@ -114,3 +117,12 @@ infra-up: kafka-up registry-up
 infra-down: registry-down kafka-down
 
 infra-status: kafka-status registry-status
+
+connect-up:
+	$(INFRA_CONNECT) up
+
+connect-down:
+	$(INFRA_CONNECT) down
+
+connect-status:
+	$(INFRA_CONNECT) status

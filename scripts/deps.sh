@@ -20,6 +20,8 @@ NEEDS=(
   mvn:maven
   hugo:hugo
   openssl:openssl
+  curl:curl
+  jq:jq
   node:nodejs
   npm:npm
 )
