@@ -167,7 +167,7 @@ func appPath(c *cluster, a *app) string {
 }
 
 func (in Input) clusterAsyncAPI(c *cluster) ([]File, error) {
-	est, channelMsgs, err := in.estateDocument(c)
+	est, err := in.estateDocument(c)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (in Input) clusterAsyncAPI(c *cluster) ([]File, error) {
 	}
 	files := []File{{Path: estatePath(c), Data: data}}
 	for _, a := range c.apps {
-		doc := in.appDocument(c, a, est, channelMsgs)
+		doc := in.appDocument(c, a, est)
 		data, err := doc.marshal()
 		if err != nil {
 			return nil, fmt.Errorf("application %q: %w", a.name, err)
@@ -239,9 +239,8 @@ func (in Input) links(a *site.Annotation) []externalDocs {
 	return out
 }
 
-// estateDocument builds a cluster's estate document; channelMsgs gives, by topic, the keys of
-// its channel's messages.
-func (in Input) estateDocument(c *cluster) (*document, map[string][]string, error) {
+// estateDocument builds a cluster's estate document.
+func (in Input) estateDocument(c *cluster) (*document, error) {
 	s := c.snap
 	reg := newRegistry(s)
 	srv, schemes := servers(s)
@@ -288,7 +287,6 @@ func (in Input) estateDocument(c *cluster) (*document, map[string][]string, erro
 			consumers[t] = append(consumers[t], id)
 		}
 	}
-	channelMsgs := map[string][]string{}
 	fullConfigs := false // snapshots that keep Kafka's defaults list every config of a topic
 	for i := range s.Topics {
 		for _, cf := range s.Topics[i].Configs {
@@ -334,7 +332,7 @@ func (in Input) estateDocument(c *cluster) (*document, map[string][]string, erro
 			if ts.Role == "key" && keyRef == nil {
 				k, err := schemaKey(ts.Subject.Title)
 				if err != nil {
-					return nil, nil, fmt.Errorf("topic %q key: %w", t.Name, err)
+					return nil, fmt.Errorf("topic %q key: %w", t.Name, err)
 				}
 				if k != "" {
 					keyRef = &ref{"#/components/schemas/" + k}
@@ -357,12 +355,11 @@ func (in Input) estateDocument(c *cluster) (*document, map[string][]string, erro
 			mk := key
 			comp.Messages[mk] = &message{Name: t.Name, Title: t.Name, Summary: "A record of " + t.Name + "; the registry holds no schema for its value.", Bindings: bind()}
 			ch.Messages["value"] = ref{"#/components/messages/" + mk}
-			channelMsgs[key] = append(channelMsgs[key], "value")
 		}
 		for _, v := range values {
 			k, err := schemaKey(v.Subject.Title)
 			if err != nil {
-				return nil, nil, fmt.Errorf("topic %q value: %w", t.Name, err)
+				return nil, fmt.Errorf("topic %q value: %w", t.Name, err)
 			}
 			mk, chk := key, "value"
 			if len(values) > 1 {
@@ -380,14 +377,13 @@ func (in Input) estateDocument(c *cluster) (*document, map[string][]string, erro
 			}
 			comp.Messages[mk] = m
 			ch.Messages[chk] = ref{"#/components/messages/" + mk}
-			channelMsgs[key] = append(channelMsgs[key], chk)
 		}
 		doc.Channels[key] = ch
 	}
 	if len(comp.Schemas)+len(comp.Messages)+len(comp.SecuritySchemes) > 0 {
 		doc.Components = comp
 	}
-	return doc, channelMsgs, nil
+	return doc, nil
 }
 
 func envSuffix(env string) string {
@@ -469,7 +465,7 @@ func topicConfiguration(t *snapshot.Topic, d *site.TopicData, full bool) map[str
 
 // appDocument builds an application's document: its operations on the estate document's
 // channels, which it references, with the estate's servers.
-func (in Input) appDocument(c *cluster, a *app, est *document, channelMsgs map[string][]string) *document {
+func (in Input) appDocument(c *cluster, a *app, est *document) *document {
 	s := c.snap
 	estate := path.Base(estatePath(c))
 	rel := "../" + estate
@@ -490,8 +486,12 @@ func (in Input) appDocument(c *cluster, a *app, est *document, channelMsgs map[s
 	if a.group != nil {
 		doc.Info.ExternalDocs = in.docs(c.pages[a.group], "The consumer group in kdocs")
 	}
-	desc = append(desc, fmt.Sprintf("Application %s on cluster %s, as the site's annotations declare it: sends to %d topics, receives from %d (consumer group %s).",
-		a.name, c.model.Name, len(a.sends), len(a.receives), groupWord(a)))
+	what := fmt.Sprintf("Application %s on cluster %s, as the site's annotations declare it: sends to %s, receives from %s",
+		a.name, c.model.Name, topicCount(len(a.sends)), topicCount(len(a.receives)))
+	if a.group != nil {
+		what += fmt.Sprintf(" as consumer group %q", a.group.ID)
+	}
+	desc = append(desc, what+".")
 	doc.Info.Description = strings.Join(desc, "\n\n")
 	addChannel := func(topic string) bool {
 		if est.Channels[topic] == nil {
@@ -520,13 +520,12 @@ func (in Input) appDocument(c *cluster, a *app, est *document, channelMsgs map[s
 		op.Bindings = &operationBindings{Kafka: b}
 		doc.Operations[componentKey("receive-"+t)] = op
 	}
-	_ = channelMsgs
 	return doc
 }
 
-func groupWord(a *app) string {
-	if a.group == nil {
-		return "none annotated"
+func topicCount(n int) string {
+	if n == 1 {
+		return "1 topic"
 	}
-	return strconv.Quote(a.group.ID)
+	return strconv.Itoa(n) + " topics"
 }

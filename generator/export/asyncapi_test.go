@@ -2,7 +2,6 @@ package export_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -206,5 +205,4 @@ func TestAsyncAPIBigEstateValidates(t *testing.T) {
 	paths := writeAll(t, t.TempDir(), files)
 	slices.Sort(paths)
 	validate(t, "validate-asyncapi.mjs", paths...)
-	_ = filepath.Join
 }

@@ -20,11 +20,10 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/kdocs/kdocs/generator/site"
 )
 
 // DefaultOwner owns what no annotation gives an owner: the clusters and unannotated topics.
@@ -145,15 +144,33 @@ func Backstage(in Input) ([]File, error) {
 		return nil, err
 	}
 	var ents []entity
-	owners := map[string]bool{DefaultOwner: true}
+	// Backstage compares names without case: "Orders" and "orders" would be one entity. The
+	// second of two such names (in the model's order, so the same for the same snapshot) gets
+	// a hash suffix like any invalid name.
+	taken := map[string]string{} // kind/namespace/lower-case name → the real name that has it
+	unique := func(kind, ns, real string) string {
+		name := entityName(real)
+		key := kind + "/" + ns + "/" + strings.ToLower(name)
+		if owner, ok := taken[key]; ok && owner != real {
+			name = mapName(real, func(string) bool { return false },
+				func(r rune) bool { return r < 128 && (r == '.' || r == '-' || r == '_' || isAlnum(r)) }, ".-_", 63)
+			key = kind + "/" + ns + "/" + strings.ToLower(name)
+		}
+		taken[key] = real
+		return name
+	}
+	owners := map[string]string{} // owner → its Group's name
 	ownerRef := func(o string) string {
 		o = strings.TrimSpace(o)
 		if o == "" {
 			o = DefaultOwner
 		}
-		owners[o] = true
-		return "group:default/" + entityName(o)
+		if owners[o] == "" {
+			owners[o] = unique("Group", "default", o)
+		}
+		return "group:default/" + owners[o]
 	}
+	ownerRef(DefaultOwner)
 	for _, c := range cs {
 		ns := namespaceName(c.model.Name)
 		lifecycle := cmp.Or(c.model.Environment, "unknown")
@@ -173,7 +190,7 @@ func Backstage(in Input) ([]File, error) {
 			if t.Internal {
 				continue
 			}
-			name := entityName(t.Name)
+			name := unique("Resource", ns, t.Name)
 			topicRef[t.Name] = "resource:" + ns + "/" + name
 			md := metadata{Name: name, Namespace: ns, Annotations: map[string]string{annCluster: c.model.Name, annTopic: t.Name},
 				Links: in.backstageLinks(c.pages[t], "kdocs: the topic")}
@@ -198,9 +215,10 @@ func Backstage(in Input) ([]File, error) {
 				Spec: resourceSpec{Type: "kafka-topic", Owner: ownerRef(owner), System: sys}})
 		}
 
-		apiRef := map[string]string{}
+		apiRef, appName := map[string]string{}, map[string]string{}
 		for _, a := range c.apps {
-			apiRef[a.name] = "api:" + ns + "/" + entityName(a.name)
+			appName[a.name] = unique("Component", ns, a.name)
+			apiRef[a.name] = "api:" + ns + "/" + appName[a.name]
 		}
 		writers := map[string][]string{} // topic → apps that send to it
 		for _, a := range c.apps {
@@ -209,7 +227,7 @@ func Backstage(in Input) ([]File, error) {
 			}
 		}
 		for _, a := range c.apps {
-			name := entityName(a.name)
+			name := appName[a.name]
 			md := metadata{Name: name, Namespace: ns, Annotations: map[string]string{annCluster: c.model.Name, annApp: a.name}}
 			if name != a.name {
 				md.Title = a.name
@@ -253,8 +271,9 @@ func Backstage(in Input) ([]File, error) {
 					Definition: map[string]string{"$text": "./asyncapi/" + appPath(c, a)}}})
 		}
 	}
-	for o := range owners {
-		md := metadata{Name: entityName(o), Annotations: map[string]string{annOwner: o}}
+	ownerNames := slices.Sorted(maps.Keys(owners))
+	for _, o := range ownerNames {
+		md := metadata{Name: owners[o], Annotations: map[string]string{annOwner: o}}
 		if md.Name != o {
 			md.Title = o
 		}
@@ -293,5 +312,3 @@ func (in Input) backstageLinks(p, title string) []link {
 	}
 	return nil
 }
-
-var _ = site.StrategyTopicName

@@ -33,7 +33,7 @@ func hostileInput(t testing.TB) export.Input {
 	require.Len(t, longTopic, 249)
 	snap := &snapshot.Snapshot{Format: snapshot.Format, TakenAt: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
 		Cluster: snapshot.Cluster{Name: "hostile", ID: "x", Brokers: []snapshot.Broker{{ID: 1, Host: "kafka-1", Port: 9092}}}}
-	for _, name := range []string{longTopic, oddTopic} {
+	for _, name := range []string{longTopic, oddTopic, "Case.Topic", "case.topic"} {
 		snap.Topics = append(snap.Topics, snapshot.Topic{Name: name, ReplicationFactor: 1,
 			Partitions: []snapshot.Partition{{ID: 0, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}})
 	}
@@ -127,7 +127,19 @@ func TestHostileNamesRoundTrip(t *testing.T) {
 	}(), "metadata", "name").(string))
 	assert.Equal(t, oddTopic, at(t, odd, "metadata", "title"))
 
-	// The mapping depends on the name alone: the same export twice is the same bytes.
+	// Names that differ only in case stay two entities (the validator checks uniqueness as
+	// Backstage does, without case).
+	var caseNames []string
+	for _, e := range ents {
+		if anns, _ := at(t, e, "metadata").(map[string]any)["annotations"].(map[string]any); e["kind"] == "Resource" &&
+			strings.EqualFold(anns["kdocs.io/topic"].(string), "case.topic") {
+			caseNames = append(caseNames, at(t, e, "metadata", "name").(string))
+		}
+	}
+	require.Len(t, caseNames, 2)
+	assert.NotEqual(t, strings.ToLower(caseNames[0]), strings.ToLower(caseNames[1]))
+
+	// The mapping depends on the names alone: the same export twice is the same bytes.
 	again, err := export.Backstage(hostileInput(t))
 	require.NoError(t, err)
 	assert.Equal(t, string(bfiles[0].Data), string(again[0].Data))
