@@ -46,6 +46,8 @@ type info struct {
 	Cluster      string        `yaml:"x-kdocs-cluster"`
 	Environment  string        `yaml:"x-kdocs-environment,omitempty"`
 	TakenAt      string        `yaml:"x-kdocs-snapshot-taken-at"`
+	Kind         string        `yaml:"x-kdocs-application-kind,omitempty"`
+	Evidence     string        `yaml:"x-kdocs-evidence,omitempty"`
 }
 
 type tag struct {
@@ -486,12 +488,17 @@ func (in Input) appDocument(c *cluster, a *app, est *document) *document {
 	if a.group != nil {
 		doc.Info.ExternalDocs = in.docs(c.pages[a.group], "The consumer group in kdocs")
 	}
-	what := fmt.Sprintf("Application %s on cluster %s, as the site's annotations declare it: sends to %s, receives from %s",
-		a.name, c.model.Name, topicCount(len(a.sends)), topicCount(len(a.receives)))
+	what := fmt.Sprintf("Application %s (%s) on cluster %s: sends to %s, receives from %s",
+		a.name, a.kind, c.model.Name, topicCount(len(a.sends)), topicCount(len(a.receives)))
+	if a.kind == kindConnector {
+		what = fmt.Sprintf("Connector %s of Kafka Connect cluster %s, on cluster %s: sends to %s, receives from %s",
+			a.connector, a.connect, c.model.Name, topicCount(len(a.sends)), topicCount(len(a.receives)))
+	}
 	if a.group != nil {
 		what += fmt.Sprintf(" as consumer group %q", a.group.ID)
 	}
-	desc = append(desc, what+".")
+	desc = append(desc, what+". Evidence: "+a.evidence()+".")
+	doc.Info.Kind, doc.Info.Evidence = a.kind, a.evidence()
 	doc.Info.Description = strings.Join(desc, "\n\n")
 	addChannel := func(topic string) bool {
 		if est.Channels[topic] == nil {
@@ -505,19 +512,22 @@ func (in Input) appDocument(c *cluster, a *app, est *document) *document {
 			continue
 		}
 		doc.Operations[componentKey("send-"+t)] = &operation{Action: "send", Channel: ref{"#/channels/" + t},
-			Title: "Send to " + t, Summary: fmt.Sprintf("%s writes to %s (declared by the topic's annotation).", a.name, t)}
+			Title: "Send to " + t, Summary: fmt.Sprintf("%s writes to %s (%s).", a.name, t, a.evidence())}
 	}
 	for _, t := range a.receives {
 		if !addChannel(t) {
 			continue
 		}
 		op := &operation{Action: "receive", Channel: ref{"#/channels/" + t}, Title: "Receive from " + t,
-			Summary: fmt.Sprintf("%s reads %s as consumer group %s.", a.name, t, a.group.ID)}
-		b := kafkaOperationBinding{GroupID: &enumSchema{Type: "string", Enum: []string{a.group.ID}}, BindingVersion: bindingVersion}
-		if len(a.clientIDs) > 0 {
-			b.ClientID = &enumSchema{Type: "string", Enum: a.clientIDs}
+			Summary: fmt.Sprintf("%s reads %s (%s).", a.name, t, a.evidence())}
+		if a.group != nil {
+			op.Summary = fmt.Sprintf("%s reads %s as consumer group %s (%s).", a.name, t, a.group.ID, a.evidence())
+			b := kafkaOperationBinding{GroupID: &enumSchema{Type: "string", Enum: []string{a.group.ID}}, BindingVersion: bindingVersion}
+			if len(a.clientIDs) > 0 {
+				b.ClientID = &enumSchema{Type: "string", Enum: a.clientIDs}
+			}
+			op.Bindings = &operationBindings{Kafka: b}
 		}
-		op.Bindings = &operationBindings{Kafka: b}
 		doc.Operations[componentKey("receive-"+t)] = op
 	}
 	return doc

@@ -58,8 +58,9 @@ func TestAsyncAPIExample(t *testing.T) {
 	for _, f := range files {
 		paths = append(paths, f.Path)
 	}
-	assert.Equal(t, []string{"acme-dev.yaml", "acme-dev/checkout-service.yaml", "acme-dev/inventory-service.yaml",
-		"acme-dev/order-fulfilment.yaml", "acme-dev/payment-gateway.yaml", "acme-dev/warehouse-scanner.yaml"}, paths)
+	assert.Equal(t, []string{"acme-dev.yaml", "acme-dev/analytics-loader.yaml", "acme-dev/checkout-service.yaml", "acme-dev/inventory-service.yaml",
+		"acme-dev/inventory-sync.yaml", "acme-dev/order-fulfilment.yaml", "acme-dev/payment-gateway.yaml", "acme-dev/payment-ledger.yaml",
+		"acme-dev/warehouse-scanner.yaml"}, paths, "annotated producers and every consumer group")
 
 	est := decode(t, fileByPath(t, files, "acme-dev.yaml"))
 	assert.Equal(t, "3.0.0", est["asyncapi"])
@@ -142,7 +143,12 @@ func TestAsyncAPIExample(t *testing.T) {
 	assert.Equal(t, []any{"order-fulfilment"}, at(t, op, "bindings", "kafka", "groupId", "enum"))
 	assert.Equal(t, "team-fulfilment", at(t, app, "info", "x-kdocs-owner"))
 	assert.Equal(t, siteURL+"clusters/acme-dev/groups/order-fulfilment.html", at(t, app, "info", "externalDocs", "url"))
+	assert.Equal(t, "consumer-group", at(t, app, "info", "x-kdocs-application-kind"))
+	assert.Contains(t, at(t, app, "info", "x-kdocs-evidence"), "declared")
+	loader := decode(t, fileByPath(t, files, "acme-dev/analytics-loader.yaml"))
+	assert.Contains(t, at(t, loader, "info", "x-kdocs-evidence"), "observed", "an unannotated group is discovered, and says so")
 	checkout := decode(t, fileByPath(t, files, "acme-dev/checkout-service.yaml"))
+	assert.Equal(t, "service", at(t, checkout, "info", "x-kdocs-application-kind"))
 	assert.Equal(t, "send", at(t, checkout, "operations", "send-orders.order-placed.v1", "action"))
 
 	// Nothing sensitive: no JAAS config, keystore or password.
@@ -205,4 +211,39 @@ func TestAsyncAPIBigEstateValidates(t *testing.T) {
 	paths := writeAll(t, t.TempDir(), files)
 	slices.Sort(paths)
 	validate(t, "validate-asyncapi.mjs", paths...)
+}
+
+// Applications discovered in the snapshot (lineage): connectors from Kafka Connect's records,
+// Streams applications, unannotated groups; each says what shows it.
+func TestAsyncAPIDiscoveredApplications(t *testing.T) {
+	part := []snapshot.Partition{{ID: 0, Leader: 1, Replicas: []int32{1}, ISR: []int32{1}}}
+	snap := &snapshot.Snapshot{Format: snapshot.Format, Cluster: snapshot.Cluster{Name: "disc", Brokers: []snapshot.Broker{{ID: 1, Host: "k", Port: 9092}}}}
+	for _, n := range []string{"db.customers", "lake.out", "wordcount-counts-store-changelog"} {
+		snap.Topics = append(snap.Topics, snapshot.Topic{Name: n, ReplicationFactor: 1, Partitions: part})
+	}
+	snap.Groups = []snapshot.Group{{ID: "wordcount", State: "Stable", Offsets: []snapshot.GroupOffset{{Topic: "db.customers"}}}}
+	snap.Connect = []snapshot.ConnectCluster{{Name: "cdc", Connectors: []snapshot.Connector{
+		{Name: "pg-source", Type: "source", State: "RUNNING", Topics: []string{"db.customers"}},
+		{Name: "lake-sink", Type: "sink", State: "RUNNING", Topics: []string{"lake.out"}},
+	}}}
+	snap.Normalize()
+	model, err := site.Build("Disc", []*snapshot.Snapshot{snap}, nil)
+	require.NoError(t, err)
+	in := export.Input{Site: model, Snapshots: []*snapshot.Snapshot{snap}}
+	files, err := export.AsyncAPI(in)
+	require.NoError(t, err)
+	src := decode(t, fileByPath(t, files, "disc/pg-source.yaml"))
+	assert.Equal(t, "connector", at(t, src, "info", "x-kdocs-application-kind"))
+	assert.Equal(t, "send", at(t, src, "operations", "send-db.customers", "action"))
+	assert.Contains(t, at(t, src, "info", "x-kdocs-evidence"), "Kafka Connect")
+	sink := decode(t, fileByPath(t, files, "disc/lake-sink.yaml"))
+	assert.Equal(t, "receive", at(t, sink, "operations", "receive-lake.out", "action"))
+	wc := decode(t, fileByPath(t, files, "disc/wordcount.yaml"))
+	assert.Equal(t, "streams-app", at(t, wc, "info", "x-kdocs-application-kind"))
+	assert.Contains(t, at(t, wc, "info", "x-kdocs-evidence"), "observed")
+	bfiles, err := export.Backstage(in)
+	require.NoError(t, err)
+	assert.Equal(t, "connector", at(t, findEntity(t, entities(t, bfiles[0].Data), "Component", "pg-source"), "spec", "type"))
+	validate(t, "validate-asyncapi.mjs", writeAll(t, t.TempDir(), files)...)
+	validate(t, "validate-backstage.mjs", writeAll(t, t.TempDir(), bfiles)[0])
 }

@@ -10,7 +10,9 @@ package export
 // with an API of type asyncapi (its AsyncAPI document), each owner a Group. Relations: a
 // Component providesApis its API, consumesApis the APIs of the applications that write what it
 // reads, and dependsOn the topics it writes and reads; everything is ownedBy its annotation's
-// owner (else DefaultOwner) and partOf its cluster's System.
+// owner (else DefaultOwner) and partOf its cluster's System. A Component's type is its kind:
+// service (annotated), consumer-group, streams-app or connector (discovered), and
+// kdocs.io/evidence says what shows it.
 //
 // Names follow Backstage's rules (at most 63 of [A-Za-z0-9-_.], a letter or digit at each end);
 // a name that does not is mapped deterministically (see names.go), with the real name in
@@ -91,6 +93,8 @@ const (
 	annApp     = "kdocs.io/application"
 	annGroup   = "kdocs.io/consumer-group"
 	annOwner   = "kdocs.io/owner"
+	// annEvidence says whether the application is declared (annotations) or discovered.
+	annEvidence = "kdocs.io/evidence"
 )
 
 var namespaceRE = regexp.MustCompile(`^[a-z0-9]+(?:-+[a-z0-9]+)*$`)
@@ -245,7 +249,8 @@ func Backstage(in Input) ([]File, error) {
 				md.Annotations[annGroup] = a.group.ID
 				md.Links = in.backstageLinks(c.pages[a.group], "kdocs: the consumer group")
 			}
-			spec := componentSpec{Type: "service", Lifecycle: lifecycle, Owner: ownerRef(owner), System: sys, ProvidesApis: []string{apiRef[a.name]}}
+			md.Annotations[annEvidence] = a.evidence()
+			spec := componentSpec{Type: a.kind, Lifecycle: lifecycle, Owner: ownerRef(owner), System: sys, ProvidesApis: []string{apiRef[a.name]}}
 			for _, t := range a.receives {
 				for _, w := range writers[t] {
 					if w != a.name {

@@ -53,7 +53,7 @@ func TestBackstageExample(t *testing.T) {
 	for _, e := range ents {
 		kinds[e["kind"].(string)]++
 	}
-	assert.Equal(t, map[string]int{"Group": 5, "System": 1, "Resource": 21, "Component": 5, "API": 5}, kinds)
+	assert.Equal(t, map[string]int{"Group": 5, "System": 1, "Resource": 21, "Component": 8, "API": 8}, kinds)
 
 	sys := findEntity(t, ents, "System", "acme-dev")
 	assert.Equal(t, "acme-dev", at(t, sys, "metadata", "namespace"))
@@ -66,6 +66,8 @@ func TestBackstageExample(t *testing.T) {
 	assert.Equal(t, "orders.order-placed.v1", at(t, topic, "metadata", "annotations", "kdocs.io/topic"))
 	assert.Equal(t, []any{"core", "orders", "pii"}, at(t, topic, "metadata", "tags"))
 
+	assert.Equal(t, "consumer-group", at(t, findEntity(t, ents, "Component", "analytics-loader"), "spec", "type"))
+	assert.Equal(t, "service", at(t, findEntity(t, ents, "Component", "checkout-service"), "spec", "type"))
 	ful := findEntity(t, ents, "Component", "order-fulfilment")
 	assert.Equal(t, "group:default/team-fulfilment", at(t, ful, "spec", "owner"))
 	assert.Equal(t, []any{"api:acme-dev/order-fulfilment"}, at(t, ful, "spec", "providesApis"))

@@ -19,6 +19,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -73,8 +74,9 @@ type cluster struct {
 	apps   []*app
 }
 
-// app is one application of a cluster: a service annotated as a producer of topics, or an
-// annotated consumer group, or both under one name.
+// app is one application of a cluster: a service annotated as a producer of topics, a
+// consumer group (annotated or not; a Kafka Streams application is one), a Kafka Connect
+// connector, or a producer and a group under one name.
 type app struct {
 	name     string
 	sends    []string // topics, sorted
@@ -82,6 +84,37 @@ type app struct {
 	group    *site.GroupData
 	// clientIDs are the group members' client ids, sorted, deduplicated.
 	clientIDs []string
+	// kind is "service" (annotated), "consumer-group", "streams-app" or "connector"; declared
+	// says an annotation names it (else it was discovered in the snapshot).
+	kind     string
+	declared bool
+	// producer says a topic annotation names it among the producers.
+	producer bool
+	// connector is the Connect cluster and connector of a connector application.
+	connect, connector string
+}
+
+// Kinds of applications.
+const (
+	kindService   = "service"
+	kindGroup     = "consumer-group"
+	kindStreams   = "streams-app"
+	kindConnector = "connector"
+)
+
+// evidence says what shows the application's operations.
+func (a *app) evidence() string {
+	switch {
+	case a.kind == kindConnector:
+		return "discovered: Kafka Connect (" + a.connect + ")"
+	case a.declared && a.group != nil:
+		return "declared: the group's annotation; reads observed from its committed offsets and assignments"
+	case a.declared && a.group == nil:
+		return "declared: the topics' annotations (producers)"
+	case a.producer:
+		return "declared: the topics' annotations (producers); reads observed from the consumer group's committed offsets and assignments"
+	}
+	return "observed: the consumer group's committed offsets and assignments"
 }
 
 // annotation is the app's description, owner and tags: its group's annotation, when any.
@@ -125,8 +158,9 @@ func (in Input) clusters() ([]*cluster, error) {
 	return out, nil
 }
 
-// applications are the cluster's annotated services: producers named by topic annotations and
-// consumer groups with an annotation. A producer named like an annotated group is that group.
+// applications are the cluster's services: producers named by topic annotations, every
+// consumer group, and every connector Kafka Connect reports topics for. A producer named like
+// a group is that group; a connector named like either is <connect>/<connector>.
 func applications(c *cluster) []*app {
 	byName := map[string]*app{}
 	get := func(name string) *app {
@@ -143,6 +177,7 @@ func applications(c *cluster) []*app {
 			if p = strings.TrimSpace(p); p != "" {
 				a := get(p)
 				a.sends = append(a.sends, t.Name)
+				a.producer = true
 			}
 		}
 	}
@@ -150,12 +185,18 @@ func applications(c *cluster) []*app {
 	for _, t := range c.topics {
 		known[t.Name] = true
 	}
+	streams := map[string]bool{}
+	for _, sa := range lineage.StreamsApps(c.snap) {
+		streams[sa.ID] = true
+	}
 	for id, g := range c.groups {
-		if g.Annotation == nil {
-			continue
-		}
 		a := get(id)
 		a.group = g
+		a.declared = g.Annotation != nil
+		a.kind = kindGroup
+		if streams[id] {
+			a.kind = kindStreams
+		}
 		for _, o := range g.Offsets {
 			a.receives = append(a.receives, o.Topic.Title)
 		}
@@ -172,8 +213,31 @@ func applications(c *cluster) []*app {
 		}
 		a.receives = slices.DeleteFunc(a.receives, func(t string) bool { return !known[t] })
 	}
+	// Connectors, from Kafka Connect's own records (lineage): a source sends, a sink receives.
+	connectors := map[string]*app{}
+	for _, e := range lineage.Connectors(c.snap) {
+		key := e.Connect + "\x00" + e.Connector
+		a := connectors[key]
+		if a == nil {
+			name := e.Connector
+			if byName[name] != nil {
+				name = e.Connect + "/" + e.Connector
+			}
+			a = &app{name: name, kind: kindConnector, connect: e.Connect, connector: e.Connector}
+			connectors[key] = a
+			byName[name] = a
+		}
+		if e.Write {
+			a.sends = append(a.sends, e.Topic)
+		} else {
+			a.receives = append(a.receives, e.Topic)
+		}
+	}
 	var out []*app
 	for _, a := range byName {
+		if a.kind == "" {
+			a.kind, a.declared = kindService, true
+		}
 		for _, l := range []*[]string{&a.sends, &a.receives, &a.clientIDs} {
 			slices.Sort(*l)
 			*l = slices.Compact(*l)
