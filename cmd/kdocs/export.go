@@ -121,7 +121,7 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 	if o.wants("md") || o.wants("html") || o.wants("pdf") {
 		// One build serves every format that needs the site.
 		siteDir := filepath.Join(work, "html")
-		opts := pipeline.Options{Logger: e.log, Output: siteDir}
+		opts := pipeline.Options{Logger: e.log, Output: siteDir, Print: o.wants("pdf")} // the PDF prints the print view
 		if o.wants("md") {
 			opts.MarkdownDir = filepath.Join(work, "md")
 		}
