@@ -21,6 +21,8 @@ NEEDS=(
   hugo:hugo
   xmllint:libxml2-utils
   openssl:openssl
+  curl:curl
+  jq:jq
 )
 
 log() { printf 'deps: %s\n' "$*" >&2; }

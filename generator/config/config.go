@@ -40,6 +40,8 @@ type Site struct {
 	// PublishSnapshots says how the build publishes each cluster's snapshot: "gzip" (the
 	// default, snapshots/<cluster>.json.gz), "json" (uncompressed, as before) or "none".
 	PublishSnapshots string `yaml:"publishSnapshots"`
+	// Environments compares the clusters' environments (see environments.go); nil: no comparison.
+	Environments *Environments `yaml:"environments"`
 
 	// Path is the file this was loaded from; Dir its directory.
 	Path string `yaml:"-"`
@@ -64,9 +66,10 @@ type Cluster struct {
 	// ExpectedBrokers is how many brokers the cluster should have (optional, 0 = unchecked).
 	// Recorded in the snapshot; fewer brokers make the cluster degraded, none down.
 	ExpectedBrokers int `yaml:"expectedBrokers"`
-	// Connect and KsqlDB declare the Kafka Connect clusters and ksqlDB servers that work with
-	// the cluster, for its architecture diagram (see estate.go); kdocs does not contact them.
-	Connect []Service `yaml:"connect"`
+	// Connect lists the Kafka Connect clusters that work with the cluster: collected when they
+	// have a url (see connect.go). KsqlDB declares ksqlDB servers, for the architecture diagram
+	// (see estate.go); kdocs does not contact them.
+	Connect []Connect `yaml:"connect"`
 	KsqlDB  []Service `yaml:"ksqldb"`
 	// SubjectNameStrategy and Topics say how topics name their schema subjects (schemas.go).
 	SubjectNameStrategy Strategy       `yaml:"subjectNameStrategy"`
@@ -141,6 +144,15 @@ func Load(path string) (*Site, error) {
 			for _, p := range []*string{&c.Security.TLS.CAFile, &c.Security.TLS.CertFile, &c.Security.TLS.KeyFile} {
 				if *p != "" {
 					*p = s.resolve(*p)
+				}
+			}
+		}
+		for j := range c.Connect {
+			if t := c.Connect[j].TLS; t != nil {
+				for _, p := range []*string{&t.CAFile, &t.CertFile, &t.KeyFile} {
+					if *p != "" {
+						*p = s.resolve(*p)
+					}
 				}
 			}
 		}
@@ -274,12 +286,13 @@ func (s *Site) validate() error {
 		if c.Security != nil {
 			errs = append(errs, c.Security.validate(c.Name, c.Line)...)
 		}
-		errs = append(errs, validateServices(c.Name, "connect", c.Connect)...)
+		errs = append(errs, validateConnect(c.Name, c.Connect)...)
 		errs = append(errs, validateServices(c.Name, "ksqldb", c.KsqlDB)...)
 		errs = append(errs, c.validateSchemas()...)
 		errs = append(errs, c.Annotations.validate(c.Name)...)
 	}
 	errs = append(errs, s.validateReplication()...)
+	errs = append(errs, s.validateEnvironments()...)
 	return errors.Join(errs...)
 }
 

@@ -5,6 +5,7 @@ package health
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -123,6 +124,23 @@ func Evaluate(s *snapshot.Snapshot) Report {
 	}
 	if notPreferred > 0 {
 		worse(Degraded, "%d partition%s not led by %s preferred leader (leadership imbalanced)", notPreferred, plural(notPreferred), pluralThe(notPreferred))
+	}
+	// A failed connector or task: data that should flow does not. Named, so the reason is useful.
+	for _, cc := range s.Connect {
+		for _, k := range cc.Connectors {
+			if k.State == "FAILED" {
+				worse(Degraded, "Kafka Connect %s: connector %s FAILED", cc.Name, k.Name)
+			}
+			var failed []string
+			for _, t := range k.Tasks {
+				if t.State == "FAILED" {
+					failed = append(failed, strconv.Itoa(t.ID))
+				}
+			}
+			if len(failed) > 0 {
+				worse(Degraded, "Kafka Connect %s: connector %s has FAILED task%s %s", cc.Name, k.Name, plural(len(failed)), strings.Join(failed, ", "))
+			}
+		}
 	}
 	if n := len(s.Errors); n > 0 && r.Status == Healthy {
 		worse(Degraded, "snapshot is partial: %d section%s could not be read", n, plural(n))

@@ -39,7 +39,10 @@ type Cluster struct {
 	topicPaths   map[string]string // page path by topic name
 	subjectPaths map[string]string // page path by subject name (schemas.go)
 	warnings     []string          // problems found while building the cluster's pages
-
+	connectNav   []NavItem         // the Connect clusters' pages (connect.go)
+	// connectorPaths: connector page by Connect cluster and connector name (connect.go).
+	connectorPaths map[[2]string]string
+	groupPaths     map[string]string // page path by group id
 }
 
 // HealthStatus is "healthy", "degraded" or "down".
@@ -57,6 +60,8 @@ type HomeData struct {
 	Replication *Link
 	// Changes are the clusters' latest changes from the snapshot history (changes.go).
 	Changes []ClusterChanges
+	// Environments is the environments comparison's summary; nil without one.
+	Environments *EnvironmentsSummary
 }
 
 // ClusterData is a cluster's overview page.
@@ -69,9 +74,11 @@ type ClusterData struct {
 	// Diagram is the Mermaid architecture: brokers by rack, controllers, registry, Connect, ksqlDB.
 	Diagram  string
 	Registry *RegistryInfo
-	// Connect and KsqlDB are declared in site.yaml.
-	Connect []Service
-	KsqlDB  []Service
+	// Connect and KsqlDB are declared in site.yaml; Discovered links the Connect clusters kdocs
+	// read (their pages).
+	Discovered []NavItem
+	Connect    []Service
+	KsqlDB     []Service
 }
 
 // RegistryInfo summarizes the Schema Registry serving a cluster.
@@ -121,6 +128,12 @@ type TopicData struct {
 	Messages          int64
 	Configs           []ConfigRow
 	Consumers         []ConsumerRow
+	// Connectors are the Kafka Connect connectors writing or reading the topic (connect.go).
+	Connectors []TopicConnector
+	// StreamsApp is the Kafka Streams application (its group) the topic is internal to, and
+	// StreamsRole what the topic is to it; nil when it is none's.
+	StreamsApp  *Link
+	StreamsRole string
 	// TotalLag is the consumers' lag on this topic, summed over groups.
 	TotalLag int64
 	// Problems counts partitions with a Status.
@@ -133,6 +146,8 @@ type TopicData struct {
 	// (keys first); KeySchema and ValueSchema the first of each, when the registry holds them.
 	Schemas                []TopicSchema
 	KeySchema, ValueSchema *SchemaRef
+	// Environments is the topic in the other environments; nil unless site.yaml compares them.
+	Environments *TopicEnvironments
 }
 
 // PartitionRow is one partition of a topic.
@@ -223,6 +238,16 @@ type GroupData struct {
 	TotalLag    int64
 	// Annotation is what content/groups/<group>.md says about the group, or nil.
 	Annotation *Annotation
+	// Streams is set when the group is a Kafka Streams application (its internal topics exist).
+	Streams *StreamsInfo
+	// Connector is the sink connector whose group this is (connect-<name>), when there is one.
+	Connector *Link
+}
+
+// StreamsInfo is what Kafka shows of a Kafka Streams application.
+type StreamsInfo struct {
+	Inputs, Changelogs, Repartitions []Link
+	Stores                           []string
 }
 
 // MemberRow is one member of a group.

@@ -35,6 +35,7 @@ func (s *Snapshot) Normalize() {
 		}
 		slices.SortFunc(t.Configs, func(a, b Config) int { return cmp.Compare(a.Name, b.Name) })
 	}
+	sortPromotions(s.Promotions)
 	slices.SortFunc(s.Groups, func(a, b Group) int { return cmp.Compare(a.ID, b.ID) })
 	for i := range s.Groups {
 		g := &s.Groups[i]
@@ -79,6 +80,7 @@ func (s *Snapshot) Normalize() {
 		}
 		slices.SortFunc(s.Quotas.Entries, func(a, b Quota) int { return slices.CompareFunc(a.Entity, b.Entity, compareQuotaEntity) })
 	}
+	normalizeConnect(s.Connect)
 	slices.SortFunc(s.Errors, func(a, b Error) int {
 		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Message, b.Message))
 	})
