@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/kdocs
 CHROME  ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 
-.PHONY: all build demo site pdf test test-unit bench demo-snapshot vendor-mermaid clean
+.PHONY: all build demo site pdf test test-unit bench bench-100k demo-snapshot vendor-mermaid clean
 
 all: build
 
@@ -52,6 +52,14 @@ bench:
 		} \
 		print line }' $$log; \
 	rc=$$(cat $$log.rc); rm -f $$log $$log.rc; exit $$rc
+
+# The 100k estate (internal/synth.Profile100k) built from its snapshots, and the published site
+# checked: no page over 1 MB, sitemaps within 50,000 URLs and 50 MB each, at most 1 GB in all,
+# every topic, group and subject with its page. Prints the time per topic at 1k, 10k and 100k,
+# the heap's peak, the size and file count and the bytes per page (chrome and content).
+# Minutes and several GB of disk: outside CI.
+bench-100k:
+	KDOCS_SCALE=$${KDOCS_SCALE:-1000,10000,100000} $(GO) test -count=1 -timeout 60m -run '^TestScaleEstate$$' -v ./generator/pipeline/
 
 # Re-snapshot the seeded estate (make infra-up seed) into the committed example snapshot.
 demo-snapshot: build

@@ -19,6 +19,7 @@ NEEDS=(
   javac:openjdk-17-jdk-headless
   mvn:maven
   hugo:hugo
+  xmllint:libxml2-utils
   openssl:openssl
   npm:npm
   curl:curl

@@ -34,6 +34,7 @@ func TestEndToEnd(t *testing.T) {
 	cfg := filepath.Join(dir, "site.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(`title: End to end
 baseURL: /e2e/
+print: true
 clusters:
   - name: e2e
     environment: ci

@@ -146,7 +146,8 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 	if o.wants("md") || o.wants("html") || o.wants("pdf") || o.wants("zip") {
 		// One build serves every format that needs the site.
 		siteDir = filepath.Join(work, "html")
-		opts := pipeline.Options{Logger: e.log, Output: siteDir}
+		// The PDF, alone or in the zip, prints the print view.
+		opts := pipeline.Options{Logger: e.log, Output: siteDir, Print: o.wants("pdf") || o.wants("zip")}
 		if o.wants("md") {
 			opts.MarkdownDir = filepath.Join(work, "md")
 		}

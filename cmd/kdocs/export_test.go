@@ -1,6 +1,8 @@
 package main
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,7 +86,7 @@ func TestExportHTML(t *testing.T) {
 	export(t, cfg, "--format", "html", "--out", out)
 	assert.Equal(t, []string{"html"}, entries(t, out))
 	assert.FileExists(t, filepath.Join(out, "html", "index.html"))
-	assert.FileExists(t, filepath.Join(out, "html", "print", "index.html"))
+	assert.NoFileExists(t, filepath.Join(out, "html", "print", "index.html"), "the site as published: no print view unless site.yaml asks")
 	assert.NoDirExists(t, filepath.Join(out, "html", "css", "custom"), "no --css, no custom stylesheet")
 }
 
@@ -140,7 +142,12 @@ func TestExportAllWithTimestampAndCSS(t *testing.T) {
 		assert.Less(t, strings.Index(string(html), "kdocs.css"), strings.Index(string(html), link), "%s: after the theme's stylesheet", page)
 	}
 	// The JSON export is what the site publishes.
-	published, err := os.ReadFile(filepath.Join(site, "snapshots", "prod.json"))
+	gz, err := os.Open(filepath.Join(site, "snapshots", "prod.json.gz"))
+	require.NoError(t, err)
+	defer gz.Close()
+	zr, err := gzip.NewReader(gz)
+	require.NoError(t, err)
+	published, err := io.ReadAll(zr)
 	require.NoError(t, err)
 	exported, _ := os.ReadFile(filepath.Join(out, "json-"+ts, "prod.json"))
 	assert.Equal(t, string(published), string(exported))

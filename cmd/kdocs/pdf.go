@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/spf13/pflag"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
+	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/pdf"
+	"github.com/kdocs/kdocs/generator/pipeline"
 )
 
 func pdfCommand() command {
@@ -28,18 +32,35 @@ Run kdocs build first.`,
 			timeout := fs.Duration("timeout", pdf.DefaultTimeout, "give up when printing takes longer (all books together); a hung browser fails after 30s")
 			return func(ctx context.Context) error {
 				dir := *siteDir
+				var cfg *config.Site
 				if dir == "" {
 					site, err := e.loadConfig()
 					if err != nil {
 						return err
 					}
-					dir = site.Output
-				}
-				if !fileExists(filepath.Join(dir, "print", "index.html")) {
-					return fmt.Errorf("no built site in %s (no print/index.html): run `kdocs build` first", dir)
+					cfg, dir = site, site.Output
 				}
 				if *out == "" {
 					*out = filepath.Join(dir, "kdocs.pdf")
+				}
+				if !fileExists(filepath.Join(dir, "print", "index.html")) {
+					if cfg == nil {
+						return fmt.Errorf("no print view in %s (no print/index.html): build it with `print: true` in site.yaml, or run `kdocs pdf` without --site to let it render its own", dir)
+					}
+					// The site does not publish its print view (site.yaml's print): render the
+					// books into a scratch directory beside the output, print them, drop it.
+					if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+						return err
+					}
+					scratch, err := os.MkdirTemp(filepath.Dir(*out), ".kdocs-pdf-")
+					if err != nil {
+						return err
+					}
+					defer os.RemoveAll(scratch)
+					dir = filepath.Join(scratch, "site")
+					if _, err := pipeline.Run(ctx, cfg, pipeline.Options{Logger: e.log, Output: dir, Print: true}); err != nil {
+						return fmt.Errorf("render the print view: %w", err)
+					}
 				}
 				books := []pdf.Book{{Page: pdf.DefaultPage, Out: *out}}
 				if *clusterBooks {

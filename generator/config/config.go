@@ -33,6 +33,13 @@ type Site struct {
 	History History `yaml:"history"`
 	// CSS lists the site's own stylesheets (see css.go).
 	CSS []CSSFile `yaml:"css"`
+	// Print publishes the print view (print/index.html, and print/<cluster>.html when there
+	// is more than one cluster) with the site. Off by default: a large estate's book is as
+	// large as the site, and `kdocs pdf` renders its own when the site has none.
+	Print bool `yaml:"print"`
+	// PublishSnapshots says how the build publishes each cluster's snapshot: "gzip" (the
+	// default, snapshots/<cluster>.json.gz), "json" (uncompressed, as before) or "none".
+	PublishSnapshots string `yaml:"publishSnapshots"`
 	// Environments compares the clusters' environments (see environments.go); nil: no comparison.
 	Environments *Environments `yaml:"environments"`
 
@@ -237,6 +244,11 @@ func (s *Site) validate() error {
 	}
 	if err := s.History.validate(); err != nil {
 		errs = append(errs, err)
+	}
+	switch s.PublishSnapshots {
+	case "", "gzip", "json", "none":
+	default:
+		errs = append(errs, fmt.Errorf("publishSnapshots: %q: want gzip (the default), json or none", s.PublishSnapshots))
 	}
 	seen := map[string]int{}
 	for _, c := range s.Clusters {

@@ -78,17 +78,17 @@ func TestExampleBooks(t *testing.T) {
 	out := t.TempDir()
 	books, err := Books(site, out)
 	require.NoError(t, err)
+	// One cluster, one book: its own book would repeat the estate's.
 	require.Equal(t, []Book{
 		{Page: "print/index.html", Out: filepath.Join(out, "kdocs.pdf")},
-		{Page: "print/acme-dev.html", Out: filepath.Join(out, "kdocs-acme-dev.pdf")},
 	}, books)
 
 	start := time.Now()
 	var done []string
 	require.NoError(t, PrintBooks(context.Background(), Options{SiteDir: site, Chrome: chrome, Timeout: 2 * time.Minute,
 		Done: func(b Book) { done = append(done, filepath.Base(b.Out)) }}, books))
-	t.Logf("both books printed in %s", time.Since(start).Round(time.Millisecond))
-	assert.Equal(t, []string{"kdocs.pdf", "kdocs-acme-dev.pdf"}, done)
+	t.Logf("the book printed in %s", time.Since(start).Round(time.Millisecond))
+	assert.Equal(t, []string{"kdocs.pdf"}, done)
 
 	for _, b := range books {
 		t.Run(filepath.Base(b.Out), func(t *testing.T) {

@@ -6,6 +6,7 @@ package pipeline
 
 import (
 	"cmp"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +45,9 @@ type Options struct {
 	Theme string
 	// Workers bounds parallel rendering; 0 means runtime.GOMAXPROCS(0).
 	Workers int
+	// Print writes the print view (print/) even when site.yaml does not publish it: for
+	// `kdocs pdf` and `kdocs export`, which print it.
+	Print bool
 }
 
 // Result describes a finished build.
@@ -111,7 +115,8 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	r, err := render.New(render.Options{Theme: theme, Templates: tmpls, BaseURL: baseURL, Workers: opts.Workers, CSS: css})
+	r, err := render.New(render.Options{Theme: theme, Templates: tmpls, BaseURL: baseURL, Workers: opts.Workers, CSS: css,
+		Print: opts.Print || cfg.Print})
 	if err != nil {
 		return Result{}, err
 	}
@@ -305,19 +310,24 @@ func copyAssets(root string, assets []string, dir string) error {
 }
 
 // writeSnapshots publishes each snapshot in its canonical encoding at the path the model gave
-// it (snapshots/<cluster>.json), so readers can download exactly what the pages show. It runs
-// beside the page workers, so it streams (the file of a large estate runs to tens of
-// megabytes) and does not normalize again (sorting writes, and the pages read the snapshots).
+// it (snapshots/<cluster>.json.gz, gzip-compressed, unless site.yaml's publishSnapshots says
+// json or none), so readers can download exactly what the pages show. It runs beside the page
+// workers, so it streams (the file of a large estate runs to hundreds of megabytes before
+// compression) and does not normalize again (sorting writes, and the pages read the
+// snapshots). The pipeline's own snapshots (snapshots/, the history) are not touched.
 func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string) error {
 	for i, c := range model.Clusters {
-		if err := writeSnapshot(snaps[i], filepath.Join(dir, filepath.FromSlash(c.SnapshotFile))); err != nil {
+		if c.SnapshotFile == "" {
+			continue
+		}
+		if err := writeSnapshot(snaps[i], filepath.Join(dir, filepath.FromSlash(c.SnapshotFile)), c.SnapshotGzip()); err != nil {
 			return fmt.Errorf("publish snapshot of cluster %q: %w", c.Name, err)
 		}
 	}
 	return nil
 }
 
-func writeSnapshot(s *snapshot.Snapshot, path string) (err error) {
+func writeSnapshot(s *snapshot.Snapshot, path string, gz bool) (err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -330,7 +340,20 @@ func writeSnapshot(s *snapshot.Snapshot, path string) (err error) {
 			err = cerr
 		}
 	}()
-	return snapshot.Write(f, s)
+	if !gz {
+		return snapshot.Write(f, s)
+	}
+	// The fastest level: the JSON of an estate repeats itself so much that it still shrinks
+	// about tenfold, and this runs beside the page workers. The header has no name or time,
+	// so the same snapshot gives the same file.
+	zw, err := gzip.NewWriterLevel(f, gzip.BestSpeed)
+	if err != nil {
+		return err
+	}
+	if err := snapshot.Write(zw, s); err != nil {
+		return err
+	}
+	return zw.Close()
 }
 
 // readCSS reads site.yaml's stylesheets (and any added by a flag) for the renderer.

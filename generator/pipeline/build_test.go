@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"html"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -86,6 +88,7 @@ var linkRE = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
 
 func TestBuild(t *testing.T) {
 	cfg := newSite(t)
+	cfg.Print = true // site.yaml's print: true publishes the print view
 	var logs bytes.Buffer
 	res, err := Run(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
@@ -99,11 +102,16 @@ func TestBuild(t *testing.T) {
 	for _, name := range []string{"index.html", "clusters/prod/index.html", "clusters/prod/topics/orders.created.html",
 		"clusters/prod/groups/index.html", "clusters/prod/schemas/orders.created-value.html", "getting-started.html",
 		"runbooks/consumer-lag.html", "runbooks/lag.svg", "print/index.html", "404.html", "sitemap.xml", "robots.txt", ".nojekyll",
-		"snapshots/prod.json", "css/kdocs.css", "css/syntax.css", "js/kdocs.js", "vendor/mermaid/mermaid.min.js"} {
+		"snapshots/prod.json.gz", "css/kdocs.css", "js/nav.js", "js/theme.js", "sitemap-1.xml", "css/syntax.css", "js/kdocs.js", "vendor/mermaid/mermaid.min.js"} {
 		assert.Contains(t, files, name)
 	}
-	_, err = snapshot.Decode(files["snapshots/prod.json"])
+	zr, err := gzip.NewReader(bytes.NewReader(files["snapshots/prod.json.gz"]))
+	require.NoError(t, err, "the published snapshot is gzip-compressed")
+	published, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	_, err = snapshot.Decode(published)
 	assert.NoError(t, err, "the published snapshot is a valid snapshot")
+	assert.Contains(t, string(files["index.html"]), `href="snapshots/prod.json.gz">JSON, gzip</a>`, "the home page says it is compressed")
 
 	for name, data := range files {
 		if !strings.HasSuffix(name, ".html") {
@@ -152,7 +160,22 @@ func TestBuild(t *testing.T) {
 	assert.Contains(t, print, `<script src="../vendor/mermaid/mermaid.min.js"></script>`)
 	assert.Contains(t, string(files["js/kdocs.js"]), "window.kdocsDiagramsDone = true")
 
-	assert.Contains(t, string(files["sitemap.xml"]), "<loc>/kdocs/clusters/prod/topics/orders.created.html</loc>")
+	assert.Contains(t, string(files["sitemap.xml"]), "<loc>/kdocs/sitemap-1.xml</loc>", "sitemap.xml is the index")
+	assert.Contains(t, string(files["sitemap-1.xml"]), "<loc>/kdocs/clusters/prod/topics/orders.created.html</loc>")
+}
+
+// Without print: true the site has no print view and no page links to one.
+func TestBuildWithoutPrintView(t *testing.T) {
+	cfg := newSite(t)
+	_, err := Run(context.Background(), cfg, Options{})
+	require.NoError(t, err)
+	files := tree(t, cfg.Output)
+	for name, data := range files {
+		assert.False(t, strings.HasPrefix(name, "print/"), "%s is published", name)
+		if strings.HasSuffix(name, ".html") {
+			assert.NotContains(t, string(data), "print/index.html", name)
+		}
+	}
 }
 
 func TestBuildIsDeterministic(t *testing.T) {

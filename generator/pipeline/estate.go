@@ -29,6 +29,7 @@ func estate(cfg *config.Site) site.Estate {
 		e.Schemas[c.Name] = schemaNaming(c.Naming())
 	}
 	e.Annotations = annotations(cfg)
+	e.PublishSnapshots = cfg.PublishSnapshots
 	for _, r := range cfg.Replication {
 		e.Replication = append(e.Replication, site.DeclaredReplication{From: r.From, To: r.To, Topics: r.Topics, Mode: r.Mode})
 	}

@@ -34,7 +34,7 @@ func TestCustomCSSIsLinkedAfterTheThemeOnEveryPage(t *testing.T) {
 	cfg, err := withSiteYAML(t, "css: [style/brand.css, print.css]\n", "",
 		"style/brand.css", "h1 { color: teal; }\n", "print.css", "@page { margin: 1cm; }\n")
 	require.NoError(t, err)
-	_, err = Run(context.Background(), cfg, Options{})
+	_, err = Run(context.Background(), cfg, Options{Print: true})
 	require.NoError(t, err)
 
 	files := tree(t, cfg.Output)

@@ -54,7 +54,7 @@ func BenchmarkPages(b *testing.B) {
 		mds[i], err = r.Markdown(s, p)
 		require.NoError(b, err)
 		bodies[i] = stripFrontMatter(mds[i])
-		htmls[i], _, _, err = r.convertPage(s, p.Path, bodies[i])
+		htmls[i], _, _, err = r.convertPage(s, p.Path, bodies[i], true)
 		require.NoError(b, err)
 	}
 
@@ -63,7 +63,7 @@ func BenchmarkPages(b *testing.B) {
 		return err
 	}
 	convert := func(i int) error {
-		_, _, _, err := r.convertPage(s, s.Pages[i].Path, bodies[i])
+		_, _, _, err := r.convertPage(s, s.Pages[i].Path, bodies[i], true)
 		return err
 	}
 	layout := func(i int) error {

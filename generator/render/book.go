@@ -14,8 +14,9 @@ import (
 	"github.com/kdocs/kdocs/generator/site"
 )
 
-// The print views: the books `kdocs pdf` prints. print/index.html is the whole estate, and
-// print/<cluster slug>.html each cluster alone. The cluster books live in print/ too, so the
+// The print views: the books `kdocs pdf` prints, written when asked (RenderOptions.Print).
+// print/index.html is the whole estate, and print/<cluster slug>.html each cluster alone when
+// the estate has more than one. The cluster books live in print/ too, so the
 // links the print conversion re-bases onto print/ (images, the published snapshots) hold in
 // every book without a second conversion.
 //
@@ -110,7 +111,13 @@ func (r *Renderer) newPrinter(s *site.Site, dir string, check Checker) (pr *prin
 	if err := pr.open(s, all, cover, dir, BookPath, check); err != nil {
 		return nil, err
 	}
+	// A cluster's own book only when there are others: the book of an estate of one cluster
+	// is that cluster's book already, and the same chapters written twice doubled the print
+	// view of a large estate.
 	for _, c := range s.Clusters {
+		if len(s.Clusters) < 2 {
+			break
+		}
 		prefix := site.Dir(c.Path) + "/"
 		var pages []int
 		for i, p := range s.Pages {
@@ -270,6 +277,9 @@ func (pr *printer) place(i int, f finished) error {
 
 // finish writes each book's tail, which knows whether any chapter draws a diagram.
 func (pr *printer) finish() error {
+	if pr == nil { // no print view asked for
+		return nil
+	}
 	defer pr.close()
 	for _, b := range pr.books {
 		tail, head := b.tail[0], []byte(nil)
@@ -323,6 +333,9 @@ func (b *book) rewriteHead(head []byte) error {
 
 // close closes every book's file; it may be called more than once.
 func (pr *printer) close() {
+	if pr == nil {
+		return
+	}
 	for _, b := range pr.books {
 		if b.f != nil {
 			b.f.Close()

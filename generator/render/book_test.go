@@ -50,7 +50,7 @@ func TestBookHeadThatDependsOnChapters(t *testing.T) {
 
 	s := fixtureSite(t)
 	build := func(theme fs.FS) string {
-		r, err := New(Options{Theme: theme, Templates: templates.FS, BaseURL: "/kdocs/"})
+		r, err := New(Options{Theme: theme, Templates: templates.FS, BaseURL: "/kdocs/", Print: true})
 		require.NoError(t, err)
 		out := t.TempDir()
 		_, err = r.Render(context.Background(), s, out, RenderOptions{})

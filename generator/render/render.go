@@ -12,7 +12,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"html/template"
@@ -45,6 +44,8 @@ type Options struct {
 	// CSS are the site's own stylesheets (site.yaml's css), written at their paths and linked
 	// after the theme's on every page, the print view and 404.html included.
 	CSS []File
+	// Print writes the print view (book.go) beside the pages, and pages link to it.
+	Print bool
 }
 
 // Renderer renders sites with parsed templates and layouts. It is safe for concurrent use.
@@ -148,6 +149,16 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 	if err != nil {
 		return nil, err
 	}
+	nav, err := navScriptFile(s)
+	if err != nil {
+		return nil, err
+	}
+	if statics[nav.Path] {
+		return nil, fmt.Errorf("the theme's static file %s would be overwritten by the site navigation", nav.Path)
+	}
+	if err := WriteFile(dir, nav.Path, nav.Data); err != nil {
+		return nil, err
+	}
 	for _, p := range s.Pages {
 		if statics[p.Path+".html"] {
 			return nil, fmt.Errorf("page %q would overwrite the theme's static file %s.html", p.Title, p.Path)
@@ -191,8 +202,10 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 	if err := r.writeNotFound(s, dir, opts.Check); err != nil {
 		return nil, err
 	}
-	if err := WriteFile(dir, "sitemap.xml", r.sitemap(s)); err != nil {
-		return nil, err
+	for _, f := range r.sitemaps(s) {
+		if err := WriteFile(dir, f.Path, f.Data); err != nil {
+			return nil, err
+		}
 	}
 	// The search index: script files the theme's js/search.js loads on demand.
 	for _, f := range <-index {
@@ -247,7 +260,11 @@ func (r *Renderer) renderPages(ctx context.Context, s *site.Site, dir string, op
 			}
 		}
 	}()
-	pr, err := r.newPrinter(s, dir, opts.Check)
+	var pr *printer
+	var err error
+	if r.opts.Print {
+		pr, err = r.newPrinter(s, dir, opts.Check)
+	}
 	if err != nil {
 		close(stop)
 		for range chapters { // the workers finish before dir is discarded
@@ -256,7 +273,7 @@ func (r *Renderer) renderPages(ctx context.Context, s *site.Site, dir string, op
 	}
 	var printErr error
 	for c := range chapters {
-		if printErr == nil {
+		if printErr == nil && pr != nil {
 			printErr = pr.add(c.i, c.f)
 		}
 	}
@@ -279,7 +296,7 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, opts Rende
 		return rendered{err: err}, nil, false
 	}
 	body := stripFrontMatter(md)
-	pageHTML, printHTML, broken, err := r.convertPage(s, p.Path, body)
+	pageHTML, printHTML, broken, err := r.convertPage(s, p.Path, body, r.opts.Print)
 	if err != nil {
 		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}, nil, false
 	}
@@ -400,8 +417,11 @@ type layoutData struct {
 	// Kind is the page's template name ("topics", "topic" …; empty for content pages): the
 	// page script finds the tables it enhances by it.
 	Kind string
-	// Nav is the site navigation as this page shows it; NavHTML the same, rendered.
-	Nav     []navEntry
+	// Section is the path of the page's navigation entry: js/nav.js (nav.go) marks it.
+	Section string
+	// site and page give NavHTML the navigation as this page shows it.
+	site    *site.Site
+	page    *site.Page
 	Crumbs  []crumb
 	Content template.HTML
 	Mermaid bool
@@ -412,21 +432,28 @@ type layoutData struct {
 	Book *bookCover
 	// CSS are the custom stylesheets' site paths, linked after the theme's.
 	CSS []string
+	// PrintLink is set when the site has a print view for the header to link.
+	PrintLink bool
 	// ChaptersMarker is where the print layout places the chapters (see writeBook).
 	ChaptersMarker template.HTML
 }
 
-// NavHTML renders Nav with the layout's "navitem" template. Pages of one section show the same
-// navigation (ten thousand topic pages do), so each distinct one is rendered once per renderer:
-// a fifth of a topic page's layout time otherwise.
+// NavHTML renders the navigation as this page shows it with the layout's "navitem" template,
+// for a theme that writes it into every page; the default theme's pages load the shared
+// js/nav.js instead. Pages of one section show the same navigation (ten thousand topic pages
+// do), so each distinct one is rendered once per renderer.
 func (d *layoutData) NavHTML() (template.HTML, error) {
+	if d.site == nil || d.page == nil {
+		return "", nil
+	}
+	nav := navEntries(d.site.Nav, d.page, d.Root)
 	var key strings.Builder
-	navKey(&key, d.Nav)
+	navKey(&key, nav)
 	if h, ok := d.r.navs.Load(key.String()); ok {
 		return h.(template.HTML), nil
 	}
 	var buf bytes.Buffer
-	for _, e := range d.Nav {
+	for _, e := range nav {
 		if err := d.r.layouts["page"].ExecuteTemplate(&buf, "navitem", e); err != nil {
 			return "", err
 		}
@@ -478,7 +505,7 @@ type chapter struct {
 func (r *Renderer) layoutData(s *site.Site, p *site.Page, root string) *layoutData {
 	d := r.newLayoutData(s, p.Path, p.Title, root)
 	d.Kind = p.Template
-	d.Nav = navEntries(s.Nav, p, root)
+	d.Section, d.site, d.page = p.Section, s, p
 	for _, c := range p.Crumbs {
 		d.Crumbs = append(d.Crumbs, crumb{Title: c.Title, Href: root + c.Path + ".html"})
 	}
@@ -487,7 +514,7 @@ func (r *Renderer) layoutData(s *site.Site, p *site.Page, root string) *layoutDa
 
 // newLayoutData is what every file's layout needs: titles, the way to the root, stylesheets.
 func (r *Renderer) newLayoutData(s *site.Site, pagePath, title, root string) *layoutData {
-	d := &layoutData{r: r, SiteTitle: s.Title, Title: title, Root: root, Path: pagePath}
+	d := &layoutData{r: r, SiteTitle: s.Title, Title: title, Root: root, Path: pagePath, PrintLink: r.opts.Print}
 	for _, c := range r.opts.CSS {
 		d.CSS = append(d.CSS, c.Path)
 	}
@@ -550,34 +577,4 @@ func (r *Renderer) writeNotFound(s *site.Site, dir string, c Checker) error {
 	}
 	check(c, "404.html", buf.Bytes())
 	return nil
-}
-
-// robots lets crawlers read the site and points them at the sitemap. Crawlers only read
-// robots.txt at a host's root and only take an absolute sitemap URL, so the Sitemap line is
-// written only when the base URL is absolute; on a sub-path the file is harmless.
-func (r *Renderer) robots() []byte {
-	var b strings.Builder
-	b.WriteString("# Generated by kdocs.\nUser-agent: *\nAllow: /\n")
-	if schemeRE.MatchString(r.baseURL) {
-		b.WriteString("Sitemap: " + r.baseURL + "sitemap.xml\n")
-	}
-	return []byte(b.String())
-}
-
-// sitemap lists every page. URLs are absolute when the base URL is, else rooted at it.
-func (r *Renderer) sitemap(s *site.Site) []byte {
-	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	for _, p := range s.Pages {
-		loc := r.baseURL + p.Path + ".html"
-		if p.Path == site.HomePath {
-			loc = r.baseURL
-		}
-		b.WriteString("  <url><loc>")
-		_ = xml.EscapeText(&b, []byte(loc))
-		b.WriteString("</loc></url>\n")
-	}
-	b.WriteString("</urlset>\n")
-	return b.Bytes()
 }

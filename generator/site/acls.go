@@ -24,7 +24,11 @@ type ACLsData struct {
 
 	ACLsRecorded, ACLsAvailable bool
 	ACLsReason                  string
-	ACLs                        []ACLRow
+	ACLs                        []ACLRow // this part's
+	// ACLsTotal counts the entries of every part; Pager is nil when the page is one. Quotas
+	// are on the first part.
+	ACLsTotal int
+	Pager     *Pager
 
 	QuotasRecorded, QuotasAvailable bool
 	QuotasReason                    string
@@ -86,6 +90,19 @@ func buildACLs(c *Cluster, snap *snapshot.Snapshot, topicPath, groupPath map[str
 		}
 	}
 	return d
+}
+
+// pages splits the ACLs page into parts of PerPage entries.
+func (d *ACLsData) pages(first *Page) []*Page {
+	acls := d.ACLs
+	return paginate(first, len(acls), PerPage, func(lo, hi int, pg *Pager) any {
+		part := *d
+		part.ACLs, part.ACLsTotal, part.Pager = acls[lo:hi], len(acls), pg
+		if pg != nil && pg.Part > 1 {
+			part.Quotas = nil
+		}
+		return &part
+	})
 }
 
 // quotaEntity writes an entity as Kafka's tools name it: "user alice, client-id billing".

@@ -26,7 +26,9 @@ type ChangesData struct {
 	Cluster *Cluster
 	// Entries are the comparisons of consecutive snapshots, newest first; an entry without
 	// changes is kept, so the page shows when nothing changed.
-	Entries []ChangeEntry
+	Entries []ChangeEntry // this part's
+	// Pager is nil when the page is one; a split page continues a long entry on the next part.
+	Pager *Pager
 	// Snapshots counts the snapshots compared; Oldest is when the first of them was taken.
 	Snapshots int
 	Oldest    time.Time
@@ -36,8 +38,10 @@ type ChangesData struct {
 type ChangeEntry struct {
 	From, To time.Time
 	Changes  []ChangeRow
-	// Breaking and Warnings count the changes of those severities.
-	Breaking, Warnings int
+	// Total, Breaking and Warnings count the entry's changes, all and of those severities;
+	// Continued marks an entry that began on the part before.
+	Total, Breaking, Warnings int
+	Continued                 bool
 }
 
 // ChangeRow is one change, its resource linked when the page still exists.
@@ -80,12 +84,15 @@ func AddChanges(s *Site, history map[string][]*snapshot.Snapshot, opts diff.Opti
 				}
 				e.Changes = append(e.Changes, ChangeRow{Change: ch, Link: resourceLink(pages, ch.Resource)})
 			}
+			e.Total = len(e.Changes)
 			data.Entries = append(data.Entries, e)
 		}
 		p := &Page{Path: path.Join(Dir(c.Path), "changes"), Title: "Changes in " + c.Name, Template: TemplateChanges,
-			Data: data, Crumbs: []Link{{Title: "Home", Path: HomePath}, {Title: c.Name, Path: c.Path}}}
+			Crumbs: []Link{{Title: "Home", Path: HomePath}, {Title: c.Name, Path: c.Path}}}
 		p.Section = p.Path
-		s.insertAfterCluster(c, p)
+		for _, part := range data.pages(p) {
+			s.insertAfterCluster(c, part)
+		}
 		for i := range s.Nav {
 			if s.Nav[i].Path == c.Path {
 				s.Nav[i].Children = append(s.Nav[i].Children, NavItem{Title: "Changes", Path: p.Path})
@@ -103,6 +110,31 @@ func AddChanges(s *Site, history map[string][]*snapshot.Snapshot, opts diff.Opti
 			d.Changes = blocks
 		}
 	}
+}
+
+// pages splits the changes page into parts of PerPage changes; an entry without changes
+// counts as one row, so that it still says so.
+func (d *ChangesData) pages(first *Page) []*Page {
+	lengths := make([]int, len(d.Entries))
+	total := 0
+	for i, e := range d.Entries {
+		lengths[i] = max(1, len(e.Changes))
+		total += lengths[i]
+	}
+	return paginate(first, total, PerPage, func(lo, hi int, pg *Pager) any {
+		if pg == nil {
+			return d
+		}
+		part := *d
+		part.Pager, part.Entries = pg, nil
+		for _, sp := range spans(lengths, lo, hi) {
+			e := d.Entries[sp.Section]
+			e.Changes = e.Changes[min(sp.Lo, len(e.Changes)):min(sp.Hi, len(e.Changes))]
+			e.Continued = sp.Lo > 0
+			part.Entries = append(part.Entries, e)
+		}
+		return &part
+	})
 }
 
 // insertAfterCluster puts p after the last page of cluster c, so the book reads it with the

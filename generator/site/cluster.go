@@ -15,7 +15,7 @@ import (
 
 // buildCluster makes every page of one cluster, in reading order: overview, topics, groups,
 // schemas.
-func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, services Services, naming SchemaNaming) *Cluster {
+func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, services Services, naming SchemaNaming, snapshotFile string) *Cluster {
 	base := "clusters/" + slug + "/"
 	c := &Cluster{
 		Name:         snap.Cluster.Name,
@@ -28,7 +28,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		FlowsPath:    base + "flows",
 		ACLsPath:     base + "acls",
 		BrokersPath:  base + "brokers",
-		SnapshotFile: "snapshots/" + slug + ".json",
+		SnapshotFile: snapshotFile,
 		TakenAt:      snap.TakenAt,
 		Health:       health.Evaluate(snap),
 		Brokers:      len(snap.Cluster.Brokers),
@@ -171,8 +171,10 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
 			Section: c.TopicsPath, Crumbs: topicsCrumbs, Data: d})
 	}
-	c.pages = append(c.pages, &Page{Path: c.TopicsPath, Title: "Topics", Template: TemplateTopics, Section: c.TopicsPath,
-		Crumbs: listCrumbs, Data: &TopicsData{Cluster: c, Topics: topicRows}})
+	c.pages = append(c.pages, paginate(&Page{Path: c.TopicsPath, Title: "Topics", Template: TemplateTopics, Section: c.TopicsPath,
+		Crumbs: listCrumbs}, len(topicRows), PerPage, func(lo, hi int, pg *Pager) any {
+		return &TopicsData{Cluster: c, Topics: topicRows[lo:hi], Total: len(topicRows), Pager: pg}
+	})...)
 	c.pages = append(c.pages, topicPages...)
 	c.pages = append(c.pages, connect.pages...)
 
@@ -221,8 +223,10 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		groupPages = append(groupPages, &Page{Path: groupPath[g.ID], Title: g.ID, Template: TemplateGroup,
 			Section: c.GroupsPath, Crumbs: groupsCrumbs, Data: d})
 	}
-	c.pages = append(c.pages, &Page{Path: c.GroupsPath, Title: "Consumer groups", Template: TemplateGroups, Section: c.GroupsPath,
-		Crumbs: listCrumbs, Data: &GroupsData{Cluster: c, Groups: groupRows}})
+	c.pages = append(c.pages, paginate(&Page{Path: c.GroupsPath, Title: "Consumer groups", Template: TemplateGroups, Section: c.GroupsPath,
+		Crumbs: listCrumbs}, len(groupRows), PerPage, func(lo, hi int, pg *Pager) any {
+		return &GroupsData{Cluster: c, Groups: groupRows[lo:hi], Total: len(groupRows), Pager: pg}
+	})...)
 	c.pages = append(c.pages, groupPages...)
 
 	declared := map[string]string{}
@@ -231,10 +235,10 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			declared[g.ID] = strings.TrimSpace(a.matter.Domain)
 		}
 	}
-	c.pages = append(c.pages, &Page{Path: c.FlowsPath, Title: "Data flows", Template: TemplateFlows, Section: c.FlowsPath,
-		Crumbs: listCrumbs, Data: buildFlows(c, snap, consumers, producersOf, declared, topicLink, connect.byTopic)})
-	c.pages = append(c.pages, &Page{Path: c.ACLsPath, Title: "ACLs and quotas", Template: TemplateACLs, Section: c.ACLsPath,
-		Crumbs: listCrumbs, Data: buildACLs(c, snap, topicPath, groupPath)})
+	c.pages = append(c.pages, buildFlows(c, snap, consumers, producersOf, declared, topicLink, connect.byTopic).pages(&Page{Path: c.FlowsPath,
+		Title: "Data flows", Template: TemplateFlows, Section: c.FlowsPath, Crumbs: listCrumbs})...)
+	c.pages = append(c.pages, buildACLs(c, snap, topicPath, groupPath).pages(&Page{Path: c.ACLsPath, Title: "ACLs and quotas",
+		Template: TemplateACLs, Section: c.ACLsPath, Crumbs: listCrumbs})...)
 
 	if snap.Registry == nil {
 		return c

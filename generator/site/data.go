@@ -1,6 +1,7 @@
 package site
 
 import (
+	"strings"
 	"time"
 
 	"github.com/kdocs/kdocs/generator/health"
@@ -21,7 +22,9 @@ type Cluster struct {
 	// (SubjectsPath is empty when the cluster has no Schema Registry); FlowsPath the data flows,
 	// ACLsPath the ACLs and quotas, BrokersPath the brokers.
 	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath, BrokersPath string
-	// SnapshotFile is where the site publishes the snapshot, relative to the site root.
+	// SnapshotFile is where the site publishes the snapshot, relative to the site root:
+	// snapshots/<slug>.json.gz (gzip-compressed, see SnapshotGzip) unless site.yaml says
+	// otherwise; empty when it is not published.
 	SnapshotFile string
 	TakenAt      time.Time
 	Health       health.Report
@@ -44,6 +47,9 @@ type Cluster struct {
 
 // HealthStatus is "healthy", "degraded" or "down".
 func (c *Cluster) HealthStatus() string { return c.Health.Status.String() }
+
+// SnapshotGzip reports whether the published snapshot is gzip-compressed (.json.gz).
+func (c *Cluster) SnapshotGzip() bool { return strings.HasSuffix(c.SnapshotFile, ".gz") }
 
 // HomeData is the home page: the estate at a glance.
 type HomeData struct {
@@ -85,7 +91,10 @@ type RegistryInfo struct {
 // TopicsData is a cluster's topic catalog.
 type TopicsData struct {
 	Cluster *Cluster
-	Topics  []TopicRow
+	Topics  []TopicRow // this part's
+	// Total counts the topics of every part; Pager is nil when the list is one page.
+	Total int
+	Pager *Pager
 }
 
 // TopicRow is one line of the topic catalog.
@@ -197,7 +206,10 @@ type SchemaRef struct {
 // GroupsData is a cluster's consumer group list.
 type GroupsData struct {
 	Cluster *Cluster
-	Groups  []GroupRow
+	Groups  []GroupRow // this part's
+	// Total counts the groups of every part; Pager is nil when the list is one page.
+	Total int
+	Pager *Pager
 }
 
 // GroupRow is one line of the consumer group list.

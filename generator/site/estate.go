@@ -25,6 +25,27 @@ type Estate struct {
 	Schemas map[string]SchemaNaming
 	// Annotations are site.yaml's annotations, by cluster name (see annotation.go).
 	Annotations map[string]DeclaredAnnotations
+	// PublishSnapshots is how the site publishes each snapshot (Cluster.SnapshotFile):
+	// SnapshotsGzip (the default when empty), SnapshotsJSON or SnapshotsNone.
+	PublishSnapshots string
+}
+
+// The ways a site publishes its snapshots (site.yaml's publishSnapshots).
+const (
+	SnapshotsGzip = "gzip"
+	SnapshotsJSON = "json"
+	SnapshotsNone = "none"
+)
+
+// snapshotFile is where a cluster's snapshot is published, "" when it is not.
+func (e Estate) snapshotFile(slug string) string {
+	switch e.PublishSnapshots {
+	case SnapshotsNone:
+		return ""
+	case SnapshotsJSON:
+		return "snapshots/" + slug + ".json"
+	}
+	return "snapshots/" + slug + ".json.gz"
 }
 
 // Services are the declared Kafka Connect clusters and ksqlDB servers of one cluster.

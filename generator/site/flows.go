@@ -23,7 +23,10 @@ type FlowsData struct {
 	// group reads outside its own domain.
 	Overview string
 	Reads    []DomainReadRow
-	Domains  []DomainFlowData
+	Domains  []DomainFlowData // this part's (a split page shows the overview on its first)
+	// Total counts the topic rows of every part; Pager is nil when the page is one.
+	Total int
+	Pager *Pager
 	// HasConnectors: Kafka Connect connectors write or read some topic of the cluster.
 	HasConnectors bool
 }
@@ -46,6 +49,8 @@ type DomainFlowData struct {
 	Name    string
 	Diagram string
 	Topics  []FlowRow
+	// Continued marks a domain's section that began on the part before (a split page).
+	Continued bool
 }
 
 // FlowRow is one topic of a domain with its writers and readers (the first maxListed groups,
@@ -176,6 +181,36 @@ func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]Consum
 		d.Overview = diagram.DomainOverview(domains, reads)
 	}
 	return d
+}
+
+// pages splits the flows page into parts of PerFlowsPage topic rows: the overview on the first,
+// a domain's diagram where its section begins.
+func (d *FlowsData) pages(first *Page) []*Page {
+	lengths := make([]int, len(d.Domains))
+	total := 0
+	for i, dom := range d.Domains {
+		lengths[i] = len(dom.Topics)
+		total += lengths[i]
+	}
+	return paginate(first, total, PerFlowsPage, func(lo, hi int, pg *Pager) any {
+		if pg == nil {
+			d.Total = total
+			return d
+		}
+		part := &FlowsData{Cluster: d.Cluster, Total: total, Pager: pg, HasConnectors: d.HasConnectors}
+		if pg.Part == 1 {
+			part.Overview, part.Reads = d.Overview, d.Reads
+		}
+		for _, sp := range spans(lengths, lo, hi) {
+			dom := d.Domains[sp.Section]
+			dom.Topics = dom.Topics[sp.Lo:sp.Hi]
+			if sp.Lo > 0 {
+				dom.Diagram, dom.Continued = "", true
+			}
+			part.Domains = append(part.Domains, dom)
+		}
+		return part
+	})
 }
 
 // capLinks keeps the first maxListed links and counts the rest.

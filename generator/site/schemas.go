@@ -48,7 +48,10 @@ type TopicNaming struct {
 type SubjectsData struct {
 	Cluster  *Cluster
 	Registry RegistryInfo
-	Subjects []SubjectRow
+	Subjects []SubjectRow // this part's
+	// Total counts the subjects of every part; Pager is nil when the list is one page.
+	Total int
+	Pager *Pager
 	// Orphans links the orphans page; Strategy is the cluster's naming strategy.
 	Orphans  Link
 	Strategy string
@@ -164,8 +167,11 @@ type TopicSchema struct {
 type OrphansData struct {
 	Cluster  *Cluster
 	Strategy string
-	Subjects []OrphanSubject
+	Subjects []OrphanSubject // this part's
 	Topics   []OrphanTopic
+	// SubjectsTotal and TopicsTotal count every part's; Pager is nil when the page is one.
+	SubjectsTotal, TopicsTotal int
+	Pager                      *Pager
 }
 
 // OrphanSubject is a subject no topic uses; ReferencedBy counts the subjects that reference it
@@ -445,12 +451,31 @@ func buildSchemaPages(c *Cluster, snap *snapshot.Snapshot, x *schemaIndex, subje
 		}
 	}
 	c.warnings = append(c.warnings, x.warnings...)
-	c.pages = append(c.pages, &Page{Path: c.SubjectsPath, Title: "Schemas", Template: TemplateSubjects, Section: c.SubjectsPath,
-		Crumbs: listCrumbs, Data: &SubjectsData{Cluster: c, Registry: info, Subjects: rows,
-			Orphans: Link{Title: "Orphans", Path: orphansPath}, Strategy: orphans.Strategy}})
-	c.pages = append(c.pages, &Page{Path: orphansPath, Title: "Orphan schemas and topics", Template: TemplateOrphans,
-		Section: c.SubjectsPath, Crumbs: crumbs, Data: orphans})
+	c.pages = append(c.pages, paginate(&Page{Path: c.SubjectsPath, Title: "Schemas", Template: TemplateSubjects, Section: c.SubjectsPath,
+		Crumbs: listCrumbs}, len(rows), PerPage, func(lo, hi int, pg *Pager) any {
+		return &SubjectsData{Cluster: c, Registry: info, Subjects: rows[lo:hi], Total: len(rows), Pager: pg,
+			Orphans: Link{Title: "Orphans", Path: orphansPath}, Strategy: orphans.Strategy}
+	})...)
+	c.pages = append(c.pages, orphans.pages(&Page{Path: orphansPath, Title: "Orphan schemas and topics", Template: TemplateOrphans,
+		Section: c.SubjectsPath, Crumbs: crumbs})...)
 	c.pages = append(c.pages, pages...)
+}
+
+// pages splits the orphans page: subjects first, then topics, PerPage rows a part.
+func (o *OrphansData) pages(first *Page) []*Page {
+	subjects, topics := o.Subjects, o.Topics
+	return paginate(first, len(subjects)+len(topics), PerPage, func(lo, hi int, pg *Pager) any {
+		d := *o
+		d.SubjectsTotal, d.TopicsTotal, d.Pager, d.Subjects, d.Topics = len(subjects), len(topics), pg, nil, nil
+		for _, sp := range spans([]int{len(subjects), len(topics)}, lo, hi) {
+			if sp.Section == 0 {
+				d.Subjects = subjects[sp.Lo:sp.Hi]
+			} else {
+				d.Topics = topics[sp.Lo:sp.Hi]
+			}
+		}
+		return &d
+	})
 }
 
 // referrers indexes references backwards: for each subject, who references it.

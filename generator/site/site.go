@@ -207,7 +207,8 @@ func BuildEstate(title string, snaps []*snapshot.Snapshot, content []Content, es
 			return nil, fmt.Errorf("two snapshots describe a cluster named %q", name)
 		}
 		seen[name] = true
-		c := buildCluster(snap, clusterSlugs.slug(name), notes.forCluster(name), estate.Services[name], estate.Schemas[name])
+		slug := clusterSlugs.slug(name)
+		c := buildCluster(snap, slug, notes.forCluster(name), estate.Services[name], estate.Schemas[name], estate.snapshotFile(slug))
 		s.Clusters = append(s.Clusters, c)
 		s.Warnings = append(s.Warnings, c.warnings...)
 		for _, p := range c.pages {

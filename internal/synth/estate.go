@@ -22,6 +22,9 @@ type Options struct {
 	// SubjectEvery and GroupEvery give one value subject per that many topics (default 5) and
 	// one consumer group, reading every partition of a topic, per that many (default 10).
 	SubjectEvery, GroupEvery int
+	// Versions is how many versions each subject has (default 1); each adds an optional field,
+	// so the registry's BACKWARD verdict holds between them.
+	Versions int
 }
 
 var (
@@ -73,11 +76,18 @@ func Estate(o Options) *snapshot.Snapshot {
 				fs = append(fs, fmt.Sprintf(`{"name":"%s%d","type":"string","doc":"The %s of the %s."}`,
 					fields[(i/5+f)%len(fields)], f, fields[(i+f)%len(fields)], e))
 			}
-			s.Registry.Subjects = append(s.Registry.Subjects, snapshot.Subject{Name: name + "-value", Versions: []snapshot.SchemaVersion{
-				{Version: 1, ID: i + 1, Type: "AVRO", Schema: fmt.Sprintf(`{"type":"record","name":"R%d","namespace":"com.acme.%s","fields":[%s]}`, i, d, strings.Join(fs, ","))}}})
+			sub := snapshot.Subject{Name: name + "-value"}
+			for v := range o.Versions {
+				if v > 0 {
+					fs = append(fs, fmt.Sprintf(`{"name":"added%d","type":["null","string"],"default":null,"doc":"Added in version %d."}`, v, v+1))
+				}
+				sub.Versions = append(sub.Versions, snapshot.SchemaVersion{Version: v + 1, ID: i*o.Versions + v + 1, Type: "AVRO",
+					Schema: fmt.Sprintf(`{"type":"record","name":"R%d","namespace":"com.acme.%s","fields":[%s]}`, i, d, strings.Join(fs, ","))})
+			}
+			s.Registry.Subjects = append(s.Registry.Subjects, sub)
 		}
 		if i%o.GroupEvery == 0 {
-			g := snapshot.Group{ID: fmt.Sprintf("%s-%s-consumer-%d", d, e, i/10), State: "Stable", ProtocolType: "consumer", Protocol: "range"}
+			g := snapshot.Group{ID: fmt.Sprintf("%s-%s-consumer-%d", d, e, i/o.GroupEvery), State: "Stable", ProtocolType: "consumer", Protocol: "range"}
 			for p := range int32(o.Partitions) {
 				g.Offsets = append(g.Offsets, snapshot.GroupOffset{Topic: name, Partition: p, Committed: latest(i, p) - 3, LatestOffset: latest(i, p), Lag: 3})
 				g.TotalLag += 3
@@ -105,5 +115,6 @@ func (o Options) withDefaults() Options {
 	def(&o.Brokers, 1)
 	def(&o.SubjectEvery, 5)
 	def(&o.GroupEvery, 10)
+	def(&o.Versions, 1)
 	return o
 }

@@ -1,6 +1,6 @@
 // kdocs page script. Everything here is an enhancement of a page that reads fine without it, and
 // needs no server (it works from file:// too) and no other host:
-//  - the dark-mode toggle (the inline script in <head> already set data-theme before painting);
+//  - the dark-mode toggle (js/theme.js, in <head>, already set data-theme before painting);
 //  - Mermaid diagrams, drawn in the page's theme and redrawn when it changes, then a signal that
 //    `kdocs pdf` (and anything else that waits) reads to know the page is complete:
 //      window.kdocsDiagramsDone === true  and  <html data-diagrams="done">
@@ -11,7 +11,7 @@
   "use strict";
   var root = document.documentElement;
   var print = root.classList.contains("print-view");
-  var storageKey = "kdocs-theme"; // also read by the inline script in layouts/baseof.html
+  var storageKey = "kdocs-theme"; // also read by js/theme.js
 
   function theme() {
     return root.getAttribute("data-theme") === "dark" ? "dark" : "light";

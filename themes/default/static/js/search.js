@@ -12,6 +12,14 @@
   "use strict";
   var box = document.querySelector(".site-search");
   if (!box) return;
+  // The layout writes an empty box (the same markup on every page is shared chrome, kept here
+  // rather than repeated in each of a large estate's pages); a theme may write its own.
+  if (!box.querySelector("input")) {
+    box.innerHTML = '<input type="search" class="search-input" placeholder="Search  /" aria-label="Search topics, groups, schemas, fields and pages" ' +
+      'role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="kdocs-search-results" autocomplete="off" spellcheck="false">' +
+      '<ul id="kdocs-search-results" class="search-results" role="listbox" aria-label="Search results" hidden></ul>' +
+      '<div class="search-status" role="status" aria-live="polite"></div>';
+  }
   var input = box.querySelector("input");
   var list = box.querySelector('[role="listbox"]');
   var status = box.querySelector(".search-status");

@@ -1,0 +1,186 @@
+package pipeline_test
+
+// The 100k estate (internal/synth.Profile100k: 100,000 topics × 6 partitions over two clusters,
+// 50,000 groups, 20,000 subjects of 3 versions, 5% of topics annotated), built and measured.
+// Too slow for CI: `make bench-100k` runs it (KDOCS_SCALE=100000); KDOCS_SCALE=1000,10000,100000
+// prints the curve of time per topic. The test asserts what the published site must be (no page
+// over 1 MB, sitemaps within the protocol's limits, at most 1 GB in all, every topic, group
+// and subject with its page); the timings and memory are printed, never asserted.
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/pipeline"
+	"github.com/kdocs/kdocs/internal/heappeak"
+	"github.com/kdocs/kdocs/internal/synth"
+)
+
+// siteStats is what a built site holds.
+type siteStats struct {
+	files, pages, bigPages int
+	bytes, chrome, content int64
+	sitemapURLs            []int
+	topicPages, groupPages int
+	subjectPages           int
+	largestPage            int64
+}
+
+var articleRE = regexp.MustCompile(`(?s)<article class="content"[^>]*>(.*)</article>`)
+
+func measureSite(t *testing.T, dir string) siteStats {
+	t.Helper()
+	var s siteStats
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		s.files++
+		s.bytes += info.Size()
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case strings.HasSuffix(rel, ".html"):
+			s.pages++
+			if info.Size() > 1_000_000 {
+				s.bigPages++
+				t.Errorf("%s is %d bytes, over 1 MB", rel, info.Size())
+			}
+			s.largestPage = max(s.largestPage, info.Size())
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if m := articleRE.FindSubmatchIndex(data); m != nil {
+				s.content += int64(m[3] - m[2])
+				s.chrome += int64(len(data) - (m[3] - m[2]))
+			}
+			parts := strings.Split(rel, "/")
+			if len(parts) == 4 && parts[0] == "clusters" && parts[3] != "index.html" {
+				switch parts[2] {
+				case "topics":
+					s.topicPages++
+				case "groups":
+					s.groupPages++
+				case "schemas":
+					if parts[3] != "orphans.html" {
+						s.subjectPages++
+					}
+				}
+			}
+		case regexp.MustCompile(`^sitemap-\d+\.xml$`).MatchString(rel):
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			s.sitemapURLs = append(s.sitemapURLs, bytes.Count(data, []byte("<url>")))
+			assert.LessOrEqual(t, len(data), 50_000_000, "%s is over 50 MB", rel)
+		}
+		return nil
+	}))
+	return s
+}
+
+func TestScaleEstate(t *testing.T) {
+	env := os.Getenv("KDOCS_SCALE")
+	if env == "" {
+		t.Skip("set KDOCS_SCALE=100000 (make bench-100k) to build and check the 100k estate")
+	}
+	var perTopic []float64
+	for _, f := range strings.Split(env, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		require.NoError(t, err, "KDOCS_SCALE")
+		p := synth.Scale(n)
+		topics, partitions, groups, subjects, versions := p.Totals()
+		dir := t.TempDir()
+		out := filepath.Join(dir, "public")
+		siteYAML, err := p.WriteSite(filepath.Join(dir, "site"), out)
+		require.NoError(t, err)
+		cfg, err := config.Load(siteYAML)
+		require.NoError(t, err)
+		cfg.BaseURL = "https://acme.github.io/kdocs/"
+
+		var res pipeline.Result
+		var ms0, ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms0)
+		start := time.Now()
+		peak := heappeak.During(20*time.Millisecond, func() {
+			res, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
+		})
+		wall := time.Since(start)
+		runtime.ReadMemStats(&ms1)
+		require.NoError(t, err)
+		s := measureSite(t, out)
+
+		t.Logf("%d topics (%d partitions), %d groups, %d subjects (%d versions): %d pages built in %.1f s, %.1f ms per 1,000 topics, heap peak %.0f MiB",
+			topics, partitions, groups, subjects, versions, res.Pages, wall.Seconds(), wall.Seconds()*1e6/float64(topics), float64(peak)/(1<<20))
+		t.Logf("published: %.1f MB in %d files; %d HTML pages, largest %.0f kB; per page %.0f B chrome + %.0f B content; sitemaps %v",
+			float64(s.bytes)/1e6, s.files, s.pages, float64(s.largestPage)/1e3, float64(s.chrome)/float64(s.pages), float64(s.content)/float64(s.pages), s.sitemapURLs)
+		perTopic = append(perTopic, wall.Seconds()/float64(topics))
+
+		assert.Zero(t, s.bigPages, "pages over 1 MB")
+		for _, u := range s.sitemapURLs {
+			assert.LessOrEqual(t, u, 50_000, "URLs in one sitemap")
+		}
+		assert.LessOrEqual(t, s.bytes, int64(1_000_000_000), "the published site fits GitHub Pages' 1 GB")
+		// Every object has its page (list parts live below pages/, not counted here).
+		assert.Equal(t, topics, s.topicPages, "topic pages")
+		assert.Equal(t, groups, s.groupPages, "group pages")
+		assert.Equal(t, subjects, s.subjectPages, "subject pages")
+		_, err = os.Stat(filepath.Join(out, "print"))
+		assert.True(t, os.IsNotExist(err), "no print view unless site.yaml asks")
+	}
+	if len(perTopic) > 1 {
+		lo, hi := perTopic[0], perTopic[0]
+		for _, v := range perTopic {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		t.Logf("time per topic across %s topics: %v s; highest/lowest %.2f", env, perTopic, hi/lo)
+	}
+}
+
+// BenchmarkBuildScale builds the synth.Scale estate of 1,000 and 10,000 topics (100,000 with
+// KDOCS_SCALE_BENCH=100000) and reports the time per topic, which should stay flat as the
+// estate grows, and the heap's peak.
+func BenchmarkBuildScale(b *testing.B) {
+	sizes := []int{1_000, 10_000}
+	if v, err := strconv.Atoi(os.Getenv("KDOCS_SCALE_BENCH")); err == nil && v > 0 {
+		sizes = append(sizes, v)
+	}
+	for _, n := range sizes {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			dir := b.TempDir()
+			siteYAML, err := synth.Scale(n).WriteSite(filepath.Join(dir, "site"), filepath.Join(dir, "public"))
+			require.NoError(b, err)
+			cfg, err := config.Load(siteYAML)
+			require.NoError(b, err)
+			var peak uint64
+			b.ResetTimer()
+			for b.Loop() {
+				peak = max(peak, heappeak.During(20*time.Millisecond, func() {
+					_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
+				}))
+				require.NoError(b, err)
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/float64(n)*1e6, "µs/topic")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
