@@ -311,9 +311,11 @@ func TestFactsFeaturesPerVersion(t *testing.T) {
 		}
 	}
 	want := map[string]bool{
-		"ListGroups":                true,
-		"DescribeQuorum":            true,
-		"ConsumerGroupDescribe":     testenv.KafkaAtLeast(4, 0),
+		"ListGroups":     true,
+		"DescribeQuorum": true,
+		// 3.9 offers the API (KIP-848's preview) though its brokers do not enable the consumer
+		// protocol unless group.coordinator.rebalance.protocols says so.
+		"ConsumerGroupDescribe":     true,
 		"ShareGroupDescribe":        testenv.KafkaAtLeast(4, 1),
 		"DescribeShareGroupOffsets": testenv.KafkaAtLeast(4, 1),
 		"StreamsGroupDescribe":      testenv.KafkaAtLeast(4, 2),
