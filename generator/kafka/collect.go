@@ -261,6 +261,9 @@ type collector struct {
 
 	mu   sync.Mutex
 	errs []snapshot.Error
+	// shareLags holds the lags brokers report for share groups' partitions (DescribeShareGroupOffsets
+	// v1+), by group: lag uses them rather than latest − start offset.
+	shareLags map[string]map[topicPartition]int64
 }
 
 // record notes that part of the cluster could not be read.

@@ -281,6 +281,12 @@ func (c *collector) shareOffsets(ctx context.Context, r groupRef, g *snapshot.Gr
 					unread.failed[topicPartition{t.Topic, p.Partition}] = true
 				case p.StartOffset >= 0: // -1: the group has not started on it
 					out = append(out, snapshot.GroupOffset{Topic: t.Topic, Partition: p.Partition, Committed: p.StartOffset})
+					if res.Version >= 1 && p.Lag >= 0 {
+						// From v1 (Kafka 4.2, KIP-1226) the broker says the lag itself: the records
+						// after the start offset not yet acknowledged nor in flight, which
+						// kafka-share-groups prints. lag keeps it.
+						c.setShareLag(r.id, topicPartition{t.Topic, p.Partition}, p.Lag)
+					}
 				}
 			}
 		}
@@ -301,4 +307,17 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// setShareLag records the lag the broker reported for a share group's partition.
+func (c *collector) setShareLag(group string, tp topicPartition, lag int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.shareLags == nil {
+		c.shareLags = map[string]map[topicPartition]int64{}
+	}
+	if c.shareLags[group] == nil {
+		c.shareLags[group] = map[topicPartition]int64{}
+	}
+	c.shareLags[group][tp] = lag
 }

@@ -298,6 +298,9 @@ func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offset
 			}
 			o.LatestOffset = r.latest
 			o.Lag = max(0, r.latest-o.Committed)
+			if l, ok := c.shareLags[g.ID][topicPartition{o.Topic, o.Partition}]; ok && g.Type == snapshot.GroupShare {
+				o.Lag = l
+			}
 			g.TotalLag += o.Lag
 		}
 		for topic, byMsg := range missing {

@@ -210,11 +210,12 @@ func TestFactsGroupsMatchConsumerGroupCommand(t *testing.T) {
 
 	// The tool's view, read after the snapshot: both groups are settled, so the two agree.
 	groupArgs := []string{"--describe", "--group", classic, "--group", nextGen}
-	states := toolTables(kafkaTool(t, "kafka-consumer-groups", append(groupArgs, "--state", "--verbose")...))
-	members := toolTables(kafkaTool(t, "kafka-consumer-groups", append(groupArgs, "--members", "--verbose")...))
-	offsets := toolTables(kafkaTool(t, "kafka-consumer-groups", groupArgs...))
+	statesOut := kafkaTool(t, "kafka-consumer-groups", append(groupArgs, "--state", "--verbose")...)
+	membersOut := kafkaTool(t, "kafka-consumer-groups", append(groupArgs, "--members", "--verbose")...)
+	offsetsOut := kafkaTool(t, "kafka-consumer-groups", groupArgs...)
+	states, members, offsets := toolTables(statesOut), toolTables(membersOut), toolTables(offsetsOut)
 
-	require.Len(t, states, 2, "one state line per group")
+	require.Len(t, states, 2, "one state line per group:\n%s", statesOut)
 	for _, row := range states {
 		g := s.Group(row["GROUP"])
 		require.NotNil(t, g, row["GROUP"])
@@ -226,7 +227,7 @@ func TestFactsGroupsMatchConsumerGroupCommand(t *testing.T) {
 			assert.Equal(t, row["TARGET-ASSIGNMENT-EPOCH"], epochString(g.AssignmentEpoch), g.ID)
 		}
 	}
-	require.Len(t, members, 2, "one member line per group")
+	require.Len(t, members, 2, "one member line per group:\n%s", membersOut)
 	for _, row := range members {
 		g := s.Group(row["GROUP"])
 		require.NotNil(t, g, row["GROUP"])
@@ -246,7 +247,7 @@ func TestFactsGroupsMatchConsumerGroupCommand(t *testing.T) {
 			assert.Equal(t, row["TARGET-EPOCH"], epochString(g.AssignmentEpoch), g.ID)
 		}
 	}
-	require.Len(t, offsets, 6, "three partitions per group")
+	require.Len(t, offsets, 6, "three partitions per group:\n%s", offsetsOut)
 	for _, row := range offsets {
 		g := s.Group(row["GROUP"])
 		require.NotNil(t, g, row["GROUP"])

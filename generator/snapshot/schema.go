@@ -222,9 +222,10 @@ var fieldDocs = map[string]string{
 	"GroupOffset":              "A group's committed offset on one partition, and how far it lags.",
 	"GroupOffset.topic":        "The topic's name.",
 	"GroupOffset.partition":    "The partition id.",
-	"GroupOffset.committed":    "The committed offset: the next record the group will read.",
+	"GroupOffset.committed":    "The committed offset: the next record the group will read. For a share group, its start offset: the first record not yet acknowledged.",
 	"GroupOffset.latestOffset": "The partition's high watermark when the snapshot was taken. 0 when it could not be read (see errors, scope groups).",
-	"GroupOffset.lag":          "latestOffset minus committed, in records, never below 0 (a commit past the end follows a truncated log). 0 when latestOffset is unknown.",
+	"GroupOffset.lag": "latestOffset minus committed, in records, never below 0 (a commit past the end follows a truncated log). 0 when latestOffset is unknown. " +
+		"For a share group on Kafka 4.2+ the broker's own lag (DescribeShareGroupOffsets v1, KIP-1226: records neither acknowledged nor in flight).",
 
 	"ACLSection":           "The cluster's ACLs, or why they are not known.",
 	"ACLSection.available": "True when the ACLs were read. False when the cluster has no authorizer, kdocs may not describe them, or the broker is too old: reason says which.",
