@@ -20,6 +20,8 @@ NEEDS=(
   mvn:maven
   hugo:hugo
   openssl:openssl
+  curl:curl
+  jq:jq
 )
 
 log() { printf 'deps: %s\n' "$*" >&2; }

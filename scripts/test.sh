@@ -6,6 +6,9 @@
 #   2. services  Kafka (scripts/kafka.sh) and the schema registry (scripts/registry.sh), each started
 #                only if it is not already running; reused otherwise
 #   3. seed      the Acme estate (testdata/seed), which waits for the services
+#   3b. connect  Kafka Connect with its seeded connectors and MirrorMaker 2 from a second cluster
+#                (scripts/connect.sh, which starts that upstream cluster itself), unless it runs;
+#                stopped again right after the suite when this run started it
 #   4. suite     go vet and every test, with KDOCS_TEST_STRICT=1: a test whose service is missing fails
 #   5. versions  the Kafka facts tests (TestFacts*, TestCollectRealCluster) again on each of
 #                KDOCS_TEST_KAFKA_VERSIONS (default "3.9.1 4.4.0"), each on a cluster of its own
@@ -123,10 +126,26 @@ facts_on() {
   return "$rc"
 }
 
+# stop_connect: once the suite is done, stop Kafka Connect and its upstream cluster if this run
+# started them (four JVMs), so the version clusters below do not share the two cores with them.
+stop_connect() {
+  local i
+  [[ -z "${KDOCS_TEST_KEEP:-}" ]] || return 0
+  for i in "${!STARTED[@]}"; do
+    if [[ ${STARTED[i]} == "connect|" ]]; then
+      bash scripts/connect.sh down || return
+      unset 'STARTED[i]'
+      STARTED=("${STARTED[@]}")
+    fi
+  done
+}
+
 step deps bash scripts/deps.sh
 step services services
 step seed "$GO" run ./testdata/seed
+step connect ensure connect
 step suite suite
+step "stop connect" stop_connect
 # Every version runs even when one fails, and the run fails if any did.
 n=0 failed=0
 for v in $VERSIONS; do

@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/pdf"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 

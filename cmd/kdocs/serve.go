@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/serve"
 )
 

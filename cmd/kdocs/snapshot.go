@@ -5,11 +5,12 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/collect"
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/connect"
 	"github.com/kdocs/kdocs/generator/health"
 	"github.com/kdocs/kdocs/generator/kafka"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/registry"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -94,6 +95,7 @@ func takeSnapshots(ctx context.Context, e *env, site *config.Site, bar bool) ([]
 			return s, err
 		},
 		Registry: registry.CollectConfig,
+		Connect:  connect.CollectConfig,
 		Version:  version(), Logger: e.log,
 	})
 	for i, o := range outcomes {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/connect"
 	"github.com/kdocs/kdocs/generator/health"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -23,10 +24,16 @@ type KafkaFunc func(ctx context.Context, c config.Cluster) (*snapshot.Snapshot, 
 // error for what it could not read; its errors never quote the registry's credentials.
 type RegistryFunc func(ctx context.Context, r config.Registry) (*snapshot.Registry, error)
 
+// ConnectFunc reads one Kafka Connect cluster: what it could read (never nil) and what it
+// could not, as snapshot errors. It never returns a secret of a connector's config.
+type ConnectFunc func(ctx context.Context, c config.Connect) (*snapshot.ConnectCluster, []snapshot.Error)
+
 // Options wires the collectors and the environment of a run.
 type Options struct {
 	Kafka    KafkaFunc
 	Registry RegistryFunc
+	// Connect reads the cluster's connect: entries that have a url; nil leaves them out.
+	Connect ConnectFunc
 	// Version is recorded in every snapshot as kdocsVersion.
 	Version string
 	// Now stamps takenAt; tests fix it to prove byte-identical output.
@@ -102,6 +109,9 @@ func one(ctx context.Context, site *config.Site, c config.Cluster, opts Options)
 			log.Warn("schema registry not fully read", "url", c.SchemaRegistry.URL, "error", err)
 		}
 	}
+	if opts.Connect != nil {
+		collectConnect(ctx, c, snap, opts.Connect, log)
+	}
 	snap.Format = snapshot.Format
 	snap.KdocsVersion = opts.Version
 	snap.TakenAt = opts.Now().UTC()
@@ -117,4 +127,27 @@ func one(ctx context.Context, site *config.Site, c config.Cluster, opts Options)
 	res.Health = health.Evaluate(snap)
 	log.Info("snapshot written", "path", path, "topics", len(snap.Topics), "groups", len(snap.Groups), "health", res.Health.Status.String())
 	return res
+}
+
+// collectConnect reads the cluster's Connect clusters one after another (each bounds its own
+// requests) and resolves their sinks' topics against the cluster's topics. A Connect cluster
+// that cannot be read is recorded in errors; the cluster's snapshot is kept.
+func collectConnect(ctx context.Context, c config.Cluster, snap *snapshot.Snapshot, read ConnectFunc, log *slog.Logger) {
+	for _, k := range c.Connect {
+		if !k.Collected() {
+			continue
+		}
+		cc, errs := read(ctx, k)
+		if cc == nil {
+			cc = &snapshot.ConnectCluster{Name: k.Name, URL: k.URL}
+		}
+		connect.ResolveSinkTopics(cc, snap.Topics)
+		snap.Connect = append(snap.Connect, *cc)
+		snap.Errors = append(snap.Errors, errs...)
+		if len(errs) > 0 {
+			log.Warn("kafka connect not fully read", "connect", k.Name, "url", k.URL, "errors", len(errs), "first", errs[0].Message)
+		} else {
+			log.Info("kafka connect read", "connect", k.Name, "url", k.URL, "connectors", len(cc.Connectors))
+		}
+	}
 }

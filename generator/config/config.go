@@ -61,9 +61,10 @@ type Cluster struct {
 	// leader before the cluster is degraded (optional, 0 = the default, 1000). Recorded in the
 	// snapshot.
 	QuorumMaxLag int64 `yaml:"quorumMaxLag"`
-	// Connect and KsqlDB declare the Kafka Connect clusters and ksqlDB servers that work with
-	// the cluster, for its architecture diagram (see estate.go); kdocs does not contact them.
-	Connect []Service `yaml:"connect"`
+	// Connect lists the Kafka Connect clusters that work with the cluster: collected when they
+	// have a url (see connect.go). KsqlDB declares ksqlDB servers, for the architecture diagram
+	// (see estate.go); kdocs does not contact them.
+	Connect []Connect `yaml:"connect"`
 	KsqlDB  []Service `yaml:"ksqldb"`
 	// SubjectNameStrategy and Topics say how topics name their schema subjects (schemas.go).
 	SubjectNameStrategy Strategy       `yaml:"subjectNameStrategy"`
@@ -138,6 +139,15 @@ func Load(path string) (*Site, error) {
 			for _, p := range []*string{&c.Security.TLS.CAFile, &c.Security.TLS.CertFile, &c.Security.TLS.KeyFile} {
 				if *p != "" {
 					*p = s.resolve(*p)
+				}
+			}
+		}
+		for j := range c.Connect {
+			if t := c.Connect[j].TLS; t != nil {
+				for _, p := range []*string{&t.CAFile, &t.CertFile, &t.KeyFile} {
+					if *p != "" {
+						*p = s.resolve(*p)
+					}
 				}
 			}
 		}
@@ -269,7 +279,7 @@ func (s *Site) validate() error {
 		if c.Security != nil {
 			errs = append(errs, c.Security.validate(c.Name, c.Line)...)
 		}
-		errs = append(errs, validateServices(c.Name, "connect", c.Connect)...)
+		errs = append(errs, validateConnect(c.Name, c.Connect)...)
 		errs = append(errs, validateServices(c.Name, "ksqldb", c.KsqlDB)...)
 		errs = append(errs, c.validateSchemas()...)
 		errs = append(errs, c.Annotations.validate(c.Name)...)

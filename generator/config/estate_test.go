@@ -24,7 +24,11 @@ replication:
 `), env(nil))
 	require.NoError(t, err)
 	c := s.Clusters[0]
-	assert.Equal(t, []Service{{Name: "cdc", URL: "http://connect:8083", Line: 6}, {Name: "sinks", Line: 7}}, c.Connect)
+	d := Duration(DefaultTimeout)
+	assert.Equal(t, []Connect{
+		{Name: "cdc", URL: "http://connect:8083", Timeout: d, Concurrency: DefaultConnectConcurrency, Line: 6},
+		{Name: "sinks", Timeout: d, Concurrency: DefaultConnectConcurrency, Line: 7},
+	}, c.Connect)
 	assert.Equal(t, []Service{{Name: "analytics", URL: "https://ksql:8088", Line: 8}}, c.KsqlDB)
 	assert.Equal(t, []Replication{
 		{From: "prod", To: "dr", Topics: `orders\..*`, Mode: ActivePassive, Line: 12},

@@ -43,6 +43,8 @@ type Controller struct {
 type Service struct {
 	Name string
 	URL  string
+	// Detail is a line more, for a service kdocs read (a Connect cluster's version and connectors).
+	Detail string
 }
 
 // Limits of the architecture diagram before it collapses: brokers drawn one by one (past it, one
@@ -176,6 +178,9 @@ func ClusterArchitecture(a Architecture) string {
 			lines := []string{kind + " · " + clip(s.Name)}
 			if s.URL != "" {
 				lines = append(lines, clip(s.URL))
+			}
+			if s.Detail != "" {
+				lines = append(lines, clip(s.Detail))
 			}
 			w.line(1, "%s[/%s/]", nid, Lines(lines...))
 			w.line(1, "%s <--> %s", nid, clusterID)

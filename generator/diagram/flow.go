@@ -28,6 +28,10 @@ type FlowTopic struct {
 	Name      string
 	Producers []string
 	Groups    []string
+	// Sources and Sinks are the Kafka Connect connectors writing and reading the topic,
+	// discovered from Connect: drawn as connectors, sources beside the producers, sinks beside
+	// the groups.
+	Sources, Sinks []string
 }
 
 // side is one column of a flow diagram: its names, and how coarsely they are drawn.
@@ -48,6 +52,8 @@ func DomainFlow(domain string, topics []FlowTopic) string {
 		{noun: "producer", levels: []func(string) string{ident, namePrefix, all}},
 		{noun: "topic", levels: []func(string) string{ident, topicPrefix(2), topicPrefix(1)}},
 		{noun: "group", levels: []func(string) string{ident, namePrefix, all}},
+		{noun: "source connector", levels: []func(string) string{ident, namePrefix, all}},
+		{noun: "sink connector", levels: []func(string) string{ident, namePrefix, all}},
 	}
 	if domain == "" {
 		sides[1].levels[2] = all
@@ -88,6 +94,8 @@ func DomainFlow(domain string, topics []FlowTopic) string {
 			w.line(1, "%s([%s])", id, label)
 		case "topic":
 			w.line(1, "%s[(%s)]", id, label)
+		case "source connector", "sink connector":
+			w.line(1, "%s[/%s/]", id, label)
 		default:
 			w.line(1, "%s(%s)", id, label)
 		}
@@ -146,6 +154,9 @@ func newFlowGraph(topics []FlowTopic, sides []*side) *flowGraph {
 	// Producers first, then topics, then groups: Mermaid lays out columns in order of first
 	// appearance, and a stable order keeps the text the same for the same estate.
 	for _, t := range topics {
+		for _, c := range t.Sources {
+			node(sides[3], c)
+		}
 		for _, p := range t.Producers {
 			node(sides[0], p)
 		}
@@ -158,8 +169,14 @@ func newFlowGraph(topics []FlowTopic, sides []*side) *flowGraph {
 		for _, p := range t.Producers {
 			edge(node(sides[0], p), topic)
 		}
+		for _, c := range t.Sources {
+			edge(node(sides[3], c), topic)
+		}
 		for _, grp := range t.Groups {
 			edge(topic, node(sides[2], grp))
+		}
+		for _, c := range t.Sinks {
+			edge(topic, node(sides[4], c))
 		}
 	}
 	for i := range g.nodes {

@@ -115,6 +115,7 @@ func Compare(before, after *snapshot.Snapshot, opts Options) Changes {
 	}
 	d.acls()
 	d.registry()
+	d.connect()
 	sortChanges(d.out)
 	if d.out == nil {
 		d.out = Changes{}

@@ -354,3 +354,28 @@ func TestCompareResources(t *testing.T) {
 	slices.SortFunc(shuffled, compareResources)
 	assert.Equal(t, ordered, shuffled)
 }
+
+func TestConnectChanges(t *testing.T) {
+	cc := func(version string, ks ...snapshot.Connector) []snapshot.ConnectCluster {
+		return []snapshot.ConnectCluster{{Name: "cdc", Version: version, Connectors: ks}}
+	}
+	src := snapshot.Connector{Name: "src", Class: "a.Source", State: "RUNNING", Tasks: []snapshot.ConnectorTask{{ID: 0, State: "RUNNING"}}}
+	failed := src
+	failed.Tasks = []snapshot.ConnectorTask{{ID: 0, State: "FAILED"}}
+	sink := snapshot.Connector{Name: "sink", Class: "b.Sink", State: "RUNNING"}
+	before := &snapshot.Snapshot{Cluster: snapshot.Cluster{Name: "p"}, Connect: cc("4.1.1", src, sink)}
+	after := &snapshot.Snapshot{Cluster: snapshot.Cluster{Name: "p"}, Connect: cc("4.1.1", failed, snapshot.Connector{Name: "new", Class: "c.Sink", State: "RUNNING"})}
+	var kinds []string
+	for _, c := range Compare(before, after, Options{}) {
+		kinds = append(kinds, c.Kind+" "+c.Severity+" "+c.Resource)
+	}
+	assert.ElementsMatch(t, []string{
+		`connector-state-changed warning connector "src" on "cdc"`,
+		`connector-removed warning connector "sink" on "cdc"`,
+		`connector-added info connector "new" on "cdc"`,
+	}, kinds)
+
+	// An unreadable Connect cluster on one side compares nothing.
+	after.Connect = cc("")
+	assert.Empty(t, Compare(before, after, Options{}))
+}

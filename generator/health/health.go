@@ -5,6 +5,7 @@ package health
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -138,6 +139,23 @@ func Evaluate(s *snapshot.Snapshot) Report {
 		for _, v := range q.Voters {
 			if v.Lag > limit {
 				worse(Degraded, "KRaft voter %d is %d records behind the quorum leader (more than %d)", v.ID, v.Lag, limit)
+			}
+		}
+	}
+	// A failed connector or task: data that should flow does not. Named, so the reason is useful.
+	for _, cc := range s.Connect {
+		for _, k := range cc.Connectors {
+			if k.State == "FAILED" {
+				worse(Degraded, "Kafka Connect %s: connector %s FAILED", cc.Name, k.Name)
+			}
+			var failed []string
+			for _, t := range k.Tasks {
+				if t.State == "FAILED" {
+					failed = append(failed, strconv.Itoa(t.ID))
+				}
+			}
+			if len(failed) > 0 {
+				worse(Degraded, "Kafka Connect %s: connector %s has FAILED task%s %s", cc.Name, k.Name, plural(len(failed)), strings.Join(failed, ", "))
 			}
 		}
 	}

@@ -167,3 +167,16 @@ func TestQuorumAndGroups(t *testing.T) {
 		})
 	}
 }
+
+func TestFailedConnectorsDegrade(t *testing.T) {
+	s := &snapshot.Snapshot{Cluster: snapshot.Cluster{Brokers: []snapshot.Broker{{ID: 1}}}}
+	s.Connect = []snapshot.ConnectCluster{{Name: "main", Connectors: []snapshot.Connector{
+		{Name: "ok", State: "RUNNING", Tasks: []snapshot.ConnectorTask{{ID: 0, State: "RUNNING"}}},
+		{Name: "sink", State: "RUNNING", Tasks: []snapshot.ConnectorTask{{ID: 0, State: "FAILED"}, {ID: 1, State: "RUNNING"}, {ID: 2, State: "FAILED"}}},
+		{Name: "src", State: "FAILED"},
+	}}}
+	r := Evaluate(s)
+	assert.Equal(t, Degraded, r.Status)
+	assert.Contains(t, r.Reasons, "Kafka Connect main: connector sink has FAILED tasks 0, 2")
+	assert.Contains(t, r.Reasons, "Kafka Connect main: connector src FAILED")
+}

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
 

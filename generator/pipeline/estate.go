@@ -21,7 +21,11 @@ func estate(cfg *config.Site) site.Estate {
 		return out
 	}
 	for _, c := range cfg.Clusters {
-		e.Services[c.Name] = site.Services{Connect: services(c.Connect), KsqlDB: services(c.KsqlDB)}
+		var connect []site.Service
+		for _, k := range c.Connect {
+			connect = append(connect, site.Service{Name: k.Name, URL: k.URL})
+		}
+		e.Services[c.Name] = site.Services{Connect: connect, KsqlDB: services(c.KsqlDB)}
 		e.Schemas[c.Name] = schemaNaming(c.Naming())
 	}
 	e.Annotations = annotations(cfg)

@@ -24,8 +24,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/synth"
 	"github.com/kdocs/kdocs/internal/testenv"

@@ -43,6 +43,8 @@ func TestSchemaCatalogRealEstate(t *testing.T) {
 	cfg, err := config.Load("../../testdata/demo/live.yaml")
 	require.NoError(t, err)
 	c := cfg.Clusters[0]
+	// live.yaml names the default ports; the test's services may run elsewhere.
+	c.Bootstrap = testenv.KafkaBootstrap()
 	snap, err := kafka.Collect(ctx, c)
 	require.NoError(t, err)
 	snap.Registry, err = registry.Collect(ctx, registry.Options{URL: url})

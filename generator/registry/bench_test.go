@@ -38,7 +38,8 @@ func avroSchema(subject string, version int) string {
 }
 
 // largeFake is an estate of n subjects with versions versions each; every 10th subject has a
-// compatibility override and its version 2 soft-deleted. Answers are encoded once, up front.
+// compatibility override and its version 2 soft-deleted. Every compatibility check of a live
+// version against the one before answers compatible. Answers are encoded once, up front.
 func largeFake(n, versions int) fakeRegistry {
 	f := fakeRegistry{
 		"/config":   `{"compatibilityLevel":"BACKWARD"}`,
@@ -62,6 +63,9 @@ func largeFake(n, versions int) fakeRegistry {
 			}
 			live = append(live, v)
 			f[key] = string(body)
+			if v > 1 { // the registry's verdict on v against v-1
+				f[fmt.Sprintf("/compatibility/subjects/%s/versions/%d?verbose=true", name, v-1)] = `{"is_compatible":true,"messages":[]}`
+			}
 		}
 		l, _ := json.Marshal(live)
 		a, _ := json.Marshal(all)

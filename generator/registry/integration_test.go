@@ -5,9 +5,13 @@ package registry
 // testdata/seed/estate.go.
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +121,32 @@ func TestCollectRealRegistry(t *testing.T) {
 		assert.Equal(t, "BACKWARD", s.Compatibility, "an override equal to the global level is still an override")
 	})
 
+	t.Run("the registry's verdicts", func(t *testing.T) {
+		for _, s := range reg.Subjects {
+			for i, v := range s.Versions {
+				if i == 0 {
+					assert.Nil(t, v.Verdict, "%s v%d: the first version has nothing to be compared with", s.Name, v.Version)
+					continue
+				}
+				require.NotNil(t, v.Verdict, "%s v%d", s.Name, v.Version)
+				assert.Equal(t, s.Versions[i-1].Version, v.Verdict.Against, "%s v%d", s.Name, v.Version)
+			}
+		}
+		// The seed registered these under their levels, so the registry accepted them then.
+		for _, name := range []string{"orders.order-placed.v1-value", "payments.payment-authorized.v1-value", "inventory.stock-level.v1-value"} {
+			s := subject(name)
+			for _, v := range s.Versions[1:] {
+				assert.Equal(t, &snapshot.Verdict{Against: v.Version - 1, Level: cmp.Or(s.Compatibility, "BACKWARD"), Status: snapshot.VerdictCompatible},
+					v.Verdict, "%s v%d", name, v.Version)
+			}
+		}
+		sf := subject("inventory.stock-forecast.v1-value")
+		assert.Equal(t, &snapshot.Verdict{Against: 2, Level: "BACKWARD", Status: snapshot.VerdictUnavailable,
+			Reason: "version 2 is soft-deleted: the registry compares only with live versions"}, sf.Versions[2].Verdict)
+		t.Logf("stock-forecast v2 (soft-deleted) against v1: %+v", sf.Versions[1].Verdict)
+		assert.NotEqual(t, snapshot.VerdictUnavailable, sf.Versions[1].Verdict.Status, "a soft-deleted version is still asked about")
+	})
+
 	t.Run("deterministic", func(t *testing.T) {
 		again, err := Collect(ctx, Options{URL: url})
 		require.NoError(t, err)
@@ -143,4 +173,64 @@ func TestCollectRealRegistryContexts(t *testing.T) {
 	require.Len(t, s.Versions, 1)
 	assert.Contains(t, s.Versions[0].Schema, `"name":"Ctx"`)
 	assert.NotNil(t, (&snapshot.Snapshot{Registry: reg}).Subject("orders.order-placed.v1-value"), "the default context is still read")
+}
+
+// TestCheckCompatibilityRealRegistry asks a real registry (a private one: its scratch subjects
+// must not appear under the tests that collect the shared registry) about candidates: one it
+// accepts, one it rejects with its reasons, one with references, one in a schema context, and a
+// version it does not have.
+func TestCheckCompatibilityRealRegistry(t *testing.T) {
+	url := testenv.PrivateRegistry(t)
+	ctx := context.Background()
+	name := "kdocs-check"
+	testenv.ScratchSubject(t, url, name, `{"type":"record","name":"C","fields":[{"name":"a","type":"string"}]}`)
+
+	ok, err := CheckCompatibility(ctx, Options{URL: url}, name, "1", snapshot.SchemaVersion{
+		Schema: `{"type":"record","name":"C","fields":[{"name":"a","type":"string"},{"name":"b","type":"int","default":0}]}`})
+	require.NoError(t, err)
+	assert.Equal(t, &snapshot.Verdict{Status: snapshot.VerdictCompatible}, ok, "AxonOps answers messages null (or leaves them out): none recorded")
+
+	bad, err := CheckCompatibility(ctx, Options{URL: url}, name, "latest", snapshot.SchemaVersion{
+		Type: "AVRO", Schema: `{"type":"record","name":"C","fields":[{"name":"a","type":"string"},{"name":"b","type":"int"}]}`})
+	require.NoError(t, err)
+	assert.Equal(t, snapshot.VerdictIncompatible, bad.Status)
+	require.Len(t, bad.Messages, 1)
+	assert.Contains(t, bad.Messages[0], "'b' has no default")
+
+	// A schema that imports another subject's is sent with its references. (Registered without
+	// cleanup: the private registry goes away with the test, and a referenced subject cannot be
+	// deleted first.)
+	register := func(subject, schema string, refs []snapshot.Reference) {
+		body, err := json.Marshal(map[string]any{"schema": schema, "references": refs})
+		require.NoError(t, err)
+		resp, err := http.Post(url+"/subjects/"+subject+"/versions", "application/vnd.schemaregistry.v1+json", bytes.NewReader(body))
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode, subject)
+	}
+	register("com.acme.Money", `{"type":"record","name":"Money","namespace":"com.acme","fields":[{"name":"cents","type":"long"}]}`, nil)
+	uses := `{"type":"record","name":"Price","namespace":"com.acme","fields":[{"name":"amount","type":"com.acme.Money"}]}`
+	refs := []snapshot.Reference{{Name: "com.acme.Money", Subject: "com.acme.Money", Version: 1}}
+	register("price-value", uses, refs)
+	same, err := CheckCompatibility(ctx, Options{URL: url}, "price-value", "1", snapshot.SchemaVersion{Schema: uses, References: refs})
+	require.NoError(t, err)
+	assert.Equal(t, snapshot.VerdictCompatible, same.Status, "a version is compatible with itself")
+	reg, err := Collect(ctx, Options{URL: url})
+	require.NoError(t, err)
+	price := (&snapshot.Snapshot{Registry: reg}).Subject("price-value")
+	require.NotNil(t, price)
+	assert.Equal(t, refs, price.Versions[0].References)
+
+	// A subject in a context is asked about under its qualified name.
+	inCtx := ":.kdocs-check:ctx-subject"
+	testenv.ScratchSubject(t, url, inCtx, `{"type":"record","name":"C","fields":[{"name":"a","type":"string"}]}`)
+	ctxBad, err := CheckCompatibility(ctx, Options{URL: url}, inCtx, "1", snapshot.SchemaVersion{Schema: `{"type":"record","name":"C","fields":[{"name":"a","type":"int"}]}`})
+	require.NoError(t, err)
+	assert.Equal(t, snapshot.VerdictIncompatible, ctxBad.Status, "%v", ctxBad.Messages)
+
+	_, err = CheckCompatibility(ctx, Options{URL: url}, name, "7", snapshot.SchemaVersion{Schema: `"string"`})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), url)
+	assert.Contains(t, err.Error(), `check compatibility of subject "`+name+`" against version 7`)
+	assert.Contains(t, unavailableReason(err), "the registry does not know the subject or version")
 }

@@ -8,8 +8,9 @@
 //
 // srclient covers most of the API. The reads it cannot make go through plain HTTP here, each
 // marked where it happens: the mode and the contexts (srclient has no call for them), the
-// version list including soft-deleted versions, and the soft-deleted versions themselves
-// (srclient never sends ?deleted=true on those paths). Both clients share one transport
+// version list including soft-deleted versions, the soft-deleted versions themselves
+// (srclient never sends ?deleted=true on those paths), and the registry's compatibility verdict
+// on every version after a subject's first (verdicts.go). Both clients share one transport
 // (transport.go) that authenticates, times out, and retries.
 package registry
 
@@ -145,6 +146,10 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Registry, error) {
 	}
 	for i := range subjects {
 		slices.SortFunc(subjects[i].Versions, func(a, b snapshot.SchemaVersion) int { return a.Version - b.Version })
+	}
+	c.verdicts(ctx, subjects, reg.Compatibility)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("schema registry %s: %w", c.base, context.Cause(ctx))
 	}
 	reg.Subjects = subjects
 	return reg, errors.Join(c.errs...)

@@ -19,8 +19,9 @@ import (
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
-// fakeRegistry answers GET requests from a table keyed by path and query ("/subjects?deleted=true");
-// anything else is a 404 with the registry's error body.
+// fakeRegistry answers GET requests, and the read-only POSTs of compatibility checks, from a table
+// keyed by path and query ("/subjects?deleted=true"); anything else is a 404 with the registry's
+// error body.
 type fakeRegistry map[string]any
 
 type status struct {
@@ -36,7 +37,7 @@ func (f fakeRegistry) serve(t testing.TB) *httptest.Server {
 
 func (f fakeRegistry) handler(t testing.TB) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
+		if r.Method != http.MethodGet && !(r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/compatibility/")) {
 			t.Errorf("the collector must only read, got %s %s", r.Method, r.URL)
 		}
 		key := r.URL.EscapedPath()
@@ -73,11 +74,12 @@ func baseFake() fakeRegistry {
 		"/config/nulls?defaultToGlobal=false":        status{404, `{"error_code":40408,"message":"no config"}`},
 
 		// orders-value: version 2 is soft-deleted.
-		"/subjects/orders-value/versions":                `[1,3]`,
-		"/subjects/orders-value/versions?deleted=true":   `[1,2,3]`,
-		"/subjects/orders-value/versions/1":              `{"subject":"orders-value","id":10,"version":1,"schema":"{\"type\":\"string\"}"}`,
-		"/subjects/orders-value/versions/2":              status{404, `{"error_code":40402,"message":"Version not found"}`},
-		"/subjects/orders-value/versions/2?deleted=true": `{"subject":"orders-value","id":11,"version":2,"schemaType":"JSON","schema":"{}"}`,
+		"/subjects/orders-value/versions":                              `[1,3]`,
+		"/subjects/orders-value/versions?deleted=true":                 `[1,2,3]`,
+		"/subjects/orders-value/versions/1":                            `{"subject":"orders-value","id":10,"version":1,"schema":"{\"type\":\"string\"}"}`,
+		"/subjects/orders-value/versions/2":                            status{404, `{"error_code":40402,"message":"Version not found"}`},
+		"/subjects/orders-value/versions/2?deleted=true":               `{"subject":"orders-value","id":11,"version":2,"schemaType":"JSON","schema":"{}"}`,
+		"/compatibility/subjects/orders-value/versions/1?verbose=true": `{"is_compatible":false,"messages":["FORWARD: type changed"]}`,
 		"/subjects/orders-value/versions/3": `{"subject":"orders-value","id":12,"version":3,"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";",
 			"references":[{"name":"common.proto","subject":"common","version":2}]}`,
 
@@ -107,9 +109,12 @@ func TestCollectFakeRegistry(t *testing.T) {
 			{Name: "nulls", Versions: []snapshot.SchemaVersion{}},
 			{Name: "orders-value", Compatibility: "FULL", Versions: []snapshot.SchemaVersion{
 				{Version: 1, ID: 10, Type: "AVRO", Schema: `{"type":"string"}`},
-				{Version: 2, ID: 11, Type: "JSON", Schema: `{}`, Deleted: true},
+				{Version: 2, ID: 11, Type: "JSON", Schema: `{}`, Deleted: true,
+					Verdict: &snapshot.Verdict{Against: 1, Level: "FULL", Status: "incompatible", Messages: []string{"FORWARD: type changed"}}},
 				{Version: 3, ID: 12, Type: "PROTOBUF", Schema: `syntax = "proto3";`,
-					References: []snapshot.Reference{{Name: "common.proto", Subject: "common", Version: 2}}},
+					References: []snapshot.Reference{{Name: "common.proto", Subject: "common", Version: 2}},
+					Verdict: &snapshot.Verdict{Against: 2, Level: "FULL", Status: "unavailable",
+						Reason: "version 2 is soft-deleted: the registry compares only with live versions"}},
 			}},
 		},
 	}, reg)

@@ -83,8 +83,9 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 			return nil, context.Cause(parent)
 		}
 		last = err
-		// The collector only reads; anything else is not known to be safe to send twice.
-		if !retryable(err) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		// The collector only reads (and asks compatibility checks, marked read-only); anything
+		// else is not known to be safe to send twice.
+		if !retryable(err) || !isReadOnly(r) {
 			release()
 			return nil, err
 		}

@@ -35,6 +35,9 @@ func parseAvro(text string, refs map[string]string) (*Tree, error) {
 	switch r := avroDeref(s).(type) {
 	case *avro.RecordSchema:
 		t.Name, t.Doc = r.FullName(), r.Doc()
+		if a := r.Aliases(); len(a) > 0 {
+			t.Extra = map[string]string{"aliases": strings.Join(a, ",")}
+		}
 		w.open[r.FullName()] = true
 		t.Fields = w.avroFields(r, "", 0)
 	case *avro.EnumSchema:

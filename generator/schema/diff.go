@@ -5,6 +5,7 @@ package schema
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -33,6 +34,10 @@ const (
 	ChangeRequiredChanged = "required-changed"
 	ChangeNumberChanged   = "number-changed" // Protobuf field number
 	ChangeEnumChanged     = "enum-changed"   // enum symbols added or removed
+	// ChangeContentModel: a JSON Schema object closed (additionalProperties: false) or opened.
+	ChangeContentModel = "content-model-changed"
+	// ChangePackage: a Protobuf schema's package changed.
+	ChangePackage = "package-changed"
 )
 
 // mode says which direction the compatibility level protects. Backward: consumers on the new schema
@@ -137,7 +142,16 @@ func Diff(prev, next *Tree, compatibility string) []Change {
 	}
 	k := next.Kind
 	if prev.Type != next.Type {
-		emit(Change{Kind: ChangeTypeChanged, Old: prev.Type, New: next.Type}, typeVerdict(k, prev.Type, next.Type, nil))
+		// An Avro root record's aliases let a reader accept the old name, as a field type's do.
+		root := &Field{Extra: map[string]string{"typeAliases": next.Extra["aliases"]}}
+		emit(Change{Kind: ChangeTypeChanged, Old: prev.Type, New: next.Type}, typeVerdict(k, prev.Type, next.Type, nil, root))
+	}
+	if k == JSON {
+		contentModel("", prev.Extra, next.Extra, emit)
+	}
+	if o, n := prev.Extra["package"], next.Extra["package"]; k == Protobuf && o != n {
+		const why = "every message's full name changes with the package, and the registry matches messages by full name"
+		emit(Change{Kind: ChangePackage, Old: o, New: n}, verdict{backward: why, forward: why})
 	}
 	if prev.Doc != next.Doc {
 		emit(Change{Kind: ChangeDocChanged, Old: prev.Doc, New: next.Doc}, verdict{})
@@ -145,6 +159,17 @@ func Diff(prev, next *Tree, compatibility string) []Change {
 
 	oldOrder, oldFields := flatten(prev)
 	newOrder, newFields := flatten(next)
+	// closed reports whether a JSON Schema object (the root for "") forbids properties it does not
+	// list. An object that is not found counts as open, the default.
+	closed := func(t *Tree, fields map[string]flatField, path string) bool {
+		if path == "" {
+			return t.Extra["additionalProperties"] == "false"
+		}
+		f, ok := fields[path]
+		return ok && f.Extra["additionalProperties"] == "false"
+	}
+	oldMsgs, newMsgs := protoMessages(prev), protoMessages(next)
+	oldNums, newNums := protoNumbers(oldFields), protoNumbers(newFields)
 
 	// Removed fields, by parent, so an added field can be recognised as a rename (Avro alias) or as
 	// a reuse of a removed field's number (Protobuf).
@@ -173,10 +198,12 @@ func Diff(prev, next *Tree, compatibility string) []Change {
 			c := Change{Path: p, Kind: ChangeAdded, New: nf.Type}
 			switch {
 			case skipped(newFields, oldFields, p) || transparent(nf.Field):
+			case nf.Extra["group"] == "message":
+				emit(c, messageVerdict(nf.Name, true, oldMsgs))
 			case nf.Extra["group"] != "":
 				emit(c, groupVerdict(nf.Field))
 			default:
-				emit(c, addedVerdict(k, nf, removedByParent[nf.parent]))
+				emit(c, addedVerdict(k, nf, removedByParent[nf.parent], closed(prev, oldFields, nf.parent), oldNums))
 			}
 			continue
 		}
@@ -188,10 +215,13 @@ func Diff(prev, next *Tree, compatibility string) []Change {
 			continue
 		}
 		c := Change{Path: p, Kind: ChangeRemoved, Old: of.Type}
-		if of.Extra["group"] != "" {
+		switch {
+		case of.Extra["group"] == "message":
+			emit(c, messageVerdict(of.Name, false, newMsgs))
+		case of.Extra["group"] != "":
 			emit(c, groupVerdict(of.Field))
-		} else {
-			emit(c, removedVerdict(k, of))
+		default:
+			emit(c, removedVerdict(k, of, closed(next, newFields, of.parent), newNums))
 		}
 	}
 	return out
@@ -200,11 +230,16 @@ func Diff(prev, next *Tree, compatibility string) []Change {
 func compareField(k Kind, of, nf *Field, emit func(Change, verdict)) {
 	p := nf.Path
 	if of.Type != nf.Type {
-		emit(Change{Path: p, Kind: ChangeTypeChanged, Old: of.Type, New: nf.Type}, typeVerdict(k, of.Type, nf.Type, nf))
+		emit(Change{Path: p, Kind: ChangeTypeChanged, Old: of.Type, New: nf.Type}, typeVerdict(k, of.Type, nf.Type, of, nf))
 	}
 	if on, nn := of.Extra["number"], nf.Extra["number"]; on != nn {
-		const why = "data is matched to fields by number, so old and new data would be read into the wrong field"
-		emit(Change{Path: p, Kind: ChangeNumberChanged, Old: on, New: nn}, verdict{backward: why, forward: why})
+		// The registry (like protoc) matches fields by number: to it this is one field removed and
+		// another added, both allowed. The value simply does not carry over.
+		emit(Change{Path: p, Kind: ChangeNumberChanged, Old: on, New: nn},
+			verdict{note: "readers match fields by number: each side ignores the other's number " + on + " / " + nn + ", so the value does not carry over between versions (reserve " + on + ")"})
+	}
+	if k == JSON {
+		contentModel(p, of.Extra, nf.Extra, emit)
 	}
 	if !slices.Equal(of.Enum, nf.Enum) {
 		emit(Change{Path: p, Kind: ChangeEnumChanged, Old: strings.Join(of.Enum, ","), New: strings.Join(nf.Enum, ",")}, enumVerdict(k, of, nf))
@@ -235,7 +270,88 @@ func requiredWord(b bool) string {
 	return "optional"
 }
 
-func addedVerdict(k Kind, f flatField, removedSiblings []flatField) verdict {
+// contentModel judges a JSON Schema object closing (additionalProperties: false) or opening.
+func contentModel(path string, old, new map[string]string, emit func(Change, verdict)) {
+	o, n := old["additionalProperties"] == "false", new["additionalProperties"] == "false"
+	switch {
+	case !o && n:
+		emit(Change{Path: path, Kind: ChangeContentModel, Old: "open", New: "closed"},
+			verdict{backward: "the new schema forbids properties it does not list (additionalProperties: false), and old data may hold some"})
+	case o && !n:
+		emit(Change{Path: path, Kind: ChangeContentModel, Old: "closed", New: "open"},
+			verdict{forward: "new data may hold properties the old schema forbids (additionalProperties: false)"})
+	}
+}
+
+// protoMessages lists the top-level messages of a Protobuf tree: the root fields that stand for
+// messages, or the root message alone.
+func protoMessages(t *Tree) []string {
+	if t == nil || t.Kind != Protobuf {
+		return nil
+	}
+	var out []string
+	for _, f := range t.Fields {
+		if f.Extra["group"] == "message" {
+			out = append(out, f.Name)
+		}
+	}
+	if out == nil {
+		if name, ok := strings.CutSuffix(t.Type, " (message)"); ok {
+			out = append(out, name[strings.LastIndexByte(name, '.')+1:])
+		}
+	}
+	return out
+}
+
+// messageVerdict judges a top-level Protobuf message added to or removed from the schema file.
+// The registry compares every message of the file, each direction the way BACKWARD does: a
+// message the reader's schema lacks counts as removed. others are the other version's messages:
+// one found there was only regrouped (one message became several, or the reverse).
+func messageVerdict(name string, added bool, others []string) verdict {
+	if slices.Contains(others, name) {
+		return verdict{note: "a message of the schema file"}
+	}
+	if added {
+		return verdict{forward: "the old schema lacks message " + name + ", and the registry counts a message missing from the reader's schema as removed"}
+	}
+	return verdict{backward: "message " + name + " was removed from the schema file"}
+}
+
+// protoNumbers maps each Protobuf message (by the path of the field that holds it, "" for the
+// root) to its fields by number; a oneof's members count as their message's.
+func protoNumbers(fields map[string]flatField) map[string]map[string]flatField {
+	out := map[string]map[string]flatField{}
+	for _, f := range fields {
+		n := f.Extra["number"]
+		if n == "" {
+			continue
+		}
+		m := protoParent(f)
+		if out[m] == nil {
+			out[m] = map[string]flatField{}
+		}
+		out[m][n] = f
+	}
+	return out
+}
+
+// protoParent is the path of the message a Protobuf field is declared in: its parent, or the
+// oneof's parent for a oneof member.
+func protoParent(f flatField) string {
+	o := f.Extra["oneof"]
+	switch {
+	case o == "" || f.parent == joinPath("", o):
+		if o != "" {
+			return ""
+		}
+		return f.parent
+	case strings.HasSuffix(f.parent, "."+o):
+		return strings.TrimSuffix(f.parent, "."+o)
+	}
+	return strings.TrimSuffix(f.parent, "["+strconv.Quote(o)+"]")
+}
+
+func addedVerdict(k Kind, f flatField, removedSiblings []flatField, oldParentClosed bool, oldNums map[string]map[string]flatField) verdict {
 	switch k {
 	case Avro:
 		if f.Default != "" {
@@ -250,24 +366,50 @@ func addedVerdict(k Kind, f flatField, removedSiblings []flatField) verdict {
 		}
 		return verdict{backward: "consumers on the new schema need a default to read old data, which lacks the field"}
 	case Protobuf:
-		for _, r := range removedSiblings {
-			if n := f.Extra["number"]; n != "" && r.Extra["number"] == n && r.Type != f.Type {
-				why := "reuses number " + n + " of removed field " + r.Name + " with another type"
-				return verdict{backward: why, forward: why}
+		// The registry (like the wire) knows fields by number: a field under a new name or in a
+		// new place with an old number is that old field.
+		if old, ok := oldNums[protoParent(f)][f.Extra["number"]]; ok && f.Extra["number"] != "" {
+			n := f.Extra["number"]
+			var v verdict
+			if !protoWireCompatible(old.Type, f.Type) {
+				why := "reuses number " + n + " of removed field " + old.Name + " with a type its data cannot be read as"
+				v.backward, v.forward = why, why
 			}
+			switch oo, no := old.Extra["oneof"], f.Extra["oneof"]; {
+			case oo == "" && no != "":
+				v.forward = joinReasons(v.forward, "moved into oneof "+no+": consumers on the old schema read it outside any oneof, which the registry counts as leaving one")
+			case oo != "" && no == "":
+				v.backward = joinReasons(v.backward, "moved out of oneof "+oo+": the field no longer excludes the oneof's other members")
+			}
+			if v.backward == "" && v.forward == "" {
+				v.note = "field number " + n + " of " + old.Name + ", under a new name or place: the same field to the registry"
+			}
+			return v
 		}
 		if f.Required {
-			return verdict{backward: "a required field is missing from data written with the old schema"}
+			return verdict{backward: "a required field is missing from data written with the old schema",
+				forward: "the old schema lacks a field the new one requires"}
+		}
+		if o := f.Extra["oneof"]; o != "" {
+			return verdict{forward: "oneof " + o + " of the old schema lacks it, and the registry counts a field missing from the reader's oneof as removed from it"}
 		}
 	case JSON:
-		if f.Required {
-			return verdict{backward: "a required property is missing from data written with the old schema"}
+		var v verdict
+		switch {
+		case f.Required:
+			v.backward = "a required property is missing from data written with the old schema"
+		case !oldParentClosed:
+			v.backward = "the old object was open (no additionalProperties: false), so old data may already hold a property of that name, of any type"
 		}
+		if oldParentClosed {
+			v.forward = "consumers on the old schema reject properties it does not list (additionalProperties: false)"
+		}
+		return v
 	}
 	return verdict{}
 }
 
-func removedVerdict(k Kind, f flatField) verdict {
+func removedVerdict(k Kind, f flatField, newParentClosed bool, newNums map[string]map[string]flatField) verdict {
 	switch k {
 	case Avro:
 		if f.Default == "" {
@@ -277,15 +419,31 @@ func removedVerdict(k Kind, f flatField) verdict {
 		return verdict{note: "consumers on the old schema fill in its default"}
 	case Protobuf:
 		if f.Required {
-			return verdict{forward: "consumers on the old schema require it"}
+			return verdict{forward: "consumers on the old schema require it",
+				backward: "the new schema lacks a field the old one requires"}
+		}
+		if _, reused := newNums[protoParent(f)][f.Extra["number"]]; reused && f.Extra["number"] != "" {
+			return verdict{note: "its number " + f.Extra["number"] + " is now another field's (judged there)"}
+		}
+		if f.Extra["oneof"] != "" {
+			why := "removing a field from oneof " + f.Extra["oneof"] + " changes what the oneof can hold"
+			return verdict{backward: why}
 		}
 		if n := f.Extra["number"]; n != "" {
 			return verdict{note: "reserve number " + n + " so it is never reused"}
 		}
 	case JSON:
-		if f.Required {
-			return verdict{forward: "consumers on the old schema require it"}
+		var v verdict
+		switch {
+		case f.Required:
+			v.forward = "consumers on the old schema require it"
+		case !newParentClosed:
+			v.forward = "the new object is open (no additionalProperties: false), so new data may hold a property of that name, of any type"
 		}
+		if newParentClosed {
+			v.backward = "the new schema forbids it (additionalProperties: false), and old data may hold it"
+		}
+		return v
 	}
 	return verdict{}
 }
@@ -315,11 +473,18 @@ func enumVerdict(k Kind, of, nf *Field) verdict {
 			v.forward = "consumers on the old schema cannot read new symbol " + strings.Join(added, ",") + " and the old enum has no default"
 		}
 	case JSON:
-		if len(removed) > 0 {
-			v.backward = "old data may hold removed value " + strings.Join(removed, ",")
-		}
-		if len(added) > 0 {
-			v.forward = "consumers on the old schema reject new value " + strings.Join(added, ",")
+		switch {
+		case len(of.Enum) == 0:
+			v.backward = "an enum constraint was added: old data may hold other values"
+		case len(nf.Enum) == 0:
+			v.forward = "the enum constraint was removed: new data may hold values consumers on the old schema reject"
+		default:
+			if len(removed) > 0 {
+				v.backward = "old data may hold removed value " + strings.Join(removed, ",")
+			}
+			if len(added) > 0 {
+				v.forward = "consumers on the old schema reject new value " + strings.Join(added, ",")
+			}
 		}
 	}
 	if v.backward == "" && v.forward == "" && len(added)+len(removed) == 0 {
@@ -328,14 +493,19 @@ func enumVerdict(k Kind, of, nf *Field) verdict {
 	return v
 }
 
-// typeVerdict judges a type change in both directions. nf (may be nil) supplies the new field's
-// named-type aliases, which let an Avro reader accept the old name.
-func typeVerdict(k Kind, oldType, newType string, nf *Field) verdict {
+// typeVerdict judges a type change in both directions. of and nf (either may be nil) are the old
+// and new fields: the new one's named-type aliases let an Avro reader accept the old name, and
+// their fixed sizes must match.
+func typeVerdict(k Kind, oldType, newType string, of, nf *Field) verdict {
 	switch k {
 	case Avro:
 		var aliases []string
 		if nf != nil {
 			aliases = splitList(nf.Extra["typeAliases"])
+		}
+		if of != nil && nf != nil && of.Extra["size"] != "" && nf.Extra["size"] != "" && of.Extra["size"] != nf.Extra["size"] {
+			why := "a fixed of " + of.Extra["size"] + " bytes cannot be read as one of " + nf.Extra["size"] + " bytes"
+			return verdict{backward: why, forward: why}
 		}
 		o, n := parseTypeExpr(oldType), parseTypeExpr(newType)
 		var v verdict
@@ -365,9 +535,75 @@ func typeVerdict(k Kind, oldType, newType string, nf *Field) verdict {
 		}
 		return v
 	default:
+		if protoWireCompatible(oldType, newType) {
+			return verdict{note: oldType + " and " + newType + " have the same wire encoding: each side reads the other's data (values may be truncated or reinterpreted)"}
+		}
 		why := "Protobuf cannot decode a field written as " + oldType + " as " + newType
 		return verdict{backward: why, forward: why}
 	}
+}
+
+// protoWireGroups are the Protobuf scalar types that share a wire encoding, and so may replace
+// each other (the protobuf language guide's "updating a message type"; the registry's rule).
+var protoWireGroups = [][]string{
+	{"int32", "uint32", "int64", "uint64", "bool", "enum"},
+	{"sint32", "sint64"},
+	{"fixed32", "sfixed32"},
+	{"fixed64", "sfixed64"},
+	{"string", "bytes"},
+}
+
+// protoWireCompatible reports whether a field of type a (as the walker writes it: "int32",
+// "repeated string", "enum Status", "Address (message)") reads data of type b and back.
+func protoWireCompatible(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ra, ea := strings.CutPrefix(a, "repeated ")
+	rb, eb := strings.CutPrefix(b, "repeated ")
+	ka, kb := protoKind(ra), protoKind(rb)
+	if strings.HasPrefix(ra, "map<") || strings.HasPrefix(rb, "map<") {
+		return false
+	}
+	if ea != eb && ka != "string" && ka != "bytes" && ka != "message" {
+		// Only length-delimited fields are read the same one at a time or repeated.
+		return false
+	}
+	switch {
+	case ka == "message" || kb == "message":
+		// Messages are compared field by field (each field's own change is judged on its own).
+		return ka == kb
+	case ka == "enum" && kb == "enum":
+		return ra == rb // another enum type is another type
+	}
+	for _, g := range protoWireGroups {
+		if slices.Contains(g, ka) && slices.Contains(g, kb) {
+			return true
+		}
+	}
+	return false
+}
+
+// protoKind reduces a Protobuf type string to its scalar name, "enum" or "message". The
+// element of a repeated field is written by name alone, enum or message alike: it counts as a
+// message (the walker cannot tell them apart there, and messages are compared field by field).
+func protoKind(t string) string {
+	switch {
+	case strings.HasPrefix(t, "enum "):
+		return "enum"
+	case strings.HasSuffix(t, " (message)"):
+		return "message"
+	}
+	for _, g := range protoWireGroups {
+		if slices.Contains(g, t) {
+			return t
+		}
+	}
+	switch t {
+	case "float", "double":
+		return t
+	}
+	return "message"
 }
 
 // typeExpr is a type string read back: a base name, or a container of other types.
@@ -503,6 +739,10 @@ func jsonAccepts(outer, inner typeExpr) bool {
 		return o == "string" || o == "number" || o == "integer" || o == "any"
 	}
 	o, i := jsonBase(outer.base), jsonBase(inner.base)
+	if c, ok := strings.CutPrefix(i, "const "); ok && !strings.HasPrefix(o, "const ") {
+		// A constant is valid wherever a value of its JSON type is.
+		i = constType(c)
+	}
 	switch {
 	case o == "any":
 		return true
@@ -536,6 +776,36 @@ func jsonBase(s string) string {
 		return s
 	}
 	return "object"
+}
+
+// constType is the JSON type of a constant's JSON text.
+func constType(text string) string {
+	switch t := strings.TrimSpace(text); {
+	case t == "":
+		return "any"
+	case t[0] == '"':
+		return "string"
+	case t == "true" || t == "false":
+		return "boolean"
+	case t == "null":
+		return "null"
+	case t[0] == '{':
+		return "object"
+	case t[0] == '[':
+		return "array"
+	case strings.ContainsAny(t, ".eE"):
+		return "number"
+	default:
+		return "integer"
+	}
+}
+
+// joinReasons joins two reasons, either of which may be "".
+func joinReasons(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
 }
 
 func splitList(s string) []string {

@@ -50,6 +50,9 @@ func parseJSONSchema(text string, refs map[string]string) (*Tree, error) {
 	if t.Name == "" {
 		t.Name = root.ID
 	}
+	if v.closed {
+		t.Extra = map[string]string{"additionalProperties": "false"}
+	}
 	var f Field
 	t.Fields = w.children(v, &f, "", 0)
 	t.Truncated = w.cut

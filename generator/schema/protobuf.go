@@ -45,6 +45,9 @@ func parseProtobuf(text string, refs map[string]string) (*Tree, error) {
 	p := protoWalk{walker: w, pkg: string(fd.Package())}
 
 	t := &Tree{Kind: Protobuf}
+	if p.pkg != "" {
+		t.Extra = map[string]string{"package": p.pkg}
+	}
 	msgs := fd.Messages()
 	switch {
 	case msgs.Len() == 1:

@@ -80,6 +80,10 @@ type Tree struct {
 	// Truncated: the schema expands to more than maxFields fields or nests deeper than maxDepth, and
 	// the tree stops there (fields where it stopped carry Extra["truncated"]).
 	Truncated bool `json:"truncated,omitempty"`
+	// Extra holds format-specific details of the root, as Field.Extra does: "aliases" (an Avro
+	// record's), "additionalProperties" ("false" when a JSON Schema object is closed), "package"
+	// (a Protobuf file's).
+	Extra map[string]string `json:"extra,omitempty"`
 }
 
 // Limits that bound the walk of hostile or pathological schemas. Named types reused many times can make

@@ -154,6 +154,12 @@ func documents(s *site.Site) []*doc {
 			d.cluster = cluster(data.Cluster)
 		case *site.SubjectsData:
 			d.cluster = cluster(data.Cluster)
+		case *site.ConnectData:
+			d.cluster = cluster(data.Cluster)
+		case *site.ConnectorData:
+			// A connector is found by its name (the title) and its class.
+			d.cluster = cluster(data.Cluster)
+			d.add(data.Class[strings.LastIndexByte(data.Class, '.')+1:], weightAnnotation)
 		}
 		if p.Content != nil {
 			d.addText(p.Content.Body, weightText)

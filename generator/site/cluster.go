@@ -9,6 +9,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/diagram"
 	"github.com/kdocs/kdocs/generator/health"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -57,7 +58,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	for _, s := range subjects {
 		subjectPath[s.Name] = base + "schemas/" + subjectSlugs.slug(s.Name)
 	}
-	c.topicPaths, c.subjectPaths = topicPath, subjectPath
+	c.topicPaths, c.subjectPaths, c.groupPaths = topicPath, subjectPath, groupPath
 	topicLink := func(name string) Link { return Link{Title: name, Path: topicPath[name]} }
 	subjectLink := func(name string) Link { return Link{Title: name, Path: subjectPath[name]} }
 	schemas := indexSchemas(snap, naming, subjectLink, topicLink)
@@ -78,6 +79,9 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	})
 	c.pages = append(c.pages, &Page{Path: c.BrokersPath, Title: "Brokers", Template: TemplateBrokers, Section: c.BrokersPath,
 		Crumbs: listCrumbs, Data: buildBrokers(c, snap)})
+	connect := buildConnect(c, snap, base, topicLink, groupPath, listCrumbs)
+	c.connectNav = connect.nav
+	overview.Discovered = connect.nav
 
 	// Who reads what: topics with committed offsets, and topics assigned to members that have
 	// not committed yet (their lag is unknown, shown as 0).
@@ -108,13 +112,17 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		}
 	}
 
+	apps := lineage.StreamsApps(snap)
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
 	var topicRows []TopicRow
 	var topicPages []*Page
 	producersOf := map[string][]string{}
 	for _, t := range snap.Topics {
 		d := &TopicData{Cluster: c, Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
-			Consumers: consumers[t.Name]}
+			Consumers: consumers[t.Name], Connectors: connect.byTopic[t.Name]}
+		if app, role := lineage.StreamsAppOf(apps, t.Name); app != "" {
+			d.StreamsApp, d.StreamsRole = &Link{Title: app, Path: groupPath[app]}, role
+		}
 		row := TopicRow{Link: topicLink(t.Name), Domain: domain(t.Name), Internal: t.Internal, Partitions: len(t.Partitions),
 			ReplicationFactor: t.ReplicationFactor, Consumers: len(d.Consumers)}
 		for _, p := range t.Partitions {
@@ -153,7 +161,11 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			producersOf[t.Name] = producers
 			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
 		}
-		d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
+		if n, ok := connect.nodes[t.Name]; ok {
+			d.Diagram = diagram.TopicLineage(t.Name, n[0], producers, n[1], flow)
+		} else {
+			d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
+		}
 		d.Schemas, d.KeySchema, d.ValueSchema = schemas.topicSchemas(t.Name)
 		topicRows = append(topicRows, row)
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
@@ -162,13 +174,29 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	c.pages = append(c.pages, &Page{Path: c.TopicsPath, Title: "Topics", Template: TemplateTopics, Section: c.TopicsPath,
 		Crumbs: listCrumbs, Data: &TopicsData{Cluster: c, Topics: topicRows}})
 	c.pages = append(c.pages, topicPages...)
+	c.pages = append(c.pages, connect.pages...)
 
 	groupsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Consumer groups", Path: c.GroupsPath}})
 	var groupRows []GroupRow
 	var groupPages []*Page
 	for _, g := range snap.Groups {
 		d := &GroupData{Cluster: c, ID: g.ID, State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol, TotalLag: g.TotalLag,
-			Annotation: notes.group(g.ID, groupPath[g.ID]), Kind: groupKind(g, topicLink)}
+			Annotation: notes.group(g.ID, groupPath[g.ID]), Connector: connect.sinkOf[g.ID],
+			Kind: groupKind(g, topicLink)}
+		for _, a := range apps {
+			if a.ID == g.ID {
+				info := &StreamsInfo{Stores: a.Stores}
+				for _, l := range []struct {
+					from []string
+					to   *[]Link
+				}{{a.Inputs, &info.Inputs}, {a.Changelogs, &info.Changelogs}, {a.Repartitions, &info.Repartitions}} {
+					for _, t := range l.from {
+						*l.to = append(*l.to, topicLink(t))
+					}
+				}
+				d.Streams = info
+			}
+		}
 		for _, m := range g.Members {
 			mr := MemberRow{ID: m.ID, ClientID: m.ClientID, Host: m.Host, Kind: memberKind(m, topicLink)}
 			for _, a := range m.Assignments {
@@ -205,7 +233,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		}
 	}
 	c.pages = append(c.pages, &Page{Path: c.FlowsPath, Title: "Data flows", Template: TemplateFlows, Section: c.FlowsPath,
-		Crumbs: listCrumbs, Data: buildFlows(c, snap, consumers, producersOf, declared, topicLink)})
+		Crumbs: listCrumbs, Data: buildFlows(c, snap, consumers, producersOf, declared, topicLink, connect.byTopic)})
 	c.pages = append(c.pages, &Page{Path: c.ACLsPath, Title: "ACLs and quotas", Template: TemplateACLs, Section: c.ACLsPath,
 		Crumbs: listCrumbs, Data: buildACLs(c, snap, topicPath, groupPath)})
 
@@ -282,6 +310,7 @@ func (c *Cluster) nav() NavItem {
 		{Title: "Data flows", Path: c.FlowsPath},
 		{Title: "ACLs and quotas", Path: c.ACLsPath},
 	}}
+	item.Children = append(item.Children, c.connectNav...)
 	if c.SubjectsPath != "" {
 		item.Children = append(item.Children, NavItem{Title: "Schemas", Path: c.SubjectsPath})
 	}

@@ -36,7 +36,10 @@ type Cluster struct {
 	topicPaths   map[string]string // page path by topic name
 	subjectPaths map[string]string // page path by subject name (schemas.go)
 	warnings     []string          // problems found while building the cluster's pages
-
+	connectNav   []NavItem         // the Connect clusters' pages (connect.go)
+	// connectorPaths: connector page by Connect cluster and connector name (connect.go).
+	connectorPaths map[[2]string]string
+	groupPaths     map[string]string // page path by group id
 }
 
 // HealthStatus is "healthy", "degraded" or "down".
@@ -65,9 +68,11 @@ type ClusterData struct {
 	// Diagram is the Mermaid architecture: brokers by rack, controllers, registry, Connect, ksqlDB.
 	Diagram  string
 	Registry *RegistryInfo
-	// Connect and KsqlDB are declared in site.yaml.
-	Connect []Service
-	KsqlDB  []Service
+	// Connect and KsqlDB are declared in site.yaml; Discovered links the Connect clusters kdocs
+	// read (their pages).
+	Discovered []NavItem
+	Connect    []Service
+	KsqlDB     []Service
 }
 
 // RegistryInfo summarizes the Schema Registry serving a cluster.
@@ -114,6 +119,12 @@ type TopicData struct {
 	Messages          int64
 	Configs           []ConfigRow
 	Consumers         []ConsumerRow
+	// Connectors are the Kafka Connect connectors writing or reading the topic (connect.go).
+	Connectors []TopicConnector
+	// StreamsApp is the Kafka Streams application (its group) the topic is internal to, and
+	// StreamsRole what the topic is to it; nil when it is none's.
+	StreamsApp  *Link
+	StreamsRole string
 	// TotalLag is the consumers' lag on this topic, summed over groups.
 	TotalLag int64
 	// Problems counts partitions with a Status.
@@ -215,6 +226,16 @@ type GroupData struct {
 	TotalLag    int64
 	// Annotation is what content/groups/<group>.md says about the group, or nil.
 	Annotation *Annotation
+	// Streams is set when the group is a Kafka Streams application (its internal topics exist).
+	Streams *StreamsInfo
+	// Connector is the sink connector whose group this is (connect-<name>), when there is one.
+	Connector *Link
+}
+
+// StreamsInfo is what Kafka shows of a Kafka Streams application.
+type StreamsInfo struct {
+	Inputs, Changelogs, Repartitions []Link
+	Stores                           []string
 }
 
 // MemberRow is one member of a group.

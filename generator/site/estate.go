@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kdocs/kdocs/generator/diagram"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -125,10 +126,35 @@ func architecture(snap *snapshot.Snapshot, d *ClusterData) diagram.Architecture 
 		a.Controllers = append(a.Controllers, diagram.Controller{ID: c.ID, Host: c.Host, Port: c.Port, Broker: c.Broker})
 	}
 	for _, s := range d.Connect {
-		a.Connect = append(a.Connect, diagram.Service{Name: s.Name, URL: s.URL})
+		svc := diagram.Service{Name: s.Name, URL: s.URL}
+		for _, cc := range snap.Connect {
+			if cc.Name == s.Name {
+				svc.Detail = connectDetail(&cc)
+			}
+		}
+		a.Connect = append(a.Connect, svc)
 	}
 	for _, s := range d.KsqlDB {
 		a.KsqlDB = append(a.KsqlDB, diagram.Service{Name: s.Name, URL: s.URL})
 	}
 	return a
+}
+
+// connectDetail says what kdocs read of a Connect cluster, for the architecture diagram:
+// "discovered · Connect 4.1.1 · 6 connectors, 1 failed", or "not readable" when nothing answered.
+func connectDetail(cc *snapshot.ConnectCluster) string {
+	if cc.Version == "" {
+		return "discovered: not readable (see errors)"
+	}
+	failed := 0
+	for i := range cc.Connectors {
+		if lineage.State(&cc.Connectors[i]) == "FAILED" {
+			failed++
+		}
+	}
+	text := "discovered · Connect " + cc.Version + " · " + strconv.Itoa(len(cc.Connectors)) + " connectors"
+	if failed > 0 {
+		text += ", " + strconv.Itoa(failed) + " failed"
+	}
+	return text
 }

@@ -24,6 +24,8 @@ type FlowsData struct {
 	Overview string
 	Reads    []DomainReadRow
 	Domains  []DomainFlowData
+	// HasConnectors: Kafka Connect connectors write or read some topic of the cluster.
+	HasConnectors bool
 }
 
 // DomainReadRow says which groups of the domain To read topics of the domain From: the first
@@ -53,6 +55,8 @@ type FlowRow struct {
 	Producers []string
 	Groups    []Link
 	More      int
+	// Connectors are the Kafka Connect connectors writing or reading the topic (discovered).
+	Connectors []TopicConnector
 }
 
 // groupDomain is the domain a consumer group belongs to: the one its annotation declares, else
@@ -80,8 +84,8 @@ func groupDomain(id, declared string, topicDomains map[string]bool) string {
 // (see ConsumerRow), producers the annotated producers per topic, declared the domains that
 // group annotations declare.
 func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]ConsumerRow, producers map[string][]string,
-	declared map[string]string, topicLink func(string) Link) *FlowsData {
-	d := &FlowsData{Cluster: c}
+	declared map[string]string, topicLink func(string) Link, connectors map[string][]TopicConnector) *FlowsData {
+	d := &FlowsData{Cluster: c, HasConnectors: len(connectors) > 0}
 	topicDomains := map[string]bool{}
 	var order []string
 	byDomain := map[string]*DomainFlowData{}
@@ -96,8 +100,15 @@ func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]Consum
 			order = append(order, dom)
 			topicDomains[dom] = dom != ""
 		}
-		row := FlowRow{Topic: topicLink(t.Name), Producers: producers[t.Name]}
+		row := FlowRow{Topic: topicLink(t.Name), Producers: producers[t.Name], Connectors: connectors[t.Name]}
 		flow := diagram.FlowTopic{Name: t.Name, Producers: producers[t.Name]}
+		for _, k := range connectors[t.Name] {
+			if k.Write {
+				flow.Sources = append(flow.Sources, k.Connector.Title)
+			} else {
+				flow.Sinks = append(flow.Sinks, k.Connector.Title)
+			}
+		}
 		for _, r := range readers[t.Name] {
 			row.Groups = append(row.Groups, r.Group)
 			flow.Groups = append(flow.Groups, r.Group.Title)

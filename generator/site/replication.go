@@ -11,13 +11,19 @@ package site
 //
 // Aliases are taken only from the cluster names of site.yaml and from these internal topics,
 // never guessed from a topic's prefix: orders.placed is a domain's topic, not a copy from a
-// cluster called orders. Flows declared in site.yaml (replication:) join the detected ones; a
-// declared flow nothing in the clusters confirms is shown as declared only.
+// cluster called orders. Better still, MirrorMaker 2 run as connectors on a Connect cluster kdocs
+// reads says what it does: its flows (lineage.MirrorFlows) come with the connectors, their
+// settings and the remote topics present, and a pair of clusters they cover is not guessed at.
+// A flow seen only in topic names is marked as guessed. Flows declared in site.yaml
+// (replication:) join the detected ones; a declared flow nothing in the clusters confirms is
+// shown as declared only.
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/kdocs/kdocs/generator/diagram"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/numfmt"
 )
@@ -57,6 +63,25 @@ type ReplicationFlow struct {
 	Topics, Back []Link
 	// Evidence names the MirrorMaker 2 topics that show the flow.
 	Evidence []string
+	// Connectors are the MirrorMaker 2 connectors running the flow, discovered from Connect.
+	Connectors []MirrorConnector
+	// Guessed: detected only from topic names (no MirrorMaker connector kdocs reads runs it).
+	Guessed bool
+	// OffsetGroups are the groups on the target with offsets on the remote topics (a checkpoint
+	// connector's translated offsets when it syncs them).
+	OffsetGroups []Link
+}
+
+// MirrorConnector is a MirrorMaker 2 connector running a flow, and what its config says.
+type MirrorConnector struct {
+	Connector Link
+	// Connect is the Connect cluster; Cluster the Kafka cluster whose snapshot holds it.
+	Connect, Cluster string
+	Role, State      string
+	// Topics, Exclude and Policy are the source connector's patterns and replication policy;
+	// Groups the checkpoint connector's; SyncGroupOffsets whether it writes the target's offsets.
+	Topics, Exclude, Policy, Groups string
+	SyncGroupOffsets                bool
 }
 
 // Declaration is one site.yaml replication entry.
@@ -84,10 +109,13 @@ func mm2Internal(topic string) (alias, kind string) {
 
 // directed is one direction of a flow while it is gathered.
 type directed struct {
-	from, to string
-	topics   []string // on to
-	evidence []string
-	declared *DeclaredReplication
+	from, to   string
+	topics     []string // on to
+	evidence   []string
+	declared   *DeclaredReplication
+	connectors []MirrorConnector
+	byName     bool // topics found by their names only
+	groups     []Link
 }
 
 // buildReplication detects and merges the flows; nil when there are none.
@@ -111,6 +139,56 @@ func buildReplication(snaps []*snapshot.Snapshot, clusters []*Cluster, declared 
 		}
 		return flows[k]
 	}
+	clusterOf := func(name string) *Cluster {
+		for _, c := range clusters {
+			if c.Name == name {
+				return c
+			}
+		}
+		return nil
+	}
+	// Flows MirrorMaker 2 connectors run: discovered, with their remote topics.
+	for _, s := range snaps {
+		for _, mf := range lineage.MirrorFlows(s) {
+			if mf.SourceAlias == "" {
+				continue
+			}
+			aliases[mf.SourceAlias] = true
+			f := flow(mf.SourceAlias, s.Cluster.Name)
+			for _, r := range mf.Remote {
+				if !slices.Contains(f.topics, r.Name) {
+					f.topics = append(f.topics, r.Name)
+				}
+			}
+			for _, t := range []string{mf.Checkpoints, mf.Heartbeats} {
+				if e := t + " on " + s.Cluster.Name; t != "" && !slices.Contains(f.evidence, e) {
+					f.evidence = append(f.evidence, e)
+				}
+			}
+			c := clusterOf(s.Cluster.Name)
+			for _, g := range mf.OffsetGroups {
+				l := Link{Title: g}
+				if c != nil {
+					l.Path = c.groupPaths[g]
+				}
+				f.groups = append(f.groups, l)
+			}
+			for _, k := range mf.Connectors {
+				l := Link{Title: k.Name}
+				if c != nil {
+					l.Path = c.connectorPaths[[2]string{mf.Connect, k.Name}]
+				}
+				mc := MirrorConnector{Connector: l, Connect: mf.Connect, Cluster: s.Cluster.Name, Role: k.Role, State: k.State}
+				switch k.Role {
+				case snapshot.MirrorSource:
+					mc.Topics, mc.Exclude, mc.Policy = mf.Topics, mf.TopicsExclude, shortClass(mf.Policy)
+				case snapshot.MirrorCheckpoint:
+					mc.Groups, mc.SyncGroupOffsets = mf.Groups, mf.SyncGroupOffsets
+				}
+				f.connectors = append(f.connectors, mc)
+			}
+		}
+	}
 	for _, s := range snaps {
 		here := s.Cluster.Name
 		for _, t := range s.Topics {
@@ -122,12 +200,18 @@ func buildReplication(snaps []*snapshot.Snapshot, clusters []*Cluster, declared 
 				continue
 			case kind != "" && alias != here:
 				f := flow(alias, here)
-				f.evidence = append(f.evidence, t.Name+" on "+here)
+				if e := t.Name + " on " + here; !slices.Contains(f.evidence, e) {
+					f.evidence = append(f.evidence, e)
+				}
 				continue
 			}
 			if source := remoteSource(t.Name, here, aliases); source != "" {
 				f := flow(source, here)
-				f.topics = append(f.topics, t.Name)
+				if len(f.connectors) == 0 && !slices.Contains(f.topics, t.Name) {
+					// No connector says so: a guess from the name.
+					f.topics = append(f.topics, t.Name)
+					f.byName = true
+				}
 			}
 		}
 	}
@@ -188,8 +272,9 @@ func buildReplication(snaps []*snapshot.Snapshot, clusters []*Cluster, declared 
 			done[back] = true
 		}
 		row := ReplicationFlow{From: link(f.from), To: link(f.to), Mode: ActivePassive,
-			Topics: topicLinks(f.to, f.topics), Evidence: f.evidence}
-		seen := len(f.topics) > 0 || len(f.evidence) > 0
+			Topics: topicLinks(f.to, f.topics), Evidence: f.evidence, Connectors: f.connectors, OffsetGroups: f.groups}
+		seen := len(f.topics) > 0 || len(f.evidence) > 0 || len(f.connectors) > 0
+		row.Guessed = f.byName && len(f.connectors) == 0
 		var patterns []string
 		for _, dir := range []*directed{f, back} {
 			if dir != nil && dir.declared != nil {
@@ -205,7 +290,9 @@ func buildReplication(snaps []*snapshot.Snapshot, clusters []*Cluster, declared 
 		if back != nil {
 			row.Back = topicLinks(f.from, back.topics)
 			row.Evidence = append(row.Evidence, back.evidence...)
-			backSeen := len(back.topics) > 0 || len(back.evidence) > 0
+			row.Connectors = append(row.Connectors, back.connectors...)
+			row.Guessed = row.Guessed || (back.byName && len(back.connectors) == 0)
+			backSeen := len(back.topics) > 0 || len(back.evidence) > 0 || len(back.connectors) > 0
 			if seen && backSeen {
 				row.Mode = ActiveActive
 			}

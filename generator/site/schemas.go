@@ -106,6 +106,9 @@ type VersionRow struct {
 	// the subject's compatibility; Breaking counts the breaking ones.
 	Changes  []FieldChangeRow
 	Breaking int
+	// Registry is the registry's own verdict against the previous version beside kdocs' (nil
+	// for the first version).
+	Registry *RegistryVerdict
 }
 
 // FieldChangeRow is one field-level difference between consecutive versions.
@@ -499,7 +502,8 @@ func (x *schemaIndex) subjectData(c *Cluster, s *snapshot.Subject, referrers []R
 		if err := parsed[i].err; err != nil {
 			vr.ParseError = err.Error()
 		}
-		if i > 0 && parsed[i-1].tree != nil && parsed[i].tree != nil {
+		judged := i > 0 && parsed[i-1].tree != nil && parsed[i].tree != nil
+		if judged {
 			for _, ch := range schema.Diff(parsed[i-1].tree, parsed[i].tree, d.Compatibility) {
 				vr.Changes = append(vr.Changes, FieldChangeRow{Path: ch.Path, Kind: ch.Kind, Old: ch.Old, New: ch.New,
 					Breaking: ch.Breaking, Reason: ch.Reason})
@@ -507,6 +511,9 @@ func (x *schemaIndex) subjectData(c *Cluster, s *snapshot.Subject, referrers []R
 					vr.Breaking++
 				}
 			}
+		}
+		if i > 0 {
+			vr.Registry = registryVerdict(v.Verdict, judged, vr.Breaking)
 		}
 		if !v.Deleted {
 			latest = i

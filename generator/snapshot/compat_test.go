@@ -55,6 +55,9 @@ func TestEarlyV1SnapshotStillLoads(t *testing.T) {
 	assert.Equal(t, "FULL", sub.Compatibility)
 	assert.Equal(t, 2, sub.Latest().Version, "version 1 is soft-deleted")
 	assert.Equal(t, []Reference{{Name: "com.acme.Money", Subject: "money-value", Version: 1}}, sub.Latest().References)
+	for _, v := range sub.Versions {
+		assert.Nil(t, v.Verdict, "the registry's verdicts came later: not recorded, which is not the same as none")
+	}
 
 	assert.Nil(t, s.ACLs, "ACLs came later: not recorded, which is not the same as none")
 	assert.Nil(t, s.Quotas)

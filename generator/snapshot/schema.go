@@ -60,6 +60,7 @@ var alwaysList = map[string]bool{
 var enums = map[string][]any{
 	"Snapshot.format":    {Format},
 	"SchemaVersion.type": {"AVRO", "PROTOBUF", "JSON"},
+	"Verdict.status":     {VerdictCompatible, VerdictIncompatible, VerdictUnavailable},
 	"QuotaEntity.type":   {"user", "client-id", "ip"},
 }
 
@@ -277,6 +278,17 @@ var fieldDocs = map[string]string{
 	"SchemaVersion.schema":     "The schema's text, exactly as registered.",
 	"SchemaVersion.references": "The other subjects' versions this schema imports, sorted by name, subject and version. Absent when none.",
 	"SchemaVersion.deleted":    "True when the version is soft-deleted: still readable, no longer used for new registrations. Absent when false.",
+	"SchemaVersion.verdict": "The registry's own compatibility verdict on this version against the previous one, asked read-only when the snapshot was taken. " +
+		"Absent for a subject's first version and in snapshots taken before kdocs asked the registry.",
+
+	"Verdict": "The registry's answer to POST /compatibility/subjects/{subject}/versions/{against}?verbose=true with this version's schema and references: " +
+		"would it accept this version on top of the previous one, under the subject's effective level.",
+	"Verdict.against": "The version compared with: the previous version of the subject.",
+	"Verdict.level":   "The compatibility level in effect when asked: the subject's own, else the registry's global level. Absent when the registry reported none.",
+	"Verdict.status": "compatible or incompatible as the registry answered; unavailable when it gave no verdict " +
+		"(level NONE, the previous version soft-deleted, an error answer, a registry without the endpoint): reason says which.",
+	"Verdict.messages": "The registry's reasons, verbatim, when it gave any (verbose answers; a registry answering null or [] gives none). Absent otherwise.",
+	"Verdict.reason":   "Why the registry gave no verdict. Absent unless status is unavailable.",
 
 	"Reference":         "A reference from a schema to another subject's version.",
 	"Reference.name":    "The name the schema imports it by (a Protobuf file name, an Avro full name, a JSON Schema URL).",

@@ -24,6 +24,9 @@ type Snapshot struct {
 	// Quotas holds the client quotas (KIP-546), or says why they could not be read. Nil in
 	// snapshots taken before kdocs read quotas.
 	Quotas *QuotaSection `json:"quotas,omitempty"`
+	// Connect holds the Kafka Connect clusters site.yaml lists beside the cluster (connect.go).
+	// Nil when none is configured, and in snapshots taken before kdocs read Connect.
+	Connect []ConnectCluster `json:"connect,omitempty"`
 	// Errors lists what could not be read. A snapshot with errors is partial and says so;
 	// it is never silently thin.
 	Errors []Error `json:"errors,omitempty"`
@@ -352,6 +355,31 @@ type SchemaVersion struct {
 	Schema     string      `json:"schema"`
 	References []Reference `json:"references,omitempty"`
 	Deleted    bool        `json:"deleted,omitempty"`
+	// Verdict is the registry's own answer to whether this version is compatible with the one
+	// before it; nil for the first version and in snapshots taken before kdocs asked.
+	Verdict *Verdict `json:"verdict,omitempty"`
+}
+
+// Verdict statuses.
+const (
+	VerdictCompatible   = "compatible"
+	VerdictIncompatible = "incompatible"
+	VerdictUnavailable  = "unavailable"
+)
+
+// Verdict is the registry's answer to POST /compatibility/subjects/{subject}/versions/{against}
+// with a version's schema, asked read-only under the subject's effective level.
+type Verdict struct {
+	// Against is the version the registry compared with: the previous one.
+	Against int `json:"against"`
+	// Level is the compatibility level in effect (the subject's, else the registry's).
+	Level string `json:"level,omitempty"`
+	// Status is VerdictCompatible, VerdictIncompatible or VerdictUnavailable.
+	Status string `json:"status"`
+	// Messages are the registry's reasons (verbose answers), as it wrote them.
+	Messages []string `json:"messages,omitempty"`
+	// Reason says why the registry gave no verdict (Status unavailable).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Reference points from a schema to another subject's version.
@@ -363,7 +391,7 @@ type Reference struct {
 
 // Error records a part of the cluster that could not be read. Scope is the section
 // ("cluster", "brokers", "topics", "configs", "groups", "offsets", "quorum", "acls", "quotas",
-// "registry"), Resource the object.
+// "registry", "connect"), Resource the object.
 type Error struct {
 	Scope    string `json:"scope"`
 	Resource string `json:"resource,omitempty"`

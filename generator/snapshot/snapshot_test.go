@@ -34,7 +34,8 @@ func sample() *Snapshot {
 			{Topic: "payments", Partition: 0, Committed: 4, LatestOffset: 5, Lag: 1},
 		}}},
 		Registry: &Registry{URL: "http://r", Subjects: []Subject{
-			{Name: "payments-value", Versions: []SchemaVersion{{Version: 2, ID: 9, Type: "AVRO", Schema: `{"type":"string"}`}, {Version: 1, ID: 4, Type: "AVRO", Schema: `"int"`, Deleted: true}}},
+			{Name: "payments-value", Versions: []SchemaVersion{{Version: 2, ID: 9, Type: "AVRO", Schema: `{"type":"string"}`,
+				Verdict: &Verdict{Against: 1, Level: "BACKWARD", Status: VerdictUnavailable, Reason: "version 1 is soft-deleted"}}, {Version: 1, ID: 4, Type: "AVRO", Schema: `"int"`, Deleted: true}}},
 		}},
 		Errors: []Error{{Scope: "groups", Message: "b"}, {Scope: "configs", Resource: "x", Message: "a"}},
 	}

@@ -1,0 +1,92 @@
+package lineage
+
+// Kafka Streams applications, recognised from what they leave in Kafka: an application's
+// consumer group id is its application.id, and its internal topics are named
+// <application.id>-<name>-changelog (a state store's changelog) and
+// <application.id>-<name>-repartition (a re-key). A group counts as a Streams application only
+// when such topics exist: a group id alone proves nothing. Its input topics are the ones the
+// group commits on or is assigned, other than its repartition topics; its output topics are
+// invisible to Kafka (producers leave no trace) and must come from annotations.
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// StreamsApp is a Kafka Streams application found in a snapshot.
+type StreamsApp struct {
+	// ID is the application.id, also its consumer group's id.
+	ID      string
+	State   string
+	Members int
+	// Inputs are the topics it reads, sorted; Stores its state stores (from their changelogs);
+	// Changelogs and Repartitions its internal topics, sorted.
+	Inputs, Stores, Changelogs, Repartitions []string
+	TotalLag                                 int64
+}
+
+// StreamsApps returns the Streams applications of the snapshot, sorted by id.
+func StreamsApps(snap *snapshot.Snapshot) []StreamsApp {
+	var out []StreamsApp
+	for _, g := range snap.Groups {
+		prefix := g.ID + "-"
+		app := StreamsApp{ID: g.ID, State: g.State, Members: len(g.Members), TotalLag: g.TotalLag}
+		internal := map[string]bool{}
+		for _, t := range snap.Topics {
+			rest, ok := strings.CutPrefix(t.Name, prefix)
+			if !ok {
+				continue
+			}
+			if store, ok := strings.CutSuffix(rest, "-changelog"); ok && store != "" {
+				app.Changelogs = append(app.Changelogs, t.Name)
+				app.Stores = append(app.Stores, store)
+				internal[t.Name] = true
+			} else if _, ok := strings.CutSuffix(rest, "-repartition"); ok {
+				app.Repartitions = append(app.Repartitions, t.Name)
+				internal[t.Name] = true
+			}
+		}
+		if len(internal) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		note := func(topic string) {
+			if !internal[topic] && !seen[topic] {
+				seen[topic] = true
+				app.Inputs = append(app.Inputs, topic)
+			}
+		}
+		for _, o := range g.Offsets {
+			note(o.Topic)
+		}
+		for _, m := range g.Members {
+			for _, a := range m.Assignments {
+				note(a.Topic)
+			}
+		}
+		for _, l := range [][]string{app.Inputs, app.Stores, app.Changelogs, app.Repartitions} {
+			slices.Sort(l)
+		}
+		out = append(out, app)
+	}
+	slices.SortFunc(out, func(a, b StreamsApp) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// StreamsAppOf returns the application a topic is internal to and what it is to it
+// ("changelog of store S", "repartition topic"), or "" when it is none's.
+func StreamsAppOf(apps []StreamsApp, topic string) (app, role string) {
+	for _, a := range apps {
+		for i, c := range a.Changelogs {
+			if c == topic {
+				return a.ID, "changelog of state store " + a.Stores[i]
+			}
+		}
+		if slices.Contains(a.Repartitions, topic) {
+			return a.ID, "repartition topic"
+		}
+	}
+	return "", ""
+}
