@@ -78,11 +78,13 @@ func toolTables(out string) []map[string]string {
 	return rows
 }
 
-// mergeParens joins a "(id)" field, a coordinator's id, to the one before it (its host:port).
+// mergeParens joins "(ID)" and a "(3)" field, a coordinator's id, to the one before it
+// ("COORDINATOR", its host:port); 3.9's "(0,1,2)" assignments stay cells of their own.
 func mergeParens(fields []string) []string {
 	var out []string
 	for _, f := range fields {
-		if _, err := strconv.Atoi(strings.Trim(f, "()")); err == nil && strings.HasPrefix(f, "(") && strings.HasSuffix(f, ")") && len(out) > 0 {
+		_, err := strconv.Atoi(strings.Trim(f, "()"))
+		if (f == "(ID)" || err == nil) && strings.HasPrefix(f, "(") && strings.HasSuffix(f, ")") && len(out) > 0 {
 			out[len(out)-1] += " " + f
 			continue
 		}
