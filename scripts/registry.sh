@@ -13,14 +13,18 @@
 # Note: this registry answers `null` where Confluent answers `[]` (e.g. GET /subjects when empty).
 #
 # Environment:
-#   KDOCS_REGISTRY_PORT     port (default 8081)
+#   KDOCS_REGISTRY_PORT     port (default 8081); each port has its own run dir (.cache/registry-PORT),
+#                           so registries on two ports run side by side
 #   KDOCS_REGISTRY_TIMEOUT  seconds to wait for readiness (default 60)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN="$ROOT/.cache/bin/schema-registry"
-RUN="$ROOT/.cache/registry"
 PORT=${KDOCS_REGISTRY_PORT:-8081}
+# One run dir (pid, config, log) per port, so that two registries can run side by side (the
+# environments tests compare two); the default port keeps the old place.
+RUN="$ROOT/.cache/registry"
+[[ $PORT == 8081 ]] || RUN="$ROOT/.cache/registry-$PORT"
 TIMEOUT=${KDOCS_REGISTRY_TIMEOUT:-60}
 PIDFILE="$RUN/registry.pid"
 URL="http://127.0.0.1:$PORT"

@@ -4,7 +4,9 @@
 #
 #   1. deps      the Debian packages (scripts/deps.sh: installed as root, else one line of what to install)
 #   2. services  Kafka (scripts/kafka.sh) and the schema registry (scripts/registry.sh), each started
-#                only if it is not already running; reused otherwise
+#                only if it is not already running; reused otherwise; a second registry (port +1000)
+#                and, after the seed, Kafka Connect with MirrorMaker 2 and its upstream cluster
+#                (scripts/connect.sh), the second environment of the environments tests
 #   3. seed      the Acme estate (testdata/seed), which waits for the services
 #   3b. connect  Kafka Connect with its seeded connectors and MirrorMaker 2 from a second cluster
 #                (scripts/connect.sh, which starts that upstream cluster itself), unless it runs;
@@ -142,6 +144,9 @@ stop_connect() {
 
 step deps bash scripts/deps.sh
 step services services
+# The second environment's registry (generator/environments' two-environment test); its Kafka is
+# the MirrorMaker 2 upstream cluster scripts/connect.sh starts at KDOCS_KAFKA_PORT_BASE+1000.
+step "registry 2" ensure registry KDOCS_REGISTRY_PORT="${KDOCS_REGISTRY2_PORT:-$((${KDOCS_REGISTRY_PORT:-8081} + 1000))}"
 step seed "$GO" run ./testdata/seed
 step connect ensure connect
 step suite suite

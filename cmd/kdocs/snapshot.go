@@ -98,6 +98,7 @@ func takeSnapshots(ctx context.Context, e *env, site *config.Site, bar bool) ([]
 		Connect:  connect.CollectConfig,
 		Version:  version(), Logger: e.log,
 	})
+	askPromotions(ctx, site, outcomes, registryCompatibility, e.log)
 	for i, o := range outcomes {
 		if o.Err != nil {
 			continue

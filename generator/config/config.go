@@ -33,6 +33,8 @@ type Site struct {
 	History History `yaml:"history"`
 	// CSS lists the site's own stylesheets (see css.go).
 	CSS []CSSFile `yaml:"css"`
+	// Environments compares the clusters' environments (see environments.go); nil: no comparison.
+	Environments *Environments `yaml:"environments"`
 
 	// Path is the file this was loaded from; Dir its directory.
 	Path string `yaml:"-"`
@@ -285,6 +287,7 @@ func (s *Site) validate() error {
 		errs = append(errs, c.Annotations.validate(c.Name)...)
 	}
 	errs = append(errs, s.validateReplication()...)
+	errs = append(errs, s.validateEnvironments()...)
 	return errors.Join(errs...)
 }
 

@@ -91,6 +91,9 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	site.AddChanges(model, history, diff.Options{})
+	if err := addEnvironments(model, snaps, cfg); err != nil {
+		return Result{}, err
+	}
 	model.Warnings = append(model.Warnings, historyWarnings...)
 	log.Debug("document model built", "pages", len(model.Pages), "clusters", len(snaps), "content", len(content))
 

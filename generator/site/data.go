@@ -54,6 +54,8 @@ type HomeData struct {
 	Replication *Link
 	// Changes are the clusters' latest changes from the snapshot history (changes.go).
 	Changes []ClusterChanges
+	// Environments is the environments comparison's summary; nil without one.
+	Environments *EnvironmentsSummary
 }
 
 // ClusterData is a cluster's overview page.
@@ -137,6 +139,8 @@ type TopicData struct {
 	// (keys first); KeySchema and ValueSchema the first of each, when the registry holds them.
 	Schemas                []TopicSchema
 	KeySchema, ValueSchema *SchemaRef
+	// Environments is the topic in the other environments; nil unless site.yaml compares them.
+	Environments *TopicEnvironments
 }
 
 // PartitionRow is one partition of a topic.

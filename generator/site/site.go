@@ -283,7 +283,7 @@ func (s *Site) add(p *Page) {
 // reservedDirs are top-level directories that generated files own; reservedPages are root
 // pages that generated files own.
 var (
-	reservedDirs  = map[string]bool{"clusters": true, "print": true, "snapshots": true}
+	reservedDirs  = map[string]bool{"clusters": true, "environments": true, "print": true, "snapshots": true}
 	reservedPages = map[string]bool{"index": true, "404": true}
 )
 

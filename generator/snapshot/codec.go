@@ -40,6 +40,7 @@ func (s *Snapshot) Normalize() {
 		}
 		slices.SortFunc(t.Configs, func(a, b Config) int { return cmp.Compare(a.Name, b.Name) })
 	}
+	sortPromotions(s.Promotions)
 	slices.SortFunc(s.Groups, func(a, b Group) int { return cmp.Compare(a.ID, b.ID) })
 	for i := range s.Groups {
 		g := &s.Groups[i]

@@ -75,6 +75,15 @@ var fieldDocs = map[string]string{
 	"Snapshot.topics":       "Every topic, internal ones included, sorted by name.",
 	"Snapshot.consumerGroups": "Every consumer group the brokers coordinate, sorted by id, with committed offsets and lag. " +
 		"Producers are not visible to Kafka and are not recorded here.",
+	"Snapshot.promotions": "Promotion readiness (site.yaml environments:): this environment's registry's read-only answers on whether it would accept earlier environments' latest versions of subjects it holds, " +
+		"asked with POST /compatibility/subjects/{toSubject}/versions/latest when the snapshot was taken. Absent without an environments: block or when nothing was asked.",
+	"Promotion":               "One question to this environment's registry: would it accept version `version` of `subject` in environment `from` as the next version of `toSubject`? Nothing is ever registered.",
+	"Promotion.from":          "The earlier environment (site.yaml's environments.order) that holds the version.",
+	"Promotion.subject":       "The logical subject: its name with site.yaml's environments.subjects template taken off (the name itself without a template).",
+	"Promotion.toSubject":     "The subject's name in this environment (environments.subjects template).",
+	"Promotion.version":       "The earlier environment's version number.",
+	"Promotion.fingerprint":   "The fingerprint of that version's schema, as the environments comparison computes it: a build uses the answer only for the version with this fingerprint.",
+	"Promotion.verdict":       "The registry's answer against its latest version of toSubject.",
 	"Snapshot.schemaRegistry": "The Schema Registry configured for the cluster. Absent when site.yaml configures none.",
 	"Snapshot.acls":           "The cluster's ACLs, or why they could not be read. Absent in snapshots taken before kdocs read ACLs.",
 	"Snapshot.quotas":         "The client quotas (KIP-546), or why they could not be read. Absent in snapshots taken before kdocs read quotas.",

@@ -27,6 +27,9 @@ type Snapshot struct {
 	// Connect holds the Kafka Connect clusters site.yaml lists beside the cluster (connect.go).
 	// Nil when none is configured, and in snapshots taken before kdocs read Connect.
 	Connect []ConnectCluster `json:"connect,omitempty"`
+	// Promotions are this environment's registry's answers on earlier environments' latest
+	// versions (promotions.go). Nil without an environments: block, and in older snapshots.
+	Promotions []Promotion `json:"promotions,omitempty"`
 	// Errors lists what could not be read. A snapshot with errors is partial and says so;
 	// it is never silently thin.
 	Errors []Error `json:"errors,omitempty"`

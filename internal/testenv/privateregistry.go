@@ -20,10 +20,10 @@ import (
 	"time"
 )
 
-// PrivateRegistryPort is the private registry's port: KDOCS_REGISTRY2_PORT, else one above
+// PrivateRegistryPort is the private registry's port: KDOCS_PRIVATE_REGISTRY_PORT, else one above
 // KDOCS_REGISTRY_PORT (8082 by default).
 func PrivateRegistryPort() int {
-	if p, err := strconv.Atoi(os.Getenv("KDOCS_REGISTRY2_PORT")); err == nil && p > 0 {
+	if p, err := strconv.Atoi(os.Getenv("KDOCS_PRIVATE_REGISTRY_PORT")); err == nil && p > 0 {
 		return p
 	}
 	p, err := strconv.Atoi(getenv("KDOCS_REGISTRY_PORT", "8081"))
@@ -84,7 +84,7 @@ func PrivateRegistry(t testing.TB) string {
 
 	url := "http://127.0.0.1:" + strconv.Itoa(port)
 	if answers(url) {
-		t.Fatalf("private registry: port %d already answers, and not as a registry this test left behind (set KDOCS_REGISTRY2_PORT)", port)
+		t.Fatalf("private registry: port %d already answers, and not as a registry this test left behind (set KDOCS_PRIVATE_REGISTRY_PORT)", port)
 	}
 	conf := filepath.Join(dir, "config.yaml")
 	// The keys of scripts/registry.sh (internal/config/config.go of axonops-schema-registry v0.2.1).

@@ -6,7 +6,7 @@
 //      window.kdocsDiagramsDone === true  and  <html data-diagrams="done">
 //    raised whether the diagrams drew or failed, and at once on pages without any;
 //  - copy buttons on tables (as tab-separated text, which pastes into a spreadsheet) and code;
-//  - on the catalogs (topics, groups, schemas): a filter box and sortable columns.
+//  - on the catalogs (topics, groups, schemas, the environments matrix): a filter box and sortable columns.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -170,7 +170,7 @@
 
   // --- Catalogs: filter and sort --------------------------------------------------------------
 
-  var catalog = document.querySelector('.content[data-kind="topics"], .content[data-kind="groups"], .content[data-kind="subjects"]');
+  var catalog = document.querySelector('.content[data-kind="topics"], .content[data-kind="groups"], .content[data-kind="subjects"], .content[data-kind="environments"]');
   var catalogTable = catalog && catalog.querySelector("table");
   if (catalogTable && !print && catalogTable.tBodies.length > 0) {
     enhanceCatalog(catalogTable, catalog.getAttribute("data-kind"));
@@ -179,7 +179,7 @@
   function enhanceCatalog(table, kind) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    var noun = { topics: "topics", groups: "consumer groups", subjects: "subjects" }[kind];
+    var noun = { topics: "topics", groups: "consumer groups", subjects: "subjects", environments: "logical topics" }[kind];
 
     var bar = toolbar(table);
     var input = document.createElement("input");

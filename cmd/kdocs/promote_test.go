@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kdocs/kdocs/generator/collect"
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+// secondRegistry is the second environment's real registry, which scripts/test.sh starts on
+// KDOCS_REGISTRY_PORT+1000 (generator/environments' two-environment test uses it too).
+func secondRegistry(t *testing.T) string {
+	t.Helper()
+	port := 8081 + 1000
+	if p, err := strconv.Atoi(os.Getenv("KDOCS_REGISTRY_PORT")); err == nil && p > 0 {
+		port = p + 1000
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		msg := fmt.Sprintf("second registry at %s not reachable (%v); start it: KDOCS_REGISTRY_PORT=%d scripts/registry.sh up", addr, err, port)
+		if testenv.Strict() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	c.Close()
+	return "http://" + addr
+}
+
+func registryDo(t *testing.T, method, u, body string) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(resp.Body)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %s", method, u, msg)
+}
+
+// TestPromotionReadinessReachesTheSite: staging holds a compatible and an incompatible v2 that
+// prod's real registry has not seen; kdocs snapshot's promotion step asks prod's registry and
+// keeps its answers in prod's snapshot, and kdocs build shows them on the environments page.
+func TestPromotionReadinessReachesTheSite(t *testing.T) {
+	stagingURL, prodURL := testenv.Registry(t), secondRegistry(t)
+	p := fmt.Sprintf("kdocs-test-promote-%d.", time.Now().UnixNano())
+	v1 := `{"type":"record","name":"Order","namespace":"x","fields":[{"name":"id","type":"string"}]}`
+	optional := `{"type":"record","name":"Order","namespace":"x","fields":[{"name":"id","type":"string"},{"name":"note","type":["null","string"],"default":null}]}`
+	breaking := `{"type":"record","name":"Order","namespace":"x","fields":[{"name":"id","type":"int"}]}`
+	testenv.ScratchSubject(t, stagingURL, p+"orders-value", v1, optional)
+	// Staging took the breaking version under NONE; prod keeps BACKWARD, its default.
+	testenv.ScratchSubject(t, stagingURL, p+"payments-value", v1)
+	registryDo(t, http.MethodPut, stagingURL+"/config/"+url.PathEscape(p+"payments-value"), `{"compatibility":"NONE"}`)
+	registryDo(t, http.MethodPost, stagingURL+"/subjects/"+url.PathEscape(p+"payments-value")+"/versions", fmt.Sprintf(`{"schema":%q}`, breaking))
+	testenv.ScratchSubject(t, prodURL, p+"orders-value", v1)
+	testenv.ScratchSubject(t, prodURL, p+"payments-value", v1)
+
+	dir := t.TempDir()
+	subject := func(name string, schemas ...string) snapshot.Subject {
+		s := snapshot.Subject{Name: name}
+		for i, sc := range schemas {
+			s.Versions = append(s.Versions, snapshot.SchemaVersion{Version: i + 1, ID: i + 1, Type: "AVRO", Schema: sc})
+		}
+		return s
+	}
+	write := func(name, env, url string, subjects ...snapshot.Subject) {
+		s := &snapshot.Snapshot{Format: snapshot.Format, KdocsVersion: "test", TakenAt: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
+			Cluster: snapshot.Cluster{Name: name, Environment: env}, Topics: []snapshot.Topic{}, Groups: []snapshot.Group{},
+			Registry: &snapshot.Registry{URL: url, Subjects: subjects}}
+		require.NoError(t, snapshot.Save(filepath.Join(dir, name+".json"), s))
+	}
+	write("acme-staging", "staging", stagingURL, subject(p+"orders-value", v1, optional), subject(p+"payments-value", v1, breaking))
+	write("acme-prod", "prod", prodURL, subject(p+"orders-value", v1), subject(p+"payments-value", v1))
+	yaml := fmt.Sprintf(`title: Promotion test
+snapshots: %[1]s
+clusters:
+  - {name: acme-staging, environment: staging, snapshot: %[1]s/acme-staging.json, schemaRegistry: {url: "%[2]s"}}
+  - {name: acme-prod, environment: prod, snapshot: %[1]s/acme-prod.json, schemaRegistry: {url: "%[3]s"}}
+environments:
+  order: [staging, prod]
+`, dir, stagingURL, prodURL)
+	siteFile := filepath.Join(dir, "site.yaml")
+	require.NoError(t, os.WriteFile(siteFile, []byte(yaml), 0o644))
+	site, err := config.Load(siteFile)
+	require.NoError(t, err)
+
+	// As if this run had just written prod's snapshot.
+	outcomes := []collect.Outcome{{Cluster: "acme-prod", Path: filepath.Join(dir, "acme-prod.json")}}
+	askPromotions(context.Background(), site, outcomes, registryCompatibility, slog.New(slog.DiscardHandler))
+	require.NoError(t, outcomes[0].Err)
+
+	prod, err := snapshot.Load(filepath.Join(dir, "acme-prod.json"))
+	require.NoError(t, err)
+	got := map[string]snapshot.Promotion{}
+	for _, pr := range prod.Promotions {
+		got[pr.ToSubject] = pr
+	}
+	require.Len(t, got, 2, "one question per subject staging has ahead of prod: %+v", prod.Promotions)
+	orders, payments := got[p+"orders-value"], got[p+"payments-value"]
+	assert.Equal(t, "staging", orders.From)
+	assert.Equal(t, 2, orders.Version)
+	assert.NotEmpty(t, orders.Fingerprint)
+	assert.Equal(t, snapshot.VerdictCompatible, orders.Verdict.Status, "prod accepts an optional field: %+v", orders.Verdict)
+	assert.Equal(t, snapshot.VerdictIncompatible, payments.Verdict.Status, "prod rejects id becoming an int: %+v", payments.Verdict)
+	assert.NotEmpty(t, payments.Verdict.Messages, "the registry says why")
+	staging, err := snapshot.Load(filepath.Join(dir, "acme-staging.json"))
+	require.NoError(t, err)
+	assert.Nil(t, staging.Promotions, "staging's registry was not asked: nothing comes before it")
+
+	// The build shows the registry's answers.
+	out := filepath.Join(dir, "public")
+	code, _, errOut := kdocs(t, "build", "-config", siteFile, "-out", out)
+	require.Equal(t, exitOK, code, errOut)
+	page, err := os.ReadFile(filepath.Join(out, "environments", "index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "would be rejected")
+	assert.Contains(t, string(page), "ready")
+	assert.NotContains(t, string(page), "not checked", "every candidate has the registry's answer")
+}

@@ -1,0 +1,70 @@
+package site
+
+// Hooks for the environments comparison (generator/environments), which adds its own pages
+// after Build: the slots it fills on topic pages and the home page, and the few accessors it
+// needs. The comparison itself lives in its own package.
+
+import "fmt"
+
+// EnvironmentsPath is the environments matrix page.
+const EnvironmentsPath = "environments/index"
+
+// TopicEnvironments is a topic's place among the environments.
+type TopicEnvironments struct {
+	// Logical is the topic's logical name; Page its logical-topic page (Path empty when the
+	// topic is the same everywhere and has none); Matrix the environments page.
+	Logical string
+	Page    Link
+	Matrix  Link
+	// Siblings are the same logical topic in each environment, in promotion order, this one
+	// included (Current); Link.Path is empty where the topic is absent.
+	Siblings []EnvironmentLink
+	// Drift names the properties that differ; Expected those expected to (site.yaml).
+	Drift, Expected []string
+}
+
+// EnvironmentLink is a page in one environment.
+type EnvironmentLink struct {
+	Environment string
+	Link
+	Current bool
+}
+
+// EnvironmentsSummary is the home page's line about the environments.
+type EnvironmentsSummary struct {
+	Page             Link
+	Topics, Drifting int
+	Pairs            []EnvironmentPair
+}
+
+// EnvironmentPair counts the logical topics and subjects that differ between two environments.
+type EnvironmentPair struct {
+	From, To         string
+	Topics, Subjects int
+}
+
+// TopicPath returns the page path of the cluster's topic, "" when it has none.
+func (c *Cluster) TopicPath(name string) string { return c.topicPaths[name] }
+
+// SubjectPath returns the page path of the cluster's subject, "" when it has none.
+func (c *Cluster) SubjectPath(name string) string { return c.subjectPaths[name] }
+
+// AddPage adds a generated page after the others (before content pages in no way: the book
+// reads it last) and fails when its path is taken.
+func (s *Site) AddPage(p *Page) error {
+	if other := s.byPath[p.Path]; other != nil {
+		return fmt.Errorf("page %s.html is taken by %q", p.Path, other.Title)
+	}
+	s.add(p)
+	return nil
+}
+
+// Slug returns a file-name-safe slug of name, stable and distinct for distinct names within
+// the namespace of one Slugger.
+type Slugger struct{ s *slugger }
+
+// NewSlugger returns a slug namespace in which the reserved slugs are taken.
+func NewSlugger(reserved ...string) Slugger { return Slugger{newSlugger(reserved...)} }
+
+// Slug returns name's slug.
+func (s Slugger) Slug(name string) string { return s.s.slug(name) }
