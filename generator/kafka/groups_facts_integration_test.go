@@ -163,10 +163,7 @@ func TestFactsGroupsMatchConsumerGroupCommand(t *testing.T) {
 	topic := "kdocs-test-kinds-" + suffix
 	classic, nextGen := "kdocs-test-classic-"+suffix, "kdocs-test-848-"+suffix
 	testenv.CreateTopic(ctx, t, admCl, topic, 3, 1, nil)
-	t.Cleanup(func() {
-		_, _ = adm.DeleteGroups(context.Background(), classic, nextGen)
-		_, _ = adm.DeleteTopic(context.Background(), topic)
-	})
+	t.Cleanup(func() { dropTopic(t, c, adm, topic, classic, nextGen) })
 	// Two records on every partition, for the members to read and commit.
 	for p := range int32(3) {
 		for range 2 {
@@ -282,6 +279,20 @@ func TestFactsGroupsMatchConsumerGroupCommand(t *testing.T) {
 		assert.Equal(t, row["LAG"], strconv.FormatInt(o.Lag, 10), g.ID)
 		assert.Equal(t, row["CONSUMER-ID"], g.Members[0].ID, g.ID)
 	}
+}
+
+// dropTopic deletes the test's groups and topic and waits until a snapshot no longer lists the
+// topic nor names it in errors: brokers drop a deleted topic a moment after the controller, and
+// later tests assert on clean snapshots. Cleanups run after the members closed.
+func dropTopic(t *testing.T, c config.Cluster, adm *kadm.Client, topic string, groups ...string) {
+	_, _ = adm.DeleteGroups(context.Background(), groups...)
+	_, _ = adm.DeleteTopic(context.Background(), topic)
+	assert.Eventually(t, func() bool {
+		s, err := Collect(context.Background(), c)
+		return err == nil && s.Topic(topic) == nil && !slices.ContainsFunc(s.Errors, func(e snapshot.Error) bool {
+			return strings.Contains(e.Resource+e.Message, topic)
+		})
+	}, 30*time.Second, 200*time.Millisecond, "topic %s was not deleted", topic)
 }
 
 // waitGroups collects the cluster until ok holds of the snapshot (60 s at most), and fails
@@ -441,10 +452,7 @@ func TestFactsShareGroup(t *testing.T) {
 	suffix := fmt.Sprint(time.Now().UnixNano())
 	topic, group := "kdocs-test-share-"+suffix, "kdocs-test-share-"+suffix
 	testenv.CreateTopic(ctx, t, admCl, topic, 2, 1, nil)
-	t.Cleanup(func() {
-		_, _ = adm.DeleteGroups(context.Background(), group)
-		_, _ = adm.DeleteTopic(context.Background(), topic)
-	})
+	t.Cleanup(func() { dropTopic(t, c, adm, topic, group) })
 	// Start from the earliest record, so the member reads what is produced before it joins.
 	setGroupConfig(ctx, t, admCl, group, "share.auto.offset.reset", "earliest")
 	for p := range int32(2) {
