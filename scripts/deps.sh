@@ -20,8 +20,19 @@ NEEDS=(
   mvn:maven
   hugo:hugo
   openssl:openssl
+  npm:npm
   curl:curl
   jq:jq
+)
+
+# Packages without a command of their own, installed when dpkg does not list them: the fonts
+# the PDF books fall back on for every script (Latin, Greek, Cyrillic, Arabic, Hebrew, Indic …
+# in noto-core; Chinese, Japanese, Korean in noto-cjk; emoji in noto-color-emoji). Without
+# them Chromium prints a topic named in Chinese or with an emoji as empty boxes.
+PACKAGES=(
+  fonts-noto-core
+  fonts-noto-cjk
+  fonts-noto-color-emoji
 )
 
 log() { printf 'deps: %s\n' "$*" >&2; }
@@ -32,6 +43,10 @@ missing_packages() {
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 && continue
     [[ " ${out[*]} " == *" $pkg "* ]] || out+=("$pkg")
+  done
+  for pkg in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && continue
+    out+=("$pkg")
   done
   echo "${out[*]}"
 }

@@ -143,6 +143,8 @@ stop_connect() {
 }
 
 step deps bash scripts/deps.sh
+# axe-core for the accessibility test, from the committed lockfile (a validation tool, never in the binary).
+step "node tools" npm ci --prefix tools/node --no-audit --no-fund --silent
 step services services
 # The second environment's registry (generator/environments' two-environment test); its Kafka is
 # the MirrorMaker 2 upstream cluster scripts/connect.sh starts at KDOCS_KAFKA_PORT_BASE+1000.

@@ -2,17 +2,25 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"path/filepath"
 
 	"github.com/kdocs/kdocs/generator/pipeline"
 )
 
 func buildCommand() command {
-	return command{name: "build", summary: "Build the static site from the snapshots and content/ into the output directory.\nThe output is swapped in whole: a failed build leaves the previous site untouched.",
-		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-			out := fs.String("out", "", "output directory (default: output of site.yaml)")
+	return command{name: "build",
+		short: "Build the static site from the snapshots and content/ into the output directory.",
+		long: `Build the static site from the snapshots and content/ into the output directory (output:
+in site.yaml, public/ by default). Nothing is read from Kafka: run kdocs snapshot first, or
+point site.yaml's clusters at snapshot files. The output is swapped in whole: a failed build
+leaves the previous site untouched.`,
+		example: `  kdocs build                                   # site.yaml here, into its output directory
+  kdocs build -c docs/site.yaml -o /tmp/site    # another configuration and output
+  kdocs build --base-url /kdocs/                # served from a sub-path, e.g. a project's Pages`,
+		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+			out := fs.StringP("out", "o", "", "output directory (default: output of site.yaml)")
 			baseURL := fs.String("base-url", "", "base URL or path the site is served from (default: baseURL of site.yaml)")
 			return func(ctx context.Context) error {
 				site, err := e.loadConfig()

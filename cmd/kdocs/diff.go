@@ -5,25 +5,67 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/kdocs/kdocs/generator/diff"
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func diffCommand() command {
-	return command{name: "diff", args: "OLD.json NEW.json",
-		summary: "Print what changed between two snapshots of the same cluster, grouped by resource.\n" +
-			"With --exit-code it exits 1 when anything changed, like git diff --exit-code. Flags go before the files.",
-		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-			asJSON := fs.Bool("json", false, "print the changes as a JSON array of {kind, severity, resource, old, new, message}")
+	return command{name: "diff", args: "OLD.json NEW.json", output: true, flagsFirst: true,
+		short: "Print what changed between two snapshots of the same cluster, grouped by resource.",
+		long: `Print what changed between two snapshots of the same cluster, grouped by resource, as text
+for people, JSON for tools or Markdown for a pull-request comment. With --exit-code it exits
+1 when anything changed, like git diff --exit-code. Flags go before the files.
+
+With --from and --to instead of files, it compares two environments of site.yaml's
+environments: block (their clusters' snapshots): topics and subjects that drift, and the
+versions waiting to be promoted with the registry's answer kdocs snapshot recorded; --fail-on
+drift then exits 3 on any difference that is not expected drift or a version ready to promote.`,
+		example: `  kdocs diff snapshots/history/prod/20261126T031700Z.json snapshots/prod.json
+  kdocs diff --format json old.json new.json | jq '.[] | select(.severity == "breaking")'
+  kdocs diff --format markdown old.json new.json > comment.md    # for a pull request
+  kdocs diff --exit-code old.json new.json || echo "the estate changed"
+  kdocs diff --from staging --to prod                           # environments: drift and promotion readiness
+  kdocs diff --from staging --to prod --fail-on drift --format markdown`,
+		complete: func(c *cobra.Command) {
+			completeValues(c, "format", "text", "json", "markdown")
+			c.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+				if len(args) >= 2 {
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
+			}
+		},
+		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+			format := fs.StringP("format", "f", "text", "how to print the changes: text, json (an array of {kind, severity, resource, old, new, message}) or markdown")
+			asJSON := fs.Bool("json", false, "the same as --format json")
 			exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, 0 when there are none")
 			lagJump := fs.Int64("lag-jump", diff.DefaultLagJump, "report a group whose total lag grew by at least this many records (negative: never)")
+			from := fs.String("from", "", "compare two environments of site.yaml's environments: block instead of two files: the earlier one")
+			to := fs.String("to", "", "with --from: the later environment (promotion goes from --from to --to)")
+			failOn := fs.String("fail-on", "", "with --from/--to: exit 3 when the environments drift (drift)")
 			return func(context.Context) error {
+				write, ok := changeWriters[*format]
+				if !ok {
+					return usageError{fmt.Sprintf("--format %q: want text, json or markdown", *format)}
+				}
+				if *asJSON {
+					if fs.Changed("format") && *format != "json" {
+						return usageError{fmt.Sprintf("--json and --format %s: choose one", *format)}
+					}
+					write = writeChangesJSON
+				}
+				if *from != "" || *to != "" {
+					return diffEnvironments(e, write, *from, *to, *failOn, *exitCode)
+				}
+				if *failOn != "" {
+					return usageError{"--fail-on drift compares environments: give --from and --to"}
+				}
 				if err := checkDiffArgs(e.args); err != nil {
 					return err
 				}
@@ -36,12 +78,7 @@ func diffCommand() command {
 					return fmt.Errorf("new snapshot: %w", err)
 				}
 				changes := diff.Compare(before, after, diff.Options{LagJump: *lagJump})
-				if *asJSON {
-					err = writeChangesJSON(e.stdout, changes)
-				} else {
-					err = writeChangesText(e.stdout, changes)
-				}
-				if err != nil {
+				if err := write(e.stdout, changes); err != nil {
 					return fmt.Errorf("write changes: %w", err)
 				}
 				if *exitCode && len(changes) > 0 {
@@ -50,6 +87,41 @@ func diffCommand() command {
 				return nil
 			}
 		}}
+}
+
+// diffEnvironments is kdocs diff --from ENV --to ENV.
+func diffEnvironments(e *env, write func(io.Writer, diff.Changes) error, from, to, failOn string, exitCode bool) error {
+	if from == "" || to == "" {
+		return usageError{"--from and --to go together: name two environments of site.yaml's environments: block"}
+	}
+	if len(e.args) > 0 {
+		return usageError{"--from/--to compare site.yaml's environments: give no snapshot files"}
+	}
+	if failOn != "" && failOn != failOnDriftReason {
+		return usageError{fmt.Sprintf("--fail-on %q: with --from/--to, want drift", failOn)}
+	}
+	site, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	changes, err := environmentChanges(site, from, to)
+	if err != nil {
+		return err
+	}
+	if err := write(e.stdout, changes); err != nil {
+		return fmt.Errorf("write changes: %w", err)
+	}
+	if n := driftFound(changes); failOn != "" && n > 0 {
+		return failOnError{fmt.Sprintf("%s and %s drift: %d %s (--fail-on drift)", from, to, n, diffPlural(n, "difference", "differences"))}
+	}
+	if exitCode && len(changes) > 0 {
+		return fmt.Errorf("%d %s (--exit-code)", len(changes), diffPlural(len(changes), "change", "changes"))
+	}
+	return nil
+}
+
+var changeWriters = map[string]func(io.Writer, diff.Changes) error{
+	"text": writeChangesText, "json": writeChangesJSON, "markdown": writeChangesMarkdown, "md": writeChangesMarkdown,
 }
 
 // checkDiffArgs wants exactly two files. The flag package stops at the first file, so a flag
@@ -67,11 +139,68 @@ func checkDiffArgs(args []string) error {
 }
 
 func writeChangesJSON(w io.Writer, changes diff.Changes) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	// Names and messages are untrusted text, but this is JSON, not HTML: keep them readable.
-	enc.SetEscapeHTML(false)
-	return enc.Encode(changes)
+	if changes == nil {
+		changes = diff.Changes{}
+	}
+	return writeJSON(w, changes)
+}
+
+// writeChangesMarkdown prints a summary line and one table of every change, for a pull-request
+// comment. Resource names and messages are untrusted: mdCell keeps them inside their cell.
+func writeChangesMarkdown(w io.Writer, changes diff.Changes) error {
+	var b strings.Builder
+	if len(changes) == 0 {
+		b.WriteString("**kdocs diff:** no changes\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	fmt.Fprintf(&b, "**kdocs diff:** %s\n\n", changeCounts(changes))
+	b.WriteString("| Severity | Resource | Change | Old | New | What it means |\n|---|---|---|---|---|---|\n")
+	for _, c := range changes {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(c.Severity), mdCell(c.Resource), mdCell(c.Kind), mdCell(c.Old), mdCell(c.New), mdCell(c.Message))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdCell escapes text for one GitHub-flavoured Markdown table cell: no line breaks, no cell
+// separators, no HTML, no emphasis or links.
+func mdCell(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\n', '\r':
+			b.WriteByte(' ')
+		case '|', '\\', '`', '*', '_', '[', ']', '<', '>', '#', '~', '!', '&':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// changeCounts says "3 changes: 2 warnings, 1 info".
+func changeCounts(changes diff.Changes) string {
+	counts := map[string]int{}
+	for _, c := range changes {
+		counts[c.Severity]++
+	}
+	var parts []string
+	for _, s := range []string{diff.Breaking, diff.Warning, diff.Info} {
+		if n := counts[s]; n > 0 {
+			label := s
+			if s == diff.Warning {
+				label = diffPlural(n, "warning", "warnings")
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, label))
+		}
+	}
+	return fmt.Sprintf("%d %s: %s", len(changes), diffPlural(len(changes), "change", "changes"), strings.Join(parts, ", "))
 }
 
 // writeChangesText prints one block per resource, in the order of changes (sorted by
@@ -81,26 +210,14 @@ func writeChangesText(w io.Writer, changes diff.Changes) error {
 	if len(changes) == 0 {
 		b.WriteString("no changes\n")
 	}
-	counts := map[string]int{}
 	for i, c := range changes {
 		if i == 0 || changes[i-1].Resource != c.Resource {
 			fmt.Fprintf(&b, "%s\n", c.Resource)
 		}
 		fmt.Fprintf(&b, "  %-8s %-22s %s\n", c.Severity, c.Kind, c.Message)
-		counts[c.Severity]++
 	}
 	if len(changes) > 0 {
-		var parts []string
-		for _, s := range []string{diff.Breaking, diff.Warning, diff.Info} {
-			if n := counts[s]; n > 0 {
-				label := s
-				if s == diff.Warning {
-					label = diffPlural(n, "warning", "warnings")
-				}
-				parts = append(parts, fmt.Sprintf("%d %s", n, label))
-			}
-		}
-		fmt.Fprintf(&b, "\n%d %s: %s\n", len(changes), diffPlural(len(changes), "change", "changes"), strings.Join(parts, ", "))
+		fmt.Fprintf(&b, "\n%s\n", changeCounts(changes))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

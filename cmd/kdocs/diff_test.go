@@ -124,7 +124,7 @@ func TestDiffUsageErrors(t *testing.T) {
 		{[]string{oldPath, newPath, newPath}, "got 3 arguments"},
 		// The flag package stops at the first file.
 		{[]string{oldPath, newPath, "--json"}, "flag --json after the files: flags go before OLD.json NEW.json"},
-		{[]string{"--colour", oldPath, newPath}, "flag provided but not defined: -colour"},
+		{[]string{"--colour", oldPath, newPath}, "unknown flag: --colour"},
 	} {
 		code, out, errOut := kdocs(t, append([]string{"diff"}, c.args...)...)
 		assert.Equal(t, exitUsage, code, "%v", c.args)

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -20,6 +19,8 @@ import (
 	"github.com/kdocs/kdocs/generator/pdf"
 	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // exportFormats in the order they are produced and reported.
@@ -46,10 +47,18 @@ func (o exportOptions) target(f string) string {
 }
 
 func exportCommand() command {
-	return command{name: "export", summary: "Write the documentation in other formats: md (the Markdown tree, for a wiki), html (the site),\npdf (the book), json (the snapshots), or all of them from one build.\nEach format replaces its previous export in --out whole; a failed export changes nothing.",
-		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-			format := fs.String("format", "all", "what to export: md, html, pdf, json, all, or a comma-separated list")
-			out := fs.String("out", "export", "directory to write into: md/, html/, kdocs.pdf, json/<cluster>.json")
+	return command{name: "export",
+		short: "Write the documentation as Markdown, HTML, PDF or JSON files to hand on.",
+		long: `Write the documentation in other formats: md (the Markdown tree, for a wiki), html (the
+site), pdf (the book), json (the snapshots), or all of them from one build. Each format
+replaces its previous export in --out whole; a failed export changes nothing.`,
+		example: `  kdocs export                           # export/md, export/html, export/kdocs.pdf, export/json
+  kdocs export -f md,json -o wiki        # only the Markdown tree and the snapshots, into wiki/
+  kdocs export --timestamp               # keep earlier exports: names get a UTC time suffix`,
+		complete: func(c *cobra.Command) { completeValues(c, "format", "all", "md", "html", "pdf", "json") },
+		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+			format := fs.StringP("format", "f", "all", "what to export: md, html, pdf, json, all, or a comma-separated list")
+			out := fs.StringP("out", "o", "export", "directory to write into: md/, html/, kdocs.pdf, json/<cluster>.json")
 			stamp := fs.Bool("timestamp", false, "suffix each name with the UTC time, -20060102T150405Z, to keep earlier exports")
 			css := fs.String("css", "", "CSS file added to the HTML and PDF after the theme's own and site.yaml's css (as css/custom/<file name>)")
 			chrome := fs.String("chrome", "", "path to Chrome or Chromium for the PDF (default: looked up on PATH)")

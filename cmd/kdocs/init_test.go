@@ -61,3 +61,17 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 	code, _, _ = kdocs(t, "init", "extra")
 	assert.Equal(t, exitUsage, code)
 }
+
+func TestInitCIFlag(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := kdocs(t, "init", "--dir", dir, "--ci", "github")
+	require.Equal(t, exitOK, code, errOut)
+	data, err := os.ReadFile(filepath.Join(dir, ".github", "workflows", "kdocs.yml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "origin FETCH_HEAD:refs/heads/kdocs-history", "the history is kept on a branch")
+	assert.NotContains(t, string(data), "actions/cache", "not in the Actions cache")
+
+	code, _, errOut = kdocs(t, "init", "--dir", t.TempDir(), "--ci", "gitlab")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `--ci "gitlab": want github`)
+}

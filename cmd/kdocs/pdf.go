@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,10 +12,17 @@ import (
 )
 
 func pdfCommand() command {
-	return command{name: "pdf", summary: "Print the built site as PDF books through headless Chromium: the whole estate as\nkdocs.pdf and each cluster as kdocs-<cluster>.pdf, written into the site unless --out says\notherwise. Run `kdocs build` first.",
-		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+	return command{name: "pdf",
+		short: "Print the built site as PDF books through headless Chromium.",
+		long: `Print the built site as PDF books through headless Chromium: the whole estate as kdocs.pdf
+and each cluster as kdocs-<cluster>.pdf, written into the site unless --out says otherwise.
+Run kdocs build first.`,
+		example: `  kdocs build && kdocs pdf                    # public/kdocs.pdf and public/kdocs-<cluster>.pdf
+  kdocs pdf -o book/estate.pdf                # book/estate.pdf, book/estate-<cluster>.pdf
+  kdocs pdf --chrome /usr/bin/chromium --cluster-books=false`,
+		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
 			siteDir := fs.String("site", "", "built site directory (default: output of site.yaml)")
-			out := fs.String("out", "", "the estate's PDF (default: <site>/kdocs.pdf); cluster books go beside it as <name>-<cluster>.pdf")
+			out := fs.StringP("out", "o", "", "the estate's PDF (default: <site>/kdocs.pdf); cluster books go beside it as <name>-<cluster>.pdf")
 			clusterBooks := fs.Bool("cluster-books", true, "also print one book per cluster")
 			chrome := fs.String("chrome", "", "path to Chrome or Chromium (default: looked up on PATH)")
 			timeout := fs.Duration("timeout", pdf.DefaultTimeout, "give up when printing takes longer (all books together); a hung browser fails after 30s")

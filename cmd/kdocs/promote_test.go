@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -135,4 +136,85 @@ environments:
 	assert.Contains(t, string(page), "would be rejected")
 	assert.Contains(t, string(page), "ready")
 	assert.NotContains(t, string(page), "not checked", "every candidate has the registry's answer")
+
+	// kdocs diff between the environments gives the same answers, and fails CI on the rejection.
+	code, stdout, errOut := kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod", "--fail-on", "drift")
+	assert.Equal(t, exitFailOn, code, errOut)
+	assert.Contains(t, stdout, "v2 of "+p+"payments-value in staging, not yet in prod as "+p+"payments-value: would be rejected: ")
+	assert.Contains(t, stdout, "v2 of "+p+"orders-value in staging, not yet in prod as "+p+"orders-value: ready")
+	assert.Regexp(t, `breaking +promotion +v2 of `, stdout)
+}
+
+// TestDiffEnvironments: kdocs diff --from/--to on two environments' snapshots prints their
+// drift and the promotions, in each format, and --fail-on drift exits 3 only on drift.
+func TestDiffEnvironments(t *testing.T) {
+	dir := t.TempDir()
+	topic := func(name string, partitions int, configs ...snapshot.Config) snapshot.Topic {
+		tp := snapshot.Topic{Name: name, ReplicationFactor: 1, Configs: configs}
+		for p := range partitions {
+			tp.Partitions = append(tp.Partitions, snapshot.Partition{ID: int32(p), Leader: 1, Replicas: []int32{1}, ISR: []int32{1}})
+		}
+		return tp
+	}
+	write := func(name, env string, topics ...snapshot.Topic) {
+		s := &snapshot.Snapshot{Format: snapshot.Format, KdocsVersion: "test", TakenAt: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
+			Cluster: snapshot.Cluster{Name: name, Environment: env}, Topics: topics, Groups: []snapshot.Group{}}
+		require.NoError(t, snapshot.Save(filepath.Join(dir, name+".json"), s))
+	}
+	retention := func(v string) snapshot.Config {
+		return snapshot.Config{Name: "retention.ms", Value: v, Source: "DYNAMIC_TOPIC_CONFIG"}
+	}
+	write("acme-staging", "staging", topic("orders", 6, retention("86400000")), topic("audit", 1), topic("same", 3))
+	write("acme-prod", "prod", topic("orders", 12, retention("604800000")), topic("same", 3))
+	siteFile := filepath.Join(dir, "site.yaml")
+	writeSite := func(extra string) {
+		require.NoError(t, os.WriteFile(siteFile, []byte(fmt.Sprintf(`title: Diff test
+snapshots: %[1]s
+clusters:
+  - {name: acme-staging, environment: staging, snapshot: %[1]s/acme-staging.json}
+  - {name: acme-prod, environment: prod, snapshot: %[1]s/acme-prod.json}
+environments:
+  order: [staging, prod]
+%[2]s`, dir, extra)), 0o644))
+	}
+	writeSite("  expectedDrift: [retention.ms]\n")
+
+	code, out, errOut := kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod", "--format", "json")
+	require.Equal(t, exitOK, code, errOut)
+	var changes []struct{ Kind, Severity, Resource, Old, New, Message string }
+	require.NoError(t, json.Unmarshal([]byte(out), &changes), out)
+	got := map[string]string{}
+	for _, c := range changes {
+		got[c.Resource+" "+c.Kind+" "+c.Old+"→"+c.New] = c.Severity
+	}
+	assert.Equal(t, map[string]string{
+		`topic "audit" environment-drift present→absent`:               "warning",
+		`topic "orders" environment-drift 6→12`:                        "warning",
+		`topic "orders" environment-expected-drift 86400000→604800000`: "info",
+	}, got, "%s", out)
+
+	code, out, _ = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "partitions: 6 in staging, 12 in prod")
+
+	code, out, errOut = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod", "--fail-on", "drift", "--format", "markdown")
+	assert.Equal(t, exitFailOn, code, errOut)
+	assert.Contains(t, out, "| warning |")
+	assert.Contains(t, errOut, "staging and prod drift: 2 differences (--fail-on drift)")
+
+	// Bad input names what is wrong.
+	code, _, errOut = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "qa")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `environment "qa" is not in`)
+	code, _, errOut = kdocs(t, "diff", "--config", siteFile, "--from", "staging")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--from and --to go together")
+	code, _, errOut = kdocs(t, "diff", "--fail-on", "drift", "a.json", "b.json")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "give --from and --to")
+	require.NoError(t, os.Remove(filepath.Join(dir, "acme-prod.json")))
+	code, _, errOut = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod")
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, errOut, "environment prod (cluster acme-prod)")
+	assert.Contains(t, errOut, "acme-prod.json")
 }

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,8 +14,15 @@ import (
 )
 
 func serveCommand() command {
-	return command{name: "serve", summary: "Build the site and preview it locally; rebuild and reload the browser on every change\nto content/, templates/, themes/, the snapshots or site.yaml.",
-		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+	return command{name: "serve",
+		short: "Preview the site locally, rebuilding and reloading the browser on every change.",
+		long: `Build the site and preview it locally; rebuild and reload the browser on every change to
+content/, templates/, themes/, the snapshots or site.yaml. The preview is built into a
+directory of its own and served from the root, whatever baseURL says.`,
+		example: `  kdocs serve                            # http://127.0.0.1:1313/
+  kdocs serve --addr 0.0.0.0:8080        # reachable from other machines
+  kdocs serve --snapshot-every 5m        # re-read the live clusters while previewing`,
+		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
 			addr := fs.String("addr", "127.0.0.1:1313", "address to listen on (binds to loopback unless told otherwise)")
 			every := fs.Duration("snapshot-every", 0, "re-snapshot the live clusters (bootstrap: in site.yaml) this often while serving, e.g. 5m; 0: never")
 			return func(ctx context.Context) error {

@@ -68,7 +68,7 @@ func TestSearch(t *testing.T) {
 	options := func() []searchOption {
 		opts, err := chromedp.Run(ctx, chromedp.Evaluate[[]searchOption](`[...document.querySelectorAll('#kdocs-search-results [role="option"]')].map((o) => ({
 			ID: o.id, Kind: o.querySelector('.search-kind').textContent, Title: o.querySelector('.search-title').textContent,
-			Where: (o.querySelector('.search-where') || {}).textContent || '', Href: o.querySelector('a').href,
+			Where: (o.querySelector('.search-where') || {}).textContent || '', Href: o.dataset.href,
 			Selected: o.getAttribute('aria-selected')}))`))
 		require.NoError(t, err)
 		return opts

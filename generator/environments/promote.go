@@ -8,6 +8,8 @@ package environments
 import (
 	"context"
 	"fmt"
+
+	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
 // AskFunc asks environment to's registry, read-only, whether it would accept v as the next
@@ -37,6 +39,28 @@ func Check(ctx context.Context, c *Comparison, ask AskFunc) map[string]Verdict {
 			p.Verdict = Verdict{Status: StatusRejected, Messages: msgs}
 		}
 		out[PromotionKey(p.From, p.To, p.Subject, p.Version.Fingerprint)] = p.Verdict
+	}
+	return out
+}
+
+// VerdictsFromSnapshots reads the registries' answers that kdocs snapshot kept in each
+// environment's snapshot, by PromotionKey: an answer counts only for the version
+// with the fingerprint it was asked about.
+func VerdictsFromSnapshots(snaps []*snapshot.Snapshot) map[string]Verdict {
+	out := map[string]Verdict{}
+	for _, s := range snaps {
+		for _, p := range s.Promotions {
+			v := Verdict{Status: StatusNotChecked, Messages: p.Verdict.Messages}
+			switch p.Verdict.Status {
+			case snapshot.VerdictCompatible:
+				v.Status = StatusReady
+			case snapshot.VerdictIncompatible:
+				v.Status = StatusRejected
+			default:
+				v.Messages = append(v.Messages, "the "+s.Cluster.Environment+" registry gave no answer: "+p.Verdict.Reason)
+			}
+			out[PromotionKey(p.From, s.Cluster.Environment, p.Subject, p.Fingerprint)] = v
+		}
 	}
 	return out
 }

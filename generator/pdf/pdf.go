@@ -268,16 +268,20 @@ func render(ctx, browserCtx context.Context, url string, opts Options) ([]byte, 
 	return data, nil
 }
 
+// bookFonts is the font stack of the header and footer: the theme's Noto fallbacks, for a
+// title in any script.
+const bookFonts = `'Noto Sans','Noto Sans Arabic','Noto Sans CJK SC','Noto Sans CJK JP','Noto Sans CJK KR','Noto Color Emoji',sans-serif`
+
 // headerTemplate is the running header: the book's title and the day it was printed.
 // Chromium renders header and footer templates in a separate document that gets none of the
 // page's CSS and a default font size of 0, hence the inline styles; dark text on the white
 // sheet, whatever theme the page follows.
-const headerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:sans-serif;font-size:8px;color:#444;display:flex;justify-content:space-between;border-bottom:0.5px solid #bbb;padding-bottom:2px;">` +
+const headerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:` + bookFonts + `;font-size:8px;color:#444;display:flex;justify-content:space-between;border-bottom:0.5px solid #bbb;padding-bottom:2px;">` +
 	`<span class="title" style="overflow:hidden;white-space:nowrap;text-overflow:ellipsis;max-width:75%;"></span>` +
 	`<span>printed <span class="date"></span></span></div>`
 
 // footerTemplate numbers the pages: "page N of M", centred (see headerTemplate for the styles).
-const footerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:sans-serif;font-size:8px;color:#444;text-align:center;">` +
+const footerTemplate = `<div style="width:100%;margin:0 0.55in;font-family:` + bookFonts + `;font-size:8px;color:#444;text-align:center;">` +
 	`page <span class="pageNumber"></span> of <span class="totalPages"></span></div>`
 
 // checkDiagramsJS lists, as text, every diagram on the page that Mermaid did not turn into a

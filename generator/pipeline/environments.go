@@ -20,28 +20,6 @@ func addEnvironments(model *site.Site, snaps []*snapshot.Snapshot, cfg *config.S
 		inputs = append(inputs, environments.Input{Environment: s.Cluster.Environment, Snapshot: s})
 	}
 	c := environments.Compare(inputs, cfg.Environments, environments.Options{
-		Subjects: environments.SubjectsFromSite(model), Verdicts: promotionVerdicts(snaps)})
+		Subjects: environments.SubjectsFromSite(model), Verdicts: environments.VerdictsFromSnapshots(snaps)})
 	return environments.AddPages(model, c)
-}
-
-// promotionVerdicts reads the registries' answers that kdocs snapshot kept in each
-// environment's snapshot, by environments.PromotionKey: an answer counts only for the version
-// with the fingerprint it was asked about.
-func promotionVerdicts(snaps []*snapshot.Snapshot) map[string]environments.Verdict {
-	out := map[string]environments.Verdict{}
-	for _, s := range snaps {
-		for _, p := range s.Promotions {
-			v := environments.Verdict{Status: environments.StatusNotChecked, Messages: p.Verdict.Messages}
-			switch p.Verdict.Status {
-			case snapshot.VerdictCompatible:
-				v.Status = environments.StatusReady
-			case snapshot.VerdictIncompatible:
-				v.Status = environments.StatusRejected
-			default:
-				v.Messages = append(v.Messages, "the "+s.Cluster.Environment+" registry gave no answer: "+p.Verdict.Reason)
-			}
-			out[environments.PromotionKey(p.From, s.Cluster.Environment, p.Subject, p.Fingerprint)] = v
-		}
-	}
-	return out
 }

@@ -80,6 +80,21 @@ type annotationMatter struct {
 	Domain  string `yaml:"domain"`
 }
 
+// AnnotationMatter is the type an annotation's front matter decodes into, for tools that check
+// annotation files without building (generator/check reads its keys by reflection).
+func AnnotationMatter() any { return annotationMatter{} }
+
+// ValidateAnnotation reads an annotation file (rel is its path inside content/, file its name
+// in messages) as a build would, and returns the error the build would stop on.
+func ValidateAnnotation(rel, file string, data []byte) error {
+	c, err := ParseContent(rel, file, data)
+	if err != nil {
+		return err
+	}
+	_, err = parseAnnotation(&c)
+	return err
+}
+
 // annotationFile is a parsed annotation before it is placed on a page.
 type annotationFile struct {
 	content *Content

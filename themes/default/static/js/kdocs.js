@@ -237,6 +237,18 @@
     }
   }
 
+  // --- Scrollable tables ------------------------------------------------------------------------
+
+  // A table wider than the page scrolls sideways: it takes the focus, so that the keyboard can
+  // scroll it too, and its caption or label names it.
+  function focusableScrollers() {
+    document.querySelectorAll(".content table").forEach(function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) { t.tabIndex = 0; } else if (t.getAttribute("tabindex") === "0") { t.removeAttribute("tabindex"); }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+
   // --- Start ----------------------------------------------------------------------------------
 
   redraw().then(signalDone);

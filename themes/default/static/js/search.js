@@ -231,9 +231,12 @@
       li.className = "search-option";
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
-      var a = document.createElement("a");
-      a.href = r.url;
-      a.tabIndex = -1; // the input keeps the focus; the arrows choose
+      // An option holds no link (an option with a focusable element inside is a nested
+      // control to a screen reader): a click or Enter goes to its URL.
+      li.dataset.href = new URL(r.url, document.baseURI).href;
+      li.addEventListener("click", function () { window.location.href = r.url; });
+      var a = document.createElement("span");
+      a.className = "search-link";
       a.appendChild(span("search-kind search-kind-" + r.kind, r.kind));
       a.appendChild(span("search-title", r.title));
       var where = r.kind === "field" ? r.context + (r.cluster ? " · " + r.cluster : "") : r.cluster;
