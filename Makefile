@@ -75,6 +75,7 @@ clean:
 #   make infra-down    stop both and remove Kafka's data
 #   make connect-up    after Kafka: Kafka Connect with seeded connectors and MirrorMaker 2 from a
 #                      second cluster it starts (scripts/connect.sh, docs/connect.md); connect-down
+#   make streams-up    after seed: the Kafka Streams app acme-order-stats (scripts/streams.sh); streams-down
 #
 # `make -j2 infra-up` starts Kafka while the registry builds. KDOCS_KAFKA_VERSION (3.9.1, 4.1.1,
 # 4.4.0; default 4.1.1), KDOCS_KAFKA_PORT_BASE and KDOCS_REGISTRY_PORT are read by the scripts,
@@ -86,7 +87,7 @@ INFRA_CONNECT  ?= bash scripts/connect.sh
 SEED_ARGS      ?=
 
 .PHONY: kafka-up kafka-down kafka-status registry-up registry-down registry-status \
-	seed seed-check infra-up infra-down infra-status connect-up connect-down connect-status
+	seed seed-check infra-up infra-down infra-status connect-up connect-down connect-status streams-up streams-down
 
 kafka-up:
 	$(INFRA_KAFKA) up
@@ -126,3 +127,9 @@ connect-down:
 
 connect-status:
 	$(INFRA_CONNECT) status
+
+streams-up:
+	bash scripts/streams.sh up
+
+streams-down:
+	bash scripts/streams.sh down

@@ -23,6 +23,8 @@ NEEDS=(
   npm:npm
   curl:curl
   jq:jq
+  node:nodejs
+  npm:npm
 )
 
 # Packages without a command of their own, installed when dpkg does not list them: the fonts

@@ -6,7 +6,8 @@
 #   2. services  Kafka (scripts/kafka.sh) and the schema registry (scripts/registry.sh), each started
 #                only if it is not already running; reused otherwise; a second registry (port +1000)
 #                and, after the seed, Kafka Connect with MirrorMaker 2 and its upstream cluster
-#                (scripts/connect.sh), the second environment of the environments tests
+#                (scripts/connect.sh), the second environment of the environments tests, and the
+#                Kafka Streams app (scripts/streams.sh)
 #   3. seed      the Acme estate (testdata/seed), which waits for the services
 #   3b. connect  Kafka Connect with its seeded connectors and MirrorMaker 2 from a second cluster
 #                (scripts/connect.sh, which starts that upstream cluster itself), unless it runs;
@@ -128,17 +129,19 @@ facts_on() {
   return "$rc"
 }
 
-# stop_connect: once the suite is done, stop Kafka Connect and its upstream cluster if this run
-# started them (four JVMs), so the version clusters below do not share the two cores with them.
+# stop_connect: once the suite is done, stop the Streams app, Kafka Connect and its upstream
+# cluster if this run started them (five JVMs), so the version clusters below do not share the two cores with them.
 stop_connect() {
-  local i
+  local i name
   [[ -z "${KDOCS_TEST_KEEP:-}" ]] || return 0
-  for i in "${!STARTED[@]}"; do
-    if [[ ${STARTED[i]} == "connect|" ]]; then
-      bash scripts/connect.sh down || return
-      unset 'STARTED[i]'
-      STARTED=("${STARTED[@]}")
-    fi
+  for name in streams connect; do
+    for i in "${!STARTED[@]}"; do
+      if [[ ${STARTED[i]} == "$name|" ]]; then
+        bash "scripts/$name.sh" down || return
+        unset 'STARTED[i]'
+        STARTED=("${STARTED[@]}")
+      fi
+    done
   done
 }
 
@@ -151,8 +154,9 @@ step services services
 step "registry 2" ensure registry KDOCS_REGISTRY_PORT="${KDOCS_REGISTRY2_PORT:-$((${KDOCS_REGISTRY_PORT:-8081} + 1000))}"
 step seed "$GO" run ./testdata/seed
 step connect ensure connect
+step streams ensure streams
 step suite suite
-step "stop connect" stop_connect
+step "stop connect, streams" stop_connect
 # Every version runs even when one fails, and the run fails if any did.
 n=0 failed=0
 for v in $VERSIONS; do

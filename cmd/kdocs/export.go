@@ -1,7 +1,8 @@
 package main
 
 // `kdocs export`: the site's formats as files to hand on: the Markdown tree (for a wiki), the
-// HTML site, the PDF book and the snapshots as JSON. Everything is first produced in a hidden
+// HTML site, the PDF book, the snapshots as JSON, and the formats other tools read (AsyncAPI,
+// Backstage, the offline zip: export_formats.go). Everything is first produced in a hidden
 // work directory inside --out, from one build; only when every requested format succeeded are
 // they moved into place, so a failed export leaves the previous one untouched.
 
@@ -23,8 +24,11 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// exportFormats in the order they are produced and reported.
-var exportFormats = []string{"md", "html", "pdf", "json"}
+// exportFormats in the order they are produced and reported; allFormats are what "all" means.
+var (
+	exportFormats = []string{"md", "html", "pdf", "json", "asyncapi", "backstage", "zip"}
+	allFormats    = []string{"md", "html", "pdf", "json"}
+)
 
 // exportOptions is one export, from the flags.
 type exportOptions struct {
@@ -34,6 +38,7 @@ type exportOptions struct {
 	css     string
 	chrome  string
 	timeout time.Duration
+	siteURL string // --site-url: where the site is published, for the links of asyncapi and backstage
 }
 
 func (o exportOptions) wants(f string) bool { return slices.Contains(o.formats, f) }
@@ -43,21 +48,31 @@ func (o exportOptions) target(f string) string {
 	if f == "pdf" {
 		return filepath.Join(o.out, "kdocs"+o.suffix+".pdf")
 	}
+	if f == "zip" {
+		return filepath.Join(o.out, "kdocs"+o.suffix+".zip")
+	}
 	return filepath.Join(o.out, f+o.suffix)
 }
 
 func exportCommand() command {
 	return command{name: "export",
-		short: "Write the documentation as Markdown, HTML, PDF or JSON files to hand on.",
+		short: "Write the documentation as Markdown, HTML, PDF, JSON, AsyncAPI, a Backstage catalog or a zip.",
 		long: `Write the documentation in other formats: md (the Markdown tree, for a wiki), html (the
-site), pdf (the book), json (the snapshots), or all of them from one build. Each format
-replaces its previous export in --out whole; a failed export changes nothing.`,
+site), pdf (the book), json (the snapshots), or all of them from one build; asyncapi (AsyncAPI
+3.0 documents with Kafka bindings), backstage (a Backstage catalog) and zip (the offline site)
+when named. Each format replaces its previous export in --out whole; a failed export changes
+nothing.`,
 		example: `  kdocs export                           # export/md, export/html, export/kdocs.pdf, export/json
   kdocs export -f md,json -o wiki        # only the Markdown tree and the snapshots, into wiki/
+  kdocs export -f asyncapi,backstage --site-url https://kafka.example.com/docs/
+  kdocs export -f zip                    # the whole site for reading offline
   kdocs export --timestamp               # keep earlier exports: names get a UTC time suffix`,
-		complete: func(c *cobra.Command) { completeValues(c, "format", "all", "md", "html", "pdf", "json") },
+		complete: func(c *cobra.Command) {
+			completeValues(c, "format", "all", "md", "html", "pdf", "json", "asyncapi", "backstage", "zip")
+		},
 		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
-			format := fs.StringP("format", "f", "all", "what to export: md, html, pdf, json, all, or a comma-separated list")
+			format := fs.StringP("format", "f", "all", "what to export: md, html, pdf, json, asyncapi, backstage, zip, all (md, html, pdf, json), or a comma-separated list")
+			siteURL := fs.String("site-url", "", "absolute URL the site is published at, for the page links in asyncapi and backstage (default: site.yaml's baseURL when absolute)")
 			out := fs.StringP("out", "o", "export", "directory to write into: md/, html/, kdocs.pdf, json/<cluster>.json")
 			stamp := fs.Bool("timestamp", false, "suffix each name with the UTC time, -20060102T150405Z, to keep earlier exports")
 			css := fs.String("css", "", "CSS file added to the HTML and PDF after the theme's own and site.yaml's css (as css/custom/<file name>)")
@@ -68,7 +83,7 @@ replaces its previous export in --out whole; a failed export changes nothing.`,
 				if err != nil {
 					return err
 				}
-				o := exportOptions{formats: formats, out: *out, css: *css, chrome: *chrome, timeout: *timeout}
+				o := exportOptions{formats: formats, out: *out, css: *css, chrome: *chrome, timeout: *timeout, siteURL: *siteURL}
 				if *stamp {
 					o.suffix = "-" + time.Now().UTC().Format("20060102T150405Z")
 				}
@@ -84,13 +99,13 @@ func parseFormats(s string) ([]string, error) {
 		f = strings.ToLower(strings.TrimSpace(f))
 		switch {
 		case f == "all":
-			for _, g := range exportFormats {
+			for _, g := range allFormats {
 				want[g] = true
 			}
 		case slices.Contains(exportFormats, f):
 			want[f] = true
 		default:
-			return nil, usageError{fmt.Sprintf("--format %q: want md, html, pdf, json or all", s)}
+			return nil, usageError{fmt.Sprintf("--format %q: want md, html, pdf, json, asyncapi, backstage, zip or all", s)}
 		}
 	}
 	var formats []string
@@ -127,16 +142,17 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 	ready := map[string]string{}
 	var report []string
 
-	if o.wants("md") || o.wants("html") || o.wants("pdf") {
+	siteDir := ""
+	if o.wants("md") || o.wants("html") || o.wants("pdf") || o.wants("zip") {
 		// One build serves every format that needs the site.
-		siteDir := filepath.Join(work, "html")
+		siteDir = filepath.Join(work, "html")
 		opts := pipeline.Options{Logger: e.log, Output: siteDir}
 		if o.wants("md") {
 			opts.MarkdownDir = filepath.Join(work, "md")
 		}
 		res, err := pipeline.Run(ctx, cfg, opts)
 		if err != nil {
-			return fmt.Errorf("%s export: %w", strings.Join(slices.DeleteFunc(slices.Clone(o.formats), func(f string) bool { return f == "json" }), ", "), err)
+			return fmt.Errorf("%s export: %w", strings.Join(slices.DeleteFunc(slices.Clone(o.formats), func(f string) bool { return f == "json" || f == "asyncapi" || f == "backstage" }), ", "), err)
 		}
 		if o.wants("md") {
 			ready["md"] = opts.MarkdownDir
@@ -166,6 +182,9 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 		for _, n := range names {
 			report = append(report, filepath.Join(o.target("json"), n))
 		}
+	}
+	if err := exportToolFormats(ctx, e, cfg, o, work, siteDir, ready, &report); err != nil {
+		return err
 	}
 
 	for _, f := range o.formats {
