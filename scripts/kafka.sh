@@ -146,6 +146,10 @@ tool_class() {
     kafka-topics) set -- org.apache.kafka.tools.TopicCommand kafka.admin.TopicCommand ;;
     kafka-acls) set -- org.apache.kafka.tools.AclCommand kafka.admin.AclCommand ;;
     kafka-transactions) set -- org.apache.kafka.tools.TransactionsCommand ;;
+    kafka-features) set -- org.apache.kafka.tools.FeatureCommand ;;
+    kafka-console-consumer) set -- org.apache.kafka.tools.consumer.ConsoleConsumer kafka.tools.ConsoleConsumer ;;
+    kafka-console-share-consumer) set -- org.apache.kafka.tools.consumer.ConsoleShareConsumer ;;
+    kafka-console-producer) set -- org.apache.kafka.tools.ConsoleProducer kafka.tools.ConsoleProducer ;;
     *) die "tool: unknown Kafka tool '$name' (give its script name, e.g. kafka-configs, or a class name)" ;;
   esac
   for c in "$@"; do

@@ -66,6 +66,10 @@ type Cluster struct {
 	// ExpectedBrokers is how many brokers the cluster should have (optional, 0 = unchecked).
 	// Recorded in the snapshot; fewer brokers make the cluster degraded, none down.
 	ExpectedBrokers int `yaml:"expectedBrokers"`
+	// QuorumMaxLag is how many records of the metadata log a KRaft voter may be behind the
+	// leader before the cluster is degraded (optional, 0 = the default, 1000). Recorded in the
+	// snapshot.
+	QuorumMaxLag int64 `yaml:"quorumMaxLag"`
 	// Connect lists the Kafka Connect clusters that work with the cluster: collected when they
 	// have a url (see connect.go). KsqlDB declares ksqlDB servers, for the architecture diagram
 	// (see estate.go); kdocs does not contact them.
@@ -279,6 +283,9 @@ func (s *Site) validate() error {
 		}
 		if c.ExpectedBrokers < 0 {
 			errs = append(errs, fmt.Errorf("%s: expectedBrokers %d must be zero (unchecked) or more", at, c.ExpectedBrokers))
+		}
+		if c.QuorumMaxLag < 0 {
+			errs = append(errs, fmt.Errorf("%s: quorumMaxLag %d must be zero (the default, 1000) or more", at, c.QuorumMaxLag))
 		}
 		if c.SchemaRegistry != nil {
 			errs = append(errs, c.SchemaRegistry.validate(c.Name, c.Line)...)

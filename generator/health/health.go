@@ -56,7 +56,10 @@ type Report struct {
 //     with acks=all are refused;
 //   - partitions not led by their preferred leader (the first replica): leadership is
 //     imbalanced, some brokers carry more leaders than planned;
-//   - a partial snapshot, when nothing else already says the cluster is unwell.
+//   - a KRaft quorum without a leader, or a voter more records behind the leader than the
+//     snapshot's quorumMaxLag (site.yaml; default snapshot.DefaultQuorumMaxLag);
+//   - a partial snapshot, when nothing else already says the cluster is unwell. A group kdocs
+//     could not describe is kept on the group, not among the errors, and does not count.
 func Evaluate(s *snapshot.Snapshot) Report {
 	var r Report
 	worse := func(st Status, format string, args ...any) {
@@ -124,6 +127,20 @@ func Evaluate(s *snapshot.Snapshot) Report {
 	}
 	if notPreferred > 0 {
 		worse(Degraded, "%d partition%s not led by %s preferred leader (leadership imbalanced)", notPreferred, plural(notPreferred), pluralThe(notPreferred))
+	}
+	if q := s.Cluster.Quorum; q != nil && q.Available {
+		limit := s.Cluster.QuorumMaxLag
+		if limit <= 0 {
+			limit = snapshot.DefaultQuorumMaxLag
+		}
+		if q.LeaderID < 0 {
+			worse(Degraded, "the KRaft quorum has no leader")
+		}
+		for _, v := range q.Voters {
+			if v.Lag > limit {
+				worse(Degraded, "KRaft voter %d is %d records behind the quorum leader (more than %d)", v.ID, v.Lag, limit)
+			}
+		}
 	}
 	// A failed connector or task: data that should flow does not. Named, so the reason is useful.
 	for _, cc := range s.Connect {

@@ -130,6 +130,44 @@ func TestEvaluateReplicationAndPlacement(t *testing.T) {
 	}
 }
 
+// TestQuorumAndGroups: a KRaft quorum without a leader, or a voter behind by more than the
+// threshold (site.yaml's quorumMaxLag, default 1000 records), degrades; a group kdocs could not
+// describe does not, and neither does a quorum the brokers cannot describe.
+func TestQuorumAndGroups(t *testing.T) {
+	brokers := []snapshot.Broker{{ID: 1}, {ID: 2}, {ID: 3}}
+	quorum := func(leader int32, lags ...int64) *snapshot.Quorum {
+		q := &snapshot.Quorum{Available: true, LeaderID: leader}
+		for i, l := range lags {
+			q.Voters = append(q.Voters, snapshot.QuorumReplica{ID: int32(i + 1), Lag: l})
+		}
+		return q
+	}
+	cases := []struct {
+		name    string
+		cluster snapshot.Cluster
+		groups  []snapshot.Group
+		want    Status
+		reasons []string
+	}{
+		{"quorum in step", snapshot.Cluster{Brokers: brokers, Quorum: quorum(1, 0, 3, 1000)}, nil, Healthy, nil},
+		{"no leader", snapshot.Cluster{Brokers: brokers, Quorum: quorum(-1, 0, 0, 0)}, nil, Degraded, []string{"the KRaft quorum has no leader"}},
+		{"voter behind the default", snapshot.Cluster{Brokers: brokers, Quorum: quorum(1, 0, 1001, 2)}, nil, Degraded,
+			[]string{"KRaft voter 2 is 1001 records behind the quorum leader (more than 1000)"}},
+		{"voter behind site.yaml's threshold", snapshot.Cluster{Brokers: brokers, Quorum: quorum(1, 0, 60, 2), QuorumMaxLag: 50}, nil, Degraded,
+			[]string{"KRaft voter 2 is 60 records behind the quorum leader (more than 50)"}},
+		{"quorum not available", snapshot.Cluster{Brokers: brokers, Quorum: &snapshot.Quorum{Reason: "not available on this Kafka version"}}, nil, Healthy, nil},
+		{"undescribed group", snapshot.Cluster{Brokers: brokers}, []snapshot.Group{{ID: "g", Type: "streams", State: "Unknown",
+			NotDescribed: "not available on this Kafka version: broker does not support the StreamsGroupDescribe API"}}, Healthy, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := Evaluate(&snapshot.Snapshot{Cluster: c.cluster, Groups: c.groups})
+			assert.Equal(t, c.want, r.Status)
+			assert.Equal(t, c.reasons, r.Reasons)
+		})
+	}
+}
+
 func TestFailedConnectorsDegrade(t *testing.T) {
 	s := &snapshot.Snapshot{Cluster: snapshot.Cluster{Brokers: []snapshot.Broker{{ID: 1}}}}
 	s.Connect = []snapshot.ConnectCluster{{Name: "main", Connectors: []snapshot.Connector{

@@ -19,6 +19,11 @@
 //	                                               one group per request)
 //	DescribeAcls          1                        the first broker that answers (security.go)
 //	DescribeClientQuotas  1                        likewise
+//	DescribeQuorum        1                        likewise (quorum.go)
+//
+// ListGroups and the describes of consumer, share and streams groups (ConsumerGroupDescribe,
+// ShareGroupDescribe, StreamsGroupDescribe, one per coordinator, type and 100 groups) and
+// DescribeShareGroupOffsets (one per share group) are kmsg requests (groups.go, groupkinds.go).
 //
 // plus one ApiVersions per connection. conn.go says why the requests to single brokers bypass
 // kafka.Client. No kafka-go type leaves this package.
@@ -47,7 +52,7 @@ const (
 	// clientID names kdocs in the brokers' request logs and quotas.
 	clientID = "kdocs"
 	// noController is the ControllerID of a KRaft cluster: no broker is the controller, the
-	// quorum is, and kafka-go cannot ask the quorum (DescribeQuorum) who leads it.
+	// quorum is; its leader is in the snapshot's quorum (DescribeQuorum).
 	noController = -1
 )
 
@@ -153,6 +158,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		details brokerDetails
 		acls    *snapshot.ACLSection
 		quotas  *snapshot.QuotaSection
+		quorum  *snapshot.Quorum
 	)
 	wg.Go(func() { configs = col.configs(ctx, topicNames(s.Topics), brokerIDs) })
 	wg.Go(func() { details = col.describeBrokers(ctx, brokerIDs, s.Topics) })
@@ -160,6 +166,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	wg.Go(func() { quotas = col.quotas(ctx, brokerIDs) })
 	wg.Go(func() { offsets = col.offsets(ctx, s.Topics) })
 	wg.Go(func() { groups, unread = col.groups(ctx, brokerIDs) })
+	wg.Go(func() { quorum = col.quorum(ctx, brokerIDs) })
 	wg.Wait()
 
 	if err := ctx.Err(); err != nil {
@@ -184,6 +191,8 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		// Reporting it would be false and would make two snapshots of one state differ.
 		s.Cluster.ControllerID = noController
 	}
+	s.Cluster.Quorum = quorum
+	s.Cluster.Features = col.brokers.features()
 	col.applyBrokerDetails(s, details)
 	col.lag(groups, s.Topics, offsets)
 	uncommitted(groups, s.Topics, unread)
@@ -252,6 +261,9 @@ type collector struct {
 
 	mu   sync.Mutex
 	errs []snapshot.Error
+	// shareLags holds the lags brokers report for share groups' partitions (DescribeShareGroupOffsets
+	// v1+), by group: lag uses them rather than latest − start offset.
+	shareLags map[string]map[topicPartition]int64
 }
 
 // record notes that part of the cluster could not be read.

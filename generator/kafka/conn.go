@@ -57,6 +57,9 @@ type brokerPool struct {
 	// What the brokers' ApiVersions told: whether any answered, and whether any offered
 	// LeaderAndIsr, an API only ZooKeeper-mode brokers have.
 	answered, zkMode bool
+	// apis is what the first broker to answer ApiVersions accepts (the brokers of a cluster run
+	// one version), for the snapshot's features.
+	apis map[protocol.ApiKey][2]int16
 }
 
 func newBrokerPool(dial dialFunc, clientID string, timeout, dialTimeout time.Duration, addrs map[int32]string, perBroker int, sec *security) *brokerPool {
@@ -238,6 +241,9 @@ func (p *brokerPool) handshake(ctx context.Context, addr string) (*brokerConn, e
 	_, zk := bc.ranges[protocol.LeaderAndIsr]
 	p.mu.Lock()
 	p.answered, p.zkMode = true, p.zkMode || zk
+	if p.apis == nil {
+		p.apis = bc.ranges
+	}
 	p.mu.Unlock()
 	return bc, nil
 }

@@ -144,8 +144,8 @@ func TestFactsSeededTopics(t *testing.T) {
 	}
 
 	t.Run("cluster and KRaft quorum", func(t *testing.T) {
-		// The quorum is known from the brokers' own configs only (no DescribeQuorum in
-		// kafka-go): every node names the same static voters.
+		// Every node names the same static voters in its configs (DescribeQuorum's view is
+		// compared with kafka-metadata-quorum in TestFactsQuorumMatchesMetadataQuorumCommand).
 		require.Len(t, s.Cluster.Brokers, 3)
 		voters := testenv.KafkaPortBase() + 100 // scripts/kafka.sh: node N's controller on base+100+N
 		for _, b := range s.Cluster.Brokers {

@@ -1,7 +1,9 @@
 package kafka
 
-// Consumer groups: ListGroups on every broker (each lists the groups it coordinates), then one
-// DescribeGroups per coordinator and one OffsetFetch per group, both sent to the coordinator that
+// Groups: ListGroups on every broker (each lists the groups it coordinates, and from v5 their
+// type, KIP-848), then one describe per coordinator, group type and batch of groups (classic groups
+// through kafka-go's DescribeGroups, the others through kmsg in groupkinds.go) and one OffsetFetch
+// per group (DescribeShareGroupOffsets for share groups), both sent to the coordinator that
 // ListGroups named. Lag is computed last, from the partitions' latest offsets.
 
 import (
@@ -15,8 +17,8 @@ import (
 	"github.com/segmentio/kafka-go/protocol"
 	"github.com/segmentio/kafka-go/protocol/consumer"
 	"github.com/segmentio/kafka-go/protocol/describegroups"
-	"github.com/segmentio/kafka-go/protocol/listgroups"
 	"github.com/segmentio/kafka-go/protocol/offsetfetch"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -34,6 +36,7 @@ const (
 
 type groupRef struct {
 	id           string
+	typ          string // snapshot.GroupClassic, …
 	coordinator  int32
 	protocolType string
 }
@@ -47,77 +50,117 @@ func (c *collector) groups(ctx context.Context, brokerIDs []int32) (out []snapsh
 	out = make([]snapshot.Group, len(refs))
 	unread = make([]unreadOffsets, len(refs))
 	for i, r := range refs {
-		out[i] = snapshot.Group{ID: r.id, State: unknownState, ProtocolType: r.protocolType}
+		out[i] = snapshot.Group{ID: r.id, Type: r.typ, State: unknownState, ProtocolType: r.protocolType}
 	}
 	index := make(map[string]int, len(refs))
-	byCoordinator := map[int32][]string{}
+	type key struct {
+		typ         string
+		coordinator int32
+	}
+	byCoordinator := map[key][]string{}
 	for i, r := range refs {
 		index[r.id] = i
-		byCoordinator[r.coordinator] = append(byCoordinator[r.coordinator], r.id)
+		k := key{r.typ, r.coordinator}
+		byCoordinator[k] = append(byCoordinator[k], r.id)
 	}
 
-	// Describe: one request per coordinator and batch of groups. Each job writes only the
-	// groups of its own batch.
+	// Describe: one request per coordinator, group type and batch of groups. Each job writes
+	// only the groups of its own batch.
 	type batch struct {
-		coordinator int32
-		ids         []string
+		key
+		ids []string
 	}
 	var batches []batch
-	for _, id := range slices.Sorted(maps.Keys(byCoordinator)) {
-		for _, ids := range chunks(byCoordinator[id], c.o.groupBatch) {
-			batches = append(batches, batch{id, ids})
+	keys := slices.SortedFunc(maps.Keys(byCoordinator), func(a, b key) int {
+		return cmp.Or(strings.Compare(a.typ, b.typ), cmp.Compare(a.coordinator, b.coordinator))
+	})
+	for _, k := range keys {
+		for _, ids := range chunks(byCoordinator[k], c.o.groupBatch) {
+			batches = append(batches, batch{k, ids})
 		}
 	}
 	c.each(ctx, len(batches), func(i int) {
 		b := batches[i]
-		c.describeGroups(ctx, b.coordinator, b.ids, func(id string) *snapshot.Group { return &out[index[id]] })
+		group := func(id string) *snapshot.Group { return &out[index[id]] }
+		switch b.typ {
+		case snapshot.GroupClassic:
+			c.describeGroups(ctx, b.coordinator, b.ids, group)
+		default:
+			c.describeNewGroups(ctx, b.typ, b.coordinator, b.ids, group)
+		}
 	})
 
-	// Committed offsets: one request per group, to its coordinator.
+	// Committed offsets: one request per group, to its coordinator; a share group's start
+	// offsets likewise.
 	c.each(ctx, len(refs), func(i int) {
+		if refs[i].typ == snapshot.GroupShare {
+			out[i].Offsets, unread[i] = c.shareOffsets(ctx, refs[i], &out[i])
+			return
+		}
 		out[i].Offsets, unread[i] = c.fetchOffsets(ctx, refs[i])
 	})
 	return out, unread
 }
 
-// listGroups asks every broker for the groups it coordinates. A group listed by two brokers
-// (its coordinator moved meanwhile) is kept once, with the lower broker id.
+// listGroups asks every broker for the groups it coordinates, with their type where the broker
+// says it (ListGroups v5+, KIP-848). A group listed by two brokers (its coordinator moved
+// meanwhile) is kept once, with the lower broker id.
 func (c *collector) listGroups(ctx context.Context, brokerIDs []int32) []groupRef {
-	lists := make([][]listgroups.ResponseGroup, len(brokerIDs))
+	lists := make([][]groupRef, len(brokerIDs))
 	c.each(ctx, len(brokerIDs), func(i int) {
 		id := brokerIDs[i]
-		r, err := c.brokers.roundTrip(ctx, id, &listgroups.Request{})
+		// No types filter: every group of every type (AdminClient's listConsumerGroups asks
+		// for classic and consumer only).
+		req, res := kmsg.NewPtrListGroupsRequest(), kmsg.NewPtrListGroupsResponse()
+		err := c.brokers.use(ctx, id, func(ctx context.Context, bc *brokerConn) error { return bc.kmsgExchange(ctx, req, res) })
 		if err != nil {
 			c.record("groups", fmt.Sprintf("broker %d", id), "list the groups broker %d coordinates: %v", id, err)
 			return
 		}
-		res := r.(*listgroups.Response)
 		if res.ErrorCode != 0 {
 			c.record("groups", fmt.Sprintf("broker %d", id), "list the groups broker %d coordinates: %s", id, kafkaError(res.ErrorCode))
 			return
 		}
-		lists[i] = res.Groups
+		for _, g := range res.Groups {
+			lists[i] = append(lists[i], groupRef{id: g.Group, typ: groupType(g.GroupType, g.ProtocolType),
+				coordinator: id, protocolType: g.ProtocolType})
+		}
 	})
 	var refs []groupRef
 	seen := map[string]bool{}
-	for i, list := range lists {
+	for _, list := range lists {
 		for _, g := range list {
-			if seen[g.GroupID] {
+			if seen[g.id] {
 				continue
 			}
-			seen[g.GroupID] = true
-			refs = append(refs, groupRef{id: g.GroupID, coordinator: brokerIDs[i], protocolType: g.ProtocolType})
+			seen[g.id] = true
+			refs = append(refs, g)
 		}
 	}
 	slices.SortFunc(refs, func(a, b groupRef) int { return strings.Compare(a.id, b.id) })
 	return refs
 }
 
+// groupType is a group's type as ListGroups v5+ names it, else as its protocol type implies:
+// brokers before v5 have classic groups only, and a share or streams group's protocol type is
+// its type.
+func groupType(listed, protocolType string) string {
+	switch t := strings.ToLower(listed); t {
+	case snapshot.GroupClassic, snapshot.GroupConsumer, snapshot.GroupShare, snapshot.GroupStreams:
+		return t
+	}
+	switch protocolType {
+	case snapshot.GroupShare, snapshot.GroupStreams:
+		return protocolType
+	}
+	return snapshot.GroupClassic
+}
+
 func (c *collector) describeGroups(ctx context.Context, coordinator int32, ids []string, group func(id string) *snapshot.Group) {
 	r, err := c.brokers.roundTrip(ctx, coordinator, &describegroups.Request{Groups: ids})
 	if err != nil {
 		for _, id := range ids {
-			c.record("groups", id, "describe group %q: %v", id, err)
+			group(id).NotDescribed = fmt.Sprintf("DescribeGroups: %v", err)
 		}
 		return
 	}
@@ -129,16 +172,16 @@ func (c *collector) describeGroups(ctx context.Context, coordinator int32, ids [
 		described[dg.GroupID] = true
 		g := group(dg.GroupID)
 		if dg.ErrorCode != 0 {
-			c.record("groups", dg.GroupID, "describe group %q: %s", dg.GroupID, kafkaError(dg.ErrorCode))
+			g.NotDescribed = "DescribeGroups: " + kafkaError(dg.ErrorCode)
 			continue
 		}
 		if dg.GroupState == deadState && len(dg.Members) == 0 {
 			// DescribeGroups up to v5 (kafka-go's highest) answers "Dead" without an error for a
-			// group that is not a classic group: a KIP-848 consumer group, a share group or a
-			// streams group. Only ConsumerGroupDescribe and its siblings, which kafka-go lacks,
-			// can describe those; say so rather than report a live group as dead.
-			c.record("groups", dg.GroupID, "describe group %q: the broker answers Dead for it, so it is most likely not a classic group "+
-				"(a KIP-848 consumer, share or streams group); kafka-go cannot describe those, so its state and members are unknown", dg.GroupID)
+			// group that is not a classic group. ListGroups v5+ names those types, so this is a
+			// group that changed type between the two requests, or a broker that listed it
+			// without its type: say so rather than report a live group as dead.
+			g.NotDescribed = "DescribeGroups answers Dead for it without an error: it is most likely not a classic group " +
+				"(a KIP-848 consumer, share or streams group) on a broker that did not say its type"
 			continue
 		}
 		g.State = dg.GroupState
@@ -163,7 +206,7 @@ func (c *collector) describeGroups(ctx context.Context, coordinator int32, ids [
 	}
 	for _, id := range ids {
 		if !described[id] {
-			c.record("groups", id, "describe group %q: coordinator %d did not answer for it", id, coordinator)
+			group(id).NotDescribed = fmt.Sprintf("DescribeGroups: coordinator %d did not answer for it", coordinator)
 		}
 	}
 }
@@ -255,6 +298,9 @@ func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offset
 			}
 			o.LatestOffset = r.latest
 			o.Lag = max(0, r.latest-o.Committed)
+			if l, ok := c.shareLags[g.ID][topicPartition{o.Topic, o.Partition}]; ok && g.Type == snapshot.GroupShare {
+				o.Lag = l
+			}
 			g.TotalLag += o.Lag
 		}
 		for topic, byMsg := range missing {

@@ -20,6 +20,7 @@ func clusterOf(c config.Cluster, md *metadata.Response) snapshot.Cluster {
 		Brokers:      make([]snapshot.Broker, 0, len(md.Brokers)),
 		// Kept with the snapshot so that its health can be judged from the file alone.
 		ExpectedBrokers: c.ExpectedBrokers,
+		QuorumMaxLag:    c.QuorumMaxLag,
 	}
 	for _, b := range md.Brokers {
 		out.Brokers = append(out.Brokers, snapshot.Broker{ID: b.NodeID, Host: b.Host, Port: int(b.Port), Rack: b.Rack})

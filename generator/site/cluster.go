@@ -72,7 +72,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		reg = &RegistryInfo{URL: snap.Registry.URL, Compatibility: snap.Registry.Compatibility, Mode: snap.Registry.Mode}
 	}
 	overview := &ClusterData{Cluster: c, ControllerID: snap.Cluster.ControllerID, Brokers: snap.Cluster.Brokers,
-		Controllers: controllers(snap.Cluster.Brokers), Registry: reg, Connect: services.Connect, KsqlDB: services.KsqlDB}
+		Controllers: controllers(snap.Cluster.Brokers), Quorum: quorumData(snap.Cluster), Registry: reg, Connect: services.Connect, KsqlDB: services.KsqlDB}
 	overview.Diagram = diagram.ClusterArchitecture(architecture(snap, overview))
 	c.pages = append(c.pages, &Page{
 		Path: c.Path, Title: c.Name, Template: TemplateCluster, Section: c.Path, Crumbs: clusterCrumbs, Data: overview,
@@ -183,7 +183,8 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	var groupPages []*Page
 	for _, g := range snap.Groups {
 		d := &GroupData{Cluster: c, ID: g.ID, State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol, TotalLag: g.TotalLag,
-			Annotation: notes.group(g.ID, groupPath[g.ID]), Connector: connect.sinkOf[g.ID]}
+			Annotation: notes.group(g.ID, groupPath[g.ID]), Connector: connect.sinkOf[g.ID],
+			Kind: groupKind(g, topicLink)}
 		for _, a := range apps {
 			if a.ID == g.ID {
 				info := &StreamsInfo{Stores: a.Stores}
@@ -199,7 +200,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			}
 		}
 		for _, m := range g.Members {
-			mr := MemberRow{ID: m.ID, ClientID: m.ClientID, Host: m.Host}
+			mr := MemberRow{ID: m.ID, ClientID: m.ClientID, Host: m.Host, Kind: memberKind(m, topicLink)}
 			for _, a := range m.Assignments {
 				mr.Assignments = append(mr.Assignments, Assignment{Topic: topicLink(a.Topic), Partitions: a.Partitions})
 			}
@@ -214,7 +215,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		for _, u := range g.Uncommitted {
 			d.Uncommitted = append(d.Uncommitted, Assignment{Topic: topicLink(u.Topic), Partitions: u.Partitions})
 		}
-		row := GroupRow{Link: Link{Title: g.ID, Path: groupPath[g.ID]}, State: g.State,
+		row := GroupRow{Link: Link{Title: g.ID, Path: groupPath[g.ID]}, Type: d.Kind.Type, State: g.State,
 			Members: len(g.Members), Topics: len(topics), TotalLag: g.TotalLag}
 		if d.Annotation != nil {
 			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)

@@ -71,6 +71,8 @@ type ClusterData struct {
 	Brokers      []snapshot.Broker
 	// Controllers is the KRaft quorum read from the brokers' configs; nil when unknown.
 	Controllers []ControllerRow
+	// Quorum is the KRaft quorum as DescribeQuorum answered it; nil in older snapshots.
+	Quorum *QuorumData
 	// Diagram is the Mermaid architecture: brokers by rack, controllers, registry, Connect, ksqlDB.
 	Diagram  string
 	Registry *RegistryInfo
@@ -217,6 +219,7 @@ type GroupRow struct {
 	Link
 	// Owner is the annotation's owner, else its team.
 	Owner    string
+	Type     string
 	State    string
 	Members  int
 	Topics   int
@@ -230,6 +233,7 @@ type GroupData struct {
 	State        string
 	ProtocolType string
 	Protocol     string
+	Kind         GroupKind
 	Members      []MemberRow
 	Offsets      []OffsetRow
 	// Uncommitted is, by topic, the partitions the group reads without a committed offset:
@@ -256,6 +260,7 @@ type MemberRow struct {
 	ClientID    string
 	Host        string
 	Assignments []Assignment
+	Kind        MemberKind
 }
 
 // Assignment is the partitions of one topic assigned to a member.

@@ -23,6 +23,11 @@ func (s *Snapshot) Normalize() {
 		slices.SortFunc(b.Configs, func(a, b Config) int { return cmp.Compare(a.Name, b.Name) })
 		slices.SortFunc(b.LogDirs, func(a, b LogDir) int { return cmp.Compare(a.Path, b.Path) })
 	}
+	slices.SortFunc(s.Cluster.Features, func(a, b Feature) int { return cmp.Compare(a.Name, b.Name) })
+	if q := s.Cluster.Quorum; q != nil {
+		slices.SortFunc(q.Voters, func(a, b QuorumReplica) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(q.Observers, func(a, b QuorumReplica) int { return cmp.Compare(a.ID, b.ID) })
+	}
 	slices.SortFunc(s.Topics, func(a, b Topic) int { return cmp.Compare(a.Name, b.Name) })
 	for i := range s.Topics {
 		t := &s.Topics[i]
@@ -48,6 +53,22 @@ func (s *Snapshot) Normalize() {
 			for k := range m.Assignments {
 				slices.Sort(m.Assignments[k].Partitions)
 			}
+			slices.SortFunc(m.TargetAssignments, func(a, b TopicPartitions) int { return cmp.Compare(a.Topic, b.Topic) })
+			for k := range m.TargetAssignments {
+				slices.Sort(m.TargetAssignments[k].Partitions)
+			}
+			slices.Sort(m.SubscribedTopics)
+			if m.Tasks != nil {
+				for _, tasks := range [][]TaskGroup{m.Tasks.Active, m.Tasks.Standby, m.Tasks.Warmup} {
+					slices.SortFunc(tasks, func(a, b TaskGroup) int { return cmp.Compare(a.Subtopology, b.Subtopology) })
+					for k := range tasks {
+						slices.Sort(tasks[k].Partitions)
+					}
+				}
+			}
+		}
+		if g.Streams != nil {
+			slices.SortFunc(g.Streams.Subtopologies, func(a, b Subtopology) int { return cmp.Compare(a.ID, b.ID) })
 		}
 		slices.SortFunc(g.Offsets, func(a, b GroupOffset) int {
 			return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))

@@ -42,6 +42,12 @@ func TestEarlyV1SnapshotStillLoads(t *testing.T) {
 	g := s.Group("billing")
 	require.NotNil(t, g)
 	assert.Equal(t, int64(10), g.TotalLag)
+	assert.Empty(t, g.Type, "group types came later: read as classic")
+	assert.Nil(t, g.GroupEpoch, "epochs came later: unknown, not zero")
+	assert.Empty(t, g.NotDescribed)
+	assert.Nil(t, s.Cluster.Quorum, "the quorum came later: not recorded, not an unavailable section")
+	assert.Nil(t, s.Cluster.Features)
+	assert.Nil(t, g.Members[0].MemberEpoch)
 	assert.Equal(t, []TopicPartitions{{Topic: "orders", Partitions: []int32{0, 1}}}, g.Members[0].Assignments)
 
 	sub := s.Subject("orders-value")

@@ -95,10 +95,37 @@ var fieldDocs = map[string]string{
 	"Cluster.environment": "The environment site.yaml assigns to the cluster (dev, prod, …); may be empty.",
 	"Cluster.id":          "The cluster id Kafka reports in its metadata.",
 	"Cluster.controllerId": "The active controller's broker id on ZooKeeper-era clusters; -1 on KRaft, where the quorum " +
-		"is the controller and metadata names a random broker on each answer. The quorum's voters are in the brokers' configs " +
-		"(controller.quorum.voters); its leader and the voters' lag are not recorded (DescribeQuorum is not in kafka-go).",
+		"is the controller and metadata names a random broker on each answer. The KRaft leader is quorum.leaderId.",
 	"Cluster.brokers":         "The brokers the cluster's metadata lists (live, unfenced ones), sorted by id.",
 	"Cluster.expectedBrokers": "How many brokers site.yaml says the cluster has. Absent when it says nothing; fewer entries in brokers mean some are missing.",
+	"Cluster.quorum":          "The KRaft controller quorum as DescribeQuorum answers it, or why it could not be read. Absent in snapshots taken before kdocs asked.",
+	"Cluster.quorumMaxLag": "site.yaml's quorumMaxLag: a voter more records behind the quorum leader than this makes the cluster degraded. " +
+		"Absent when site.yaml says nothing: the default, 1000 records, applies.",
+	"Cluster.features": "The optional APIs kdocs asks the brokers for (ListGroups v5+ for group types, ConsumerGroupDescribe, ShareGroupDescribe, " +
+		"DescribeShareGroupOffsets, StreamsGroupDescribe, DescribeQuorum) and whether the brokers offer them, sorted by name. " +
+		"A feature the brokers lack is a fact about their version, not an error. Absent in older snapshots, or when no broker answered ApiVersions.",
+
+	"Feature":           "One optional API and whether the brokers offer it in a version kdocs speaks.",
+	"Feature.name":      "The API's name in Kafka's protocol, e.g. ConsumerGroupDescribe.",
+	"Feature.available": "True when the brokers offer a version of the API that kdocs speaks (and, for ListGroups, v5 or later).",
+	"Feature.version":   "The version kdocs speaks with the brokers: the highest both know. 0 when not available.",
+	"Feature.reason":    "Why the API is not available: the brokers do not offer it, or only too old a version. Absent when available.",
+
+	"Quorum":               "The KRaft quorum of the metadata log (__cluster_metadata, partition 0), as its leader sees it.",
+	"Quorum.available":     "True when DescribeQuorum answered. False on ZooKeeper-mode clusters and brokers without the API (reason says so), or when it failed (also in errors, scope quorum).",
+	"Quorum.reason":        "Why the quorum is not known. Absent when available.",
+	"Quorum.leaderId":      "The node id of the active controller; -1 when the quorum has no leader (the cluster is then degraded).",
+	"Quorum.leaderEpoch":   "The leader's epoch: how many elections the quorum has held.",
+	"Quorum.highWatermark": "The metadata log's high watermark: the offset up to which a majority of voters has the log.",
+	"Quorum.voters":        "The voters, sorted by id, the leader among them. Absent when not available.",
+	"Quorum.observers":     "The observers (brokers that replicate the log without voting), sorted by id. Absent when none, as on combined-mode nodes that all vote.",
+
+	"QuorumReplica":                "One voter or observer of the quorum, as the leader sees it.",
+	"QuorumReplica.id":             "The replica's node id.",
+	"QuorumReplica.logEndOffset":   "The replica's last known log end offset; -1 when unknown.",
+	"QuorumReplica.lag":            "The leader's log end offset minus this replica's, in records (0 for the leader), as kafka-metadata-quorum describe --replication prints it.",
+	"QuorumReplica.lastFetchMs":    "When the replica last fetched from the leader, in milliseconds since the Unix epoch on the leader's clock. Absent for the leader, a voter that never fetched, or before DescribeQuorum v1.",
+	"QuorumReplica.lastCaughtUpMs": "The leader's append time of the offset the replica last fetched up to, in milliseconds since the Unix epoch. Absent as lastFetchMs.",
 
 	"Broker":      "One broker as the cluster's metadata describes it, with what it told about itself.",
 	"Broker.id":   "The broker's node id.",
@@ -142,22 +169,61 @@ var fieldDocs = map[string]string{
 		"STATIC_BROKER_CONFIG (the brokers' settings), DEFAULT_CONFIG (Kafka's default; topics only), …. Absent when the broker did not say (older snapshots).",
 	"Config.sensitive": "True when Kafka marks the entry sensitive: the name is kept, never the value. Absent when false.",
 
-	"Group":              "One consumer group with its members, committed offsets and lag.",
-	"Group.id":           "The group id (untrusted text: escape it before display).",
-	"Group.state":        "The group's state as its coordinator reports it: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, ….",
-	"Group.protocolType": "The group's protocol type, \"consumer\" for consumer groups. Absent when empty.",
-	"Group.protocol":     "The partition assignor of an active group, e.g. range or cooperative-sticky. Absent when the group has no members.",
-	"Group.members":      "The group's members, sorted by client id then member id. Absent when it has none.",
-	"Group.offsets":      "The group's committed offsets, sorted by topic then partition. Absent when it has none.",
-	"Group.totalLag":     "The sum of lag over offsets, in records; partitions whose latest offset is unknown are left out (and recorded in errors).",
+	"Group":    "One group (classic, KIP-848 consumer, share or streams) with its members, committed offsets and lag.",
+	"Group.id": "The group id (untrusted text: escape it before display).",
+	"Group.type": "classic, consumer (KIP-848, group.protocol=consumer), share (KIP-932) or streams (KIP-1071), as ListGroups v5+ names it; " +
+		"from brokers before v5, classic (or share/streams when the protocol type says so). Absent in snapshots taken before kdocs read types.",
+	"Group.state": "The group's state as its coordinator reports it: classic groups Stable, Empty, PreparingRebalance, CompletingRebalance, Dead; " +
+		"consumer, share and streams groups Empty, Assigning, Reconciling, Stable, NotReady, Dead; Unknown when kdocs could not describe the group (see notDescribed).",
+	"Group.protocolType":    "The group's protocol type, \"consumer\" for consumer groups (classic or KIP-848), \"connect\" for Connect workers. Absent when empty.",
+	"Group.protocol":        "The partition assignor of an active classic group, e.g. range or cooperative-sticky. Absent when the group has no members, and for other types (see assignor).",
+	"Group.groupEpoch":      "A consumer, share or streams group's epoch, bumped on every change of members or subscriptions. Absent for classic groups and undescribed ones.",
+	"Group.assignmentEpoch": "The epoch of the group's target assignment; below groupEpoch while the assignor has not yet caught up. Absent as groupEpoch.",
+	"Group.assignor":        "The server-side assignor of a consumer, share or streams group, e.g. uniform, range, simple, sticky. Absent for classic groups.",
+	"Group.notDescribed": "Why kdocs could not describe the group: the describe API its type needs is not available on the brokers' version, or the request failed. " +
+		"state is then Unknown and members absent. A fact about the group: it does not make the snapshot partial. Absent when described.",
+	"Group.offsetsNotRead": "Why a share group's offsets were not read: the brokers have no DescribeShareGroupOffsets. Absent otherwise (other failures are in errors).",
+	"Group.streams":        "A streams group's topology as the broker holds it. Absent for other types.",
+	"Group.members":        "The group's members, sorted by client id then member id. Absent when it has none.",
+	"Group.offsets":        "The group's committed offsets, sorted by topic then partition. Absent when it has none.",
+	"Group.totalLag":       "The sum of lag over offsets, in records; partitions whose latest offset is unknown are left out (and recorded in errors).",
 	"Group.uncommitted": "The partitions of the topics the group reads (commits on, or has a member assigned to) that have no committed offset, by topic, sorted; " +
 		"a consumer starts there from its auto.offset.reset. Absent when there are none, when the group's offsets could not be read, or in older snapshots.",
 
-	"Member":             "One member of a group.",
-	"Member.id":          "The member id the coordinator assigned.",
-	"Member.clientId":    "The client.id of the member's consumer.",
-	"Member.host":        "The address the member connected from, as the coordinator saw it (often /ip).",
-	"Member.assignments": "The partitions assigned to the member, by topic sorted by name. Absent when none.",
+	"Member":                      "One member of a group.",
+	"Member.id":                   "The member id the coordinator assigned.",
+	"Member.clientId":             "The client.id of the member's consumer.",
+	"Member.host":                 "The address the member connected from, as the coordinator saw it (often /ip).",
+	"Member.instanceId":           "The static member's group.instance.id. Absent for dynamic members.",
+	"Member.rack":                 "The member's client.rack. Absent when it set none, and for classic groups.",
+	"Member.memberEpoch":          "A consumer, share or streams group member's epoch. Absent for classic groups.",
+	"Member.subscribedTopics":     "The topics a consumer or share group member subscribed to, sorted. Absent for classic groups (their subscription is in the client) and regex subscriptions.",
+	"Member.subscribedTopicRegex": "The regex (RE2/J) a consumer group member subscribed with. Absent when it subscribed by name.",
+	"Member.assignments": "The partitions assigned to the member, by topic sorted by name; for a streams member, the partitions of the source topics its active tasks read. " +
+		"Absent when none.",
+	"Member.targetAssignments": "A consumer group member's target assignment, by topic: what the group's assignor gives it. Differs from assignments while the member reconciles. Absent when empty.",
+	"Member.tasks":             "A streams group member's process and tasks. Absent for other types.",
+
+	"StreamsTopology":               "A streams group's topology as the broker holds it.",
+	"StreamsTopology.epoch":         "The topology's epoch.",
+	"StreamsTopology.subtopologies": "The sub-topologies, sorted by id. Absent when none.",
+
+	"Subtopology":                         "One sub-topology of a Kafka Streams application.",
+	"Subtopology.id":                      "The sub-topology's id, as Kafka Streams numbers them (\"0\", \"1\", …).",
+	"Subtopology.sourceTopics":            "The topics it reads, sorted. Absent when none.",
+	"Subtopology.repartitionSinkTopics":   "The repartition topics it writes, sorted. Absent when none.",
+	"Subtopology.stateChangelogTopics":    "The changelog topics of its state stores, sorted. Absent when none.",
+	"Subtopology.repartitionSourceTopics": "The repartition topics it reads, sorted. Absent when none.",
+
+	"StreamsTasks":           "What one streams group member runs.",
+	"StreamsTasks.processId": "The Kafka Streams process (one per application instance, several members per process). Absent when empty.",
+	"StreamsTasks.active":    "Its active tasks, by sub-topology. Absent when none.",
+	"StreamsTasks.standby":   "Its standby tasks (state-store replicas), by sub-topology. Absent when none.",
+	"StreamsTasks.warmup":    "Its warm-up tasks, by sub-topology. Absent when none.",
+
+	"TaskGroup":             "The tasks of one sub-topology: a task is a sub-topology and a partition.",
+	"TaskGroup.subtopology": "The sub-topology's id.",
+	"TaskGroup.partitions":  "The tasks' partitions, sorted.",
 
 	"TopicPartitions":            "Some partitions of one topic.",
 	"TopicPartitions.topic":      "The topic's name.",
@@ -166,9 +232,10 @@ var fieldDocs = map[string]string{
 	"GroupOffset":              "A group's committed offset on one partition, and how far it lags.",
 	"GroupOffset.topic":        "The topic's name.",
 	"GroupOffset.partition":    "The partition id.",
-	"GroupOffset.committed":    "The committed offset: the next record the group will read.",
+	"GroupOffset.committed":    "The committed offset: the next record the group will read. For a share group, its start offset: the first record not yet acknowledged.",
 	"GroupOffset.latestOffset": "The partition's high watermark when the snapshot was taken. 0 when it could not be read (see errors, scope groups).",
-	"GroupOffset.lag":          "latestOffset minus committed, in records, never below 0 (a commit past the end follows a truncated log). 0 when latestOffset is unknown.",
+	"GroupOffset.lag": "latestOffset minus committed, in records, never below 0 (a commit past the end follows a truncated log). 0 when latestOffset is unknown. " +
+		"For a share group on Kafka 4.2+ the broker's own lag (DescribeShareGroupOffsets v1, KIP-1226: records neither acknowledged nor in flight).",
 
 	"ACLSection":           "The cluster's ACLs, or why they are not known.",
 	"ACLSection.available": "True when the ACLs were read. False when the cluster has no authorizer, kdocs may not describe them, or the broker is too old: reason says which.",

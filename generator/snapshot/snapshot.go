@@ -41,14 +41,66 @@ type Cluster struct {
 	Environment string `json:"environment"`
 	ID          string `json:"id"`
 	// ControllerID is the active controller on ZooKeeper-era clusters, and -1 on KRaft, where
-	// Metadata names a random broker on each answer and the quorum leader is not a broker fact.
-	// The quorum's voters are in the brokers' configs (controller.quorum.voters); its leader and
-	// lag need DescribeQuorum, which kafka-go lacks, so they are not recorded.
+	// Metadata names a random broker on each answer; the KRaft leader is in Quorum.
 	ControllerID int32    `json:"controllerId"`
 	Brokers      []Broker `json:"brokers"`
 	// ExpectedBrokers is how many brokers site.yaml says the cluster has (expectedBrokers);
 	// zero when it says nothing. Fewer brokers in Brokers means some are missing.
 	ExpectedBrokers int `json:"expectedBrokers,omitempty"`
+	// Quorum is the KRaft controller quorum as DescribeQuorum answers it, or why it could not
+	// be read. Nil in snapshots taken before kdocs asked.
+	Quorum *Quorum `json:"quorum,omitempty"`
+	// QuorumMaxLag is site.yaml's quorumMaxLag: a voter further behind the leader's log end
+	// than this many records makes the cluster degraded. Zero: the default (DefaultQuorumMaxLag).
+	QuorumMaxLag int64 `json:"quorumMaxLag,omitempty"`
+	// Features lists the optional APIs kdocs asked the brokers for and whether they offer
+	// them, by name (ListGroups.v5, ConsumerGroupDescribe, ShareGroupDescribe,
+	// DescribeShareGroupOffsets, StreamsGroupDescribe, DescribeQuorum), sorted by name. A
+	// feature the brokers lack is a fact about their version, not an error. Nil in older
+	// snapshots.
+	Features []Feature `json:"features,omitempty"`
+}
+
+// DefaultQuorumMaxLag is the voter lag, in records of the metadata log, beyond which a cluster
+// is degraded when site.yaml sets no quorumMaxLag. The active controller appends a record at
+// least every 500 ms (metadata.max.idle.interval.ms), so a voter that keeps up lags by a
+// handful; a thousand is a voter that stopped fetching, or one far behind.
+const DefaultQuorumMaxLag = 1000
+
+// Feature is one optional API and whether the brokers offer it in a version kdocs speaks.
+type Feature struct {
+	Name      string `json:"name"`
+	Available bool   `json:"available"`
+	// Version is the version kdocs speaks with the brokers, when available.
+	Version int16 `json:"version"`
+	// Reason says why not, when not available.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Quorum is the KRaft quorum of the cluster's metadata log (__cluster_metadata, partition 0).
+// When Available is false, Reason says why (a ZooKeeper cluster, a broker without
+// DescribeQuorum, not authorized) and the other fields are empty.
+type Quorum struct {
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+	// LeaderID is the active controller, -1 when the quorum has no leader.
+	LeaderID      int32           `json:"leaderId"`
+	LeaderEpoch   int32           `json:"leaderEpoch"`
+	HighWatermark int64           `json:"highWatermark"`
+	Voters        []QuorumReplica `json:"voters,omitempty"`
+	Observers     []QuorumReplica `json:"observers,omitempty"`
+}
+
+// QuorumReplica is one voter or observer of the quorum as the leader sees it. Lag is the
+// leader's log end offset minus this replica's (0 for the leader). The times are the leader's
+// wall clock, milliseconds since the epoch; nil when the leader does not know them (the leader
+// itself, a voter that never fetched, brokers before DescribeQuorum v1).
+type QuorumReplica struct {
+	ID             int32  `json:"id"`
+	LogEndOffset   int64  `json:"logEndOffset"`
+	Lag            int64  `json:"lag"`
+	LastFetchMs    *int64 `json:"lastFetchMs,omitempty"`
+	LastCaughtUpMs *int64 `json:"lastCaughtUpMs,omitempty"`
 }
 
 // Broker is one broker as the cluster's metadata describes it.
@@ -120,15 +172,43 @@ type Config struct {
 	Sensitive bool   `json:"sensitive,omitempty"`
 }
 
-// Group is one consumer group with its committed offsets and lag.
+// Group types as ListGroups v5+ names them (KIP-848).
+const (
+	GroupClassic  = "classic"  // JoinGroup/SyncGroup: consumers, Connect workers, older Streams
+	GroupConsumer = "consumer" // KIP-848 consumer groups (group.protocol=consumer)
+	GroupShare    = "share"    // KIP-932 share groups
+	GroupStreams  = "streams"  // KIP-1071 streams groups (group.protocol=streams)
+)
+
+// Group is one group with its members, committed offsets and lag.
 type Group struct {
-	ID           string        `json:"id"`
-	State        string        `json:"state"`
-	ProtocolType string        `json:"protocolType,omitempty"`
-	Protocol     string        `json:"protocol,omitempty"`
-	Members      []Member      `json:"members,omitempty"`
-	Offsets      []GroupOffset `json:"offsets,omitempty"`
-	TotalLag     int64         `json:"totalLag"`
+	ID string `json:"id"`
+	// Type is classic, consumer, share or streams (the Group* constants). Empty in snapshots
+	// taken before kdocs read it, where every group was read as classic.
+	Type         string `json:"type,omitempty"`
+	State        string `json:"state"`
+	ProtocolType string `json:"protocolType,omitempty"`
+	// Protocol is a classic group's protocol (the assignor of a consumer group).
+	Protocol string `json:"protocol,omitempty"`
+	// GroupEpoch and AssignmentEpoch are a consumer, share or streams group's epochs: the
+	// group's and that of the target assignment the members converge to. Nil for classic groups.
+	GroupEpoch      *int32 `json:"groupEpoch,omitempty"`
+	AssignmentEpoch *int32 `json:"assignmentEpoch,omitempty"`
+	// Assignor is the server-side assignor of a consumer, share or streams group.
+	Assignor string `json:"assignor,omitempty"`
+	// NotDescribed says why kdocs could not describe the group (its state is then Unknown and
+	// it has no members): the API its type needs is not available on the brokers' version, or
+	// the describe failed. A fact about the group, kept on it: it alone does not make the
+	// snapshot partial.
+	NotDescribed string `json:"notDescribed,omitempty"`
+	// OffsetsNotRead says why a share group's offsets were not read: the brokers' version has
+	// no DescribeShareGroupOffsets. Other failures to read offsets are the snapshot's errors.
+	OffsetsNotRead string `json:"offsetsNotRead,omitempty"`
+	// Streams is a streams group's topology, when the broker described it.
+	Streams  *StreamsTopology `json:"streams,omitempty"`
+	Members  []Member         `json:"members,omitempty"`
+	Offsets  []GroupOffset    `json:"offsets,omitempty"`
+	TotalLag int64            `json:"totalLag"`
 	// Uncommitted lists the partitions of the topics the group reads (commits on, or has a
 	// member assigned to) that have no committed offset, by topic, sorted. Nil when there are
 	// none, when the offsets could not be read, and in snapshots that predate it.
@@ -137,10 +217,56 @@ type Group struct {
 
 // Member is one member of a group and the partitions assigned to it.
 type Member struct {
-	ID          string            `json:"id"`
-	ClientID    string            `json:"clientId"`
-	Host        string            `json:"host"`
-	Assignments []TopicPartitions `json:"assignments,omitempty"`
+	ID string `json:"id"`
+	// InstanceID is the static member's group.instance.id.
+	InstanceID string `json:"instanceId,omitempty"`
+	ClientID   string `json:"clientId"`
+	Host       string `json:"host"`
+	Rack       string `json:"rack,omitempty"`
+	// MemberEpoch is a consumer, share or streams group member's epoch.
+	MemberEpoch *int32 `json:"memberEpoch,omitempty"`
+	// SubscribedTopics and SubscribedTopicRegex are what a consumer or share group member
+	// subscribed to (sorted names, or a regex).
+	SubscribedTopics     []string `json:"subscribedTopics,omitempty"`
+	SubscribedTopicRegex string   `json:"subscribedTopicRegex,omitempty"`
+	// Assignments are the partitions the member owns, by topic. TargetAssignments, for a
+	// consumer group member, the ones the group's target assignment gives it: they differ while
+	// the member reconciles.
+	Assignments       []TopicPartitions `json:"assignments,omitempty"`
+	TargetAssignments []TopicPartitions `json:"targetAssignments,omitempty"`
+	// Tasks is a streams group member's process and tasks.
+	Tasks *StreamsTasks `json:"tasks,omitempty"`
+}
+
+// StreamsTopology is a streams group's topology as the broker holds it.
+type StreamsTopology struct {
+	Epoch         int32         `json:"epoch"`
+	Subtopologies []Subtopology `json:"subtopologies,omitempty"`
+}
+
+// Subtopology is one sub-topology of a Kafka Streams application: the topics it reads and
+// writes through the group.
+type Subtopology struct {
+	ID                 string   `json:"id"`
+	SourceTopics       []string `json:"sourceTopics,omitempty"`
+	RepartitionSinks   []string `json:"repartitionSinkTopics,omitempty"`
+	Changelogs         []string `json:"stateChangelogTopics,omitempty"`
+	RepartitionSources []string `json:"repartitionSourceTopics,omitempty"`
+}
+
+// StreamsTasks is what a streams group member runs: its process, and its active, standby and
+// warm-up tasks (a task is a sub-topology and a partition).
+type StreamsTasks struct {
+	ProcessID string      `json:"processId,omitempty"`
+	Active    []TaskGroup `json:"active,omitempty"`
+	Standby   []TaskGroup `json:"standby,omitempty"`
+	Warmup    []TaskGroup `json:"warmup,omitempty"`
+}
+
+// TaskGroup is the tasks of one sub-topology: its id and the partitions.
+type TaskGroup struct {
+	Subtopology string  `json:"subtopology"`
+	Partitions  []int32 `json:"partitions"`
 }
 
 // TopicPartitions names partitions of one topic.
@@ -267,7 +393,7 @@ type Reference struct {
 }
 
 // Error records a part of the cluster that could not be read. Scope is the section
-// ("cluster", "brokers", "topics", "configs", "groups", "offsets", "acls", "quotas",
+// ("cluster", "brokers", "topics", "configs", "groups", "offsets", "quorum", "acls", "quotas",
 // "registry", "connect"), Resource the object.
 type Error struct {
 	Scope    string `json:"scope"`
