@@ -37,7 +37,7 @@ func TestExportToolFormats(t *testing.T) {
 		names[f.Name] = true
 	}
 	assert.True(t, names["kdocs/index.html"])
-	assert.True(t, names["kdocs/snapshots/prod.json"])
+	assert.True(t, names["kdocs/snapshots/prod.json.gz"], "the snapshot as the site publishes it")
 	assert.False(t, names["kdocs/kdocs.pdf"], "no Chromium, no book")
 
 	// A relative --site-url is refused as bad usage.
