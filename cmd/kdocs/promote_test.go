@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,27 +22,6 @@ import (
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
-
-// secondRegistry is the second environment's real registry, which scripts/test.sh starts on
-// KDOCS_REGISTRY_PORT+1000 (generator/environments' two-environment test uses it too).
-func secondRegistry(t *testing.T) string {
-	t.Helper()
-	port := 8081 + 1000
-	if p, err := strconv.Atoi(os.Getenv("KDOCS_REGISTRY_PORT")); err == nil && p > 0 {
-		port = p + 1000
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
-	if err != nil {
-		msg := fmt.Sprintf("second registry at %s not reachable (%v); start it: KDOCS_REGISTRY_PORT=%d scripts/registry.sh up", addr, err, port)
-		if testenv.Strict() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	c.Close()
-	return "http://" + addr
-}
 
 func registryDo(t *testing.T, method, u, body string) {
 	t.Helper()
@@ -62,7 +39,7 @@ func registryDo(t *testing.T, method, u, body string) {
 // prod's real registry has not seen; kdocs snapshot's promotion step asks prod's registry and
 // keeps its answers in prod's snapshot, and kdocs build shows them on the environments page.
 func TestPromotionReadinessReachesTheSite(t *testing.T) {
-	stagingURL, prodURL := testenv.Registry(t), secondRegistry(t)
+	stagingURL, prodURL := testenv.Registry(t), testenv.SecondRegistry(t)
 	p := fmt.Sprintf("kdocs-test-promote-%d.", time.Now().UnixNano())
 	v1 := `{"type":"record","name":"Order","namespace":"x","fields":[{"name":"id","type":"string"}]}`
 	optional := `{"type":"record","name":"Order","namespace":"x","fields":[{"name":"id","type":"string"},{"name":"note","type":["null","string"],"default":null}]}`

@@ -57,18 +57,11 @@ func second(t *testing.T) ([]string, string) {
 	if b, err := strconv.Atoi(os.Getenv("KDOCS_KAFKA2_PORT_BASE")); err == nil && b > 0 {
 		base = b
 	}
-	regPort := 8081 + 1000
-	if p, err := strconv.Atoi(os.Getenv("KDOCS_REGISTRY_PORT")); err == nil && p > 0 {
-		regPort = p + 1000
-	}
-	if p, err := strconv.Atoi(os.Getenv("KDOCS_REGISTRY2_PORT")); err == nil && p > 0 {
-		regPort = p
-	}
+	reg := testenv.SecondRegistry(t)
 	var brokers []string
 	for n := 1; n <= 3; n++ {
 		brokers = append(brokers, "127.0.0.1:"+strconv.Itoa(base+n))
 	}
-	reg := "http://127.0.0.1:" + strconv.Itoa(regPort)
 	missing := func(what, start string, err error) {
 		msg := fmt.Sprintf("%s not reachable (%v); start it: %s", what, err, start)
 		if testenv.Strict() {
@@ -80,11 +73,6 @@ func second(t *testing.T) ([]string, string) {
 		missing("second Kafka cluster at "+brokers[0], fmt.Sprintf("KDOCS_KAFKA_PORT_BASE=%d scripts/kafka.sh up", base), err)
 	} else {
 		c.Close()
-	}
-	if resp, err := (&http.Client{Timeout: 2 * time.Second}).Get(reg + "/subjects"); err != nil {
-		missing("second Schema Registry at "+reg, fmt.Sprintf("KDOCS_REGISTRY_PORT=%d scripts/registry.sh up", regPort), err)
-	} else {
-		resp.Body.Close()
 	}
 	return brokers, reg
 }

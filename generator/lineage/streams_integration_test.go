@@ -50,7 +50,7 @@ func TestStreamsAppOfTheRealEstate(t *testing.T) {
 	owner, role := StreamsAppOf(StreamsApps(snap), streamsApp+"-order-counts-changelog")
 	assert.Equal(t, streamsApp, owner)
 	assert.Contains(t, role, "order-counts")
-	assert.Nil(t, snap.Topic(streamsApp+"-order-counts-changelog").Partitions[0].OfflineReplicas)
+	assert.Nil(t, snap.Topic(streamsApp + "-order-counts-changelog").Partitions[0].OfflineReplicas)
 
 	// Kafka's own tool on the same group: its state and its members.
 	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "kafka.sh"))
