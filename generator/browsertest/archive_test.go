@@ -59,7 +59,7 @@ func TestOfflineArchiveSearchesFromDisk(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, bytes.HasPrefix(pdfData, []byte("%PDF-")), "the book is in the archive")
 	cluster := cfg.Clusters[0].Name
-	assert.FileExists(t, filepath.Join(root, "snapshots", cluster+".json"), "the snapshot is in the archive")
+	assert.FileExists(t, filepath.Join(root, "snapshots", cluster+".json.gz"), "the snapshot is in the archive, as the site publishes it")
 
 	ctx, cancel := context.WithTimeout(Browse(t, chrome), 2*time.Minute)
 	defer cancel()
@@ -71,7 +71,7 @@ func TestOfflineArchiveSearchesFromDisk(t *testing.T) {
 		` && document.querySelectorAll('#kdocs-search-results [role="option"]').length > 0`,
 		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
 	require.NoError(t, err, "search answers from file://")
-	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#kdocs-search-results [role="option"] a').href`))
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#kdocs-search-results [role="option"]').dataset.href`))
 	require.NoError(t, err)
 	want := home + "clusters/" + cluster + "/topics/" + searchTopic + ".html"
 	assert.Equal(t, want, first)

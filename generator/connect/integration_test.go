@@ -289,7 +289,7 @@ func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 		require.NoError(t, out.Err)
 		logged.WriteString(strings.Join(out.Health.Reasons, "\n"))
 	}
-	res, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Logger: logger, MarkdownDir: filepath.Join(dir, "md")})
+	res, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Logger: logger, MarkdownDir: filepath.Join(dir, "md"), Print: true})
 	require.NoError(t, err)
 	logged.WriteString(strings.Join(res.Warnings, "\n"))
 

@@ -36,7 +36,7 @@ func TestArchiveIsDeterministic(t *testing.T) {
 	for _, f := range zr.File {
 		names[f.Name] = true
 	}
-	for _, want := range []string{"kdocs/index.html", "kdocs/kdocs.pdf", "kdocs/snapshots/acme-dev.json", "kdocs/404.html"} {
+	for _, want := range []string{"kdocs/index.html", "kdocs/kdocs.pdf", "kdocs/snapshots/acme-dev.json.gz", "kdocs/404.html"} {
 		assert.True(t, names[want], want)
 	}
 	var searchFiles int

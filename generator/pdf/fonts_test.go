@@ -64,7 +64,7 @@ func TestBookPrintsEveryScript(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte("title: Scripts-文档-🚀\nclusters:\n  - name: intl\n    snapshot: intl.json\n"), 0o644))
 	cfg, err := config.Load(filepath.Join(dir, "site.yaml"))
 	require.NoError(t, err)
-	_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
+	_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{Print: true})
 	require.NoError(t, err)
 
 	book := filepath.Join(dir, "book.pdf")
