@@ -68,10 +68,10 @@ func TestOfflineArchiveSearchesFromDisk(t *testing.T) {
 	waitDiagrams(t, ctx)
 	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(".search-input"), searchTopic)))
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('kdocs-search-results').dataset.query === `+jsString(searchTopic)+
-		` && document.querySelectorAll('#kdocs-search-results [role="option"]').length > 0`,
+		` && document.querySelectorAll('#kdocs-search-results [role="option"]:not([aria-disabled])').length > 0`,
 		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
 	require.NoError(t, err, "search answers from file://")
-	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#kdocs-search-results [role="option"]').dataset.href`))
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#kdocs-search-results [role="option"]:not([aria-disabled])').dataset.href`))
 	require.NoError(t, err)
 	want := home + "clusters/" + cluster + "/topics/" + searchTopic + ".html"
 	assert.Equal(t, want, first)

@@ -66,7 +66,7 @@ func TestSearch(t *testing.T) {
 	require.NoError(t, err)
 
 	options := func() []searchOption {
-		opts, err := chromedp.Run(ctx, chromedp.Evaluate[[]searchOption](`[...document.querySelectorAll('#kdocs-search-results [role="option"]')].map((o) => ({
+		opts, err := chromedp.Run(ctx, chromedp.Evaluate[[]searchOption](`[...document.querySelectorAll('#kdocs-search-results [role="option"]:not([aria-disabled])')].map((o) => ({
 			ID: o.id, Kind: o.querySelector('.search-kind').textContent, Title: o.querySelector('.search-title').textContent,
 			Where: (o.querySelector('.search-where') || {}).textContent || '', Href: o.dataset.href,
 			Selected: o.getAttribute('aria-selected')}))`))

@@ -257,8 +257,18 @@ func exampleOrFixture(t *testing.T) *config.Site {
 
 func waitDiagrams(t testing.TB, ctx context.Context) {
 	t.Helper()
-	_, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.dataset.diagrams`, chromedp.WithPollingInterval(20*time.Millisecond)))
-	require.NoError(t, err, "the page never signalled data-diagrams")
+	// Right after a navigation the poll may be sent into the old page's JavaScript context, which
+	// Chromium then destroys ("Cannot find context with specified id"): seen on a loaded
+	// machine. That is no answer from the page; ask the new one.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		_, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.dataset.diagrams`, chromedp.WithPollingInterval(20*time.Millisecond)))
+		if err != nil && strings.Contains(err.Error(), "Cannot find context with specified id") && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		require.NoError(t, err, "the page never signalled data-diagrams")
+		return
+	}
 }
 
 // The theme toggle: the button flips <html data-theme>, redraws the diagrams in the new theme,

@@ -207,7 +207,7 @@
   }
 
   function setActive(i) {
-    var options = list.querySelectorAll('[role="option"]');
+    var options = list.querySelectorAll('[role="option"]:not([aria-disabled])');
     if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
     active = i;
     if (i >= 0 && options[i]) {
@@ -253,8 +253,13 @@
       list.appendChild(li);
     });
     if (rs.length === 0 && q) {
+      // Inside the listbox only an option may stand (axe: aria-required-children): the message
+      // is one that cannot be chosen.
       var none = document.createElement("li");
       none.className = "search-empty";
+      none.setAttribute("role", "option");
+      none.setAttribute("aria-disabled", "true");
+      none.setAttribute("aria-selected", "false");
       none.textContent = tokens(q).length ? "No results" : "Type at least two letters";
       list.appendChild(none);
     }
