@@ -115,6 +115,20 @@ type TopicState struct {
 	Groups []string
 }
 
+// ConfigValue is the value the topic sets for config name as shown and compared: "(hidden)"
+// for a sensitive one, "default" when the topic does not set it.
+func (s TopicState) ConfigValue(name string) string {
+	for _, c := range s.Configs {
+		if c.Name == name {
+			if c.Sensitive {
+				return "(hidden)"
+			}
+			return c.Value
+		}
+	}
+	return "default"
+}
+
 // SubjectRef is a topic's subject in one environment.
 type SubjectRef struct {
 	// Name is the subject's name in the environment; Logical its logical name.
@@ -459,17 +473,7 @@ func (t *Topic) compare(cfg *config.Environments) {
 		if cfg.ExpectsDrift(k) {
 			list = &t.Expected
 		}
-		add(list, PropConfig+k, func(s TopicState) string {
-			for _, c := range s.Configs {
-				if c.Name == k {
-					if c.Sensitive {
-						return "(hidden)"
-					}
-					return c.Value
-				}
-			}
-			return "default"
-		})
+		add(list, PropConfig+k, func(s TopicState) string { return s.ConfigValue(k) })
 	}
 	ref := func(r *SubjectRef) string {
 		if r == nil {

@@ -414,17 +414,7 @@ func propertyRows(t *Topic) []PropertyRow {
 	}
 	slices.Sort(keys)
 	for _, k := range slices.Compact(keys) {
-		rows = append(rows, PropertyRow{Property: PropConfig + k, Values: value(func(s TopicState) string {
-			for _, c := range s.Configs {
-				if c.Name == k {
-					if c.Sensitive {
-						return "(hidden)"
-					}
-					return c.Value
-				}
-			}
-			return "default"
-		})})
+		rows = append(rows, PropertyRow{Property: PropConfig + k, Values: value(func(s TopicState) string { return s.ConfigValue(k) })})
 	}
 	ref := func(r *SubjectRef) string {
 		if r == nil {
