@@ -246,6 +246,10 @@ num.io.threads=4
 num.recovery.threads.per.data.dir=1
 background.threads=4
 log.retention.check.interval.ms=300000
+# On a loaded test machine a broker starved past broker.session.timeout.ms is fenced and its
+# leaderships move; the controller gives them back at its next imbalance check, every 30s here
+# rather than Kafka's 300s.
+leader.imbalance.check.interval.seconds=30
 EOF
   cat >"$d/log4j2.properties" <<EOF
 status = warn

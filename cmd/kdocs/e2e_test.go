@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -44,6 +45,9 @@ clusters:
       payments.payment-failed.v1: {subjectNameStrategy: TopicRecordName}
 `, strings.Join(brokers, ", "), registryURL)), 0o644))
 
+	// The snapshot must say healthy, which the shared cluster is once a loaded machine's fenced
+	// broker has its leaderships back.
+	testenv.Settled(context.Background(), t, brokers)
 	code, out, errOut := kdocs(t, "snapshot", "--config", cfg, "--fail-on", "down")
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 	assert.Regexp(t, `e2e\s+healthy`, out)

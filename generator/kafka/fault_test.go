@@ -91,6 +91,7 @@ clusters:
 	}()
 
 	// A healthy baseline: the state the faults below degrade.
+	testenv.Settled(context.Background(), t, pk.Bootstrap)
 	start := time.Now()
 	out := snapshotRun(t, site)
 	times["0 baseline snapshot"] = time.Since(start)

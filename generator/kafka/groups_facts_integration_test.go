@@ -153,6 +153,7 @@ func pollUntilClosed(t *testing.T, cl *kgo.Client) {
 func TestFactsGroupsMatchConsumerGroupCommand(t *testing.T) {
 	c := realCluster(t)
 	ctx := context.Background()
+	testenv.Settled(ctx, t, c.Bootstrap)
 	// The manual partitioner: records go to the partition they name.
 	admCl, err := kgo.NewClient(kgo.SeedBrokers(c.Bootstrap...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	require.NoError(t, err)
@@ -362,6 +363,7 @@ func TestFactsFeaturesPerVersion(t *testing.T) {
 // the snapshot; the leader, its epoch and the voter set must be equal.
 func TestFactsQuorumMatchesMetadataQuorumCommand(t *testing.T) {
 	c := realCluster(t)
+	testenv.Settled(context.Background(), t, c.Bootstrap)
 	before := quorumStatus(t)
 	beforeRepl := toolTables(kafkaTool(t, "kafka-metadata-quorum", "describe", "--replication"))
 	s, err := Collect(context.Background(), c)
@@ -442,6 +444,7 @@ func TestFactsShareGroup(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
+	testenv.Settled(ctx, t, c.Bootstrap)
 	// The manual partitioner: records go to the partition they name.
 	admCl, err := kgo.NewClient(kgo.SeedBrokers(c.Bootstrap...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	require.NoError(t, err)

@@ -143,17 +143,45 @@ func (p *PrivateKafka) StartNode(t testing.TB, n int) {
 }
 
 // Signal sends sig to the running nodes among nodes (SIGSTOP freezes a node: its sockets
-// still accept connections, nothing answers; SIGCONT thaws it). Nodes not running are skipped.
+// still accept connections, nothing answers; SIGCONT thaws it). Nodes not running are skipped,
+// except by SIGSTOP: freezing a node that is not running fails the test, and Signal returns
+// only once the frozen nodes are stopped.
 func (p *PrivateKafka) Signal(t testing.TB, sig syscall.Signal, nodes ...int) {
 	t.Helper()
 	for _, n := range nodes {
 		pid, ok := p.nodePID(n)
+		if !ok && sig == syscall.SIGSTOP {
+			t.Fatalf("private Kafka: node %d is not running, so it cannot be frozen", n)
+		}
 		if !ok {
 			continue
 		}
 		if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
 			t.Fatalf("private Kafka: signal %v to node %d (pid %d): %v", sig, n, pid, err)
 		}
+		if sig == syscall.SIGSTOP {
+			// A test that freezes a node goes on to assert what a frozen node does: it must be
+			// frozen by then, not merely signalled.
+			waitStopped(t, n, pid)
+		}
+	}
+}
+
+// waitStopped waits until the kernel reports process pid (node n) stopped, failing the test after
+// a few seconds.
+func waitStopped(t testing.TB, n, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		// The state follows the parenthesised command name: "pid (java) T ...".
+		if i := bytes.LastIndexByte(stat, ')'); err == nil && i >= 0 && i+2 < len(stat) && (stat[i+2] == 'T' || stat[i+2] == 't') {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("private Kafka: node %d (pid %d) is not stopped 5s after SIGSTOP: %q", n, pid, stat)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

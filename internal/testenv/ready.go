@@ -172,3 +172,76 @@ func coordinatorAnswers(ctx context.Context, cl *kgo.Client, group string) strin
 	}
 	return ""
 }
+
+// Settled returns once the cluster at bootstrap is settled as kdocs' health judges it: every
+// partition of every topic led by its preferred leader with all its replicas in sync. A test
+// that asserts a shared cluster is "healthy" waits here first, because the cluster's history is
+// not the test's: on a loaded machine a broker that misses its heartbeats for
+// broker.session.timeout.ms is fenced, its leaderships move to the other replicas, and they stay
+// there after it returns until the controller's next leader-imbalance check, minutes later.
+// Settled asks for the preferred leaders then (ElectLeaders, what kafka-leader-election
+// --election-type PREFERRED does) and logs that it did. It fails the test after a minute, naming
+// what was still unsettled.
+func Settled(ctx context.Context, t testing.TB, bootstrap []string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap...))
+	if err != nil {
+		t.Fatalf("settled: client for %v: %v", bootstrap, err)
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	start, elected := time.Now(), time.Time{}
+	for {
+		why, notPreferred := unsettled(ctx, adm)
+		if why == "" {
+			if !elected.IsZero() {
+				t.Logf("testenv: the cluster at %v had partitions off their preferred leader; settled %s after electing them", bootstrap, time.Since(start).Round(time.Millisecond))
+			}
+			return
+		}
+		if notPreferred > 0 && time.Since(elected) > 5*time.Second {
+			t.Logf("testenv: %s; electing preferred leaders", why)
+			if _, err := adm.ElectLeaders(ctx, kadm.ElectPreferredReplica, nil); err != nil {
+				t.Logf("testenv: elect preferred leaders: %v", err)
+			}
+			elected = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the cluster at %v did not settle within %s: %s", bootstrap, readyTimeout, why)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// unsettled says what keeps the cluster from being settled ("" when nothing does) and how many
+// partitions are led by another replica than their preferred one.
+func unsettled(ctx context.Context, adm *kadm.Client) (why string, notPreferred int) {
+	md, err := adm.Metadata(ctx)
+	if err != nil {
+		return fmt.Sprintf("metadata: %v", err), 0
+	}
+	var under, offline int
+	for _, td := range md.Topics {
+		if td.Err != nil {
+			return fmt.Sprintf("topic %s: %v", td.Topic, td.Err), 0
+		}
+		for _, p := range td.Partitions {
+			switch {
+			case p.Leader < 0:
+				offline++
+			case len(p.Replicas) > 0 && p.Leader != p.Replicas[0]:
+				notPreferred++
+			}
+			if len(p.ISR) < len(p.Replicas) {
+				under++
+			}
+		}
+	}
+	if offline+under+notPreferred == 0 {
+		return "", 0
+	}
+	return fmt.Sprintf("%d partitions off their preferred leader, %d under-replicated, %d offline", notPreferred, under, offline), notPreferred
+}
