@@ -33,7 +33,7 @@ func TestOfflineArchiveSearchesFromDisk(t *testing.T) {
 	_, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Output: siteDir})
 	require.NoError(t, err)
 	book := filepath.Join(t.TempDir(), "kdocs.pdf")
-	require.NoError(t, pdf.Print(context.Background(), pdf.Options{SiteDir: siteDir, Out: book, Chrome: chrome, Timeout: 3 * time.Minute}))
+	require.NoError(t, pdf.Print(context.Background(), pdf.Options{SiteDir: siteDir, Out: book, Chrome: chrome, Timeout: 5 * time.Minute}))
 	bookData, err := os.ReadFile(book)
 	require.NoError(t, err)
 

@@ -71,7 +71,7 @@ func TestBuiltSitePrintsToPDF(t *testing.T) {
 
 	book := filepath.Join(t.TempDir(), "book.pdf")
 	start := time.Now()
-	require.NoError(t, pdf.Print(context.Background(), pdf.Options{SiteDir: site, Out: book, Chrome: chrome, Timeout: time.Minute}))
+	require.NoError(t, pdf.Print(context.Background(), pdf.Options{SiteDir: site, Out: book, Chrome: chrome, Timeout: 5 * time.Minute}))
 	t.Logf("printed %s in %s", cfg.Path, time.Since(start).Round(time.Millisecond))
 
 	out, err := exec.Command(pdftotext, book, "-").Output()

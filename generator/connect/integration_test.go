@@ -338,7 +338,7 @@ func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 		t.Skipf("pdftotext unavailable: %v", err)
 	}
 	book := filepath.Join(dir, "book.pdf")
-	require.NoError(t, pdf.Print(context.Background(), pdf.Options{SiteDir: res.Output, Out: book, Chrome: chrome, Timeout: 3 * time.Minute}))
+	require.NoError(t, pdf.Print(context.Background(), pdf.Options{SiteDir: res.Output, Out: book, Chrome: chrome, Timeout: 5 * time.Minute}))
 	text, err := exec.Command(pdftotext, book, "-").Output()
 	require.NoError(t, err)
 	assert.Contains(t, string(text), "files-sink-broken")

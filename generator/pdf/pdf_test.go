@@ -85,7 +85,7 @@ func TestPrintRendersDiagramsAsText(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "book", "kdocs.pdf")
 
 	start := time.Now()
-	err := Print(context.Background(), Options{SiteDir: site, Out: out, Chrome: chrome, Timeout: time.Minute})
+	err := Print(context.Background(), Options{SiteDir: site, Out: out, Chrome: chrome, Timeout: 5 * time.Minute})
 	require.NoError(t, err)
 	t.Logf("Chrome start to PDF written: %s", time.Since(start).Round(time.Millisecond))
 
@@ -140,13 +140,13 @@ func TestPrintTimesOutWhenThePageNeverSignals(t *testing.T) {
 	start := time.Now()
 	// Long enough for Chromium to start and load a small page on a loaded 2-core machine, so
 	// that the wait that times out is the one for the diagrams.
-	err := Print(context.Background(), Options{SiteDir: site, Out: out, Chrome: chrome, Timeout: 15 * time.Second})
+	err := Print(context.Background(), Options{SiteDir: site, Out: out, Chrome: chrome, Timeout: 30 * time.Second})
 	took := time.Since(start)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "timed out after 15s")
+	assert.Contains(t, err.Error(), "timed out after 30s")
 	assert.Contains(t, err.Error(), "diagrams")
 	assert.Contains(t, err.Error(), `data-diagrams="done"`)
-	assert.Less(t, took, 35*time.Second, "the timeout bounds the whole print, browser shutdown included")
+	assert.Less(t, took, time.Minute, "the timeout bounds the whole print, browser shutdown included")
 	assert.NoFileExists(t, out)
 }
 
@@ -197,7 +197,7 @@ func TestPrintRejectsBrokenDiagrams(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "broken.pdf")
 			require.NoError(t, os.WriteFile(out, []byte("old book"), 0o644))
 
-			err := Print(context.Background(), Options{SiteDir: site, Out: out, Chrome: chrome, Timeout: 30 * time.Second})
+			err := Print(context.Background(), Options{SiteDir: site, Out: out, Chrome: chrome, Timeout: 2 * time.Minute})
 			require.Error(t, err)
 			t.Log(err)
 			assert.Contains(t, err.Error(), "print print/index.html:", "the error names the page")
