@@ -38,7 +38,7 @@
 #
 # Environment: KDOCS_KAFKA_VERSION, KDOCS_KAFKA_PORT_BASE as scripts/kafka.sh; KDOCS_CONNECT_DIR
 # (default ${TMPDIR:-/tmp}/kdocs-connect-<port>); CONNECT_HEAP_OPTS (default -Xms128m -Xmx512m);
-# CONNECT_READY_TIMEOUT seconds (default 180).
+# CONNECT_READY_TIMEOUT seconds (default 300).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -56,7 +56,7 @@ USER_NAME=${KDOCS_CONNECT_USER:-kdocs}
 USER_PASSWORD=${KDOCS_CONNECT_PASSWORD:-kdocs-connect-rest}
 SECRET=${KDOCS_CONNECT_SECRET:-kdocs-connect-seeded-secret-5b1f}
 DIR=${KDOCS_CONNECT_DIR:-${TMPDIR:-/tmp}/kdocs-connect-$PORT}
-READY_TIMEOUT=${CONNECT_READY_TIMEOUT:-180}
+READY_TIMEOUT=${CONNECT_READY_TIMEOUT:-300}
 BOOTSTRAP=127.0.0.1:$((BASE + 1)),127.0.0.1:$((BASE + 2)),127.0.0.1:$((BASE + 3))
 SRC_BOOTSTRAP=127.0.0.1:$((SRC_BASE + 1)),127.0.0.1:$((SRC_BASE + 2)),127.0.0.1:$((SRC_BASE + 3))
 URL=http://127.0.0.1:$PORT

@@ -33,7 +33,8 @@
 #                     recorded per port base in .cache/kafka/datadir-B so `down` of one cluster never touches another)
 #   KDOCS_KAFKA_LIB   jar dir  (default <repo>/.cache/kafka/lib-<version>)
 #   KAFKA_HEAP_OPTS   heap per node (default -Xms128m -Xmx512m)
-#   KAFKA_READY_TIMEOUT  seconds to wait for readiness (default 120)
+#   KAFKA_READY_TIMEOUT  seconds to wait for readiness (default 300: three JVMs starting on a loaded
+#                        2-core machine took over 120s; a healthy start returns in seconds)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -51,7 +52,7 @@ if [[ $BASE -eq 9091 && ! -e "$STATE" && -s "$ROOT/.cache/kafka/datadir" ]]; the
   mv "$ROOT/.cache/kafka/datadir" "$STATE"
 fi
 READY_SRC="$ROOT/scripts/KafkaReady.java"
-READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-120}
+READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-300}
 NODES=(1 2 3)
 BOOTSTRAP=127.0.0.1:$((BASE + 1)),127.0.0.1:$((BASE + 2)),127.0.0.1:$((BASE + 3))
 # Test credentials of the SASL_SSL listener (created at format time; see testenv.KafkaSASL).

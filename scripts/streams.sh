@@ -15,7 +15,7 @@
 # orders.order-stats.v1 (its output).
 #
 # Environment: KDOCS_KAFKA_VERSION, KDOCS_KAFKA_PORT_BASE as scripts/kafka.sh; KDOCS_STREAMS_DIR
-# (default ${TMPDIR:-/tmp}/kdocs-streams-<base>); STREAMS_READY_TIMEOUT seconds (default 180).
+# (default ${TMPDIR:-/tmp}/kdocs-streams-<base>); STREAMS_READY_TIMEOUT seconds (default 300).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +27,7 @@ LIB=${KDOCS_STREAMS_LIB:-$ROOT/.cache/streams/lib-$VERSION}
 BASE=${KDOCS_KAFKA_PORT_BASE:-9091}
 [[ "$BASE" =~ ^[0-9]+$ ]] || { echo "streams: KDOCS_KAFKA_PORT_BASE must be a port number" >&2; exit 2; }
 DIR=${KDOCS_STREAMS_DIR:-${TMPDIR:-/tmp}/kdocs-streams-$BASE}
-READY_TIMEOUT=${STREAMS_READY_TIMEOUT:-180}
+READY_TIMEOUT=${STREAMS_READY_TIMEOUT:-300}
 BOOTSTRAP=127.0.0.1:$((BASE + 1)),127.0.0.1:$((BASE + 2)),127.0.0.1:$((BASE + 3))
 
 log() { printf 'streams: %s\n' "$*" >&2; }

@@ -85,7 +85,7 @@ func TestExampleBooks(t *testing.T) {
 
 	start := time.Now()
 	var done []string
-	require.NoError(t, PrintBooks(context.Background(), Options{SiteDir: site, Chrome: chrome, Timeout: 2 * time.Minute,
+	require.NoError(t, PrintBooks(context.Background(), Options{SiteDir: site, Chrome: chrome, Timeout: 5 * time.Minute,
 		Done: func(b Book) { done = append(done, filepath.Base(b.Out)) }}, books))
 	t.Logf("the book printed in %s", time.Since(start).Round(time.Millisecond))
 	assert.Equal(t, []string{"kdocs.pdf"}, done)

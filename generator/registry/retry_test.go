@@ -78,10 +78,12 @@ func TestRetriesThenSucceeds(t *testing.T) {
 		{"timeout", "/mode", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fl := &flaky{f: baseFake(), path: tc.path, failures: 2, fail: tc.fail, stall: 2 * time.Second}
+			// The timeout bounds every request of the collection, and the answers that are not
+			// stalled must come within it on a loaded machine: a second, against a 20s stall.
+			fl := &flaky{f: baseFake(), path: tc.path, failures: 2, fail: tc.fail, stall: 20 * time.Second}
 			srv := fl.serve(t)
 			o := fast(srv.URL)
-			o.Timeout = 100 * time.Millisecond
+			o.Timeout = time.Second
 			reg, err := Collect(context.Background(), o)
 			require.NoError(t, err)
 			assert.Equal(t, 3, fl.requests(), "two failures, then the answer")
@@ -102,14 +104,14 @@ func TestRetriesGiveUp(t *testing.T) {
 		assert.Equal(t, 3, fl.requests())
 	})
 	t.Run("one subject, timing out", func(t *testing.T) {
-		fl := &flaky{f: baseFake(), path: "/subjects/gone/versions?deleted=true", failures: -1, stall: 2 * time.Second}
+		fl := &flaky{f: baseFake(), path: "/subjects/gone/versions?deleted=true", failures: -1, stall: 20 * time.Second}
 		srv := fl.serve(t)
 		o := fast(srv.URL)
-		o.Timeout = 50 * time.Millisecond
+		o.Timeout = time.Second
 		reg, err := Collect(context.Background(), o)
 		require.Error(t, err)
 		require.NotNil(t, reg)
-		assert.Equal(t, "schema registry "+srv.URL+`: list versions of subject "gone" including deleted ones: gave up after 3 attempts: no answer within 50ms: request timed out`, err.Error())
+		assert.Equal(t, "schema registry "+srv.URL+`: list versions of subject "gone" including deleted ones: gave up after 3 attempts: no answer within 1s: request timed out`, err.Error())
 		assert.Equal(t, 3, fl.requests())
 		assert.Len(t, reg.Subjects[2].Versions, 3, "the other subjects are read")
 	})

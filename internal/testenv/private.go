@@ -80,7 +80,7 @@ func StartPrivateKafka(t testing.TB, base int) *PrivateKafka {
 		t.Fatalf("private Kafka on port base %d: clearing an earlier run: %v\n%s", base, err, out)
 	}
 	start := time.Now()
-	out, err := p.run(4*time.Minute, "up")
+	out, err := p.run(6*time.Minute, "up")
 	if err != nil {
 		p.teardown(t)
 		t.Fatalf("private Kafka on port base %d: scripts/kafka.sh up: %v\n%s", base, err, out)
@@ -136,7 +136,7 @@ func (p *PrivateKafka) StopNode(t testing.TB, n int, stopTimeout time.Duration) 
 // StartNode starts node n again and waits until the cluster lists it.
 func (p *PrivateKafka) StartNode(t testing.TB, n int) {
 	t.Helper()
-	out, err := p.run(3*time.Minute, "start-node", strconv.Itoa(n))
+	out, err := p.run(6*time.Minute, "start-node", strconv.Itoa(n))
 	if err != nil {
 		t.Fatalf("private Kafka: start node %d: %v\n%s", n, err, out)
 	}
