@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/kdocs
 CHROME  ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 
-.PHONY: all build demo site pdf test test-unit bench bench-100k demo-snapshot vendor-mermaid clean
+.PHONY: all build demo site pdf test test-unit bench bench-100k demo-snapshot vendor-mermaid screenshots clean
 
 all: build
 
@@ -64,6 +64,12 @@ bench-100k:
 # Re-snapshot the seeded estate (make infra-up seed) into the committed example snapshot.
 demo-snapshot: build
 	$(BIN) snapshot --config testdata/demo/live.yaml
+
+# The README's screenshots of the example site (docs/screenshots/{home,topic,schema,group}-{light,dark}.png),
+# taken in Chromium by generator/browsertest's TestScreenshots. Every test run renders and checks
+# them; only this target writes them, so CI never rewrites the committed pictures.
+screenshots:
+	KDOCS_SCREENSHOTS=write $(GO) test -count=1 -run '^TestScreenshots$$' -v ./generator/browsertest/
 
 MERMAID_VERSION := 11.12.0
 vendor-mermaid:

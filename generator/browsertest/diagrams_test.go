@@ -94,10 +94,31 @@ func TestDiagramsOfABigEstateDraw(t *testing.T) {
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
 			Blocks, SVGs, Errors, Placeholders, Injected int
 			Text                                         string
+			Titles, Descriptions, Tables                 []string
 		}](`(() => {
 			const blocks = [...document.querySelectorAll('pre.mermaid')];
 			const text = document.body.innerText;
+			// The text alternative: the SVG's title and description (Mermaid's accTitle and
+			// accDescr, which name and describe it), and the table that follows it.
+			const named = (b, attr) => {
+				const svg = b.querySelector('svg');
+				const el = svg && document.getElementById(svg.getAttribute(attr) || '');
+				return el ? el.textContent : '';
+			};
+			const table = (b) => {
+				let intro = '';
+				for (let e = b.nextElementSibling; e; e = e.nextElementSibling) {
+					if (e.matches('p') && !intro) intro = e.textContent;
+					const t = e.matches('table') ? e : e.querySelector('table');
+					if (t) return t.rows.length + ' rows after ' + intro;
+					if (e.matches('pre.mermaid, h2, h3')) break;
+				}
+				return '';
+			};
 			return {
+				Titles: blocks.map((b) => named(b, 'aria-labelledby')),
+				Descriptions: blocks.map((b) => named(b, 'aria-describedby')),
+				Tables: blocks.map(table),
 				Blocks: blocks.length,
 				SVGs: blocks.filter((b) => b.querySelector('svg[aria-roledescription^="flowchart"]')).length,
 				Errors: document.querySelectorAll('svg[aria-roledescription="error"]').length + (text.includes('Syntax error in text') ? 1 : 0),
@@ -112,6 +133,15 @@ func TestDiagramsOfABigEstateDraw(t *testing.T) {
 		assert.Zero(t, got.Placeholders, "Mermaid's size placeholder on %s", page)
 		assert.Contains(t, got.Text, label, page)
 		assert.Zero(t, got.Injected, "a hostile name became an element on %s", page)
+		for i := range got.Titles {
+			assert.NotEmpty(t, got.Titles[i], "diagram %d on %s has no accessible title", i, page)
+			assert.Contains(t, got.Descriptions[i], "The table after the diagram lists every box and edge.", "diagram %d on %s", i, page)
+			assert.Regexp(t, `^\d+ rows after .+, as a table:$`, got.Tables[i], "diagram %d on %s has no table after it", i, page)
+		}
+		if page == "clusters/big/flows.html" {
+			// The hostile domain's title reads as its name, character for character.
+			assert.Contains(t, got.Titles, "Data flow of domain "+hostileImg, page)
+		}
 	}
 	assert.Empty(t, ConsoleErrors(ctx))
 

@@ -58,7 +58,7 @@ const (
 
 // Cluster returns a Mermaid flowchart of the cluster as the snapshot alone shows it: brokers
 // grouped by rack in subgraphs, the controller marked, and the Schema Registry beside it.
-func Cluster(s *snapshot.Snapshot) string {
+func Cluster(s *snapshot.Snapshot) Diagram {
 	a := Architecture{Cluster: s.Cluster.Name, Brokers: s.Cluster.Brokers, ControllerID: s.Cluster.ControllerID}
 	if s.Registry != nil {
 		a.Registry = s.Registry.URL
@@ -69,10 +69,10 @@ func Cluster(s *snapshot.Snapshot) string {
 // ClusterArchitecture returns a Mermaid flowchart of the cluster and what stands beside it.
 // Up to maxBrokers brokers are drawn one by one inside their rack's subgraph; past that each
 // rack is one node counting its brokers, so 300 brokers make a picture of a few racks.
-func ClusterArchitecture(a Architecture) string {
+func ClusterArchitecture(a Architecture) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
-	clusterID := w.id()
+	clusterID := w.node(w.id(), KindCluster, a.Cluster)
 	w.line(1, "subgraph %s[%s]", clusterID, Label("cluster "+clip(a.Cluster)))
 
 	// Racks in order of first appearance; brokers are sorted by id in a normalized snapshot,
@@ -87,26 +87,31 @@ func ClusterArchitecture(a Architecture) string {
 	}
 	var marked []string
 	if len(a.Brokers) <= maxBrokers {
-		broker := func(indent int, br snapshot.Broker) {
+		broker := func(indent int, br snapshot.Broker, in string) {
 			nid := w.id()
 			text := fmt.Sprintf("broker %d", br.ID)
 			if br.ID == a.ControllerID {
 				text += " (controller)"
 				marked = append(marked, nid)
 			}
-			w.line(indent, "%s[%s]", nid, Lines(text, clip(fmt.Sprintf("%s:%d", br.Host, br.Port))))
+			addr := fmt.Sprintf("%s:%d", br.Host, br.Port)
+			w.node(nid, KindBroker, text, addr)
+			w.line(indent, "%s[%s]", nid, Lines(text, clip(addr)))
+			w.edge(nid, in, "in")
 		}
 		for _, rack := range racks {
 			if rack == "" {
 				// Brokers without a rack sit directly in the cluster rather than in a fake rack.
 				for _, br := range byRack[rack] {
-					broker(2, br)
+					broker(2, br, clusterID)
 				}
 				continue
 			}
-			w.line(2, "subgraph %s[%s]", w.id(), Label("rack "+clip(rack)))
+			rid := w.node(w.id(), KindRack, "rack "+rack)
+			w.line(2, "subgraph %s[%s]", rid, Label("rack "+clip(rack)))
+			w.edge(rid, clusterID, "in")
 			for _, br := range byRack[rack] {
-				broker(3, br)
+				broker(3, br, rid)
 			}
 			w.line(2, "end")
 		}
@@ -128,23 +133,30 @@ func ClusterArchitecture(a Architecture) string {
 					marked = append(marked, nid)
 				}
 			}
+			w.node(nid, KindRack, name, lines[1:]...)
 			w.line(2, "%s[%s]", nid, Lines(lines...))
+			w.edge(nid, clusterID, "in")
 		}
 		if rest := racks[len(shown):]; len(rest) > 0 {
 			var brokers []snapshot.Broker
 			for _, rack := range rest {
 				brokers = append(brokers, byRack[rack]...)
 			}
-			w.line(2, "%s[%s]", w.id(), Lines(numfmt.Thousands(int64(len(rest)))+" more racks", brokerCount(brokers)))
+			name := numfmt.Thousands(int64(len(rest))) + " more racks"
+			nid := w.node(w.id(), KindMore, name, brokerCount(brokers))
+			w.line(2, "%s[%s]", nid, Lines(name, brokerCount(brokers)))
+			w.edge(nid, clusterID, "in")
 		}
 	}
 	if len(a.Brokers) == 0 {
-		w.line(2, "%s[%s]", w.id(), Label("no broker answered"))
+		nid := w.node(w.id(), KindNote, "no broker answered")
+		w.line(2, "%s[%s]", nid, Label("no broker answered"))
+		w.edge(nid, clusterID, "in")
 	}
 	w.line(1, "end")
 
 	if len(a.Controllers) > 0 {
-		quorum := w.id()
+		quorum := w.node(w.id(), KindQuorum, "KRaft controller quorum")
 		w.line(1, "subgraph %s[%s]", quorum, Label("KRaft controller quorum"))
 		if len(a.Controllers) <= maxServices {
 			for _, c := range a.Controllers {
@@ -155,18 +167,26 @@ func ClusterArchitecture(a Architecture) string {
 				if c.Broker {
 					text += fmt.Sprintf(" · also broker %d", c.ID)
 				}
-				w.line(2, "%s{{%s}}", w.id(), Lines(text, clip(fmt.Sprintf("%s:%d", c.Host, c.Port))))
+				addr := fmt.Sprintf("%s:%d", c.Host, c.Port)
+				nid := w.node(w.id(), KindController, text, addr)
+				w.line(2, "%s{{%s}}", nid, Lines(text, clip(addr)))
+				w.edge(nid, quorum, "in")
 			}
 		} else {
-			w.line(2, "%s{{%s}}", w.id(), Label(numfmt.Thousands(int64(len(a.Controllers)))+" controllers"))
+			name := numfmt.Thousands(int64(len(a.Controllers))) + " controllers"
+			nid := w.node(w.id(), KindMore, name)
+			w.line(2, "%s{{%s}}", nid, Label(name))
+			w.edge(nid, quorum, "in")
 		}
 		w.line(1, "end")
 		w.line(1, "%s -.- %s", quorum, clusterID)
+		w.edge(quorum, clusterID, "controls")
 	}
 	if a.Registry != "" {
-		reg := w.id()
+		reg := w.node(w.id(), KindRegistry, "Schema Registry", a.Registry)
 		w.line(1, "%s[(%s)]", reg, Lines("Schema Registry", clip(a.Registry)))
 		w.line(1, "%s -.- %s", reg, clusterID)
+		w.edge(reg, clusterID, "holds the schemas of")
 	}
 	services := func(kind string, list []Service) {
 		shown := list
@@ -174,7 +194,7 @@ func ClusterArchitecture(a Architecture) string {
 			shown = list[:maxServices-1]
 		}
 		for _, s := range shown {
-			nid := w.id()
+			nid := w.node(w.id(), KindService, kind+" · "+s.Name, s.URL, s.Detail)
 			lines := []string{kind + " · " + clip(s.Name)}
 			if s.URL != "" {
 				lines = append(lines, clip(s.URL))
@@ -184,11 +204,14 @@ func ClusterArchitecture(a Architecture) string {
 			}
 			w.line(1, "%s[/%s/]", nid, Lines(lines...))
 			w.line(1, "%s <--> %s", nid, clusterID)
+			w.edge(nid, clusterID, "works with")
 		}
 		if rest := len(list) - len(shown); rest > 0 {
-			nid := w.id()
-			w.line(1, "%s[/%s/]", nid, Label(numfmt.Thousands(int64(rest))+" more "+kind))
+			name := numfmt.Thousands(int64(rest)) + " more " + kind
+			nid := w.node(w.id(), KindMore, name)
+			w.line(1, "%s[/%s/]", nid, Label(name))
 			w.line(1, "%s <--> %s", nid, clusterID)
+			w.edge(nid, clusterID, "work with")
 		}
 	}
 	services("Kafka Connect", a.Connect)
@@ -197,7 +220,7 @@ func ClusterArchitecture(a Architecture) string {
 		w.line(1, "classDef controller stroke-width:3px,font-weight:bold")
 		w.line(1, "class %s controller", strings.Join(marked, ","))
 	}
-	return guard(w.text())
+	return w.diagram("Architecture of cluster "+clip(a.Cluster), "The brokers of cluster "+clip(a.Cluster)+" by rack, its controllers and the services beside it.")
 }
 
 // brokerCount says how many brokers and which: "120 brokers · 1–120".

@@ -42,7 +42,7 @@ func TestTopicFlowCollapsesGroups(t *testing.T) {
 		consumers = append(consumers, Consumer{Group: fmt.Sprintf("group-%04d-%s", i, strings.Repeat("x", 60)), Lag: int64(i)})
 		producers = append(producers, fmt.Sprintf("app-%d", i))
 	}
-	text := TopicFlow(strings.Repeat("t", 10_000), producers, consumers)
+	text := TopicFlow(strings.Repeat("t", 10_000), producers, consumers).Text
 	require.True(t, Fits(text), "does not fit: %d", len(text))
 	assert.Contains(t, text, `"1,981 more groups<br/>lag `)
 	assert.Contains(t, text, `"1,981 more producers"`)
@@ -51,7 +51,7 @@ func TestTopicFlowCollapsesGroups(t *testing.T) {
 	_, edges := Measure(text)
 	assert.Equal(t, 2*maxPerSide, edges)
 	// At the limit nothing collapses.
-	text = TopicFlow("t", producers[:maxPerSide], consumers[:maxPerSide])
+	text = TopicFlow("t", producers[:maxPerSide], consumers[:maxPerSide]).Text
 	assert.NotContains(t, text, "more")
 }
 
@@ -61,7 +61,7 @@ func TestClusterCollapsesByRack(t *testing.T) {
 		s.Cluster.Brokers = append(s.Cluster.Brokers, snapshot.Broker{ID: int32(i + 1), Host: fmt.Sprintf("kafka-%d.example.com", i+1),
 			Port: 9092, Rack: fmt.Sprintf("rack-%d", i%3)})
 	}
-	text := Cluster(s)
+	text := Cluster(s).Text
 	require.True(t, Fits(text))
 	assert.Contains(t, text, `"rack rack-0<br/>100 brokers · 1, 4, 7,`)
 	assert.Contains(t, text, `controller: broker 7"]`)
@@ -71,7 +71,7 @@ func TestClusterCollapsesByRack(t *testing.T) {
 	for i := range s.Cluster.Brokers {
 		s.Cluster.Brokers[i].Rack = fmt.Sprintf("rack-%03d", i)
 	}
-	text = Cluster(s)
+	text = Cluster(s).Text
 	require.True(t, Fits(text))
 	assert.Contains(t, text, `"271 more racks<br/>271 brokers · 30–300"`)
 	assert.Less(t, strings.Count(text, "\n"), 40)
@@ -103,7 +103,7 @@ func TestArchitectureWithEverything(t *testing.T) {
   n9 <--> n1
   n10[/"ksqlDB · analytics"/]
   n10 <--> n1`
-	assert.Equal(t, want, ClusterArchitecture(a))
+	assert.Equal(t, want, drawn(ClusterArchitecture(a)))
 
 	// Hundreds of everything still fits.
 	for i := range 500 {
@@ -111,7 +111,7 @@ func TestArchitectureWithEverything(t *testing.T) {
 		a.Connect = append(a.Connect, Service{Name: strings.Repeat("c", 500), URL: strings.Repeat("u", 500)})
 		a.KsqlDB = append(a.KsqlDB, Service{Name: fmt.Sprint(i)})
 	}
-	text := ClusterArchitecture(a)
+	text := ClusterArchitecture(a).Text
 	require.True(t, Fits(text))
 	assert.Contains(t, text, `"502 controllers"`)
 	assert.Contains(t, text, `"490 more Kafka Connect"`)

@@ -24,6 +24,7 @@ import (
 type writer struct {
 	b strings.Builder
 	n int
+	g graph
 }
 
 func (w *writer) id() string {
@@ -58,38 +59,43 @@ const maxPerSide = 20
 // node, so the picture never suggests that a topic has no writers when kdocs simply was not told.
 // Past maxPerSide on a side, the groups with the most lag (and the first producers) are drawn
 // and the others counted in one "N more" node.
-func TopicFlow(topic string, producers []string, consumers []Consumer) string {
+func TopicFlow(topic string, producers []string, consumers []Consumer) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
-	t := w.id()
+	t := w.node(w.id(), KindTopic, topic)
 	w.line(1, "%s[(%s)]", t, Lines(clip(topic), "topic"))
 	var unknown, more []string
 	if len(producers) == 0 {
-		n := w.id()
+		n := w.node(w.id(), KindNote, "producers not documented")
 		unknown = append(unknown, n)
 		w.line(1, "%s[%s]", n, Label("producers not documented"))
 		w.line(1, "%s -.-> %s", n, t)
+		w.edge(n, t, "writes to")
 	}
 	shown := producers
 	if len(producers) > maxPerSide {
 		shown = producers[:maxPerSide-1]
 	}
 	for _, p := range shown {
-		n := w.id()
+		n := w.node(w.id(), KindProducer, p, "declared")
 		w.line(1, "%s([%s])", n, Label(clip(p)))
 		w.line(1, "%s --> %s", n, t)
+		w.edge(n, t, "writes to")
 	}
 	if rest := len(producers) - len(shown); rest > 0 {
-		n := w.id()
+		name := numfmt.Thousands(int64(rest)) + " more producers"
+		n := w.node(w.id(), KindMore, name, "listed in the topic's annotation")
 		more = append(more, n)
-		w.line(1, "%s([%s])", n, Label(numfmt.Thousands(int64(rest))+" more producers"))
+		w.line(1, "%s([%s])", n, Label(name))
 		w.line(1, "%s --> %s", n, t)
+		w.edge(n, t, "write to")
 	}
 	if len(consumers) == 0 {
-		n := w.id()
+		n := w.node(w.id(), KindNote, "no consumer group")
 		unknown = append(unknown, n)
 		w.line(1, "%s[%s]", n, Label("no consumer group"))
 		w.line(1, "%s -.-> %s", t, n)
+		w.edge(t, n, "is read by")
 	}
 	keep := mostLag(consumers, maxPerSide)
 	var restGroups int
@@ -100,15 +106,19 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) string {
 			restLag += c.Lag
 			continue
 		}
-		n := w.id()
-		w.line(1, "%s([%s])", n, Lines(clip(c.Group), "consumer group · lag "+numfmt.Thousands(c.Lag)))
+		lag := "consumer group · lag " + numfmt.Thousands(c.Lag)
+		n := w.node(w.id(), KindGroup, c.Group, "lag "+numfmt.Thousands(c.Lag))
+		w.line(1, "%s([%s])", n, Lines(clip(c.Group), lag))
 		w.line(1, "%s --> %s", t, n)
+		w.edge(t, n, "is read by")
 	}
 	if restGroups > 0 {
-		n := w.id()
+		name := numfmt.Thousands(int64(restGroups)) + " more groups"
+		n := w.node(w.id(), KindMore, name, "lag "+numfmt.Thousands(restLag), "listed in the consumer groups table")
 		more = append(more, n)
-		w.line(1, "%s([%s])", n, Lines(numfmt.Thousands(int64(restGroups))+" more groups", "lag "+numfmt.Thousands(restLag)))
+		w.line(1, "%s([%s])", n, Lines(name, "lag "+numfmt.Thousands(restLag)))
 		w.line(1, "%s --> %s", t, n)
+		w.edge(t, n, "is read by")
 	}
 	if len(unknown) > 0 {
 		w.line(1, "classDef unknown stroke-dasharray:4 3,font-style:italic")
@@ -118,7 +128,7 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) string {
 		w.line(1, "classDef more stroke-dasharray:2 2")
 		w.line(1, "class %s more", strings.Join(more, ","))
 	}
-	return guard(w.text())
+	return w.diagram("Data flow of topic "+clip(topic), "Who writes topic "+clip(topic)+" and which consumer groups read it.")
 }
 
 // mostLag marks which of the consumers to draw when at most limit boxes fit: all of them when

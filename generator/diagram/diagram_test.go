@@ -35,14 +35,14 @@ func TestClusterByRack(t *testing.T) {
   n8 -.- n1
   classDef controller stroke-width:3px,font-weight:bold
   class n6 controller`
-	assert.Equal(t, want, Cluster(s))
+	assert.Equal(t, want, drawn(Cluster(s)))
 	// Same input, same text: ids come from order, not from maps.
-	assert.Equal(t, Cluster(s), Cluster(s))
+	assert.Equal(t, drawn(Cluster(s)), drawn(Cluster(s)))
 }
 
 func TestClusterWithoutBrokersOrRegistry(t *testing.T) {
 	got := Cluster(&snapshot.Snapshot{Cluster: snapshot.Cluster{Name: "x", ControllerID: -1}})
-	assert.Equal(t, "flowchart LR\n  subgraph n1[\"cluster x\"]\n    n2[\"no broker answered\"]\n  end", got)
+	assert.Equal(t, "flowchart LR\n  subgraph n1[\"cluster x\"]\n    n2[\"no broker answered\"]\n  end", drawn(got))
 }
 
 func TestLabelEscapes(t *testing.T) {
@@ -78,16 +78,16 @@ func TestHostileNamesStayInsideLabels(t *testing.T) {
 			Cluster:  snapshot.Cluster{Name: h, ControllerID: 1, Brokers: []snapshot.Broker{{ID: 1, Host: h, Port: 1, Rack: h}}},
 			Registry: &snapshot.Registry{URL: h},
 		}
-		text := Cluster(s)
+		text := Cluster(s).Text
 		lines := strings.Split(text, "\n")
-		assert.Len(t, lines, 10, "name %q changed the shape:\n%s", h, text)
+		assert.Len(t, lines, 12, "name %q changed the shape:\n%s", h, text)
 		label := regexp.MustCompile(`"[^"]*"`)
 		for _, l := range lines {
 			rest := label.ReplaceAllString(l, "")
 			assert.NotContains(t, rest, "<", l)
 			assert.NotContains(t, l, "`", l)
 			assert.NotContains(t, l, "%", l)
-			assert.Regexp(t, `^\s*(flowchart LR|subgraph n\d+\[|n\d+\[|n\d+ -\.- n\d+$|end$|classDef controller|class n\d+ controller$)`, l)
+			assert.Regexp(t, `^\s*(acc(Title|Descr): [^"<>%{}`+"`"+`]*$|flowchart LR|subgraph n\d+\[|n\d+\[|n\d+ -\.- n\d+$|end$|classDef controller|class n\d+ controller$)`, l)
 		}
 	}
 }
@@ -101,7 +101,7 @@ func TestTopicFlow(t *testing.T) {
   n1 --> n3
   n4(["audit<br/>consumer group · lag 0"])
   n1 --> n4`
-	assert.Equal(t, want, TopicFlow("orders.placed", []string{"checkout-service"}, []Consumer{{"billing", 1234}, {"audit", 0}}))
+	assert.Equal(t, want, drawn(TopicFlow("orders.placed", []string{"checkout-service"}, []Consumer{{"billing", 1234}, {"audit", 0}})))
 
 	// Nobody known on either side: dashed placeholders, never an empty picture.
 	assert.Equal(t, `flowchart LR
@@ -111,22 +111,22 @@ func TestTopicFlow(t *testing.T) {
   n3["no consumer group"]
   n1 -.-> n3
   classDef unknown stroke-dasharray:4 3,font-style:italic
-  class n2,n3 unknown`, TopicFlow("x", nil, nil))
+  class n2,n3 unknown`, drawn(TopicFlow("x", nil, nil)))
 }
 
 func TestTopicFlowHostileNames(t *testing.T) {
 	for _, h := range []string{`"]; n1 --> n2; click n1 "javascript:alert(1)"`, "a\n  end\nsubgraph evil",
 		`<img src=x onerror=alert(1)>`, "%%{init: {'securityLevel':'loose'}}%%", "`**bold**` ]] -->"} {
-		text := TopicFlow(h, []string{h}, []Consumer{{h, 1}})
+		text := TopicFlow(h, []string{h}, []Consumer{{h, 1}}).Text
 		lines := strings.Split(text, "\n")
-		assert.Len(t, lines, 6, "name %q changed the shape:\n%s", h, text)
+		assert.Len(t, lines, 8, "name %q changed the shape:\n%s", h, text)
 		label := regexp.MustCompile(`"[^"]*"`)
 		for _, l := range lines {
 			rest := label.ReplaceAllString(l, "")
 			assert.NotContains(t, rest, "<", l)
 			assert.NotContains(t, l, "`", l)
 			assert.NotContains(t, l, "%", l)
-			assert.Regexp(t, `^(flowchart LR|  n\d+\[\(\)\]|  n\d+\(\[\]\)|  n\d+ --> n\d+)$`, rest)
+			assert.Regexp(t, `^(flowchart LR|  n\d+\[\(\)\]|  n\d+\(\[\]\)|  n\d+ --> n\d+|  acc(Title|Descr): [^"<>%{}`+"`"+`]*)$`, rest)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func (s *side) bucket(name string) string { return s.levels[s.level](name) }
 // DomainFlow returns a Mermaid flowchart of one domain's data flow: producers → topics →
 // consumer groups, collapsed by prefix when it would pass maxFlowNodes boxes or maxFlowEdges
 // edges. Dashed boxes stand for several names and count them.
-func DomainFlow(domain string, topics []FlowTopic) string {
+func DomainFlow(domain string, topics []FlowTopic) Diagram {
 	all := func(string) string { return "\x00" } // one box for every name
 	sides := []*side{
 		{noun: "producer", levels: []func(string) string{ident, namePrefix, all}},
@@ -86,8 +86,12 @@ func DomainFlow(domain string, topics []FlowTopic) string {
 		ids[n.key] = id
 		label := Lines(clip(n.name), n.noun)
 		if n.names > 1 {
-			label = Lines(clip(n.name), numfmt.Thousands(int64(n.names))+" "+n.noun+"s")
+			count := numfmt.Thousands(int64(n.names)) + " " + n.noun + "s"
+			label = Lines(clip(n.name), count)
 			more = append(more, id)
+			w.node(id, KindMore, n.name, count)
+		} else {
+			w.node(id, flowKinds[n.noun], n.name)
 		}
 		switch n.noun {
 		case "producer":
@@ -102,16 +106,29 @@ func DomainFlow(domain string, topics []FlowTopic) string {
 	}
 	for _, e := range g.edges {
 		w.line(1, "%s --> %s", ids[e[0]], ids[e[1]])
+		relation := "writes to"
+		if strings.HasPrefix(e[0], "topic\x00") {
+			relation = "is read by"
+		}
+		w.edge(ids[e[0]], ids[e[1]], relation)
 	}
 	if len(topics) == 0 {
-		w.line(1, "%s[%s]", w.id(), Label("no topics"))
+		w.line(1, "%s[%s]", w.node(w.id(), KindNote, "no topics"), Label("no topics"))
 	}
 	if len(more) > 0 {
 		w.line(1, "classDef more stroke-dasharray:4 3")
 		w.line(1, "class %s more", strings.Join(more, ","))
 	}
-	return guard(w.text())
+	of := "domain " + domainName(domain)
+	if domain == "" {
+		of = "the topics without a domain"
+	}
+	return w.diagram("Data flow of "+of, "Producers, topics and consumer groups of "+of+".")
 }
+
+// flowKinds are the kinds of a flow diagram's columns.
+var flowKinds = map[string]Kind{"producer": KindProducer, "topic": KindTopic, "group": KindGroup,
+	"source connector": KindConnector, "sink connector": KindConnector}
 
 // flowNode is one box: a name or a bucket of names.
 type flowNode struct {
@@ -229,7 +246,7 @@ type DomainRead struct {
 // from → to for each DomainRead, labelled with its number of groups. Past maxFlowNodes domains
 // (or maxFlowEdges reads among them), the domains with the most reads are drawn and the rest
 // become one box.
-func DomainOverview(domains []string, reads []DomainRead) string {
+func DomainOverview(domains []string, reads []DomainRead) Diagram {
 	// Every domain a read names gets a box, listed or not.
 	listed := map[string]bool{}
 	for _, d := range domains {
@@ -284,11 +301,11 @@ func DomainOverview(domains []string, reads []DomainRead) string {
 			rest++
 			continue
 		}
-		ids[d] = w.id()
+		ids[d] = w.node(w.id(), KindDomain, domainName(d))
 		w.line(1, "%s[%s]", ids[d], Label(domainName(d)))
 	}
 	if rest > 0 {
-		ids["\x00rest"] = w.id()
+		ids["\x00rest"] = w.node(w.id(), KindMore, numfmt.Thousands(int64(rest))+" more domains")
 		w.line(1, "%s[%s]", ids["\x00rest"], Label(numfmt.Thousands(int64(rest))+" more domains"))
 		w.line(1, "classDef more stroke-dasharray:4 3")
 		w.line(1, "class %s more", ids["\x00rest"])
@@ -313,8 +330,9 @@ func DomainOverview(domains []string, reads []DomainRead) string {
 			label = numfmt.Thousands(int64(n)) + " groups"
 		}
 		w.line(1, "%s -->|%s| %s", ids[p.from], Label(label), ids[p.to])
+		w.edge(ids[p.from], ids[p.to], "is read by "+label+" of")
 	}
-	return guard(w.text())
+	return w.diagram("Domains reading other domains' topics", "Each edge goes from the domain whose topics are read to the domain of the consumer groups that read them.")
 }
 
 // key is the box a domain is drawn in.

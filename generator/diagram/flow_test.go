@@ -25,8 +25,8 @@ func TestDomainFlow(t *testing.T) {
   n2 --> n4
   n2 --> n5
   n3 --> n5`
-	assert.Equal(t, want, got)
-	assert.Equal(t, "flowchart LR\n  n1[\"no topics\"]", DomainFlow("x", nil))
+	assert.Equal(t, want, drawn(got))
+	assert.Equal(t, "flowchart LR\n  n1[\"no topics\"]", drawn(DomainFlow("x", nil)))
 }
 
 // 500 topics in one domain, each read by its own group: no hairball, but prefixes.
@@ -37,7 +37,7 @@ func TestDomainFlowCollapsesByPrefix(t *testing.T) {
 			Producers: []string{fmt.Sprintf("svc-%d", i%7)},
 			Groups:    []string{fmt.Sprintf("team%d-reader-%d", i%4, i), "audit"}})
 	}
-	text := DomainFlow("orders", topics)
+	text := DomainFlow("orders", topics).Text
 	require.True(t, Fits(text))
 	nodes := regexp.MustCompile(`(?m)^  n\d+[\[(]`).FindAllString(text, -1)
 	assert.LessOrEqual(t, len(nodes), maxFlowNodes)
@@ -51,7 +51,7 @@ func TestDomainFlowCollapsesByPrefix(t *testing.T) {
 	for i := range 3000 {
 		topics = append(topics, FlowTopic{Name: fmt.Sprintf("t%d", i), Producers: []string{fmt.Sprint("p", i)}, Groups: []string{fmt.Sprint("g", i)}})
 	}
-	text = DomainFlow("", topics)
+	text = DomainFlow("", topics).Text
 	require.True(t, Fits(text))
 	assert.Contains(t, text, `"all topics<br/>3,000 topics"`)
 }
@@ -65,14 +65,14 @@ func TestDomainOverview(t *testing.T) {
   n3["analytics"]
   n1 -->|"1 group"| n3
   n2 -->|"2 groups"| n3`
-	assert.Equal(t, want, got)
+	assert.Equal(t, want, drawn(got))
 	assert.Equal(t, `flowchart LR
   n1["orders"]
   n2["analytics"]
   n3["payments"]
   n1 -->|"1 group"| n2
-  n3 -->|"2 groups"| n2`, DomainOverview([]string{"orders"}, []DomainRead{
-		{From: "orders", To: "analytics", Groups: 1}, {From: "payments", To: "analytics", Groups: 2}}), "domains named only by reads are drawn too")
+  n3 -->|"2 groups"| n2`, drawn(DomainOverview([]string{"orders"}, []DomainRead{
+		{From: "orders", To: "analytics", Groups: 1}, {From: "payments", To: "analytics", Groups: 2}})), "domains named only by reads are drawn too")
 
 	// 1,000 domains each read by the next: the busiest drawn, the rest in one box.
 	var domains []string
@@ -85,7 +85,7 @@ func TestDomainOverview(t *testing.T) {
 			reads = append(reads, DomainRead{From: domains[i], To: domains[(i+j*7)%1000], Groups: i%5 + 1})
 		}
 	}
-	text := DomainOverview(domains, reads)
+	text := DomainOverview(domains, reads).Text
 	require.True(t, Fits(text))
 	_, edges := Measure(text)
 	assert.LessOrEqual(t, edges, maxFlowEdges)
@@ -95,9 +95,9 @@ func TestDomainOverview(t *testing.T) {
 func TestFlowHostileNames(t *testing.T) {
 	h := "x\"] --> y[\"<img src=x onerror=alert(1)>%%{init: {'securityLevel':'loose'}}%%\n  end"
 	for _, text := range []string{
-		DomainFlow(h, []FlowTopic{{Name: h + "." + h, Producers: []string{h}, Groups: []string{h}}}),
-		DomainOverview([]string{h, "b"}, []DomainRead{{From: h, To: "b", Groups: 1}}),
-		ReplicationFlows([]Replication{{From: h, To: "b", Seen: true, Label: h}, {From: "b", To: h, TwoWay: true}}),
+		DomainFlow(h, []FlowTopic{{Name: h + "." + h, Producers: []string{h}, Groups: []string{h}}}).Text,
+		DomainOverview([]string{h, "b"}, []DomainRead{{From: h, To: "b", Groups: 1}}).Text,
+		ReplicationFlows([]Replication{{From: h, To: "b", Seen: true, Label: h}, {From: "b", To: h, TwoWay: true}}).Text,
 	} {
 		label := regexp.MustCompile(`"[^"]*"`)
 		for _, l := range strings.Split(text, "\n") {
@@ -105,7 +105,7 @@ func TestFlowHostileNames(t *testing.T) {
 			// The only '<' outside labels is a two-way arrow's.
 			assert.NotContains(t, strings.NewReplacer("<-->", "", "<-.->", "").Replace(rest), "<", l)
 			assert.NotContains(t, l, "%", l)
-			assert.Regexp(t, `^(flowchart LR|  n\d+(\(\[\]\)|\[\(\)\]|\(\)|\[\])|  n\d+ (-->|<-->|-\.->|<-\.->)(\|\|)? n\d+|  classDef more .*|  class n[\d,n]+ more)$`, rest)
+			assert.Regexp(t, `^(flowchart LR|  n\d+(\(\[\]\)|\[\(\)\]|\(\)|\[\])|  n\d+ (-->|<-->|-\.->|<-\.->)(\|\|)? n\d+|  classDef more .*|  class n[\d,n]+ more|  acc(Title|Descr): [^"<>%{}`+"`"+`]*)$`, rest)
 		}
 	}
 }
@@ -115,8 +115,8 @@ func TestReplicationFlowsFit(t *testing.T) {
 	for i := range 2000 {
 		flows = append(flows, Replication{From: fmt.Sprintf("c%d", i), To: fmt.Sprintf("c%d", (i+1)%2000), Seen: i%2 == 0, TwoWay: i%3 == 0, Label: strings.Repeat("x", 300)})
 	}
-	text := ReplicationFlows(flows)
+	text := ReplicationFlows(flows).Text
 	require.True(t, Fits(text))
 	assert.Contains(t, text, "more flows: see the table")
-	assert.Equal(t, "flowchart LR\n  n1[\"no replication\"]", ReplicationFlows(nil))
+	assert.Equal(t, "flowchart LR\n  n1[\"no replication\"]", drawn(ReplicationFlows(nil)))
 }

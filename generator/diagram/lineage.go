@@ -22,51 +22,65 @@ type ConnectorNode struct {
 // TopicLineage returns a Mermaid flowchart of one topic: writers (source connectors, then
 // annotated producers) → topic → readers (sink connectors, then consumer groups). Connectors are
 // parallelograms, failed ones marked; declared producers' edges are dashed; a legend says so.
-func TopicLineage(topic string, sources []ConnectorNode, producers []string, sinks []ConnectorNode, consumers []Consumer) string {
+func TopicLineage(topic string, sources []ConnectorNode, producers []string, sinks []ConnectorNode, consumers []Consumer) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
-	t := w.id()
+	t := w.node(w.id(), KindTopic, topic)
 	w.line(1, "%s[(%s)]", t, Lines(clip(topic), "topic"))
 	var failed, declared []string
 	connector := func(c ConnectorNode) string {
-		n := w.id()
 		role := c.Role + " · " + c.Connect
 		if c.Failed {
 			role += " · FAILED"
+		}
+		n := w.node(w.id(), KindConnector, c.Name, role)
+		w.g.nodes[len(w.g.nodes)-1].Scope = c.Connect
+		if c.Failed {
 			failed = append(failed, n)
 		}
 		w.line(1, "%s[/%s/]", n, Lines(clip(c.Name), role))
 		return n
 	}
+	more := func(shape string, count int, noun string) string {
+		name := numfmt.Thousands(int64(count)) + " more " + noun
+		n := w.node(w.id(), KindMore, name)
+		w.line(1, "%s"+shape, n, Label(name))
+		return n
+	}
 	for i, c := range sources {
 		if i == maxPerSide-1 && len(sources) > maxPerSide {
-			n := w.id()
-			w.line(1, "%s[/%s/]", n, Label(numfmt.Thousands(int64(len(sources)-i))+" more source connectors"))
+			n := more("[/%s/]", len(sources)-i, "source connectors")
 			w.line(1, "%s --> %s", n, t)
+			w.edge(n, t, "write to (discovered)")
 			break
 		}
-		w.line(1, "%s --> %s", connector(c), t)
+		n := connector(c)
+		w.line(1, "%s --> %s", n, t)
+		w.edge(n, t, "writes to (discovered)")
 	}
 	for i, p := range producers {
 		if i == maxPerSide-1 && len(producers) > maxPerSide {
-			n := w.id()
-			w.line(1, "%s([%s])", n, Label(numfmt.Thousands(int64(len(producers)-i))+" more producers"))
+			n := more("([%s])", len(producers)-i, "producers")
 			w.line(1, "%s -.-> %s", n, t)
+			w.edge(n, t, "write to (declared)")
 			break
 		}
-		n := w.id()
+		n := w.node(w.id(), KindProducer, p, "declared")
 		declared = append(declared, n)
 		w.line(1, "%s([%s])", n, Lines(clip(p), "producer · declared"))
 		w.line(1, "%s -.-> %s", n, t)
+		w.edge(n, t, "writes to (declared)")
 	}
 	for i, c := range sinks {
 		if i == maxPerSide-1 && len(sinks) > maxPerSide {
-			n := w.id()
-			w.line(1, "%s[/%s/]", n, Label(numfmt.Thousands(int64(len(sinks)-i))+" more sink connectors"))
+			n := more("[/%s/]", len(sinks)-i, "sink connectors")
 			w.line(1, "%s --> %s", t, n)
+			w.edge(t, n, "is read by (discovered)")
 			break
 		}
-		w.line(1, "%s --> %s", t, connector(c))
+		n := connector(c)
+		w.line(1, "%s --> %s", t, n)
+		w.edge(t, n, "is read by (discovered)")
 	}
 	keep := mostLag(consumers, maxPerSide)
 	var rest int
@@ -75,14 +89,15 @@ func TopicLineage(topic string, sources []ConnectorNode, producers []string, sin
 			rest++
 			continue
 		}
-		n := w.id()
+		n := w.node(w.id(), KindGroup, c.Group, "lag "+numfmt.Thousands(c.Lag))
 		w.line(1, "%s([%s])", n, Lines(clip(c.Group), "consumer group · lag "+numfmt.Thousands(c.Lag)))
 		w.line(1, "%s --> %s", t, n)
+		w.edge(t, n, "is read by")
 	}
 	if rest > 0 {
-		n := w.id()
-		w.line(1, "%s([%s])", n, Label(numfmt.Thousands(int64(rest))+" more groups"))
+		n := more("([%s])", rest, "groups")
 		w.line(1, "%s --> %s", t, n)
+		w.edge(t, n, "is read by")
 	}
 	if len(declared) > 0 {
 		w.line(1, "classDef declared stroke-dasharray:4 3")
@@ -92,22 +107,24 @@ func TopicLineage(topic string, sources []ConnectorNode, producers []string, sin
 		w.line(1, "classDef failed stroke:#b00020,stroke-width:2px")
 		w.line(1, "class %s failed", strings.Join(failed, ","))
 	}
-	return guard(w.text())
+	return w.diagram("Lineage of topic "+clip(topic),
+		"What writes topic "+clip(topic)+" (connectors discovered from Kafka Connect, producers declared in its annotation) and what reads it.")
 }
 
 // ConnectorFlow returns a Mermaid flowchart of one connector: the topics it reads → the
 // connector → the topics it writes. A connector with no topic known says so.
-func ConnectorFlow(c ConnectorNode, reads, writes []string) string {
+func ConnectorFlow(c ConnectorNode, reads, writes []string) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
-	k := w.id()
 	role := c.Role + " · " + c.Connect
 	if c.Failed {
 		role += " · FAILED"
 	}
+	k := w.node(w.id(), KindConnector, c.Name, role)
+	w.g.nodes[0].Scope = c.Connect
 	w.line(1, "%s[/%s/]", k, Lines(clip(c.Name), role))
 	topic := func(name string) string {
-		n := w.id()
+		n := w.node(w.id(), KindTopic, name)
 		w.line(1, "%s[(%s)]", n, Label(clip(name)))
 		return n
 	}
@@ -115,22 +132,27 @@ func ConnectorFlow(c ConnectorNode, reads, writes []string) string {
 		if i == maxPerSide {
 			break
 		}
-		w.line(1, "%s --> %s", topic(t), k)
+		n := topic(t)
+		w.line(1, "%s --> %s", n, k)
+		w.edge(n, k, "is read by")
 	}
 	for i, t := range writes {
 		if i == maxPerSide {
 			break
 		}
-		w.line(1, "%s --> %s", k, topic(t))
+		n := topic(t)
+		w.line(1, "%s --> %s", k, n)
+		w.edge(k, n, "writes to")
 	}
 	if len(reads)+len(writes) == 0 {
-		n := w.id()
+		n := w.node(w.id(), KindNote, "no topic of this cluster known")
 		w.line(1, "%s[%s]", n, Label("no topic of this cluster known"))
 		w.line(1, "%s -.- %s", k, n)
+		w.edge(k, n, "uses")
 	}
 	if c.Failed {
 		w.line(1, "classDef failed stroke:#b00020,stroke-width:2px")
 		w.line(1, "class %s failed", k)
 	}
-	return guard(w.text())
+	return w.diagram("Topics of connector "+clip(c.Name), "The topics connector "+clip(c.Name)+" reads and writes.")
 }

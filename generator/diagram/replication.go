@@ -5,8 +5,6 @@ package diagram
 // two-way arrow; a flow only declared in site.yaml (not seen in the clusters) is dotted.
 
 import (
-	"strings"
-
 	"github.com/kdocs/kdocs/internal/numfmt"
 )
 
@@ -24,7 +22,7 @@ type Replication struct {
 // ReplicationFlows returns a Mermaid flowchart of clusters and the flows between them, in the
 // order given. Past maxFlowEdges flows or maxFlowNodes clusters, the rest is counted in a note
 // (an estate with that many replication flows is listed in the page's table).
-func ReplicationFlows(flows []Replication) string {
+func ReplicationFlows(flows []Replication) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
 	ids := map[string]string{}
@@ -35,7 +33,7 @@ func ReplicationFlows(flows []Replication) string {
 		if len(ids) >= maxFlowNodes {
 			return "", false
 		}
-		ids[name] = w.id()
+		ids[name] = w.node(w.id(), KindCluster, name)
 		w.line(1, "%s[(%s)]", ids[name], Lines(clip(name), "cluster"))
 		return ids[name], true
 	}
@@ -51,27 +49,30 @@ func ReplicationFlows(flows []Replication) string {
 			left++
 			continue
 		}
-		arrow := "-->"
+		arrow, relation := "-->", "replicates to"
 		switch {
 		case f.TwoWay && f.Seen:
-			arrow = "<-->"
+			arrow, relation = "<-->", "replicates to and from"
 		case f.TwoWay:
-			arrow = "<-.->"
+			arrow, relation = "<-.->", "replicates to and from (declared, not seen)"
 		case !f.Seen:
-			arrow = "-.->"
+			arrow, relation = "-.->", "replicates to (declared, not seen)"
 		}
 		if f.Label != "" {
 			w.line(1, "%s %s|%s| %s", from, arrow, Label(clip(f.Label)), to)
+			relation += ": " + f.Label
 		} else {
 			w.line(1, "%s %s %s", from, arrow, to)
 		}
+		w.edge(from, to, relation)
 		drawn++
 	}
 	if left > 0 {
-		w.line(1, "%s[%s]", w.id(), Label(numfmt.Thousands(int64(left))+" more flows: see the table"))
+		name := numfmt.Thousands(int64(left)) + " more flows: see the table"
+		w.line(1, "%s[%s]", w.node(w.id(), KindMore, name), Label(name))
 	}
 	if len(flows) == 0 {
-		w.line(1, "%s[%s]", w.id(), Label("no replication"))
+		w.line(1, "%s[%s]", w.node(w.id(), KindNote, "no replication"), Label("no replication"))
 	}
-	return guard(strings.TrimSuffix(w.text(), "\n"))
+	return w.diagram("Replication between clusters", "Clusters and the MirrorMaker 2 or declared flows between them.")
 }

@@ -121,6 +121,12 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	source := reader.Source()
 	heading := ""
 	var text []byte // a heading's or cell's text, reused from one to the next
+	var headings []*ast.Heading
+	defer func() {
+		for _, h := range headings {
+			permalink(h)
+		}
+	}()
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -133,6 +139,9 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		case *ast.Heading:
 			text = appendPlainText(text[:0], n, source)
 			heading = string(bytes.TrimSpace(text))
+			if n.Level > 1 {
+				headings = append(headings, n)
+			}
 		case *east.Table:
 			if heading != "" {
 				n.SetAttributeString("aria-label", []byte(heading))
@@ -154,6 +163,43 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// permalink makes a section heading's text a link to the heading itself (<h2 id="x"><a
+// class="permalink" href="#x">…</a></h2>), so a reader can copy the address of a section: the
+// heading keeps its name for a screen reader, the link is reached with Tab, and the theme marks
+// it with a "#" on hover and focus. A heading with a link of its own is left alone (links do not
+// nest), as is one without an id.
+func permalink(h *ast.Heading) {
+	id, ok := h.AttributeString("id")
+	if !ok || h.FirstChild() == nil {
+		return
+	}
+	idBytes, ok := id.([]byte)
+	if !ok || len(idBytes) == 0 {
+		return
+	}
+	nested := false
+	_ = ast.Walk(h, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && (n.Kind() == ast.KindLink || n.Kind() == ast.KindAutoLink) {
+			nested = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if nested {
+		return
+	}
+	link := ast.NewLink()
+	link.Destination = append([]byte("#"), idBytes...)
+	link.SetAttributeString("class", []byte("permalink"))
+	for c := h.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		h.RemoveChild(h, c)
+		link.AppendChild(link, c)
+		c = next
+	}
+	h.AppendChild(h, link)
 }
 
 // transform rewrites a link's destination for the context's mode, or records it.

@@ -29,6 +29,16 @@ var funcs = template.FuncMap{
 	"link":  func(title, path string) site.Link { return site.Link{Title: title, Path: path} },
 	"count": count,
 	"size":  size,
+	"figure": func(p pageData, d any) figure {
+		return figure{Page: p, Diagram: d}
+	},
+}
+
+// figure is what the "diagram" template (diagram.md.tmpl) sees: the page, whose links it
+// writes, and a diagram or one of its nodes.
+type figure struct {
+	Page    pageData
+	Diagram any
 }
 
 // size writes a number of bytes for reading: 0 B, 512 B, 1.5 KiB, 12.3 GiB.

@@ -163,6 +163,9 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, topic, `Orders &lt;b&gt;core&lt;/b&gt;`)
 	assert.Contains(t, topic, `<tr class="problem">`)
 	assert.Contains(t, topic, `<table aria-label="Partitions">`)
+	// Section headings link to themselves; the page's title does not.
+	assert.Contains(t, topic, `<h2 id="partitions"><a href="#partitions" class="permalink">Partitions</a></h2>`)
+	assert.Regexp(t, `<h1 id="[^"]+">orders.created</h1>`, topic)
 	assert.Contains(t, read("clusters/prod/topics/index.html"), `<td>team-orders</td>`)
 
 	// The print view: chapters in order, anchors for page links, assets re-based.

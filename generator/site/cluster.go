@@ -74,6 +74,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	overview := &ClusterData{Cluster: c, ControllerID: snap.Cluster.ControllerID, Brokers: snap.Cluster.Brokers,
 		Controllers: controllers(snap.Cluster.Brokers), Quorum: quorumData(snap.Cluster), Registry: reg, Connect: services.Connect, KsqlDB: services.KsqlDB}
 	overview.Diagram = diagram.ClusterArchitecture(architecture(snap, overview))
+	overview.Diagram.Link(c.nodePage)
 	c.pages = append(c.pages, &Page{
 		Path: c.Path, Title: c.Name, Template: TemplateCluster, Section: c.Path, Crumbs: clusterCrumbs, Data: overview,
 	})
@@ -166,6 +167,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		} else {
 			d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
 		}
+		d.Diagram.Link(c.nodePage)
 		d.Schemas, d.KeySchema, d.ValueSchema = schemas.topicSchemas(t.Name)
 		topicRows = append(topicRows, row)
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,

@@ -72,7 +72,7 @@ type ConnectorData struct {
 	// Group is a sink's consumer group (connect-<name>) when the snapshot holds it.
 	Group *Link
 	// Diagram is the connector with its topics.
-	Diagram string
+	Diagram diagram.Diagram
 }
 
 // ConnectorTopic is a topic a connector writes or reads, with the evidence.
@@ -215,6 +215,7 @@ func buildConnect(c *Cluster, snap *snapshot.Snapshot, base string, topicLink fu
 				out.nodes[e.Topic] = n
 			}
 			kd.Diagram = diagram.ConnectorFlow(node, in, outs)
+			kd.Diagram.Link(c.nodePage)
 			d.Connectors = append(d.Connectors, row)
 			kPages = append(kPages, &Page{Path: connectorPath[key], Title: k.Name, Template: TemplateConnector,
 				Section: cl.path, Crumbs: kCrumbs, Data: kd})

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kdocs/kdocs/generator/diagram"
 	"github.com/kdocs/kdocs/generator/health"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -45,6 +46,24 @@ type Cluster struct {
 	groupPaths     map[string]string // page path by group id
 }
 
+// nodePage is the page of what a diagram's node names in this cluster, "" for none: the links
+// of the diagram's table.
+func (c *Cluster) nodePage(n diagram.Node) string {
+	switch n.Kind {
+	case diagram.KindTopic:
+		return c.topicPaths[n.Name]
+	case diagram.KindGroup:
+		return c.groupPaths[n.Name]
+	case diagram.KindConnector:
+		return c.connectorPaths[[2]string{n.Scope, n.Name}]
+	case diagram.KindCluster:
+		if n.Name == c.Name {
+			return c.Path
+		}
+	}
+	return ""
+}
+
 // HealthStatus is "healthy", "degraded" or "down".
 func (c *Cluster) HealthStatus() string { return c.Health.Status.String() }
 
@@ -74,7 +93,7 @@ type ClusterData struct {
 	// Quorum is the KRaft quorum as DescribeQuorum answered it; nil in older snapshots.
 	Quorum *QuorumData
 	// Diagram is the Mermaid architecture: brokers by rack, controllers, registry, Connect, ksqlDB.
-	Diagram  string
+	Diagram  diagram.Diagram
 	Registry *RegistryInfo
 	// Connect and KsqlDB are declared in site.yaml; Discovered links the Connect clusters kdocs
 	// read (their pages).
@@ -141,7 +160,7 @@ type TopicData struct {
 	// Problems counts partitions with a Status.
 	Problems int
 	// Diagram is the Mermaid data flow: producers → topic → consumer groups.
-	Diagram string
+	Diagram diagram.Diagram
 	// Annotation is what content/topics/<topic>.md says about the topic, or nil.
 	Annotation *Annotation
 	// Schemas are the subjects of the topic's key and value under its subject name strategy

@@ -21,7 +21,7 @@ type FlowsData struct {
 	Cluster *Cluster
 	// Overview is the Mermaid picture of domains reading other domains' topics; empty when no
 	// group reads outside its own domain.
-	Overview string
+	Overview diagram.Diagram
 	Reads    []DomainReadRow
 	Domains  []DomainFlowData // this part's (a split page shows the overview on its first)
 	// Total counts the topic rows of every part; Pager is nil when the page is one.
@@ -47,7 +47,7 @@ const maxListed = 20
 type DomainFlowData struct {
 	// Name is the domain; empty for topics whose name has no '.'.
 	Name    string
-	Diagram string
+	Diagram diagram.Diagram
 	Topics  []FlowRow
 	// Continued marks a domain's section that began on the part before (a split page).
 	Continued bool
@@ -128,6 +128,7 @@ func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]Consum
 	for _, dom := range order {
 		fd := byDomain[dom]
 		fd.Diagram = diagram.DomainFlow(dom, flows[dom])
+		fd.Diagram.Link(c.nodePage)
 		d.Domains = append(d.Domains, *fd)
 	}
 
@@ -205,7 +206,7 @@ func (d *FlowsData) pages(first *Page) []*Page {
 			dom := d.Domains[sp.Section]
 			dom.Topics = dom.Topics[sp.Lo:sp.Hi]
 			if sp.Lo > 0 {
-				dom.Diagram, dom.Continued = "", true
+				dom.Diagram, dom.Continued = diagram.Diagram{}, true
 			}
 			part.Domains = append(part.Domains, dom)
 		}

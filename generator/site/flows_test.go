@@ -58,7 +58,7 @@ func TestFlowsPage(t *testing.T) {
 	var names []string
 	for _, dom := range d.Domains {
 		names = append(names, dom.Name)
-		assert.True(t, diagram.Fits(dom.Diagram))
+		assert.True(t, diagram.Fits(dom.Diagram.Text))
 	}
 	assert.Equal(t, []string{"orders", "payments", ""}, names, "internal topics left out; no domain last")
 	assert.Equal(t, []string{"checkout"}, d.Domains[0].Topics[0].Producers)
@@ -73,8 +73,8 @@ func TestFlowsPage(t *testing.T) {
 	// order-fulfilment is of orders (plural), so reads nothing outside it; ledger is of payments
 	// (its annotation) and reads the domainless legacy; analytics-loader reads two domains.
 	assert.Equal(t, []read{{"orders", "analytics"}, {"payments", "analytics"}, {"", "payments"}}, reads)
-	assert.Contains(t, d.Overview, `"analytics"`)
-	assert.Contains(t, d.Overview, `"(no domain)"`)
+	assert.Contains(t, d.Overview.Text, `"analytics"`)
+	assert.Contains(t, d.Overview.Text, `"(no domain)"`)
 
 	_, err = Build("Acme", []*snapshot.Snapshot{flowsSnapshot()}, []Content{
 		{Path: "topics/orders.placed.md", File: "content/topics/orders.placed.md", FrontMatter: "domain: x\n"}})
@@ -110,10 +110,10 @@ func TestArchitectureOnOverview(t *testing.T) {
 	require.NoError(t, err)
 	d := s.Page("clusters/prod/index").Data.(*ClusterData)
 	assert.Equal(t, []ControllerRow{{ID: 1, Host: "k1", Port: 9093, Broker: true}}, d.Controllers)
-	assert.Contains(t, d.Diagram, `{{"controller 1 · also broker 1<br/>k1:9093"}}`)
-	assert.Contains(t, d.Diagram, `[/"Kafka Connect · cdc<br/>http://c:8083"/]`)
-	assert.Contains(t, d.Diagram, `[/"ksqlDB · ks"/]`)
-	assert.True(t, diagram.Fits(d.Diagram))
+	assert.Contains(t, d.Diagram.Text, `{{"controller 1 · also broker 1<br/>k1:9093"}}`)
+	assert.Contains(t, d.Diagram.Text, `[/"Kafka Connect · cdc<br/>http://c:8083"/]`)
+	assert.Contains(t, d.Diagram.Text, `[/"ksqlDB · ks"/]`)
+	assert.True(t, diagram.Fits(d.Diagram.Text))
 }
 
 // A topic read by many groups lists the first maxListed in its cell and counts the rest; the
@@ -132,5 +132,5 @@ func TestFlowsCapGroups(t *testing.T) {
 	assert.Equal(t, 10, row.More)
 	require.Len(t, d.Reads, 1)
 	assert.Equal(t, 10, d.Reads[0].More)
-	assert.Contains(t, d.Overview, `"30 groups"`)
+	assert.Contains(t, d.Overview.Text, `"30 groups"`)
 }

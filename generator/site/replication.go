@@ -42,7 +42,7 @@ const (
 
 // ReplicationData is the replication page.
 type ReplicationData struct {
-	Diagram string
+	Diagram diagram.Diagram
 	Flows   []ReplicationFlow
 }
 
@@ -321,6 +321,12 @@ func buildReplication(snaps []*snapshot.Snapshot, clusters []*Cluster, declared 
 		pictures = append(pictures, diagram.Replication{From: from, To: to, TwoWay: row.Mode == ActiveActive, Seen: seen, Label: label})
 	}
 	d.Diagram = diagram.ReplicationFlows(pictures)
+	d.Diagram.Link(func(n diagram.Node) string {
+		if n.Kind == diagram.KindCluster {
+			return link(n.Name).Path
+		}
+		return ""
+	})
 	return d
 }
 

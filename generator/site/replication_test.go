@@ -54,9 +54,9 @@ func TestReplicationDetected(t *testing.T) {
 	assert.Equal(t, ActivePassive, f.Mode)
 	assert.Empty(t, f.Topics)
 
-	assert.True(t, diagram.Fits(d.Diagram))
-	assert.Contains(t, d.Diagram, `n1 <-->|"3 topics"| n2`)
-	assert.Contains(t, d.Diagram, `n3 --> n4`)
+	assert.True(t, diagram.Fits(d.Diagram.Text))
+	assert.Contains(t, d.Diagram.Text, `n1 <-->|"3 topics"| n2`)
+	assert.Contains(t, d.Diagram.Text, `n3 --> n4`)
 }
 
 func TestReplicationDeclared(t *testing.T) {
@@ -76,8 +76,8 @@ func TestReplicationDeclared(t *testing.T) {
 	assert.True(t, d.Flows[1].Declared)
 	assert.False(t, d.Flows[1].Detected)
 	assert.Equal(t, ActiveActive, d.Flows[1].Mode)
-	assert.Contains(t, d.Diagram, `n1 -->|"1 topic"| n2`)
-	assert.Contains(t, d.Diagram, `n2 <-.->|".\*"| n3`, "declared only: dotted, two-way")
+	assert.Contains(t, d.Diagram.Text, `n1 -->|"1 topic"| n2`)
+	assert.Contains(t, d.Diagram.Text, `n2 <-.->|".\*"| n3`, "declared only: dotted, two-way")
 }
 
 func TestNoReplicationNoPage(t *testing.T) {

@@ -219,7 +219,7 @@ func TestPartitionProblemsAndCatalogColumns(t *testing.T) {
 	assert.Equal(t, 3, d.Problems)
 	assert.Equal(t, []bool{true, false, false}, []bool{d.Configs[0].Override, d.Configs[1].Override, d.Configs[2].Override})
 	assert.Equal(t, "broker (dynamic, cluster-wide default)", d.Configs[1].Origin)
-	assert.Contains(t, d.Diagram, `"payments.settled.v1<br/>topic"`)
+	assert.Contains(t, d.Diagram.Text, `"payments.settled.v1<br/>topic"`)
 
 	rows := s.Page("clusters/prod/topics/index").Data.(*TopicsData).Topics
 	var row TopicRow
@@ -235,7 +235,7 @@ func TestPartitionProblemsAndCatalogColumns(t *testing.T) {
 
 	orders := s.Page("clusters/prod/topics/orders.created").Data.(*TopicData)
 	assert.Equal(t, int64(7), orders.TotalLag)
-	assert.Contains(t, orders.Diagram, `(["billing<br/>consumer group · lag 7"])`)
+	assert.Contains(t, orders.Diagram.Text, `(["billing<br/>consumer group · lag 7"])`)
 }
 
 func TestRebaseLinks(t *testing.T) {
