@@ -69,7 +69,7 @@ func TestOfflineArchiveSearchesFromDisk(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(".search-input"), searchTopic)))
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('kdocs-search-results').dataset.query === `+jsString(searchTopic)+
 		` && document.querySelectorAll('#kdocs-search-results [role="option"]:not([aria-disabled])').length > 0`,
-		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))
 	require.NoError(t, err, "search answers from file://")
 	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#kdocs-search-results [role="option"]:not([aria-disabled])').dataset.href`))
 	require.NoError(t, err)
@@ -77,7 +77,7 @@ func TestOfflineArchiveSearchesFromDisk(t *testing.T) {
 	assert.Equal(t, want, first)
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter)))
 	var at string
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && at != want; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && at != want; time.Sleep(50 * time.Millisecond) {
 		at, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.href : ''`))
 	}
 	assert.Equal(t, want, at, "Enter opens the topic's page from disk")

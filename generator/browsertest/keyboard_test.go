@@ -101,7 +101,7 @@ func TestKeyboardOnly(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(searchTopic)))
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.search-input').getAttribute('aria-expanded') === 'true' &&
 		document.getElementById('kdocs-search-results').dataset.query === `+jsString(searchTopic),
-		chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+		chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))
 	require.NoError(t, err, "no results for the typed query")
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)))
 	active, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const i = document.querySelector('.search-input');
@@ -112,7 +112,7 @@ func TestKeyboardOnly(t *testing.T) {
 	want := "/clusters/" + cluster + "/topics/" + searchTopic + ".html"
 	// A poll would be lost with the page it was sent to: ask each page anew.
 	var at string
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && !strings.HasSuffix(at, want); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && !strings.HasSuffix(at, want); time.Sleep(50 * time.Millisecond) {
 		at, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.pathname : ''`))
 	}
 	require.True(t, strings.HasSuffix(at, want), "Enter did not open the topic's page: at %q", at)

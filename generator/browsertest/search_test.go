@@ -82,7 +82,7 @@ func TestSearch(t *testing.T) {
 		// The list says which query it answers: not one typed halfway.
 		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector('.search-input');
 			return i.getAttribute('aria-expanded') === 'true' && document.getElementById('kdocs-search-results').dataset.query === `+jsString(q)+`; })()`,
-			chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+			chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))
 		require.NoError(t, err, "no results list for %q", q)
 		return options()
 	}
@@ -90,7 +90,7 @@ func TestSearch(t *testing.T) {
 	waitFor := func(suffix string) string {
 		t.Helper()
 		var href string
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			h, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.href : ''`))
 			if err == nil && strings.HasSuffix(h, suffix) {
 				return h
