@@ -45,6 +45,17 @@ func (w *writer) text() string { return strings.TrimSuffix(w.b.String(), "\n") }
 type Consumer struct {
 	Group string
 	Lag   int64
+	// Streams: the group is a Kafka Streams application (lineage.StreamsApps).
+	Streams bool
+}
+
+// label is the consumer's second line: what it is and its lag.
+func (c Consumer) label() string {
+	kind := "consumer group"
+	if c.Streams {
+		kind = "Kafka Streams app"
+	}
+	return kind + " · lag " + numfmt.Thousands(c.Lag)
 }
 
 // maxPerSide is the most producers, and the most consumer groups, a topic's data flow draws;
@@ -53,8 +64,9 @@ type Consumer struct {
 const maxPerSide = 20
 
 // TopicFlow returns a Mermaid flowchart of one topic's data flow: its producers (known only from
-// annotations: Kafka does not record who writes) on the left, the topic in the middle, the
-// consumer groups with their lag on the right. A side with nobody on it says so in a dashed
+// annotations: Kafka does not record who writes; declared, so their edges are dashed) on the
+// left, the topic in the middle, the consumer groups with their lag on the right (discovered
+// from their offsets: solid). A side with nobody on it says so in a dashed
 // node, so the picture never suggests that a topic has no writers when kdocs simply was not told.
 // Past maxPerSide on a side, the groups with the most lag (and the first producers) are drawn
 // and the others counted in one "N more" node.
@@ -74,16 +86,18 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) string {
 	if len(producers) > maxPerSide {
 		shown = producers[:maxPerSide-1]
 	}
+	var declared []string
 	for _, p := range shown {
 		n := w.id()
-		w.line(1, "%s([%s])", n, Label(clip(p)))
-		w.line(1, "%s --> %s", n, t)
+		declared = append(declared, n)
+		w.line(1, "%s([%s])", n, Lines(clip(p), "producer · declared"))
+		w.line(1, "%s -.-> %s", n, t)
 	}
 	if rest := len(producers) - len(shown); rest > 0 {
 		n := w.id()
 		more = append(more, n)
 		w.line(1, "%s([%s])", n, Label(numfmt.Thousands(int64(rest))+" more producers"))
-		w.line(1, "%s --> %s", n, t)
+		w.line(1, "%s -.-> %s", n, t)
 	}
 	if len(consumers) == 0 {
 		n := w.id()
@@ -101,7 +115,7 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) string {
 			continue
 		}
 		n := w.id()
-		w.line(1, "%s([%s])", n, Lines(clip(c.Group), "consumer group · lag "+numfmt.Thousands(c.Lag)))
+		w.line(1, "%s([%s])", n, Lines(clip(c.Group), c.label()))
 		w.line(1, "%s --> %s", t, n)
 	}
 	if restGroups > 0 {
@@ -109,6 +123,10 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) string {
 		more = append(more, n)
 		w.line(1, "%s([%s])", n, Lines(numfmt.Thousands(int64(restGroups))+" more groups", "lag "+numfmt.Thousands(restLag)))
 		w.line(1, "%s --> %s", t, n)
+	}
+	if len(declared) > 0 {
+		w.line(1, "classDef declared stroke-dasharray:4 3")
+		w.line(1, "class %s declared", strings.Join(declared, ","))
 	}
 	if len(unknown) > 0 {
 		w.line(1, "classDef unknown stroke-dasharray:4 3,font-style:italic")
