@@ -61,9 +61,11 @@ bench:
 bench-100k:
 	KDOCS_SCALE=$${KDOCS_SCALE:-1000,10000,100000} $(GO) test -count=1 -timeout 60m -run '^TestScaleEstate$$' -v ./generator/pipeline/
 
-# Re-snapshot the seeded estate (make infra-up seed) into the committed example snapshot.
+# Re-snapshot the seeded estate (make infra-up seed connect-up streams-up) into the committed
+# example snapshot and its history (scripts/demo-snapshot.sh: any port base, written back as the
+# default layout's addresses).
 demo-snapshot: build
-	$(BIN) snapshot --config testdata/demo/live.yaml
+	bash scripts/demo-snapshot.sh
 
 # The README's screenshots of the example site (docs/screenshots/{home,topic,schema,group}-{light,dark}.png),
 # taken in Chromium by generator/browsertest's TestScreenshots. Every test run renders and checks

@@ -12,10 +12,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -374,4 +378,42 @@ func TestConnectTimeoutIsRecorded(t *testing.T) {
 	assert.Contains(t, errs[0].Message, "Timeout")
 	assert.Empty(t, cc.Connectors)
 	assert.Less(t, took, 5*time.Second, "three attempts of 300 ms and two pauses")
+}
+
+// TestConnectServerErrorIsRecorded: a proxy in front of the real worker answers 500 for one
+// connector's topics (a worker behind a failing gateway): the error names the URL, and every
+// connector, its state, config and the other connectors' topics are still read.
+func TestConnectServerErrorIsRecorded(t *testing.T) {
+	e := testenv.Connect(t)
+	target, err := url.Parse(e.URL)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var failed atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/connectors/files-source/topics" {
+			failed.Add(1)
+			http.Error(w, `{"error_code":500,"message":"gateway: upstream worker failed"}`, http.StatusInternalServerError)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	c := connectConfig(e)
+	c.URL = srv.URL
+	cc, errs := connect.CollectConfig(context.Background(), c)
+	require.Len(t, errs, 1)
+	assert.Equal(t, "connect", errs[0].Scope)
+	assert.Equal(t, srv.URL+"/connectors/files-source", errs[0].Resource)
+	assert.Contains(t, errs[0].Message, "HTTP 500")
+	assert.Contains(t, errs[0].Message, srv.URL+"/connectors/files-source/topics")
+	assert.EqualValues(t, 3, failed.Load(), "a 5xx is retried twice")
+
+	var names []string
+	rest(t, e, "/connectors", &names)
+	assert.Len(t, cc.Connectors, len(names), "everything else is intact")
+	k := connector(t, cc, "files-source")
+	assert.Equal(t, "RUNNING", k.State)
+	assert.Empty(t, k.Topics)
+	assert.NotEmpty(t, k.Config)
+	assert.Equal(t, []string{"files.lines.v1"}, connector(t, cc, "files-sink").Topics)
 }

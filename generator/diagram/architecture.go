@@ -15,8 +15,9 @@ import (
 )
 
 // Architecture is what the architecture diagram draws. Brokers and the controller come from the
-// snapshot; Controllers from the brokers' KRaft configs; Connect and KsqlDB are declared in
-// site.yaml (Kafka does not know them).
+// snapshot; Controllers from the brokers' KRaft configs; Connect clusters are the ones kdocs read
+// (discovered) and those site.yaml declares that it did not read; ksqlDB servers are declared in
+// site.yaml (Kafka does not know them). A declared service's edge is dashed, a discovered one's solid.
 type Architecture struct {
 	Cluster string
 	Brokers []snapshot.Broker
@@ -39,12 +40,14 @@ type Controller struct {
 	Broker bool
 }
 
-// Service is a declared companion of the cluster: a Kafka Connect cluster or a ksqlDB server.
+// Service is a companion of the cluster: a Kafka Connect cluster or a ksqlDB server.
 type Service struct {
 	Name string
 	URL  string
 	// Detail is a line more, for a service kdocs read (a Connect cluster's version and connectors).
 	Detail string
+	// Declared: named in site.yaml, not read by kdocs; drawn with a dashed edge.
+	Declared bool
 }
 
 // Limits of the architecture diagram before it collapses: brokers drawn one by one (past it, one
@@ -203,8 +206,13 @@ func ClusterArchitecture(a Architecture) Diagram {
 				lines = append(lines, clip(s.Detail))
 			}
 			w.line(1, "%s[/%s/]", nid, Lines(lines...))
-			w.line(1, "%s <--> %s", nid, clusterID)
-			w.edge(nid, clusterID, "works with")
+			if s.Declared {
+				w.line(1, "%s <-.-> %s", nid, clusterID)
+				w.edge(nid, clusterID, "works with (declared)")
+			} else {
+				w.line(1, "%s <--> %s", nid, clusterID)
+				w.edge(nid, clusterID, "works with")
+			}
 		}
 		if rest := len(list) - len(shown); rest > 0 {
 			name := numfmt.Thousands(int64(rest)) + " more " + kind

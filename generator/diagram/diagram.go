@@ -46,6 +46,25 @@ func (w *writer) text() string { return strings.TrimSuffix(w.b.String(), "\n") }
 type Consumer struct {
 	Group string
 	Lag   int64
+	// Streams: the group is a Kafka Streams application (lineage.StreamsApps).
+	Streams bool
+}
+
+// label is the consumer's second line: what it is and its lag.
+func (c Consumer) label() string {
+	kind := "consumer group"
+	if c.Streams {
+		kind = "Kafka Streams app"
+	}
+	return kind + " · lag " + numfmt.Thousands(c.Lag)
+}
+
+// detail is what the diagram's table says of the consumer beside its kind (a group).
+func (c Consumer) detail() string {
+	if c.Streams {
+		return "Kafka Streams app · lag " + numfmt.Thousands(c.Lag)
+	}
+	return "lag " + numfmt.Thousands(c.Lag)
 }
 
 // maxPerSide is the most producers, and the most consumer groups, a topic's data flow draws;
@@ -54,8 +73,9 @@ type Consumer struct {
 const maxPerSide = 20
 
 // TopicFlow returns a Mermaid flowchart of one topic's data flow: its producers (known only from
-// annotations: Kafka does not record who writes) on the left, the topic in the middle, the
-// consumer groups with their lag on the right. A side with nobody on it says so in a dashed
+// annotations: Kafka does not record who writes; declared, so their edges are dashed) on the
+// left, the topic in the middle, the consumer groups with their lag on the right (discovered
+// from their offsets: solid). A side with nobody on it says so in a dashed
 // node, so the picture never suggests that a topic has no writers when kdocs simply was not told.
 // Past maxPerSide on a side, the groups with the most lag (and the first producers) are drawn
 // and the others counted in one "N more" node.
@@ -76,19 +96,21 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) Diagram {
 	if len(producers) > maxPerSide {
 		shown = producers[:maxPerSide-1]
 	}
+	var declared []string
 	for _, p := range shown {
 		n := w.node(w.id(), KindProducer, p, "declared")
-		w.line(1, "%s([%s])", n, Label(clip(p)))
-		w.line(1, "%s --> %s", n, t)
-		w.edge(n, t, "writes to")
+		declared = append(declared, n)
+		w.line(1, "%s([%s])", n, Lines(clip(p), "producer · declared"))
+		w.line(1, "%s -.-> %s", n, t)
+		w.edge(n, t, "writes to (declared)")
 	}
 	if rest := len(producers) - len(shown); rest > 0 {
 		name := numfmt.Thousands(int64(rest)) + " more producers"
 		n := w.node(w.id(), KindMore, name, "listed in the topic's annotation")
 		more = append(more, n)
 		w.line(1, "%s([%s])", n, Label(name))
-		w.line(1, "%s --> %s", n, t)
-		w.edge(n, t, "write to")
+		w.line(1, "%s -.-> %s", n, t)
+		w.edge(n, t, "write to (declared)")
 	}
 	if len(consumers) == 0 {
 		n := w.node(w.id(), KindNote, "no consumer group")
@@ -106,9 +128,8 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) Diagram {
 			restLag += c.Lag
 			continue
 		}
-		lag := "consumer group · lag " + numfmt.Thousands(c.Lag)
-		n := w.node(w.id(), KindGroup, c.Group, "lag "+numfmt.Thousands(c.Lag))
-		w.line(1, "%s([%s])", n, Lines(clip(c.Group), lag))
+		n := w.node(w.id(), KindGroup, c.Group, c.detail())
+		w.line(1, "%s([%s])", n, Lines(clip(c.Group), c.label()))
 		w.line(1, "%s --> %s", t, n)
 		w.edge(t, n, "is read by")
 	}
@@ -119,6 +140,10 @@ func TopicFlow(topic string, producers []string, consumers []Consumer) Diagram {
 		w.line(1, "%s([%s])", n, Lines(name, "lag "+numfmt.Thousands(restLag)))
 		w.line(1, "%s --> %s", t, n)
 		w.edge(t, n, "is read by")
+	}
+	if len(declared) > 0 {
+		w.line(1, "classDef declared stroke-dasharray:4 3")
+		w.line(1, "class %s declared", strings.Join(declared, ","))
 	}
 	if len(unknown) > 0 {
 		w.line(1, "classDef unknown stroke-dasharray:4 3,font-style:italic")

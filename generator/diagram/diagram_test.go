@@ -95,13 +95,15 @@ func TestHostileNamesStayInsideLabels(t *testing.T) {
 func TestTopicFlow(t *testing.T) {
 	want := `flowchart LR
   n1[("orders.placed<br/>topic")]
-  n2(["checkout-service"])
-  n2 --> n1
+  n2(["checkout-service<br/>producer · declared"])
+  n2 -.-> n1
   n3(["billing<br/>consumer group · lag 1,234"])
   n1 --> n3
-  n4(["audit<br/>consumer group · lag 0"])
-  n1 --> n4`
-	assert.Equal(t, want, drawn(TopicFlow("orders.placed", []string{"checkout-service"}, []Consumer{{"billing", 1234}, {"audit", 0}})))
+  n4(["audit<br/>Kafka Streams app · lag 0"])
+  n1 --> n4
+  classDef declared stroke-dasharray:4 3
+  class n2 declared`
+	assert.Equal(t, want, drawn(TopicFlow("orders.placed", []string{"checkout-service"}, []Consumer{{Group: "billing", Lag: 1234}, {Group: "audit", Streams: true}})))
 
 	// Nobody known on either side: dashed placeholders, never an empty picture.
 	assert.Equal(t, `flowchart LR
@@ -117,16 +119,16 @@ func TestTopicFlow(t *testing.T) {
 func TestTopicFlowHostileNames(t *testing.T) {
 	for _, h := range []string{`"]; n1 --> n2; click n1 "javascript:alert(1)"`, "a\n  end\nsubgraph evil",
 		`<img src=x onerror=alert(1)>`, "%%{init: {'securityLevel':'loose'}}%%", "`**bold**` ]] -->"} {
-		text := TopicFlow(h, []string{h}, []Consumer{{h, 1}}).Text
+		text := TopicFlow(h, []string{h}, []Consumer{{Group: h, Lag: 1}}).Text
 		lines := strings.Split(text, "\n")
-		assert.Len(t, lines, 8, "name %q changed the shape:\n%s", h, text)
+		assert.Len(t, lines, 10, "name %q changed the shape:\n%s", h, text)
 		label := regexp.MustCompile(`"[^"]*"`)
 		for _, l := range lines {
 			rest := label.ReplaceAllString(l, "")
 			assert.NotContains(t, rest, "<", l)
 			assert.NotContains(t, l, "`", l)
 			assert.NotContains(t, l, "%", l)
-			assert.Regexp(t, `^(flowchart LR|  n\d+\[\(\)\]|  n\d+\(\[\]\)|  n\d+ --> n\d+|  acc(Title|Descr): [^"<>%{}`+"`"+`]*)$`, rest)
+			assert.Regexp(t, `^(flowchart LR|  n\d+\[\(\)\]|  n\d+\(\[\]\)|  n\d+ -\.?-> n\d+|  classDef declared stroke-dasharray:4 3|  class n2 declared|  acc(Title|Descr): [^"<>%{}`+"`"+`]*)$`, rest)
 		}
 	}
 }

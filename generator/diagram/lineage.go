@@ -21,7 +21,8 @@ type ConnectorNode struct {
 
 // TopicLineage returns a Mermaid flowchart of one topic: writers (source connectors, then
 // annotated producers) → topic → readers (sink connectors, then consumer groups). Connectors are
-// parallelograms, failed ones marked; declared producers' edges are dashed; a legend says so.
+// parallelograms, failed ones marked; declared producers' edges are dashed (the page's text under
+// the diagram is the legend).
 func TopicLineage(topic string, sources []ConnectorNode, producers []string, sinks []ConnectorNode, consumers []Consumer) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
@@ -89,8 +90,8 @@ func TopicLineage(topic string, sources []ConnectorNode, producers []string, sin
 			rest++
 			continue
 		}
-		n := w.node(w.id(), KindGroup, c.Group, "lag "+numfmt.Thousands(c.Lag))
-		w.line(1, "%s([%s])", n, Lines(clip(c.Group), "consumer group · lag "+numfmt.Thousands(c.Lag)))
+		n := w.node(w.id(), KindGroup, c.Group, c.detail())
+		w.line(1, "%s([%s])", n, Lines(clip(c.Group), c.label()))
 		w.line(1, "%s --> %s", t, n)
 		w.edge(t, n, "is read by")
 	}

@@ -53,7 +53,7 @@ func TestBackstageExample(t *testing.T) {
 	for _, e := range ents {
 		kinds[e["kind"].(string)]++
 	}
-	assert.Equal(t, map[string]int{"Group": 5, "System": 1, "Resource": 21, "Component": 8, "API": 8}, kinds)
+	assert.Equal(t, map[string]int{"Group": 5, "System": 1, "Resource": 31, "Component": 18, "API": 18}, kinds)
 
 	sys := findEntity(t, ents, "System", "acme-dev")
 	assert.Equal(t, "acme-dev", at(t, sys, "metadata", "namespace"))

@@ -19,6 +19,10 @@ const (
 	EvidenceConnectTopics = "connect-topics"
 	// EvidenceConnectConfig: a sink's topics or topics.regex names the topic: it is configured to read it.
 	EvidenceConnectConfig = "connect-config"
+	// EvidenceGroup: a consumer group commits offsets on the topic or is assigned its partitions.
+	EvidenceGroup = "group"
+	// EvidenceAnnotation: the topic's annotation names a producer (declared, not observed).
+	EvidenceAnnotation = "annotation"
 )
 
 // Describe says an evidence in words.
@@ -28,6 +32,14 @@ func Describe(evidence string) string {
 		return "Kafka Connect's active topics (KIP-558)"
 	case EvidenceConnectConfig:
 		return "the sink's topics / topics.regex config"
+	case EvidenceGroup:
+		return "the group's committed offsets or assigned partitions"
+	case EvidenceAnnotation:
+		return "the topic's annotation"
+	case EvidenceStreamsNames:
+		return "its internal topics' names"
+	case EvidenceStreamsTopology:
+		return "the streams group's topology (KIP-1071)"
 	}
 	return evidence
 }

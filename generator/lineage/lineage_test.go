@@ -87,9 +87,32 @@ func TestStreamsApps(t *testing.T) {
 	assert.Equal(t, []string{"KSTREAM-AGGREGATE-STATE-STORE-0000000003"}, a.Stores)
 	assert.Equal(t, []string{"totals-app-by-customer-repartition"}, a.Repartitions)
 	assert.Equal(t, 1, a.Members)
+	assert.Equal(t, EvidenceStreamsNames, a.Evidence)
 	app, role := StreamsAppOf(apps, "totals-app-KSTREAM-AGGREGATE-STATE-STORE-0000000003-changelog")
 	assert.Equal(t, "totals-app", app)
 	assert.Equal(t, "changelog of state store KSTREAM-AGGREGATE-STATE-STORE-0000000003", role)
 	app, _ = StreamsAppOf(apps, "orders")
 	assert.Empty(t, app)
+}
+
+// A KIP-1071 streams group describes its topology: it is used as the broker gives it, even
+// before the internal topics exist, and the repartition topic it reads is no input.
+func TestStreamsAppsFromStreamsGroup(t *testing.T) {
+	s := &snapshot.Snapshot{
+		Topics: []snapshot.Topic{{Name: "orders"}},
+		Groups: []snapshot.Group{{ID: "stats", Type: snapshot.GroupStreams, State: "Stable", Members: []snapshot.Member{{ID: "m1"}},
+			Streams: &snapshot.StreamsTopology{Epoch: 1, Subtopologies: []snapshot.Subtopology{
+				{ID: "0", SourceTopics: []string{"orders"}, RepartitionSinks: []string{"stats-by-size-repartition"}},
+				{ID: "1", SourceTopics: []string{"stats-by-size-repartition"}, RepartitionSources: []string{"stats-by-size-repartition"},
+					Changelogs: []string{"stats-order-counts-changelog"}},
+			}}}},
+	}
+	apps := StreamsApps(s)
+	require.Len(t, apps, 1)
+	assert.Equal(t, StreamsApp{ID: "stats", State: "Stable", Members: 1, Inputs: []string{"orders"}, Stores: []string{"order-counts"},
+		Changelogs: []string{"stats-order-counts-changelog"}, Repartitions: []string{"stats-by-size-repartition"},
+		Evidence: EvidenceStreamsTopology}, apps[0])
+	app, role := StreamsAppOf(apps, "stats-order-counts-changelog")
+	assert.Equal(t, "stats", app)
+	assert.Equal(t, "changelog of state store order-counts", role)
 }

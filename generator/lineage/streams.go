@@ -7,8 +7,14 @@ package lineage
 // when such topics exist: a group id alone proves nothing. Its input topics are the ones the
 // group commits on or is assigned, other than its repartition topics; its output topics are
 // invisible to Kafka (producers leave no trace) and must come from annotations.
+//
+// A KIP-1071 streams group (group.protocol=streams) carries its topology: the broker knows each
+// sub-topology's source, repartition and changelog topics. Its description is used as given,
+// whether or not the internal topics exist yet, and marks the application's evidence
+// EvidenceStreamsTopology instead of EvidenceStreamsNames.
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -25,14 +31,60 @@ type StreamsApp struct {
 	// Changelogs and Repartitions its internal topics, sorted.
 	Inputs, Stores, Changelogs, Repartitions []string
 	TotalLag                                 int64
+	// Evidence says how the application was recognised: EvidenceStreamsTopology (a streams
+	// group's own description) or EvidenceStreamsNames (a group and its internal topics' names).
+	Evidence string
+}
+
+// Evidence of a Streams application.
+const (
+	// EvidenceStreamsTopology: the broker's description of a KIP-1071 streams group.
+	EvidenceStreamsTopology = "streams-topology"
+	// EvidenceStreamsNames: a consumer group whose id prefixes <id>-…-changelog / -repartition topics.
+	EvidenceStreamsNames = "streams-internal-topics"
+)
+
+// fromTopology is the application a KIP-1071 streams group describes.
+func fromTopology(g *snapshot.Group) StreamsApp {
+	app := StreamsApp{ID: g.ID, State: g.State, Members: len(g.Members), TotalLag: g.TotalLag, Evidence: EvidenceStreamsTopology}
+	repartition, changelog, inputs := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, st := range g.Streams.Subtopologies {
+		for _, t := range slices.Concat(st.RepartitionSinks, st.RepartitionSources) {
+			repartition[t] = true
+		}
+		for _, t := range st.Changelogs {
+			changelog[t] = true
+		}
+	}
+	for _, st := range g.Streams.Subtopologies {
+		for _, t := range st.SourceTopics {
+			if !repartition[t] {
+				inputs[t] = true
+			}
+		}
+	}
+	app.Inputs = slices.Sorted(maps.Keys(inputs))
+	app.Repartitions = slices.Sorted(maps.Keys(repartition))
+	app.Changelogs = slices.Sorted(maps.Keys(changelog))
+	for _, c := range app.Changelogs {
+		// <application.id>-<store>-changelog; a changelog named otherwise keeps its name.
+		store := strings.TrimSuffix(strings.TrimPrefix(c, g.ID+"-"), "-changelog")
+		app.Stores = append(app.Stores, store)
+	}
+	return app
 }
 
 // StreamsApps returns the Streams applications of the snapshot, sorted by id.
 func StreamsApps(snap *snapshot.Snapshot) []StreamsApp {
 	var out []StreamsApp
-	for _, g := range snap.Groups {
+	for i := range snap.Groups {
+		g := &snap.Groups[i]
+		if g.Streams != nil && len(g.Streams.Subtopologies) > 0 {
+			out = append(out, fromTopology(g))
+			continue
+		}
 		prefix := g.ID + "-"
-		app := StreamsApp{ID: g.ID, State: g.State, Members: len(g.Members), TotalLag: g.TotalLag}
+		app := StreamsApp{ID: g.ID, State: g.State, Members: len(g.Members), TotalLag: g.TotalLag, Evidence: EvidenceStreamsNames}
 		internal := map[string]bool{}
 		for _, t := range snap.Topics {
 			rest, ok := strings.CutPrefix(t.Name, prefix)

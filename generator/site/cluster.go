@@ -114,6 +114,10 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	}
 
 	apps := lineage.StreamsApps(snap)
+	appOf := map[string]*lineage.StreamsApp{}
+	for i := range apps {
+		appOf[apps[i].ID] = &apps[i]
+	}
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
 	var topicRows []TopicRow
 	var topicPages []*Page
@@ -154,7 +158,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		var flow []diagram.Consumer
 		for _, cr := range d.Consumers {
 			d.TotalLag += cr.Lag
-			flow = append(flow, diagram.Consumer{Group: cr.Group.Title, Lag: cr.Lag})
+			flow = append(flow, diagram.Consumer{Group: cr.Group.Title, Lag: cr.Lag, Streams: appOf[cr.Group.Title] != nil})
 		}
 		var producers []string
 		if d.Annotation = notes.topic(t.Name, topicPath[t.Name]); d.Annotation != nil {
@@ -162,6 +166,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			producersOf[t.Name] = producers
 			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
 		}
+		d.Lineage = topicLineage(d, producers, appOf, connect.sinkOf)
 		if n, ok := connect.nodes[t.Name]; ok {
 			d.Diagram = diagram.TopicLineage(t.Name, n[0], producers, n[1], flow)
 		} else {
@@ -189,7 +194,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			Kind: groupKind(g, topicLink)}
 		for _, a := range apps {
 			if a.ID == g.ID {
-				info := &StreamsInfo{Stores: a.Stores}
+				info := &StreamsInfo{Stores: a.Stores, Topology: a.Evidence == lineage.EvidenceStreamsTopology}
 				for _, l := range []struct {
 					from []string
 					to   *[]Link

@@ -248,3 +248,38 @@ func taskSummary(tasks []snapshot.ConnectorTask) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// topicLineage is a topic's "Written by / read by": writers (connectors, the Streams application
+// whose internal topic it is, annotated producers), then readers (connectors, Streams
+// applications, consumer groups), each discovered or declared with its evidence.
+func topicLineage(d *TopicData, producers []string, apps map[string]*lineage.StreamsApp, sinkOf map[string]*Link) []LineageRow {
+	var writers, readers []LineageRow
+	for _, k := range d.Connectors {
+		r := LineageRow{Who: k.Connector, Write: k.Write, Kind: k.Role, Where: k.Connect, State: k.State, Evidence: k.Evidence}
+		if k.Write {
+			writers = append(writers, r)
+		} else {
+			readers = append(readers, r)
+		}
+	}
+	if d.StreamsApp != nil {
+		a := apps[d.StreamsApp.Title]
+		writers = append(writers, LineageRow{Who: *d.StreamsApp, Write: true, Kind: "Kafka Streams application (" + d.StreamsRole + ")",
+			State: a.State, Evidence: lineage.Describe(a.Evidence)})
+	}
+	for _, p := range producers {
+		writers = append(writers, LineageRow{Who: Link{Title: p}, Write: true, Kind: "producer", Declared: true,
+			Evidence: lineage.Describe(lineage.EvidenceAnnotation)})
+	}
+	for _, c := range d.Consumers {
+		r := LineageRow{Who: c.Group, Kind: "consumer group", State: c.State, Evidence: lineage.Describe(lineage.EvidenceGroup)}
+		if a := apps[c.Group.Title]; a != nil {
+			r.Kind = "Kafka Streams application"
+			r.Evidence += "; " + lineage.Describe(a.Evidence)
+		} else if k := sinkOf[c.Group.Title]; k != nil {
+			r.Kind = "consumer group of sink connector " + k.Title
+		}
+		readers = append(readers, r)
+	}
+	return append(writers, readers...)
+}

@@ -151,6 +151,11 @@ type TopicData struct {
 	Consumers         []ConsumerRow
 	// Connectors are the Kafka Connect connectors writing or reading the topic (connect.go).
 	Connectors []TopicConnector
+	// Lineage is who writes and who reads the topic, writers first: connectors, the Kafka
+	// Streams application it is internal to, annotated producers; then connectors, Streams
+	// applications and consumer groups reading it. Each row says whether it is discovered or
+	// declared, and by what.
+	Lineage []LineageRow
 	// StreamsApp is the Kafka Streams application (its group) the topic is internal to, and
 	// StreamsRole what the topic is to it; nil when it is none's.
 	StreamsApp  *Link
@@ -267,10 +272,38 @@ type GroupData struct {
 	Connector *Link
 }
 
+// Writers counts the topic's writers, discovered or declared.
+func (d *TopicData) Writers() int {
+	n := 0
+	for _, r := range d.Lineage {
+		if r.Write {
+			n++
+		}
+	}
+	return n
+}
+
+// LineageRow is one writer or reader of a topic, for its "Written by / read by" table.
+type LineageRow struct {
+	// Who is the connector, application or group (Path empty for an annotated producer).
+	Who   Link
+	Write bool
+	// Kind says what it is ("source connector", "Kafka Streams application", "consumer group",
+	// "producer"); Where the Kafka Connect cluster of a connector.
+	Kind, Where string
+	State       string
+	// Declared: from an annotation, not observed; else discovered.
+	Declared bool
+	Evidence string
+}
+
 // StreamsInfo is what Kafka shows of a Kafka Streams application.
 type StreamsInfo struct {
 	Inputs, Changelogs, Repartitions []Link
 	Stores                           []string
+	// Topology: recognised from the streams group's own description (KIP-1071), not from
+	// its internal topics' names.
+	Topology bool
 }
 
 // MemberRow is one member of a group.

@@ -146,34 +146,56 @@ func architecture(snap *snapshot.Snapshot, d *ClusterData) diagram.Architecture 
 	for _, c := range d.Controllers {
 		a.Controllers = append(a.Controllers, diagram.Controller{ID: c.ID, Host: c.Host, Port: c.Port, Broker: c.Broker})
 	}
+	// The Connect clusters kdocs read, then those site.yaml declares that it did not.
+	read := map[string]bool{}
+	for i := range snap.Connect {
+		cc := &snap.Connect[i]
+		read[cc.Name] = true
+		a.Connect = append(a.Connect, diagram.Service{Name: cc.Name, URL: cc.URL, Detail: connectDetail(cc)})
+	}
 	for _, s := range d.Connect {
-		svc := diagram.Service{Name: s.Name, URL: s.URL}
-		for _, cc := range snap.Connect {
-			if cc.Name == s.Name {
-				svc.Detail = connectDetail(&cc)
-			}
+		if !read[s.Name] {
+			a.Connect = append(a.Connect, diagram.Service{Name: s.Name, URL: s.URL, Detail: "declared in site.yaml", Declared: true})
 		}
-		a.Connect = append(a.Connect, svc)
 	}
 	for _, s := range d.KsqlDB {
-		a.KsqlDB = append(a.KsqlDB, diagram.Service{Name: s.Name, URL: s.URL})
+		a.KsqlDB = append(a.KsqlDB, diagram.Service{Name: s.Name, URL: s.URL, Detail: "declared in site.yaml", Declared: true})
 	}
 	return a
 }
 
 // connectDetail says what kdocs read of a Connect cluster, for the architecture diagram:
-// "discovered · Connect 4.1.1 · 6 connectors, 1 failed", or "not readable" when nothing answered.
+// "discovered · Connect 4.1.1 · 1 worker · 6 connectors, 1 failed" (the workers are those running
+// a connector or a task), or "not readable" when nothing answered.
 func connectDetail(cc *snapshot.ConnectCluster) string {
 	if cc.Version == "" {
 		return "discovered: not readable (see errors)"
 	}
 	failed := 0
+	workers := map[string]bool{}
 	for i := range cc.Connectors {
-		if lineage.State(&cc.Connectors[i]) == "FAILED" {
+		k := &cc.Connectors[i]
+		if lineage.State(k) == "FAILED" {
 			failed++
 		}
+		if k.WorkerID != "" {
+			workers[k.WorkerID] = true
+		}
+		for _, t := range k.Tasks {
+			if t.WorkerID != "" {
+				workers[t.WorkerID] = true
+			}
+		}
 	}
-	text := "discovered · Connect " + cc.Version + " · " + strconv.Itoa(len(cc.Connectors)) + " connectors"
+	text := "discovered · Connect " + cc.Version + " · "
+	if len(workers) > 0 {
+		text += strconv.Itoa(len(workers)) + " worker"
+		if len(workers) > 1 {
+			text += "s"
+		}
+		text += " · "
+	}
+	text += strconv.Itoa(len(cc.Connectors)) + " connectors"
 	if failed > 0 {
 		text += ", " + strconv.Itoa(failed) + " failed"
 	}

@@ -111,9 +111,24 @@ func TestArchitectureOnOverview(t *testing.T) {
 	d := s.Page("clusters/prod/index").Data.(*ClusterData)
 	assert.Equal(t, []ControllerRow{{ID: 1, Host: "k1", Port: 9093, Broker: true}}, d.Controllers)
 	assert.Contains(t, d.Diagram.Text, `{{"controller 1 · also broker 1<br/>k1:9093"}}`)
-	assert.Contains(t, d.Diagram.Text, `[/"Kafka Connect · cdc<br/>http://c:8083"/]`)
-	assert.Contains(t, d.Diagram.Text, `[/"ksqlDB · ks"/]`)
+	assert.Contains(t, d.Diagram.Text, `[/"Kafka Connect · cdc<br/>http://c:8083<br/>declared in site.yaml"/]`)
+	assert.Contains(t, d.Diagram.Text, `[/"ksqlDB · ks<br/>declared in site.yaml"/]`)
+	assert.Contains(t, d.Diagram.Text, "n6 <-.-> n1", "declared: a dashed edge")
 	assert.True(t, diagram.Fits(d.Diagram.Text))
+
+	// A Connect cluster kdocs read is drawn from the snapshot, solid, with its workers; a
+	// declared one of the same name is not drawn twice.
+	snap.Connect = []snapshot.ConnectCluster{{Name: "cdc", URL: "http://10.0.0.7:8083", Version: "4.1.1", Connectors: []snapshot.Connector{
+		{Name: "a", State: "RUNNING", WorkerID: "w1:8083", Tasks: []snapshot.ConnectorTask{{ID: 0, State: "FAILED", WorkerID: "w2:8083"}}}}},
+		{Name: "mirror", URL: "http://10.0.0.8:8083", Version: "4.1.1"}}
+	s, err = BuildEstate("Acme", []*snapshot.Snapshot{snap}, nil, Estate{Services: map[string]Services{
+		"prod": {Connect: []Service{{Name: "cdc", URL: "http://c:8083"}, {Name: "legacy"}}}}})
+	require.NoError(t, err)
+	d = s.Page("clusters/prod/index").Data.(*ClusterData)
+	assert.Contains(t, d.Diagram.Text, `n6[/"Kafka Connect · cdc<br/>http://10.0.0.7:8083<br/>discovered · Connect 4.1.1 · 2 workers · 1 connectors, 1 failed"/]`+"\n  n6 <--> n1")
+	assert.Contains(t, d.Diagram.Text, `[/"Kafka Connect · mirror<br/>http://10.0.0.8:8083<br/>discovered · Connect 4.1.1 · 0 connectors"/]`)
+	assert.Contains(t, d.Diagram.Text, `n8[/"Kafka Connect · legacy<br/>declared in site.yaml"/]`+"\n  n8 <-.-> n1")
+	assert.NotContains(t, d.Diagram.Text, "http://c:8083")
 }
 
 // A topic read by many groups lists the first maxListed in its cell and counts the rest; the
