@@ -16,6 +16,9 @@
 #
 # Environment: KDOCS_KAFKA_VERSION, KDOCS_KAFKA_PORT_BASE as scripts/kafka.sh; KDOCS_STREAMS_DIR
 # (default ${TMPDIR:-/tmp}/kdocs-streams-<base>); STREAMS_READY_TIMEOUT seconds (default 300).
+# Another instance (testenv.StartStreamsApp): KDOCS_STREAMS_APP_ID another application.id,
+# KDOCS_STREAMS_OUTPUT another output topic, KDOCS_STREAMS_PROTOCOL its group.protocol ("streams":
+# a KIP-1071 streams group, Kafka 4.2+), with a KDOCS_STREAMS_DIR of its own.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -93,7 +96,7 @@ cmd_up() {
     fi
     sleep 0.5
   done
-  log "acme-order-stats running (pid $(app_pid)) and committed in $((SECONDS - t0))s; log $DIR/app.log"
+  log "${KDOCS_STREAMS_APP_ID:-acme-order-stats} running (pid $(app_pid)) and committed in $((SECONDS - t0))s; log $DIR/app.log"
 }
 
 cmd_down() {
@@ -115,7 +118,7 @@ case "${1:-}" in
   running) app_pid >/dev/null ;;
   fetch) fetch ;;
   *)
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -180,12 +180,14 @@ func streamsGroupOf(g *snapshot.Group, dg kmsg.StreamsGroupDescribeResponseGroup
 	g.State = dg.State
 	g.GroupEpoch, g.AssignmentEpoch = ptr(dg.Epoch), ptr(dg.AssignmentEpoch)
 	g.Assignor = deref(dg.AssignorName)
-	// Subtopology id → its source topics, to name the partitions a member's active tasks read.
+	// Subtopology id → the topics its tasks read, to name the partitions a member's active tasks
+	// are assigned: its source topics and its repartition source topics, which the broker lists
+	// apart (a sub-topology that reads only a repartition topic has no source topic).
 	sources := map[string][]string{}
 	if t := dg.Topology; t != nil {
 		g.Streams = &snapshot.StreamsTopology{Epoch: t.Epoch}
 		for _, st := range t.Subtopologies {
-			sources[st.SubtopologyID] = st.SourceTopics
+			sources[st.SubtopologyID] = append(slices.Clone(st.SourceTopics), topicNamesOf(st.RepartitionSourceTopics)...)
 			g.Streams.Subtopologies = append(g.Streams.Subtopologies, snapshot.Subtopology{
 				ID:                 st.SubtopologyID,
 				SourceTopics:       slices.Sorted(slices.Values(st.SourceTopics)),
@@ -210,7 +212,8 @@ func streamsGroupOf(g *snapshot.Group, dg kmsg.StreamsGroupDescribeResponseGroup
 				Warmup:    tasksOf(m.Assignment.WarmupTasks),
 			},
 		}
-		// An active task p of a sub-topology reads partition p of each of its source topics.
+		// An active task p of a sub-topology reads partition p of each of its source and
+		// repartition source topics: the member's consumer is assigned them.
 		byTopic := map[string][]int32{}
 		for _, task := range m.Assignment.ActiveTasks {
 			for _, topic := range sources[task.SubtopologyID] {

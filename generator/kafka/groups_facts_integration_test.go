@@ -3,13 +3,15 @@ package kafka
 // Facts of every kind of group and of the KRaft quorum, compared with what Kafka's own tools print
 // on the same cluster (run from the version's jars through scripts/kafka.sh tool):
 // kafka-consumer-groups --describe --state / --members (ConsumerGroupCommand), kafka-share-groups
-// (ShareGroupCommand) and kafka-metadata-quorum describe --status / --replication
+// (ShareGroupCommand), kafka-streams-groups (StreamsGroupCommand, with the test estate's Kafka
+// Streams app) and kafka-metadata-quorum describe --status / --replication
 // (MetadataQuorumCommand). What a version cannot answer is checked to be "not available", not an
 // error.
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +24,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -554,4 +557,262 @@ func setGroupConfig(ctx context.Context, t *testing.T, cl *kgo.Client, group, na
 	for _, r := range res.Resources {
 		require.Zero(t, r.ErrorCode, "set %s of group %s: %v", name, group, r.ErrorMessage)
 	}
+}
+
+// TestFactsStreamsGroup runs the test estate's Kafka Streams app (testdata/streams/AcmeStreams.java)
+// under an application id of its own with group.protocol=streams (KIP-1071) on the versions that
+// have streams groups, and compares the snapshot with kafka-streams-groups --describe --state
+// --verbose, --members --verbose (tasks per sub-topology) and --offsets --verbose, and its
+// topology with the app's. On 3.9 to 4.1 the snapshot says StreamsGroupDescribe is not
+// available (4.1's early access is off: its brokers do not offer the API).
+func TestFactsStreamsGroup(t *testing.T) {
+	c := realCluster(t)
+	if !testenv.KafkaAtLeast(4, 2) {
+		s, err := Collect(context.Background(), c)
+		require.NoError(t, err)
+		i := slices.IndexFunc(s.Cluster.Features, func(f snapshot.Feature) bool { return f.Name == "StreamsGroupDescribe" })
+		require.GreaterOrEqual(t, i, 0)
+		assert.False(t, s.Cluster.Features[i].Available, "Kafka %s has no streams groups", testenv.KafkaVersion())
+		return
+	}
+	ctx := context.Background()
+	testenv.Settled(ctx, t, c.Bootstrap)
+	admCl, err := kgo.NewClient(kgo.SeedBrokers(c.Bootstrap...))
+	require.NoError(t, err)
+	t.Cleanup(admCl.Close)
+	adm := kadm.NewClient(admCl)
+	enableStreamsGroups(ctx, t, admCl)
+
+	id := fmt.Sprint("kdocs-test-streams-", time.Now().UnixNano())
+	app := testenv.NewStreamsApp(id, id+"-stats", "streams")
+	// Registered before the app starts, so it runs after the app has stopped.
+	t.Cleanup(func() { dropStreamsApp(t, c, adm, app) })
+	app.Start(t)
+
+	var inputParts int
+	s := waitGroups(t, c, func(s *snapshot.Snapshot) bool {
+		g, in := s.Group(id), s.Topic(app.Input)
+		if g == nil || in == nil || g.State != "Stable" || len(g.Members) != 1 || g.Members[0].Tasks == nil || len(g.Members[0].Tasks.Active) != 2 {
+			return false
+		}
+		inputParts = len(in.Partitions)
+		// Every input record processed and committed, and every record of the repartition topic:
+		// a partition without a commit has no record.
+		for _, u := range g.Uncommitted {
+			topic := s.Topic(u.Topic)
+			if topic == nil {
+				return false
+			}
+			for _, p := range topic.Partitions {
+				if slices.Contains(u.Partitions, p.ID) && p.LatestOffset != 0 {
+					return false
+				}
+			}
+		}
+		inputs := 0
+		for _, o := range g.Offsets {
+			if o.Lag != 0 {
+				return false
+			}
+			if o.Topic == app.Input {
+				inputs++
+			}
+		}
+		return inputs == inputParts
+	}, "the streams group never showed Stable with its member's tasks and every input record committed", id)
+
+	g := s.Group(id)
+	assert.Equal(t, snapshot.GroupStreams, g.Type)
+	assert.Empty(t, g.NotDescribed)
+	assert.Empty(t, g.OffsetsNotRead)
+	assert.Equal(t, health.Healthy, health.Evaluate(s).Status, "%v", health.Evaluate(s).Reasons)
+	require.NotNil(t, g.GroupEpoch)
+	require.NotNil(t, g.AssignmentEpoch)
+	assert.NotEmpty(t, g.Assignor)
+
+	// The app's topology: sub-topology 0 reads the input and re-keys it into the repartition
+	// topic; sub-topology 1 reads that and counts in a store with a changelog. The output topic is
+	// not internal: the broker's topology does not name it.
+	require.NotNil(t, g.Streams)
+	assert.Equal(t, []snapshot.Subtopology{
+		{ID: "0", SourceTopics: []string{app.Input}, RepartitionSinks: []string{app.Repartition}},
+		{ID: "1", Changelogs: []string{app.Changelog}, RepartitionSources: []string{app.Repartition}},
+	}, g.Streams.Subtopologies)
+	// The broker created the internal topics, the repartition topic with as many partitions as
+	// the input.
+	require.NotNil(t, s.Topic(app.Repartition), "the repartition topic")
+	assert.Len(t, s.Topic(app.Repartition).Partitions, inputParts)
+	require.NotNil(t, s.Topic(app.Changelog), "the changelog topic")
+	require.NotNil(t, s.Topic(app.Output), "the output topic")
+
+	m := g.Members[0]
+	all := make([]int32, inputParts)
+	for p := range all {
+		all[p] = int32(p)
+	}
+	assert.Equal(t, app.ClientID+"-StreamThread-1-consumer", m.ClientID)
+	require.NotNil(t, m.MemberEpoch)
+	assert.NotEmpty(t, m.Tasks.ProcessID)
+	assert.Equal(t, []snapshot.TaskGroup{{Subtopology: "0", Partitions: all}, {Subtopology: "1", Partitions: all}}, sortedTasks(m.Tasks.Active))
+	assert.Empty(t, m.Tasks.Standby)
+	assert.Empty(t, m.Tasks.Warmup)
+	// Its active tasks read every partition of the input and of the repartition topic.
+	assert.ElementsMatch(t, []snapshot.TopicPartitions{{Topic: app.Input, Partitions: all}, {Topic: app.Repartition, Partitions: all}}, m.Assignments)
+
+	states := toolTables(kafkaTool(t, "kafka-streams-groups", "--describe", "--group", id, "--state", "--verbose"))
+	require.Len(t, states, 1)
+	st := states[0]
+	assert.Equal(t, st["STATE"], g.State)
+	assert.Equal(t, st["#MEMBERS"], "1")
+	assert.Equal(t, st["ASSIGNOR"], g.Assignor)
+	assert.Equal(t, st["GROUP-EPOCH"], epochString(g.GroupEpoch))
+	assert.Equal(t, st["TARGET-ASSIGNMENT-EPOCH"], epochString(g.AssignmentEpoch))
+
+	membersOut := kafkaTool(t, "kafka-streams-groups", "--describe", "--group", id, "--members", "--verbose")
+	members := streamsMemberRows(membersOut)
+	require.Len(t, members, 1, membersOut)
+	mr := members[0]
+	assert.Equal(t, mr["MEMBER"], m.ID)
+	assert.Equal(t, mr["PROCESS"], m.Tasks.ProcessID)
+	assert.Equal(t, mr["CLIENT-ID"], m.ClientID)
+	assert.Equal(t, mr["MEMBER-EPOCH"], epochString(m.MemberEpoch))
+	assert.Equal(t, mr["TARGET-ASSIGNMENT-EPOCH"], epochString(g.AssignmentEpoch))
+	assert.Equal(t, mr["TOPOLOGY-EPOCH"], strconv.Itoa(int(g.Streams.Epoch)))
+	assert.Equal(t, mr["MEMBER-PROTOCOL"], "streams")
+	tasks := toolTasks(mr["ASSIGNMENTS"])
+	assert.Equal(t, tasks["ACTIVE"], sortedTasks(m.Tasks.Active), mr["ASSIGNMENTS"])
+	assert.Equal(t, tasks["STANDBY"], sortedTasks(m.Tasks.Standby), mr["ASSIGNMENTS"])
+	assert.Equal(t, tasks["WARMUP"], sortedTasks(m.Tasks.Warmup), mr["ASSIGNMENTS"])
+	// kdocs does not keep a streams member's target tasks: a stable member runs them.
+	assert.Equal(t, tasks["TARGET-ACTIVE"], tasks["ACTIVE"], mr["ASSIGNMENTS"])
+
+	offsetsOut := kafkaTool(t, "kafka-streams-groups", "--describe", "--group", id, "--offsets", "--verbose")
+	offsets := toolTables(offsetsOut)
+	// A row per partition of the topics the group reads: the input's, and the repartition
+	// topic's, where partitions no record was re-keyed to have no commit ("-").
+	require.Len(t, offsets, 2*inputParts, offsetsOut)
+	for _, row := range offsets {
+		p, err := strconv.Atoi(row["PARTITION"])
+		require.NoError(t, err)
+		i := slices.IndexFunc(g.Offsets, func(o snapshot.GroupOffset) bool { return o.Topic == row["TOPIC"] && o.Partition == int32(p) })
+		if row["CURRENT-OFFSET"] == "-" {
+			assert.Less(t, i, 0, "%s/%d: the tool sees no commit", row["TOPIC"], p)
+			assert.True(t, slices.ContainsFunc(g.Uncommitted, func(u snapshot.TopicPartitions) bool {
+				return u.Topic == row["TOPIC"] && slices.Contains(u.Partitions, int32(p))
+			}), "%s/%d is uncommitted: %v", row["TOPIC"], p, g.Uncommitted)
+			continue
+		}
+		require.GreaterOrEqual(t, i, 0, "%s has no offset on %s/%d", id, row["TOPIC"], p)
+		o := g.Offsets[i]
+		assert.Equal(t, row["CURRENT-OFFSET"], strconv.FormatInt(o.Committed, 10), "%s/%d", o.Topic, p)
+		assert.Equal(t, row["LOG-END-OFFSET"], strconv.FormatInt(o.LatestOffset, 10), "%s/%d", o.Topic, p)
+		assert.Equal(t, row["OFFSET-LAG"], strconv.FormatInt(o.Lag, 10), "%s/%d", o.Topic, p)
+	}
+}
+
+// enableStreamsGroups turns on streams groups where the streams.version feature is finalized at
+// 0 (Kafka 4.4 finalizes it at 1 on a new cluster), read from ApiVersions' finalized features.
+func enableStreamsGroups(ctx context.Context, t *testing.T, cl *kgo.Client) {
+	res, err := kmsg.NewPtrApiVersionsRequest().RequestWith(ctx, cl)
+	require.NoError(t, err)
+	for _, f := range res.FinalizedFeatures {
+		if f.Name == "streams.version" && f.MaxVersionLevel >= 1 {
+			return
+		}
+	}
+	kafkaTool(t, "kafka-features", "upgrade", "--feature", "streams.version=1")
+}
+
+// streamsMemberRows reads kafka-streams-groups --describe --members: its last column,
+// ASSIGNMENTS, holds spaces ("ACTIVE: 0:[0,1]; 1:[0,1]; ").
+func streamsMemberRows(out string) []map[string]string {
+	var rows []map[string]string
+	var header []string
+	for _, line := range strings.Split(out, "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) == 0:
+			header = nil
+		case fields[0] == "GROUP":
+			header = fields
+		case header != nil && len(fields) >= len(header):
+			row := map[string]string{}
+			for i, h := range header[:len(header)-1] {
+				row[h] = fields[i]
+			}
+			row[header[len(header)-1]] = strings.Join(fields[len(header)-1:], " ")
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// toolTasks reads an ASSIGNMENTS cell, "ACTIVE: 0:[0,1]; 1:[0,1]; TARGET-ACTIVE: 0:[0,1]; …",
+// into the tasks under each label, sorted as sortedTasks does.
+func toolTasks(cell string) map[string][]snapshot.TaskGroup {
+	out := map[string][]snapshot.TaskGroup{}
+	label := ""
+	for _, f := range strings.Fields(cell) {
+		if strings.HasSuffix(f, ":") && strings.ToUpper(f) == f {
+			label = strings.TrimSuffix(f, ":")
+			continue
+		}
+		sub, parts, ok := strings.Cut(strings.TrimSuffix(f, ";"), ":")
+		if !ok {
+			continue
+		}
+		tg := snapshot.TaskGroup{Subtopology: sub, Partitions: []int32{}}
+		for _, p := range strings.Split(strings.Trim(parts, "[]"), ",") {
+			if n, err := strconv.Atoi(strings.TrimSpace(p)); err == nil {
+				tg.Partitions = append(tg.Partitions, int32(n))
+			}
+		}
+		out[label] = append(out[label], tg)
+	}
+	for l, ts := range out {
+		out[l] = sortedTasks(ts)
+	}
+	return out
+}
+
+// sortedTasks orders tasks by sub-topology and their partitions; nil for none.
+func sortedTasks(ts []snapshot.TaskGroup) []snapshot.TaskGroup {
+	if len(ts) == 0 {
+		return nil
+	}
+	out := make([]snapshot.TaskGroup, len(ts))
+	for i, tg := range ts {
+		out[i] = snapshot.TaskGroup{Subtopology: tg.Subtopology, Partitions: slices.Sorted(slices.Values(tg.Partitions))}
+	}
+	slices.SortFunc(out, func(a, b snapshot.TaskGroup) int { return strings.Compare(a.Subtopology, b.Subtopology) })
+	return out
+}
+
+// dropStreamsApp deletes a stopped streams app's group, internal topics and output topic, and
+// waits until a snapshot no longer shows them. The group is deleted once its member has left
+// (a streams app that closes leaves at once).
+func dropStreamsApp(t *testing.T, c config.Cluster, adm *kadm.Client, app *testenv.StreamsApp) {
+	ctx := context.Background()
+	assert.Eventually(t, func() bool {
+		res, err := adm.DeleteGroups(ctx, app.ID)
+		if err != nil {
+			return false
+		}
+		r := res[app.ID]
+		return r.Err == nil || errors.Is(r.Err, kerr.GroupIDNotFound)
+	}, 60*time.Second, time.Second, "streams group %s was not deleted", app.ID)
+	topics := []string{app.Repartition, app.Changelog, app.Output}
+	_, _ = adm.DeleteTopics(ctx, topics...)
+	assert.Eventually(t, func() bool {
+		s, err := Collect(ctx, c)
+		if err != nil || s.Group(app.ID) != nil {
+			return false
+		}
+		for _, topic := range topics {
+			if s.Topic(topic) != nil || slices.ContainsFunc(s.Errors, func(e snapshot.Error) bool { return strings.Contains(e.Resource+e.Message, topic) }) {
+				return false
+			}
+		}
+		return true
+	}, 30*time.Second, 200*time.Millisecond, "the topics of streams app %s were not deleted", app.ID)
 }

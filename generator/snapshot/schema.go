@@ -199,7 +199,7 @@ var fieldDocs = map[string]string{
 	"Member.memberEpoch":          "A consumer, share or streams group member's epoch. Absent for classic groups.",
 	"Member.subscribedTopics":     "The topics a consumer or share group member subscribed to, sorted. Absent for classic groups (their subscription is in the client) and regex subscriptions.",
 	"Member.subscribedTopicRegex": "The regex (RE2/J) a consumer group member subscribed with. Absent when it subscribed by name.",
-	"Member.assignments": "The partitions assigned to the member, by topic sorted by name; for a streams member, the partitions of the source topics its active tasks read. " +
+	"Member.assignments": "The partitions assigned to the member, by topic sorted by name; for a streams member, the partitions of the source and repartition source topics its active tasks read. " +
 		"Absent when none.",
 	"Member.targetAssignments": "A consumer group member's target assignment, by topic: what the group's assignor gives it. Differs from assignments while the member reconciles. Absent when empty.",
 	"Member.tasks":             "A streams group member's process and tasks. Absent for other types.",

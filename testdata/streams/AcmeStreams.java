@@ -8,6 +8,13 @@
 // orders.order-stats.v1, which it creates if missing (the test brokers do not auto-create
 // topics). It commits every second and runs until stopped; once its first commit is done it
 // writes DIR/committed so that the script can wait for it.
+//
+// Environment variables run another instance beside it (the streams groups facts test,
+// generator/kafka, through testenv.StartStreamsApp): KDOCS_STREAMS_APP_ID replaces the
+// application.id (and so the group id, the client id <id>-client and the internal topics'
+// prefix), KDOCS_STREAMS_OUTPUT the output topic, and KDOCS_STREAMS_PROTOCOL sets group.protocol
+// (KIP-1071: "streams" makes a streams group, Kafka 4.2+); unset, the app runs as above on the
+// classic protocol. The property is named as a string so that the file compiles against 3.9.
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +39,9 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 public class AcmeStreams {
-    static final String APP = "acme-order-stats";
+    static final String APP = envOr("KDOCS_STREAMS_APP_ID", "acme-order-stats");
     static final String INPUT = "orders.order-placed.v1";
-    static final String OUTPUT = "orders.order-stats.v1";
+    static final String OUTPUT = envOr("KDOCS_STREAMS_OUTPUT", "orders.order-stats.v1");
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
@@ -66,6 +73,8 @@ public class AcmeStreams {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        String protocol = System.getenv("KDOCS_STREAMS_PROTOCOL");
+        if (protocol != null && !protocol.isEmpty()) p.put("group.protocol", protocol);
 
         KafkaStreams streams = new KafkaStreams(b.build(), p);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -96,5 +105,10 @@ public class AcmeStreams {
             }
         }
         stopped.await();
+    }
+
+    static String envOr(String name, String def) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? def : v;
     }
 }
