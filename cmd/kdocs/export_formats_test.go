@@ -40,6 +40,14 @@ func TestExportToolFormats(t *testing.T) {
 	assert.True(t, names["kdocs/snapshots/prod.json.gz"], "the snapshot as the site publishes it")
 	assert.False(t, names["kdocs/kdocs.pdf"], "no Chromium, no book")
 
+	// --timestamp: every name gets the same UTC suffix, earlier exports stay.
+	stamped := filepath.Join(t.TempDir(), "stamped")
+	export(t, cfg, "--format", "asyncapi,backstage,zip", "--out", stamped, "--timestamp", "--chrome", "/no/chrome")
+	ts := stamp(t, stamped)
+	assert.Equal(t, []string{"asyncapi-" + ts, "backstage-" + ts, "kdocs-" + ts + ".zip"}, entries(t, stamped))
+	assert.FileExists(t, filepath.Join(stamped, "asyncapi-"+ts, "prod.yaml"))
+	assert.FileExists(t, filepath.Join(stamped, "backstage-"+ts, "catalog-info.yaml"))
+
 	// A relative --site-url is refused as bad usage.
 	code, _, errOut := kdocs(t, "export", "--config", cfg, "--format", "asyncapi", "--out", out, "--site-url", "/docs/")
 	assert.Equal(t, exitUsage, code)

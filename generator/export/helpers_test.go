@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,19 +50,21 @@ type validation struct {
 	Errors      int    `json:"errors"`
 	Warnings    int    `json:"warnings"`
 	Parsed      bool   `json:"parsed"`
+	MS          int    `json:"ms"` // validate-asyncapi.mjs: the time the parser took on it
 	Diagnostics []struct {
 		Code, Message, Path string
 		Severity            int
 	} `json:"diagnostics"`
 }
 
-// validate runs tools/node/<script> on files and asserts that each parses with no error and
-// no warning; it returns the results.
-func validate(t testing.TB, script string, files ...string) []validation {
+// runNode runs tools/node/<script> with args (options, then files) and returns one result per
+// line it printed and its exit error (a validator exits 1 when any file has an error or a
+// warning).
+func runNode(t testing.TB, script string, args ...string) ([]validation, error) {
 	t.Helper()
 	node, dir := testenv.NodeTools(t)
 	cmd := exec.Command(node, filepath.Join(dir, script))
-	cmd.Args = append(cmd.Args, files...)
+	cmd.Args = append(cmd.Args, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -73,12 +76,28 @@ func validate(t testing.TB, script string, files ...string) []validation {
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &v), "%s", sc.Text())
 		results = append(results, v)
 	}
-	for _, v := range results {
-		assert.True(t, v.Parsed, "%s did not parse", v.File)
-		assert.Zero(t, v.Errors, "%s: errors: %+v", v.File, v.Diagnostics)
-		assert.Zero(t, v.Warnings, "%s: warnings: %+v", v.File, v.Diagnostics)
+	if err != nil {
+		err = fmt.Errorf("%s: %w: %s", script, err, stderr.String())
 	}
-	require.Len(t, results, len(files), "validator output: %s\nstderr: %s", out, stderr.String())
-	require.NoError(t, err, "%s: %s", script, stderr.String())
+	return results, err
+}
+
+// validate runs tools/node/<script> on files and asserts that each parses with no error and
+// no warning; it returns the results.
+func validate(t testing.TB, script string, files ...string) []validation {
+	t.Helper()
+	results, err := runNode(t, script, files...)
+	for _, v := range results {
+		assertClean(t, v)
+	}
+	require.Len(t, results, len(files), "one result per file")
+	require.NoError(t, err)
 	return results
+}
+
+func assertClean(t testing.TB, v validation) {
+	t.Helper()
+	assert.True(t, v.Parsed, "%s did not parse", v.File)
+	assert.Zero(t, v.Errors, "%s: errors: %+v", v.File, v.Diagnostics)
+	assert.Zero(t, v.Warnings, "%s: warnings: %+v", v.File, v.Diagnostics)
 }
