@@ -419,16 +419,26 @@ func syntaxCSS() ([]byte, error) {
 	if err := formatter.WriteCSS(&buf, styles.Get("github")); err != nil {
 		return nil, err
 	}
+	punctuationCSS(&buf, styles.Get("github"))
 	var dark bytes.Buffer
 	if err := formatter.WriteCSS(&dark, styles.Get("github-dark")); err != nil {
 		return nil, err
 	}
+	punctuationCSS(&dark, styles.Get("github-dark"))
 	buf.WriteString("@media screen {\n")
 	buf.WriteString(scopeCSS(dark.String(), `:root[data-theme="dark"] `))
 	buf.WriteString("}\n@media screen and (prefers-color-scheme: dark) {\n")
 	buf.WriteString(scopeCSS(dark.String(), `:root:not([data-theme]) `))
 	buf.WriteString("}\n")
 	return buf.Bytes(), nil
+}
+
+// punctuationCSS gives highlighted code the colour of the style's punctuation: highlightJSON
+// writes punctuation without a span of its own.
+func punctuationCSS(buf *bytes.Buffer, style *chroma.Style) {
+	if c := style.Get(chroma.Punctuation).Colour; c.IsSet() {
+		buf.WriteString("/* Punctuation outside spans */ .chroma code { color: " + c.String() + " }\n")
+	}
 }
 
 // cssRuleRE matches one of chroma's one-line rules: an optional comment, the selectors, the body.
