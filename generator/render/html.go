@@ -5,6 +5,7 @@ import (
 	"html"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -136,6 +137,9 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		case *east.Table:
 			if heading != "" {
 				n.SetAttributeString("aria-label", []byte(heading))
+			}
+			if cls := columnClasses(n.Alignments); cls != "" {
+				n.SetAttributeString("class", []byte(cls))
 			}
 		case *east.TableRow:
 			class := ""
@@ -286,21 +290,80 @@ func (t tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		return ast.WalkContinue, nil
 	})
+	// A row on one line: <tr><td>…</td><td>…</td></tr>.
+	reg.Register(east.KindTableHeader, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			_, _ = w.WriteString("<thead")
+			if n.Attributes() != nil {
+				goldhtml.RenderAttributes(w, n, extension.TableHeaderAttributeFilter)
+			}
+			_, _ = w.WriteString(">\n<tr>")
+		} else {
+			_, _ = w.WriteString("</tr>\n</thead>\n")
+			if n.NextSibling() != nil {
+				_, _ = w.WriteString("<tbody>\n")
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	reg.Register(east.KindTableRow, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			_, _ = w.WriteString("<tr")
+			if n.Attributes() != nil {
+				goldhtml.RenderAttributes(w, n, extension.TableRowAttributeFilter)
+			}
+			_ = w.WriteByte('>')
+		} else {
+			_, _ = w.WriteString("</tr>\n")
+			if n.Parent().LastChild() == n {
+				_, _ = w.WriteString("</tbody>\n")
+			}
+		}
+		return ast.WalkContinue, nil
+	})
 	reg.Register(east.KindTableCell, t.renderCell)
 }
 
+// columnClasses names the table's aligned columns, r2 for "the second column is right-aligned"
+// (c3 centred, l1 left), which the theme's rules apply to every cell of that column: the class
+// is written once per table, not once per cell (a topic's six partitions carried 36 of them).
+// Columns beyond maxAlignedColumn, which the theme has no rule for, keep a class per cell.
+func columnClasses(aligns []east.Alignment) string {
+	var b []byte
+	for i, a := range aligns {
+		if a == east.AlignNone || i >= maxAlignedColumn {
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, a.String()[0])
+		b = strconv.AppendInt(b, int64(i+1), 10)
+	}
+	return string(b)
+}
+
+// maxAlignedColumn is the number of columns css/kdocs.css has alignment rules for.
+const maxAlignedColumn = 12
+
 // renderCell writes a cell as the extension does with its default options (HTML rather than
-// XHTML), except for the alignment: a class r, c or l.
+// XHTML), without a newline between cells, without the end tags HTML lets a cell omit, and with its alignment as the table's class (see
+// columnClasses) or, past maxAlignedColumn, a class r, c or l of its own.
 func (t tableRenderer) renderCell(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if node.Attributes() != nil {
 		return t.cell(w, source, node, entering)
 	}
 	header := node.Parent().Kind() == east.KindTableHeader
 	if !entering {
+		// A cell's end tag is optional in HTML before the next cell; the row's last one is
+		// written, for readers of the source.
+		if node.NextSibling() != nil {
+			return ast.WalkContinue, nil
+		}
 		if header {
-			_, _ = w.WriteString("</th>\n")
+			_, _ = w.WriteString("</th>")
 		} else {
-			_, _ = w.WriteString("</td>\n")
+			_, _ = w.WriteString("</td>")
 		}
 		return ast.WalkContinue, nil
 	}
@@ -309,15 +372,25 @@ func (t tableRenderer) renderCell(w util.BufWriter, source []byte, node ast.Node
 	} else {
 		_, _ = w.WriteString("<td")
 	}
-	// Alignment as a one-letter class (the theme's td.r, th.r …), not a style: the 100k
-	// estate's pages carried 150 MB of style="text-align:right".
-	if a := node.(*east.TableCell).Alignment; a != east.AlignNone {
+	// Alignment as the table's class or, past maxAlignedColumn, a one-letter class (the theme's
+	// td.r, th.r …), never a style: the 100k estate's pages carried 150 MB of
+	// style="text-align:right".
+	if a := node.(*east.TableCell).Alignment; a != east.AlignNone && columnIndex(node) >= maxAlignedColumn {
 		_, _ = w.WriteString(` class="`)
 		_ = w.WriteByte(a.String()[0])
 		_ = w.WriteByte('"')
 	}
 	_ = w.WriteByte('>')
 	return ast.WalkContinue, nil
+}
+
+// columnIndex is the cell's column, from 0.
+func columnIndex(cell ast.Node) int {
+	i := 0
+	for c := cell.PreviousSibling(); c != nil; c = c.PreviousSibling() {
+		i++
+	}
+	return i
 }
 
 // funcCapture keeps the functions a node renderer registers.

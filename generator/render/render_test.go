@@ -162,8 +162,12 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, topic, `One event per **placed** order.`)
 	assert.Contains(t, topic, `Orders &lt;b&gt;core&lt;/b&gt;`)
 	assert.Contains(t, topic, `<tr class="problem">`)
-	assert.Contains(t, topic, `<table aria-label="Partitions">`)
-	assert.Contains(t, read("clusters/prod/topics/index.html"), `<td>team-orders</td>`)
+	// Alignment once per table, a class per column: partition, leaders and offsets right-aligned.
+	assert.Contains(t, topic, `<table aria-label="Partitions" class="r1 r2 r3 r6 r7 r8">`)
+	assert.Contains(t, topic, `<tr><th>Partition<th>Leader<th>`)
+	assert.NotContains(t, topic, `<td class=`)
+	assert.Contains(t, read("css/kdocs.css"), `table.r8 tr > :nth-child(8)`)
+	assert.Contains(t, read("clusters/prod/topics/index.html"), `<td>team-orders<td>`)
 
 	// The print view: chapters in order, anchors for page links, assets re-based.
 	print := read("print/index.html")
@@ -176,8 +180,8 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, print, "vendor/mermaid/mermaid.min.js")
 	// A page parsed once and rendered twice renders the same both times (the table extension
 	// sets alignment attributes while it renders).
-	assert.NotContains(t, print, `class="r" class="r"`)
-	assert.Contains(t, print, `<th class="r">`)
+	assert.NotContains(t, print, `class="r1 r2 r3 r6 r7 r8" class=`)
+	assert.Contains(t, print, `<table aria-label="Partitions" class="r1 r2 r3 r6 r7 r8">`)
 	assert.Equal(t, strings.Count(print, "<section "), len(s.Pages), "one chapter per page")
 
 	// 404 and sitemap use the base URL; everything else is relative.
