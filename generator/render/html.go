@@ -433,7 +433,7 @@ func renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering b
 	if language == "mermaid" {
 		// Mermaid reads the element's text; escaping keeps the diagram source literal in HTML.
 		_, _ = w.WriteString(`<pre class="mermaid">`)
-		_, _ = w.WriteString(html.EscapeString(code.String()))
+		_, _ = textEscaper.WriteString(w, code.String()) // quotes need no escaping in text
 		_, _ = w.WriteString("</pre>\n")
 		return ast.WalkSkipChildren, nil
 	}
