@@ -162,6 +162,8 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, topic, `One event per **placed** order.`)
 	assert.Contains(t, topic, `Orders &lt;b&gt;core&lt;/b&gt;`)
 	assert.Contains(t, topic, `<tr class="problem">`)
+	// Breadcrumbs from the page itself.
+	assert.Contains(t, topic, `<nav class="crumbs" aria-label="Breadcrumb"><a href="../../../index.html">Home</a> › <a href="../index.html">prod</a> › <a href="index.html">Topics</a> › </nav>`)
 	// Alignment once per table, a class per column: partition, leaders and offsets right-aligned.
 	assert.Contains(t, topic, `<table aria-label="Partitions" class="r1 r2 r3 r6 r7 r8">`)
 	assert.Contains(t, topic, `<tr><th>Partition<th>Leader<th>`)
