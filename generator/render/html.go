@@ -331,7 +331,7 @@ func (t tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 func columnClasses(aligns []east.Alignment) string {
 	var b []byte
 	for i, a := range aligns {
-		if a == east.AlignNone || i >= maxAlignedColumn {
+		if (a != east.AlignRight && a != east.AlignCenter && a != east.AlignLeft) || i >= maxAlignedColumn {
 			continue
 		}
 		if len(b) > 0 {
