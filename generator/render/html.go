@@ -5,6 +5,7 @@ import (
 	"html"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -145,6 +146,9 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		case *east.Table:
 			if heading != "" {
 				n.SetAttributeString("aria-label", []byte(heading))
+			}
+			if cls := columnClasses(n.Alignments); cls != "" {
+				n.SetAttributeString("class", []byte(cls))
 			}
 		case *east.TableRow:
 			class := ""
@@ -332,21 +336,80 @@ func (t tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		return ast.WalkContinue, nil
 	})
+	// A row on one line: <tr><td>…</td><td>…</td></tr>.
+	reg.Register(east.KindTableHeader, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			_, _ = w.WriteString("<thead")
+			if n.Attributes() != nil {
+				goldhtml.RenderAttributes(w, n, extension.TableHeaderAttributeFilter)
+			}
+			_, _ = w.WriteString(">\n<tr>")
+		} else {
+			_, _ = w.WriteString("</tr>\n</thead>\n")
+			if n.NextSibling() != nil {
+				_, _ = w.WriteString("<tbody>\n")
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	reg.Register(east.KindTableRow, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			_, _ = w.WriteString("<tr")
+			if n.Attributes() != nil {
+				goldhtml.RenderAttributes(w, n, extension.TableRowAttributeFilter)
+			}
+			_ = w.WriteByte('>')
+		} else {
+			_, _ = w.WriteString("</tr>\n")
+			if n.Parent().LastChild() == n {
+				_, _ = w.WriteString("</tbody>\n")
+			}
+		}
+		return ast.WalkContinue, nil
+	})
 	reg.Register(east.KindTableCell, t.renderCell)
 }
 
+// columnClasses names the table's aligned columns, r2 for "the second column is right-aligned"
+// (c3 centred, l1 left), which the theme's rules apply to every cell of that column: the class
+// is written once per table, not once per cell (a topic's six partitions carried 36 of them).
+// Columns beyond maxAlignedColumn, which the theme has no rule for, keep a class per cell.
+func columnClasses(aligns []east.Alignment) string {
+	var b []byte
+	for i, a := range aligns {
+		if (a != east.AlignRight && a != east.AlignCenter && a != east.AlignLeft) || i >= maxAlignedColumn {
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, a.String()[0])
+		b = strconv.AppendInt(b, int64(i+1), 10)
+	}
+	return string(b)
+}
+
+// maxAlignedColumn is the number of columns css/kdocs.css has alignment rules for.
+const maxAlignedColumn = 12
+
 // renderCell writes a cell as the extension does with its default options (HTML rather than
-// XHTML), except for the alignment: a class r, c or l.
+// XHTML), without a newline between cells, without the end tags HTML lets a cell omit, and with its alignment as the table's class (see
+// columnClasses) or, past maxAlignedColumn, a class r, c or l of its own.
 func (t tableRenderer) renderCell(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if node.Attributes() != nil {
 		return t.cell(w, source, node, entering)
 	}
 	header := node.Parent().Kind() == east.KindTableHeader
 	if !entering {
+		// A cell's end tag is optional in HTML before the next cell; the row's last one is
+		// written, for readers of the source.
+		if node.NextSibling() != nil {
+			return ast.WalkContinue, nil
+		}
 		if header {
-			_, _ = w.WriteString("</th>\n")
+			_, _ = w.WriteString("</th>")
 		} else {
-			_, _ = w.WriteString("</td>\n")
+			_, _ = w.WriteString("</td>")
 		}
 		return ast.WalkContinue, nil
 	}
@@ -355,15 +418,25 @@ func (t tableRenderer) renderCell(w util.BufWriter, source []byte, node ast.Node
 	} else {
 		_, _ = w.WriteString("<td")
 	}
-	// Alignment as a one-letter class (the theme's td.r, th.r …), not a style: the 100k
-	// estate's pages carried 150 MB of style="text-align:right".
-	if a := node.(*east.TableCell).Alignment; a != east.AlignNone {
+	// Alignment as the table's class or, past maxAlignedColumn, a one-letter class (the theme's
+	// td.r, th.r …), never a style: the 100k estate's pages carried 150 MB of
+	// style="text-align:right".
+	if a := node.(*east.TableCell).Alignment; a != east.AlignNone && columnIndex(node) >= maxAlignedColumn {
 		_, _ = w.WriteString(` class="`)
 		_ = w.WriteByte(a.String()[0])
 		_ = w.WriteByte('"')
 	}
 	_ = w.WriteByte('>')
 	return ast.WalkContinue, nil
+}
+
+// columnIndex is the cell's column, from 0.
+func columnIndex(cell ast.Node) int {
+	i := 0
+	for c := cell.PreviousSibling(); c != nil; c = c.PreviousSibling() {
+		i++
+	}
+	return i
 }
 
 // funcCapture keeps the functions a node renderer registers.
@@ -406,7 +479,7 @@ func renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering b
 	if language == "mermaid" {
 		// Mermaid reads the element's text; escaping keeps the diagram source literal in HTML.
 		_, _ = w.WriteString(`<pre class="mermaid">`)
-		_, _ = w.WriteString(html.EscapeString(code.String()))
+		_, _ = textEscaper.WriteString(w, code.String()) // quotes need no escaping in text
 		_, _ = w.WriteString("</pre>\n")
 		return ast.WalkSkipChildren, nil
 	}
@@ -465,16 +538,26 @@ func syntaxCSS() ([]byte, error) {
 	if err := formatter.WriteCSS(&buf, styles.Get("github")); err != nil {
 		return nil, err
 	}
+	punctuationCSS(&buf, styles.Get("github"))
 	var dark bytes.Buffer
 	if err := formatter.WriteCSS(&dark, styles.Get("github-dark")); err != nil {
 		return nil, err
 	}
+	punctuationCSS(&dark, styles.Get("github-dark"))
 	buf.WriteString("@media screen {\n")
 	buf.WriteString(scopeCSS(dark.String(), `:root[data-theme="dark"] `))
 	buf.WriteString("}\n@media screen and (prefers-color-scheme: dark) {\n")
 	buf.WriteString(scopeCSS(dark.String(), `:root:not([data-theme]) `))
 	buf.WriteString("}\n")
 	return buf.Bytes(), nil
+}
+
+// punctuationCSS gives highlighted code the colour of the style's punctuation: highlightJSON
+// writes punctuation without a span of its own.
+func punctuationCSS(buf *bytes.Buffer, style *chroma.Style) {
+	if c := style.Get(chroma.Punctuation).Colour; c.IsSet() {
+		buf.WriteString("/* Punctuation outside spans */ .chroma code { color: " + c.String() + " }\n")
+	}
 }
 
 // cssRuleRE matches one of chroma's one-line rules: an optional comment, the selectors, the body.

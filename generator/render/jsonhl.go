@@ -2,54 +2,34 @@ package render
 
 import (
 	"encoding/json"
-	"html"
 	"strings"
 )
 
-// highlightJSON writes valid JSON as exactly the HTML that chroma's JSON lexer, coalesced, and
-// its HTML formatter with classes produce, at a small part of their cost: schema pages show
-// every version's schema, and chroma's regular-expression lexer was the largest single cost of
-// a site build with a registry. It declines (false) anything outside the cases it reproduces:
-// invalid JSON, carriage returns, code without a final newline. jsonhl_test.go compares it with
-// chroma byte for byte.
+// highlightJSON writes valid JSON highlighted with chroma's classes, as chroma's JSON lexer,
+// coalesced, would colour it, in a lighter markup than its HTML formatter's and at a small part
+// of its cost (chroma's regular-expression lexer was the largest single cost of a site build
+// with a registry). Schema text was most of a subject page's bytes, and most of those were
+// markup: the formatter wraps every line in <span class="line"><span class="cl">, puts every
+// run of punctuation in a span of its own and writes each quote as &#34;. Here lines are the
+// <pre>'s own, punctuation is the block's own colour (syntaxCSS gives .chroma the colour of
+// chroma's .p), and only <, > and & are escaped. It declines (false) anything outside the
+// cases it handles: invalid JSON, carriage returns, code without a final newline.
+// jsonhl_test.go holds it to chroma's tokens and classes.
 //
 // chroma's JSON lexer marks object keys "nt", other strings "s2", true/false/null "kc", numbers
-// with a fraction or exponent "mf" and others "mi", punctuation "p" (runs of it merged into one
-// span by coalescing) and whitespace as plain text; the formatter wraps each line, newline
-// included, in <span class="line"><span class="cl">.
+// with a fraction or exponent "mf" and others "mi", punctuation "p" and whitespace as plain text.
 func highlightJSON(code string) (string, bool) {
 	if !strings.HasSuffix(code, "\n") || strings.IndexByte(code, '\r') >= 0 || !json.Valid([]byte(code)) {
 		return "", false
 	}
 	var b strings.Builder
-	b.Grow(len(code) * 3)
+	b.Grow(len(code) * 2)
 	b.WriteString(`<pre class="chroma"><code>`)
-	lineOpen := false
-	open := func() {
-		if !lineOpen {
-			b.WriteString(`<span class="line"><span class="cl">`)
-			lineOpen = true
-		}
-	}
-	// Punctuation is held back until the next token of another kind, to be merged as chroma's
-	// coalescer merges it.
-	var punct strings.Builder
-	flush := func() {
-		if punct.Len() > 0 {
-			open()
-			b.WriteString(`<span class="p">`)
-			b.WriteString(punct.String())
-			b.WriteString(`</span>`)
-			punct.Reset()
-		}
-	}
 	span := func(class, tok string) {
-		flush()
-		open()
 		b.WriteString(`<span class="`)
 		b.WriteString(class)
 		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(tok))
+		textEscaper.WriteString(&b, tok)
 		b.WriteString(`</span>`)
 	}
 	// inObject[i] says whether container i of the nesting is an object; key says the next
@@ -60,23 +40,11 @@ func highlightJSON(code string) (string, bool) {
 		c := code[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\n':
-			flush()
 			j := i
 			for j < len(code) && (code[j] == ' ' || code[j] == '\t' || code[j] == '\n') {
 				j++
 			}
-			for ws := code[i:j]; ws != ""; {
-				open()
-				nl := strings.IndexByte(ws, '\n')
-				if nl < 0 {
-					b.WriteString(ws)
-					break
-				}
-				b.WriteString(ws[:nl+1])
-				b.WriteString(`</span></span>`)
-				lineOpen = false
-				ws = ws[nl+1:]
-			}
+			b.WriteString(code[i:j])
 			i = j
 		case c == '"':
 			j := i + 1
@@ -95,21 +63,21 @@ func highlightJSON(code string) (string, bool) {
 			key = false
 			i = j
 		case c == '{' || c == '[':
-			punct.WriteByte(c)
+			b.WriteByte(c)
 			inObject = append(inObject, c == '{')
 			key = c == '{'
 			i++
 		case c == '}' || c == ']':
-			punct.WriteByte(c)
+			b.WriteByte(c)
 			inObject = inObject[:len(inObject)-1]
 			key = false
 			i++
 		case c == ':':
-			punct.WriteByte(c)
+			b.WriteByte(c)
 			key = false
 			i++
 		case c == ',':
-			punct.WriteByte(c)
+			b.WriteByte(c)
 			key = len(inObject) > 0 && inObject[len(inObject)-1]
 			i++
 		case c == 't' || c == 'n':
@@ -132,10 +100,9 @@ func highlightJSON(code string) (string, bool) {
 			i = j
 		}
 	}
-	flush()
-	if lineOpen {
-		b.WriteString(`</span></span>`)
-	}
 	b.WriteString("</code></pre>\n") // as highlight ends chroma's output
 	return b.String(), true
 }
+
+// textEscaper escapes what element content needs escaped, and nothing more: quotes stay quotes.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -162,11 +162,17 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, topic, `One event per **placed** order.`)
 	assert.Contains(t, topic, `Orders &lt;b&gt;core&lt;/b&gt;`)
 	assert.Contains(t, topic, `<tr class="problem">`)
-	assert.Contains(t, topic, `<table aria-label="Partitions">`)
 	// Section headings link to themselves; the page's title does not.
 	assert.Contains(t, topic, `<h2 id="partitions"><a href="#partitions" class="permalink">Partitions</a></h2>`)
 	assert.Regexp(t, `<h1 id="[^"]+">orders.created</h1>`, topic)
-	assert.Contains(t, read("clusters/prod/topics/index.html"), `<td>team-orders</td>`)
+	// Breadcrumbs from the page itself.
+	assert.Contains(t, topic, `<nav class="crumbs" aria-label="Breadcrumb"><a href="../../../index.html">Home</a> › <a href="../index.html">prod</a> › <a href="index.html">Topics</a> › </nav>`)
+	// Alignment once per table, a class per column: partition, leaders and offsets right-aligned.
+	assert.Contains(t, topic, `<table aria-label="Partitions" class="r1 r2 r3 r6 r7 r8">`)
+	assert.Contains(t, topic, `<tr><th>Partition<th>Leader<th>`)
+	assert.NotContains(t, topic, `<td class=`)
+	assert.Contains(t, read("css/kdocs.css"), `table.r8 tr > :nth-child(8)`)
+	assert.Contains(t, read("clusters/prod/topics/index.html"), `<td>team-orders<td>`)
 
 	// The print view: chapters in order, anchors for page links, assets re-based.
 	print := read("print/index.html")
@@ -179,8 +185,8 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, print, "vendor/mermaid/mermaid.min.js")
 	// A page parsed once and rendered twice renders the same both times (the table extension
 	// sets alignment attributes while it renders).
-	assert.NotContains(t, print, `class="r" class="r"`)
-	assert.Contains(t, print, `<th class="r">`)
+	assert.NotContains(t, print, `class="r1 r2 r3 r6 r7 r8" class=`)
+	assert.Contains(t, print, `<table aria-label="Partitions" class="r1 r2 r3 r6 r7 r8">`)
 	assert.Equal(t, strings.Count(print, "<section "), len(s.Pages), "one chapter per page")
 
 	// 404 and sitemap use the base URL; everything else is relative.
