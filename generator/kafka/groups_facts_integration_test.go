@@ -353,6 +353,10 @@ func TestFactsFeaturesPerVersion(t *testing.T) {
 		"ShareGroupDescribe":        testenv.KafkaAtLeast(4, 1),
 		"DescribeShareGroupOffsets": testenv.KafkaAtLeast(4, 1),
 		"StreamsGroupDescribe":      testenv.KafkaAtLeast(4, 2),
+		// KIP-664, Kafka 3.0: every tested version.
+		"ListTransactions":     true,
+		"DescribeTransactions": true,
+		"DescribeProducers":    true,
 	}
 	assert.Equal(t, want, got, "Kafka %s", testenv.KafkaVersion())
 }
