@@ -1,8 +1,8 @@
 // Package lineage is the estate's graph of who writes and reads each topic, each edge with the
 // evidence that shows it, and the MirrorMaker 2 flows between clusters. It is a pure function of
 // snapshots: discovered facts (Kafka Connect's connectors and their KIP-558 topics, MirrorMaker
-// 2's connectors and the remote topics present) are kept apart from declared ones, and nothing is
-// guessed from a topic's name here.
+// 2's connectors and the remote topics present, transactions, producer state and ACLs in
+// writers.go) are kept apart from declared ones, and nothing is guessed from a topic's name here.
 package lineage
 
 import (
@@ -28,6 +28,12 @@ func Describe(evidence string) string {
 		return "Kafka Connect's active topics (KIP-558)"
 	case EvidenceConnectConfig:
 		return "the sink's topics / topics.regex config"
+	case EvidenceTransaction:
+		return "a transaction coordinator (DescribeTransactions)"
+	case EvidenceProducerState:
+		return "the partition leaders' producer state (DescribeProducers)"
+	case EvidenceACL:
+		return "an ACL allows it (permission, not proof of use)"
 	}
 	return evidence
 }
