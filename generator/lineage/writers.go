@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -273,4 +274,41 @@ func aclEdges(topic string, acls []snapshot.ACL) []WriterEdge {
 			Patterns: slices.Compact(p), Evidence: []string{EvidenceACL}})
 	}
 	return out
+}
+
+// LastWrite is LastWriteMs as a time; the zero time when unknown.
+func (e WriterEdge) LastWrite() time.Time { return msTime(e.LastWriteMs) }
+
+// LastWrite is the topic's LastWriteMs as a time; the zero time when unknown.
+func (w *TopicWriters) LastWrite() time.Time { return msTime(w.LastWriteMs) }
+
+func msTime(ms int64) time.Time {
+	if ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// Access says what the edge shows in words: "writes", "allowed to write", "allowed to read".
+func (e WriterEdge) Access() string {
+	switch {
+	case !e.Write:
+		return "allowed to read"
+	case e.Observed():
+		return "writes"
+	}
+	return "allowed to write"
+}
+
+// EvidenceText says the edge's evidence in words, with the ACL patterns that allow it.
+func (e WriterEdge) EvidenceText() string {
+	words := make([]string, len(e.Evidence))
+	for i, ev := range e.Evidence {
+		words[i] = Describe(ev)
+	}
+	s := strings.Join(words, "; ")
+	if len(e.Patterns) > 0 {
+		s += " (" + strings.Join(e.Patterns, ", ") + ")"
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kdocs/kdocs/generator/health"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -132,6 +133,11 @@ type TopicData struct {
 	Consumers         []ConsumerRow
 	// Connectors are the Kafka Connect connectors writing or reading the topic (connect.go).
 	Connectors []TopicConnector
+	// Observed is what the brokers show of the topic's writers (transactions, producer state,
+	// ACLs: lineage.Writers); nil when the snapshot records none of it for the topic.
+	// WriterNotes say which of those sections the snapshot lacks, and why.
+	Observed    *lineage.TopicWriters
+	WriterNotes []string
 	// StreamsApp is the Kafka Streams application (its group) the topic is internal to, and
 	// StreamsRole what the topic is to it; nil when it is none's.
 	StreamsApp  *Link
