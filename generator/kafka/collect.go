@@ -62,10 +62,11 @@ const (
 // options are the knobs of one collection; tests turn them, Collect uses the defaults.
 type options struct {
 	dial        dialFunc
-	configBatch int // topics per DescribeConfigs request
-	groupBatch  int // groups per DescribeGroups request
-	parallel    int // requests in flight at once, across all brokers; 0: perBroker per broker
-	perBroker   int // connections, so requests in flight, per broker
+	configBatch int  // topics per DescribeConfigs request
+	groupBatch  int  // groups per DescribeGroups request
+	parallel    int  // requests in flight at once, across all brokers; 0: perBroker per broker
+	perBroker   int  // connections, so requests in flight, per broker
+	noWriters   bool // skip transactions and producer state (benchmarks measure their cost)
 }
 
 func defaultOptions() options {
@@ -172,8 +173,10 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	wg.Go(func() { offsets = col.offsets(ctx, s.Topics) })
 	wg.Go(func() { groups, unread = col.groups(ctx, brokerIDs) })
 	wg.Go(func() { quorum = col.quorum(ctx, brokerIDs) })
-	wg.Go(func() { txns = col.transactions(ctx, brokerIDs) })
-	wg.Go(func() { prods = col.producers(ctx, s.Topics) })
+	if !o.noWriters {
+		wg.Go(func() { txns = col.transactions(ctx, brokerIDs) })
+		wg.Go(func() { prods = col.producers(ctx, s.Topics) })
+	}
 	wg.Wait()
 
 	if err := ctx.Err(); err != nil {
