@@ -35,6 +35,8 @@
 #   KAFKA_HEAP_OPTS   heap per node (default -Xms128m -Xmx512m)
 #   KAFKA_READY_TIMEOUT  seconds to wait for readiness (default 300: three JVMs starting on a loaded
 #                        2-core machine took over 120s; a healthy start returns in seconds)
+#   KDOCS_KAFKA_AUTHORIZER=1  `up` with StandardAuthorizer (ACLs enforced); User:ANONYMOUS (the
+#       PLAINTEXT and controller listeners) and User:kdocs are super users. Off by default.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -252,6 +254,12 @@ log.retention.check.interval.ms=300000
 # rather than Kafka's 300s.
 leader.imbalance.check.interval.seconds=30
 EOF
+  if [[ "${KDOCS_KAFKA_AUTHORIZER:-}" == 1 ]]; then
+    cat >>"$d/server.properties" <<EOF
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:$SASL_USER
+EOF
+  fi
   cat >"$d/log4j2.properties" <<EOF
 status = warn
 appender.server.type = File

@@ -20,6 +20,9 @@
 //	DescribeAcls          1                        the first broker that answers (security.go)
 //	DescribeClientQuotas  1                        likewise
 //	DescribeQuorum        1                        likewise (quorum.go)
+//	ListTransactions      1 per broker             writers.go
+//	DescribeTransactions  1 per coordinator        for up to 100 transactional ids
+//	DescribeProducers     1 per partition leader   for up to 1,000 partitions (KIP-664)
 //
 // ListGroups and the describes of consumer, share and streams groups (ConsumerGroupDescribe,
 // ShareGroupDescribe, StreamsGroupDescribe, one per coordinator, type and 100 groups) and
@@ -59,10 +62,11 @@ const (
 // options are the knobs of one collection; tests turn them, Collect uses the defaults.
 type options struct {
 	dial        dialFunc
-	configBatch int // topics per DescribeConfigs request
-	groupBatch  int // groups per DescribeGroups request
-	parallel    int // requests in flight at once, across all brokers; 0: perBroker per broker
-	perBroker   int // connections, so requests in flight, per broker
+	configBatch int  // topics per DescribeConfigs request
+	groupBatch  int  // groups per DescribeGroups request
+	parallel    int  // requests in flight at once, across all brokers; 0: perBroker per broker
+	perBroker   int  // connections, so requests in flight, per broker
+	noWriters   bool // skip transactions and producer state (benchmarks measure their cost)
 }
 
 func defaultOptions() options {
@@ -159,6 +163,8 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		acls    *snapshot.ACLSection
 		quotas  *snapshot.QuotaSection
 		quorum  *snapshot.Quorum
+		txns    *snapshot.TransactionSection
+		prods   *snapshot.ProducerSection
 	)
 	wg.Go(func() { configs = col.configs(ctx, topicNames(s.Topics), brokerIDs) })
 	wg.Go(func() { details = col.describeBrokers(ctx, brokerIDs, s.Topics) })
@@ -167,6 +173,10 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	wg.Go(func() { offsets = col.offsets(ctx, s.Topics) })
 	wg.Go(func() { groups, unread = col.groups(ctx, brokerIDs) })
 	wg.Go(func() { quorum = col.quorum(ctx, brokerIDs) })
+	if !o.noWriters {
+		wg.Go(func() { txns = col.transactions(ctx, brokerIDs) })
+		wg.Go(func() { prods = col.producers(ctx, s.Topics) })
+	}
 	wg.Wait()
 
 	if err := ctx.Err(); err != nil {
@@ -198,6 +208,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	uncommitted(groups, s.Topics, unread)
 	s.Groups = groups
 	s.ACLs, s.Quotas = acls, quotas
+	s.Transactions, s.Producers = txns, prods
 	s.Errors = col.errs
 	s.Normalize()
 	return s, nil

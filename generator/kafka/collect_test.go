@@ -339,9 +339,13 @@ func TestRequestsDoNotGrowWithPartitions(t *testing.T) {
 			assert.Equal(t, 0, wire.count(protocol.FindCoordinator), "coordinators come from ListGroups")
 			assert.Equal(t, 1, wire.count(protocol.DescribeAcls))
 			assert.Equal(t, 1, wire.count(protocol.DescribeClientQuotas))
+			assert.Equal(t, 3, wire.count(protocol.ApiKey(kmsg.ListTransactions)), "1 per broker")
+			assert.Equal(t, 0, wire.count(protocol.ApiKey(kmsg.DescribeTransactions)), "no transactional id to describe")
+			assert.Equal(t, len(leaders), wire.count(protocol.ApiKey(kmsg.DescribeProducers)), "1 per leader and 1,000 partitions")
 			// Bound: 1 + 3 + 2×3 + 3 + 3 + 4, plus 3 + 3 for the brokers' configs and log
-			// dirs, plus 1 + 1 for ACLs and quotas, whatever the partition count.
-			assert.LessOrEqual(t, wire.total(), 28)
+			// dirs, plus 1 + 1 for ACLs and quotas, plus 3 + 3 for transactions and producer
+			// state, whatever the partition count.
+			assert.LessOrEqual(t, wire.total(), 34)
 			totals[parts] = wire.total()
 		})
 	}

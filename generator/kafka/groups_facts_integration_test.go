@@ -37,6 +37,12 @@ import (
 // kafkaTool runs one of Kafka's tools against the test cluster and returns its standard output.
 func kafkaTool(t *testing.T, name string, args ...string) string {
 	t.Helper()
+	return kafkaToolAt(t, testenv.KafkaBootstrap()[0], name, args...)
+}
+
+// kafkaToolAt runs one of Kafka's tools against the cluster of bootstrap (a private one).
+func kafkaToolAt(t *testing.T, bootstrap, name string, args ...string) string {
+	t.Helper()
 	if _, err := exec.LookPath("java"); err != nil {
 		if testenv.Strict() {
 			t.Fatalf("java is required in CI to run Kafka's %s: %v", name, err)
@@ -47,7 +53,7 @@ func kafkaTool(t *testing.T, name string, args ...string) string {
 	defer cancel()
 	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "kafka.sh"))
 	require.NoError(t, err)
-	args = append([]string{"tool", name, "--bootstrap-server", testenv.KafkaBootstrap()[0]}, args...)
+	args = append([]string{"tool", name, "--bootstrap-server", bootstrap}, args...)
 	if name == "kafka-consumer-groups" || name == "kafka-share-groups" {
 		// Their admin calls time out after 5 s by default, short for a loaded CI machine.
 		args = append(args, "--timeout", "30000")
@@ -356,6 +362,10 @@ func TestFactsFeaturesPerVersion(t *testing.T) {
 		"ShareGroupDescribe":        testenv.KafkaAtLeast(4, 1),
 		"DescribeShareGroupOffsets": testenv.KafkaAtLeast(4, 1),
 		"StreamsGroupDescribe":      testenv.KafkaAtLeast(4, 2),
+		// KIP-664, Kafka 3.0: every tested version.
+		"ListTransactions":     true,
+		"DescribeTransactions": true,
+		"DescribeProducers":    true,
 	}
 	assert.Equal(t, want, got, "Kafka %s", testenv.KafkaVersion())
 }

@@ -112,6 +112,9 @@ var optionalAPIs = []struct {
 	{kmsg.NewPtrDescribeShareGroupOffsetsRequest(), 0, "share group offsets"},
 	{kmsg.NewPtrStreamsGroupDescribeRequest(), 0, "KIP-1071 streams groups"},
 	{kmsg.NewPtrDescribeQuorumRequest(), 0, "the KRaft quorum"},
+	{kmsg.NewPtrListTransactionsRequest(), 0, "the transactional producers"},
+	{kmsg.NewPtrDescribeTransactionsRequest(), 0, "the transactions' state and partitions"},
+	{kmsg.NewPtrDescribeProducersRequest(), 0, "the producers with state on each partition (KIP-664)"},
 }
 
 // features says which optional APIs the brokers offer in a version kdocs speaks; nil when no

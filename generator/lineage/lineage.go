@@ -1,8 +1,8 @@
 // Package lineage is the estate's graph of who writes and reads each topic, each edge with the
 // evidence that shows it, and the MirrorMaker 2 flows between clusters. It is a pure function of
 // snapshots: discovered facts (Kafka Connect's connectors and their KIP-558 topics, MirrorMaker
-// 2's connectors and the remote topics present) are kept apart from declared ones, and nothing is
-// guessed from a topic's name here.
+// 2's connectors and the remote topics present, transactions, producer state and ACLs in
+// writers.go) are kept apart from declared ones, and nothing is guessed from a topic's name here.
 package lineage
 
 import (
@@ -40,6 +40,12 @@ func Describe(evidence string) string {
 		return "its internal topics' names"
 	case EvidenceStreamsTopology:
 		return "the streams group's topology (KIP-1071)"
+	case EvidenceTransaction:
+		return "a transaction coordinator (DescribeTransactions)"
+	case EvidenceProducerState:
+		return "the partition leaders' producer state (DescribeProducers)"
+	case EvidenceACL:
+		return "an ACL allows it (permission, not proof of use)"
 	}
 	return evidence
 }

@@ -118,13 +118,21 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	for i := range apps {
 		appOf[apps[i].ID] = &apps[i]
 	}
+	writers, writerNotes := lineage.Writers(snap), lineage.Unavailable(snap)
+	writersRecorded := snap.Transactions != nil || snap.Producers != nil
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
 	var topicRows []TopicRow
 	var topicPages []*Page
 	producersOf := map[string][]string{}
 	for _, t := range snap.Topics {
 		d := &TopicData{Cluster: c, Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
-			Consumers: consumers[t.Name], Connectors: connect.byTopic[t.Name]}
+			Consumers: consumers[t.Name], Connectors: connect.byTopic[t.Name], Observed: writers[t.Name]}
+		if d.Observed == nil && writersRecorded {
+			d.Observed = &lineage.TopicWriters{}
+		}
+		if d.Observed != nil {
+			d.WriterNotes = writerNotes
+		}
 		if app, role := lineage.StreamsAppOf(apps, t.Name); app != "" {
 			d.StreamsApp, d.StreamsRole = &Link{Title: app, Path: groupPath[app]}, role
 		}

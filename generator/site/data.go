@@ -6,6 +6,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/diagram"
 	"github.com/kdocs/kdocs/generator/health"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -156,6 +157,11 @@ type TopicData struct {
 	// applications and consumer groups reading it. Each row says whether it is discovered or
 	// declared, and by what.
 	Lineage []LineageRow
+	// Observed is what the brokers show of the topic's writers (transactions, producer state,
+	// ACLs: lineage.Writers); nil when the snapshot records none of it for the topic.
+	// WriterNotes say which of those sections the snapshot lacks, and why.
+	Observed    *lineage.TopicWriters
+	WriterNotes []string
 	// StreamsApp is the Kafka Streams application (its group) the topic is internal to, and
 	// StreamsRole what the topic is to it; nil when it is none's.
 	StreamsApp  *Link

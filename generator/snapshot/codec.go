@@ -102,6 +102,7 @@ func (s *Snapshot) Normalize() {
 		slices.SortFunc(s.Quotas.Entries, func(a, b Quota) int { return slices.CompareFunc(a.Entity, b.Entity, compareQuotaEntity) })
 	}
 	normalizeConnect(s.Connect)
+	normalizeWriters(s)
 	slices.SortFunc(s.Errors, func(a, b Error) int {
 		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Message, b.Message))
 	})

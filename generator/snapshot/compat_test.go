@@ -47,6 +47,8 @@ func TestEarlyV1SnapshotStillLoads(t *testing.T) {
 	assert.Empty(t, g.NotDescribed)
 	assert.Nil(t, s.Cluster.Quorum, "the quorum came later: not recorded, not an unavailable section")
 	assert.Nil(t, s.Cluster.Features)
+	assert.Nil(t, s.Transactions, "transactions came later: not recorded, not an unavailable section")
+	assert.Nil(t, s.Producers, "producer state came later: not recorded")
 	assert.Nil(t, g.Members[0].MemberEpoch)
 	assert.Equal(t, []TopicPartitions{{Topic: "orders", Partitions: []int32{0, 1}}}, g.Members[0].Assignments)
 

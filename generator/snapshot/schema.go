@@ -87,6 +87,8 @@ var fieldDocs = map[string]string{
 	"Snapshot.schemaRegistry": "The Schema Registry configured for the cluster. Absent when site.yaml configures none.",
 	"Snapshot.acls":           "The cluster's ACLs, or why they could not be read. Absent in snapshots taken before kdocs read ACLs.",
 	"Snapshot.quotas":         "The client quotas (KIP-546), or why they could not be read. Absent in snapshots taken before kdocs read quotas.",
+	"Snapshot.transactions":   "The transactional producers the coordinators know (ListTransactions, DescribeTransactions), or why they could not be read. Absent in snapshots taken before kdocs read transactions.",
+	"Snapshot.producers":      "The producers each partition leader keeps state for (DescribeProducers, KIP-664), or why they could not be read. Absent in snapshots taken before kdocs read producer state.",
 	"Snapshot.errors": "What could not be read, sorted by scope, resource and message. Absent when everything was read; " +
 		"a snapshot with errors is partial and says so rather than being silently thin.",
 
@@ -236,6 +238,43 @@ var fieldDocs = map[string]string{
 	"GroupOffset.latestOffset": "The partition's high watermark when the snapshot was taken. 0 when it could not be read (see errors, scope groups).",
 	"GroupOffset.lag": "latestOffset minus committed, in records, never below 0 (a commit past the end follows a truncated log). 0 when latestOffset is unknown. " +
 		"For a share group on Kafka 4.2+ the broker's own lag (DescribeShareGroupOffsets v1, KIP-1226: records neither acknowledged nor in flight).",
+
+	"TransactionSection":           "The transactional producers, or why they are not known.",
+	"TransactionSection.available": "True when every broker answered ListTransactions.",
+	"TransactionSection.reason":    "Why the transactions are not available: not available on this Kafka version, or could not be read. Absent when available.",
+	"TransactionSection.entries":   "The transactional ids kdocs may describe (ListTransactions leaves out the others), sorted by id. Absent when none.",
+
+	"Transaction":                 "One transactional id as its coordinator describes it.",
+	"Transaction.transactionalId": "The producer's transactional.id.",
+	"Transaction.coordinator":     "The broker that coordinates it (leads its __transaction_state partition).",
+	"Transaction.producerId":      "Its producer id.",
+	"Transaction.producerEpoch":   "Its producer epoch; -1 when the describe failed (error).",
+	"Transaction.state":           "Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, PrepareEpochFence or Dead.",
+	"Transaction.timeoutMs":       "Its transaction.timeout.ms.",
+	"Transaction.startTimeMs":     "When the open transaction started, ms since the epoch on the coordinator's clock. Absent when none is open.",
+	"Transaction.partitions":      "The partitions in the open transaction, by topic, sorted. Absent when none is open: the coordinator forgets them once a transaction completes.",
+	"Transaction.error":           "Why its coordinator could not describe it (it moved, the id expired); the other fields are then ListTransactions'. Absent when described.",
+
+	"ProducerSection":           "The producer state of each partition, or why it is not known.",
+	"ProducerSection.available": "True when the partition leaders answered DescribeProducers.",
+	"ProducerSection.reason":    "Why the producer state is not available: not available on this Kafka version, or could not be read. Absent when available.",
+	"ProducerSection.topics":    "The topics with at least one producer with state, sorted by name. Absent when none.",
+
+	"TopicProducers":            "The partitions of one topic that have producer state.",
+	"TopicProducers.topic":      "The topic.",
+	"TopicProducers.partitions": "Its partitions with producer state, sorted by id.",
+
+	"PartitionProducers":           "The producers one partition's leader keeps state for: those that wrote with a producer id within producer.id.expiration.ms.",
+	"PartitionProducers.partition": "The partition id.",
+	"PartitionProducers.producers": "Sorted by producer id.",
+
+	"ActiveProducer":                  "One producer's state on one partition, as DescribeProducers answers it.",
+	"ActiveProducer.producerId":       "The producer id; a transaction's producerId names its transactional id.",
+	"ActiveProducer.producerEpoch":    "Its epoch.",
+	"ActiveProducer.lastSequence":     "The sequence number of its last record on the partition.",
+	"ActiveProducer.lastTimestampMs":  "The max timestamp of its last batch, ms since the epoch (the producer's clock unless the topic uses LogAppendTime).",
+	"ActiveProducer.coordinatorEpoch": "The epoch of the transaction coordinator that last wrote a marker for it; -1 when it never used transactions.",
+	"ActiveProducer.txnStartOffset":   "The first offset of its open transaction on the partition. Absent when none is open.",
 
 	"ACLSection":           "The cluster's ACLs, or why they are not known.",
 	"ACLSection.available": "True when the ACLs were read. False when the cluster has no authorizer, kdocs may not describe them, or the broker is too old: reason says which.",

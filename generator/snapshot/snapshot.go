@@ -24,6 +24,12 @@ type Snapshot struct {
 	// Quotas holds the client quotas (KIP-546), or says why they could not be read. Nil in
 	// snapshots taken before kdocs read quotas.
 	Quotas *QuotaSection `json:"quotas,omitempty"`
+	// Transactions holds the transactional producers the coordinators know, or says why they
+	// could not be read (writers.go). Nil in snapshots taken before kdocs read them.
+	Transactions *TransactionSection `json:"transactions,omitempty"`
+	// Producers holds the producer state of each partition (DescribeProducers, KIP-664), or
+	// says why it could not be read (writers.go). Nil in snapshots taken before kdocs read it.
+	Producers *ProducerSection `json:"producers,omitempty"`
 	// Connect holds the Kafka Connect clusters site.yaml lists beside the cluster (connect.go).
 	// Nil when none is configured, and in snapshots taken before kdocs read Connect.
 	Connect []ConnectCluster `json:"connect,omitempty"`
@@ -394,7 +400,7 @@ type Reference struct {
 
 // Error records a part of the cluster that could not be read. Scope is the section
 // ("cluster", "brokers", "topics", "configs", "groups", "offsets", "quorum", "acls", "quotas",
-// "registry", "connect"), Resource the object.
+// "transactions", "producers", "registry", "connect"), Resource the object.
 type Error struct {
 	Scope    string `json:"scope"`
 	Resource string `json:"resource,omitempty"`

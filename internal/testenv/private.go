@@ -43,7 +43,9 @@ type PrivateKafka struct {
 // left behind before `up` needs their ports. Test processes that want the same base (two people
 // running the suite at once) take turns: each holds an exclusive lock on a file beside the data
 // dir for the cluster's lifetime, which the kernel releases if the process dies.
-func StartPrivateKafka(t testing.TB, base int) *PrivateKafka {
+//
+// env is extra environment for scripts/kafka.sh up, such as KDOCS_KAFKA_AUTHORIZER=1.
+func StartPrivateKafka(t testing.TB, base int, env ...string) *PrivateKafka {
 	t.Helper()
 	skipShort(t, "a private Kafka cluster")
 	root, err := repoRoot()
@@ -80,7 +82,7 @@ func StartPrivateKafka(t testing.TB, base int) *PrivateKafka {
 		t.Fatalf("private Kafka on port base %d: clearing an earlier run: %v\n%s", base, err, out)
 	}
 	start := time.Now()
-	out, err := p.run(6*time.Minute, "up")
+	out, err := p.runEnv(6*time.Minute, env, "up")
 	if err != nil {
 		p.teardown(t)
 		t.Fatalf("private Kafka on port base %d: scripts/kafka.sh up: %v\n%s", base, err, out)

@@ -1,0 +1,125 @@
+package kafka
+
+// ACLs on a private cluster with StandardAuthorizer (scripts/kafka.sh with
+// KDOCS_KAFKA_AUTHORIZER=1, on the writers' private port base), compared with Kafka's own
+// AclCommand (kafka-acls --list), and resolved per topic into the principals allowed to write
+// and read it (lineage.Writers). kdocs connects over PLAINTEXT, as User:ANONYMOUS, a super user.
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/lineage"
+	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/testenv"
+)
+
+// aclPortBase is this test's private cluster (TEAM.md gives the writers 28091 and up).
+const aclPortBase = 28091
+
+func TestFactsACLsMatchAclCommand(t *testing.T) {
+	pk := testenv.StartPrivateKafka(t, aclPortBase, "KDOCS_KAFKA_AUTHORIZER=1")
+	ctx := context.Background()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(pk.Bootstrap...))
+	require.NoError(t, err)
+	t.Cleanup(cl.Close)
+	adm := kadm.NewClient(cl)
+
+	suffix := fmt.Sprint(time.Now().UnixNano())
+	orders, other := "orders.placed-"+suffix, "payments-"+suffix
+	testenv.CreateTopic(ctx, t, cl, orders, 1, 3, nil)
+	testenv.CreateTopic(ctx, t, cl, other, 1, 3, nil)
+
+	acl := func(principal string, op kadm.ACLOperation, deny bool) *kadm.ACLBuilder {
+		b := kadm.NewACLs().ResourcePatternType(kadm.ACLPatternLiteral)
+		if deny {
+			b = b.Deny(principal).DenyHosts("*")
+		} else {
+			b = b.Allow(principal).AllowHosts("*")
+		}
+		return b.Operations(op)
+	}
+	builders := []*kadm.ACLBuilder{
+		acl("User:alice", kadm.OpWrite, false).Topics(orders),                                              // literal WRITE
+		acl("User:bob", kadm.OpRead, false).Topics("orders.").ResourcePatternType(kadm.ACLPatternPrefixed), // prefixed READ
+		acl("User:carol", kadm.OpAll, false).Topics("*"),                                                   // ALL on every topic
+		acl("User:carol", kadm.OpWrite, true).Topics(other),                                                // but not WRITE on other
+	}
+	for _, b := range builders {
+		res, err := adm.CreateACLs(ctx, b)
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+	}
+
+	c := config.Cluster{Name: "acls", Bootstrap: pk.Bootstrap, Timeout: config.Duration(10 * time.Second)}
+	var s *snapshot.Snapshot
+	// StandardAuthorizer applies new ACLs when each broker replays the metadata record.
+	require.Eventually(t, func() bool {
+		s, err = Collect(ctx, c)
+		return err == nil && s.ACLs != nil && len(s.ACLs.Entries) == 4
+	}, 30*time.Second, 200*time.Millisecond, "the snapshot never held the 4 ACLs")
+	require.True(t, s.ACLs.Available, s.ACLs.Reason)
+	for _, e := range s.Errors {
+		assert.NotEqual(t, "acls", e.Scope, "%+v", e)
+	}
+
+	// kafka-acls --list prints, per resource pattern, its entries.
+	out := kafkaToolAt(t, pk.Bootstrap[0], "kafka-acls", "--list")
+	resource := regexp.MustCompile(`ResourcePattern\(resourceType=(\w+), name=(\S+), patternType=(\w+)\)`)
+	entry := regexp.MustCompile(`\(principal=(\S+), host=(\S+), operation=(\w+), permissionType=(\w+)\)`)
+	var tool []snapshot.ACL
+	var cur []string
+	for _, line := range regexp.MustCompile(`\n`).Split(out, -1) {
+		if m := resource.FindStringSubmatch(line); m != nil {
+			cur = m[1:]
+			continue
+		}
+		if m := entry.FindStringSubmatch(line); m != nil && cur != nil {
+			tool = append(tool, snapshot.ACL{ResourceType: cur[0], ResourceName: cur[1], PatternType: cur[2],
+				Principal: m[1], Host: m[2], Operation: m[3], Permission: m[4]})
+		}
+	}
+	slices.SortFunc(tool, func(a, b snapshot.ACL) int { return compareACLs(a, b) })
+	assert.Equal(t, tool, s.ACLs.Entries, "kafka-acls --list:\n%s", out)
+
+	// Resolved per topic: literal, prefixed and * patterns, the DENY from any host.
+	w := lineage.Writers(s)
+	access := func(topic string) []string {
+		var got []string
+		if tw := w[topic]; tw != nil {
+			for _, e := range tw.Writers {
+				if e.Kind == lineage.WriterPrincipal {
+					got = append(got, e.Name+" "+e.Access())
+				}
+			}
+		}
+		return got
+	}
+	assert.Equal(t, []string{"User:alice allowed to write", "User:carol allowed to write", "User:bob allowed to read", "User:carol allowed to read"}, access(orders))
+	assert.Equal(t, []string{"User:carol allowed to read"}, access(other))
+}
+
+func compareACLs(a, b snapshot.ACL) int {
+	for _, p := range [][2]string{{a.ResourceType, b.ResourceType}, {a.ResourceName, b.ResourceName}, {a.PatternType, b.PatternType},
+		{a.Principal, b.Principal}, {a.Host, b.Host}, {a.Operation, b.Operation}, {a.Permission, b.Permission}} {
+		if p[0] != p[1] {
+			if p[0] < p[1] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
