@@ -354,6 +354,7 @@ func TestAsyncAPIValidatorFastPathAgreesWithStock(t *testing.T) {
 		"broken/acme-dev.yaml":                     {partitions, payload, avro},
 		"broken/acme-dev/analytics-loader.yaml":    {partitions},
 		"broken/acme-dev/checkout-service.yaml":    {partitions},
+		"broken/acme-dev/acme-order-stats.yaml":    {partitions},
 		"broken/acme-dev/order-fulfilment.yaml":    {partitions, payload},
 		"broken/acme-dev/inventory-sync.yaml":      {avro},
 	}
