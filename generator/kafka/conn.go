@@ -193,7 +193,10 @@ func (p *brokerPool) connect(ctx context.Context, addr string) (*brokerConn, err
 	ctx, cancel := context.WithTimeout(ctx, p.dialTimeout)
 	defer cancel()
 	bc, err := p.handshake(ctx, addr)
-	if err != nil && ctx.Err() != nil && parent.Err() == nil {
+	// The socket's deadline is the context's, and on a loaded machine its I/O timeout can fire
+	// before the context's own timer has marked it done: the clock says which expired.
+	deadline, _ := ctx.Deadline()
+	if err != nil && (ctx.Err() != nil || !time.Now().Before(deadline)) && parent.Err() == nil {
 		return nil, fmt.Errorf("connect: %w: no answer within %s: %v", errDialTimeout, p.dialTimeout, err)
 	}
 	return bc, err
