@@ -23,6 +23,29 @@ type Diagram struct {
 	Edges              []Edge
 	// Text is the Mermaid source, accTitle and accDescr included; empty for no picture.
 	Text string
+	// Listed says that the page follows the picture with a table of its own that lists what
+	// the picture shows (ListedBy), in place of Rows.
+	Listed bool
+}
+
+// ownTable ends the description of a picture whose table is Rows.
+const ownTable = "The table after the diagram lists every box and edge."
+
+// ListedBy says that the table after the picture is one the page has anyway, which lists every
+// what ("writer and reader") the picture shows: the caller has checked that it does. A
+// topic page's writers and readers are the boxes and edges of its data flow, and a second
+// table of them would repeat one on each of 100,000 pages.
+func (d *Diagram) ListedBy(what string) {
+	d.Description = strings.TrimSuffix(d.Description, ownTable) + "The table after the diagram lists every " + what + "."
+	lines := strings.Split(d.Text, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "  accDescr: ") {
+			lines[i] = "  accDescr: " + accText(d.Description)
+			break
+		}
+	}
+	d.Text = strings.Join(lines, "\n")
+	d.Listed = true
 }
 
 // Kind is what a node stands for. The page links a node of a kind it has pages for.
@@ -181,7 +204,7 @@ func describe(nodes []Node, edges []Edge, summary string) string {
 	if len(parts) > 0 {
 		b.WriteString(": " + strings.Join(parts, ", "))
 	}
-	b.WriteString(". The table after the diagram lists every box and edge.")
+	b.WriteString(". " + ownTable)
 	return b.String()
 }
 

@@ -121,6 +121,10 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	writers, writerNotes := lineage.Writers(snap), lineage.Unavailable(snap)
 	writersRecorded := snap.Transactions != nil || snap.Producers != nil
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
+	shared, sharedRows := sharedConfigs(snap.Topics)
+	if len(sharedRows) > 0 {
+		c.TopicConfigsPath = base + "topic-configs"
+	}
 	var topicRows []TopicRow
 	var topicPages []*Page
 	producersOf := map[string][]string{}
@@ -160,6 +164,8 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			cr := configRow(cfg)
 			if cr.Override {
 				row.Overrides++
+			} else {
+				cr.Shared = shared[cfg.Name] == configValue{cfg.Value, cfg.Source, cfg.Sensitive}
 			}
 			d.Configs = append(d.Configs, cr)
 		}
@@ -181,6 +187,9 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
 		}
 		d.Diagram.Link(c.nodePage)
+		if lineageCovers(d.Diagram, d.Lineage) {
+			d.Diagram.ListedBy("writer and reader")
+		}
 		d.Schemas, d.KeySchema, d.ValueSchema = schemas.topicSchemas(t.Name)
 		topicRows = append(topicRows, row)
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
@@ -191,6 +200,10 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		return &TopicsData{Cluster: c, Topics: topicRows[lo:hi], Total: len(topicRows), Pager: pg}
 	})...)
 	c.pages = append(c.pages, topicPages...)
+	if c.TopicConfigsPath != "" {
+		c.pages = append(c.pages, &Page{Path: c.TopicConfigsPath, Title: "Topic config defaults", Template: TemplateTopicConfigs,
+			Section: c.TopicConfigsPath, Crumbs: listCrumbs, Data: &TopicConfigsData{Cluster: c, Configs: sharedRows}})
+	}
 	c.pages = append(c.pages, connect.pages...)
 
 	groupsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Consumer groups", Path: c.GroupsPath}})
@@ -325,10 +338,15 @@ func (c *Cluster) nav() NavItem {
 	item := NavItem{Title: c.Name, Path: c.Path, Children: []NavItem{
 		{Title: "Brokers", Path: c.BrokersPath},
 		{Title: "Topics", Path: c.TopicsPath},
+	}}
+	if c.TopicConfigsPath != "" {
+		item.Children = append(item.Children, NavItem{Title: "Topic config defaults", Path: c.TopicConfigsPath})
+	}
+	item.Children = append(item.Children, []NavItem{
 		{Title: "Consumer groups", Path: c.GroupsPath},
 		{Title: "Data flows", Path: c.FlowsPath},
 		{Title: "ACLs and quotas", Path: c.ACLsPath},
-	}}
+	}...)
 	item.Children = append(item.Children, c.connectNav...)
 	if c.SubjectsPath != "" {
 		item.Children = append(item.Children, NavItem{Title: "Schemas", Path: c.SubjectsPath})

@@ -283,3 +283,41 @@ func topicLineage(d *TopicData, producers []string, apps map[string]*lineage.Str
 	}
 	return append(writers, readers...)
 }
+
+// lineageCovers says whether a topic's writers and readers hold everything its data-flow
+// diagram draws: every box but the topic itself, its notes and its "N more" boxes (whose members
+// the rows list one by one) is a writer or reader, in the direction of its edge. The page then
+// shows them as the diagram's table rather than a second table of the same boxes.
+func lineageCovers(dg diagram.Diagram, rows []LineageRow) bool {
+	if len(rows) == 0 || len(dg.Nodes) == 0 || dg.Nodes[0].Kind != diagram.KindTopic {
+		return false
+	}
+	type role struct {
+		who   string
+		write bool
+	}
+	listed := map[role]bool{}
+	for _, r := range rows {
+		listed[role{r.Who.Title, r.Write}] = true
+	}
+	drawn := make([]bool, len(dg.Nodes))
+	drawn[0] = true
+	for _, e := range dg.Edges {
+		var other int
+		var write bool
+		switch {
+		case e.From == 0:
+			other = e.To
+		case e.To == 0:
+			other, write = e.From, true
+		default:
+			return false
+		}
+		drawn[other] = true
+		n := dg.Nodes[other]
+		if n.Kind != diagram.KindMore && n.Kind != diagram.KindNote && !listed[role{n.Name, write}] {
+			return false
+		}
+	}
+	return !slices.Contains(drawn, false)
+}

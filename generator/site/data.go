@@ -22,8 +22,9 @@ type Cluster struct {
 	Slug        string
 	// Path is the overview page; TopicsPath, GroupsPath and SubjectsPath the lists
 	// (SubjectsPath is empty when the cluster has no Schema Registry); FlowsPath the data flows,
-	// ACLsPath the ACLs and quotas, BrokersPath the brokers.
-	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath, BrokersPath string
+	// ACLsPath the ACLs and quotas, BrokersPath the brokers; TopicConfigsPath the values its
+	// topics share for the configs they do not set (empty when the snapshot lists only overrides).
+	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath, BrokersPath, TopicConfigsPath string
 	// SnapshotFile is where the site publishes the snapshot, relative to the site root:
 	// snapshots/<slug>.json.gz (gzip-compressed, see SnapshotGzip) unless site.yaml says
 	// otherwise; empty when it is not published.
@@ -217,6 +218,9 @@ type ConfigRow struct {
 	// Kafka's default (DEFAULT_CONFIG). Neither: inherited from the brokers' configuration.
 	Override bool
 	Default  bool
+	// Shared marks a value not set on the topic that is the cluster's topic config default
+	// (topicconfigs.go): the topic page links to it rather than lists it.
+	Shared bool
 }
 
 // ConsumerRow is a consumer group reading a topic.
