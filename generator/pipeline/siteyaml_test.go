@@ -51,7 +51,7 @@ func TestCustomCSSIsLinkedAfterTheThemeOnEveryPage(t *testing.T) {
 			root = "/kdocs/"
 		}
 		html := string(data)
-		theme := strings.Index(html, `href="`+root+`css/syntax.css"`)
+		theme := max(strings.Index(html, `href="`+root+`css/kdocs.css"`), strings.Index(html, `href="`+root+`css/syntax.css"`))
 		brand := strings.Index(html, `<link rel="stylesheet" href="`+root+`css/custom/brand.css">`)
 		print := strings.Index(html, `<link rel="stylesheet" href="`+root+`css/custom/print.css">`)
 		require.Positive(t, theme, name)

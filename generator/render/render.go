@@ -317,6 +317,7 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, opts Rende
 	// never written to again (the print chapter may share it, read-only).
 	data.Content = template.HTML(unsafe.String(unsafe.SliceData(pageHTML), len(pageHTML)))
 	data.Mermaid = mermaid
+	data.Code = hasCode(pageHTML)
 	buf := r.pageBuffers.Get().(*bytes.Buffer)
 	defer r.pageBuffers.Put(buf)
 	buf.Reset()
@@ -344,6 +345,9 @@ func check(c Checker, name string, data []byte) {
 }
 
 func hasMermaid(html []byte) bool { return bytes.Contains(html, []byte(`<pre class="mermaid">`)) }
+
+// hasCode says whether a page holds highlighted code, which css/syntax.css styles.
+func hasCode(html []byte) bool { return bytes.Contains(html, []byte(`<pre class="chroma"`)) }
 
 // WriteFile writes data to the slash path name under dir, creating directories. The build
 // uses it too for the files it adds beside the rendered pages (snapshots, exports).
@@ -425,6 +429,8 @@ type layoutData struct {
 	Crumbs  []crumb
 	Content template.HTML
 	Mermaid bool
+	// Code says the page holds highlighted code: only then does it link css/syntax.css.
+	Code bool
 	// Print marks the print view: no navigation, every page a chapter.
 	Print    bool
 	Chapters []chapter

@@ -80,6 +80,15 @@
   }
 
   var toggle = document.querySelector(".theme-toggle");
+  var header = document.querySelector(".site-header");
+  if (!toggle && header && !print) {
+    // The default layout writes no button: it works only with this script (see page.html).
+    toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "theme-toggle";
+    toggle.textContent = "Dark mode";
+    header.appendChild(toggle);
+  }
   if (toggle && !print) {
     toggle.hidden = false;
     toggle.setAttribute("aria-pressed", theme() === "dark" ? "true" : "false");

@@ -11,9 +11,21 @@
 (function () {
   "use strict";
   var box = document.querySelector(".site-search");
-  if (!box) return;
-  // The layout writes an empty box (the same markup on every page is shared chrome, kept here
-  // rather than repeated in each of a large estate's pages); a theme may write its own.
+  if (!box) {
+    // The default layout writes no box (the same markup on every page is shared chrome, kept
+    // here rather than repeated in each of a large estate's pages): it goes after the site's
+    // title, and leads to the site root the navigation names. A theme may write its own.
+    var header = document.querySelector(".site-header");
+    var nav = document.querySelector(".site-nav[data-root]");
+    if (!header || !nav) return;
+    box = document.createElement("div");
+    box.className = "site-search";
+    box.setAttribute("role", "search");
+    box.setAttribute("data-root", nav.getAttribute("data-root"));
+    box.hidden = true;
+    var title = header.querySelector(".site-title");
+    header.insertBefore(box, title ? title.nextSibling : header.firstChild);
+  }
   if (!box.querySelector("input")) {
     box.innerHTML = '<input type="search" class="search-input" placeholder="Search  /" aria-label="Search topics, groups, schemas, fields and pages" ' +
       'role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="kdocs-search-results" autocomplete="off" spellcheck="false">' +
