@@ -50,9 +50,9 @@ clusters:
 	testenv.Settled(context.Background(), t, brokers)
 	code, out, errOut := kdocs(t, "snapshot", "--config", cfg, "--fail-on", "down")
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
-	assert.Regexp(t, `e2e\s+healthy`, out)
 	snap, err := snapshot.Load(filepath.Join(dir, "snapshots", "e2e.json"))
 	require.NoError(t, err)
+	assert.Regexp(t, `e2e\s+healthy`, out, "the snapshot's errors: %+v", snap.Errors)
 	require.NotNil(t, snap.Topic("orders.order-placed.v1"), "the seeded estate is in the snapshot")
 	require.NotNil(t, snap.Subject("orders.order-placed.v1-value"), "the registry is in the snapshot")
 

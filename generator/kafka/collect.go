@@ -209,6 +209,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	s.Groups = groups
 	s.ACLs, s.Quotas = acls, quotas
 	s.Transactions, s.Producers = txns, prods
+	col.dropVanished(ctx, s, brokerIDs)
 	s.Errors = col.errs
 	s.Normalize()
 	return s, nil
