@@ -70,10 +70,11 @@ type Blast struct {
 
 // BlastOptions supply what a snapshot does not hold. Every field may be nil.
 type BlastOptions struct {
-	// SubjectTopics returns the topics a subject serves by the site's naming strategy. When
-	// nil, a subject serves <topic>-key and <topic>-value's topic (TopicNameStrategy) and, for
+	// SubjectTopics returns the topics a subject serves by the site's naming strategy, and
+	// whether it knows the subject. When it is nil or does not know the subject, a subject
+	// serves <topic>-key's and <topic>-value's topic (TopicNameStrategy) or, for
 	// <topic>-<record> (TopicRecordNameStrategy), the longest such topic of either snapshot.
-	SubjectTopics func(subject string) []string
+	SubjectTopics func(subject string) (topics []string, known bool)
 	// Owners and Producers return a topic's annotated owners (owner, team) and producers.
 	Owners, Producers func(topic string) []string
 }
@@ -97,7 +98,18 @@ func BlastRadius(before, after *snapshot.Snapshot, changes diff.Changes, opts Bl
 	// First the topics each change concerns, so that the parties of those alone are indexed.
 	topicsOf := make([][]string, len(changes))
 	wantBefore, wantAfter := map[string]bool{}, map[string]bool{}
-	subjectTopics := opts.SubjectTopics
+	var byName func(string) []string
+	subjectTopics := func(subject string) []string {
+		if opts.SubjectTopics != nil {
+			if topics, known := opts.SubjectTopics(subject); known {
+				return topics
+			}
+		}
+		if byName == nil {
+			byName = defaultSubjectTopics(before, after)
+		}
+		return byName(subject)
+	}
 	for i, c := range changes {
 		if c.Severity != diff.Breaking {
 			continue
@@ -110,9 +122,6 @@ func BlastRadius(before, after *snapshot.Snapshot, changes diff.Changes, opts Bl
 		case "topic":
 			topicsOf[i] = []string{name}
 		case "subject":
-			if subjectTopics == nil {
-				subjectTopics = defaultSubjectTopics(before, after)
-			}
 			topics := slices.Clone(subjectTopics(name))
 			slices.Sort(topics)
 			topicsOf[i] = slices.Compact(topics)

@@ -157,15 +157,20 @@ func TestBlastRadiusOfABreakingSchemaVersion(t *testing.T) {
 	}
 
 	// The site's naming strategy (site.yaml) decides when it is given.
-	blasts = BlastRadius(before, after, changes, BlastOptions{SubjectTopics: func(subject string) []string {
-		return []string{"payments", "files", "payments"}
+	blasts = BlastRadius(before, after, changes, BlastOptions{SubjectTopics: func(subject string) ([]string, bool) {
+		if subject == "orders.placed-value" {
+			return []string{"payments", "files", "payments"}, true
+		}
+		return nil, false
 	}})
-	assert.Equal(t, []string{"files", "payments"}, blasts[0].Topics)
-	assert.Equal(t, "files", blasts[0].Parties[0].Topic)
-	assert.Equal(t, "payments", blasts[0].Parties[len(blasts[0].Parties)-1].Topic)
+	require.Equal(t, `subject "orders.placed-value"`, changes[1].Resource)
+	assert.Equal(t, []string{"files", "payments"}, blasts[1].Topics)
+	assert.Equal(t, "files", blasts[1].Parties[0].Topic)
+	assert.Equal(t, "payments", blasts[1].Parties[len(blasts[1].Parties)-1].Topic)
+	assert.Equal(t, []string{"orders.placed"}, blasts[0].Topics, "a subject the site does not know falls back to its name")
 
 	// A subject no topic uses reaches nobody, and says so with empty lists.
-	blasts = BlastRadius(before, after, changes, BlastOptions{SubjectTopics: func(string) []string { return nil }})
+	blasts = BlastRadius(before, after, changes, BlastOptions{SubjectTopics: func(string) ([]string, bool) { return nil, true }})
 	assert.Empty(t, blasts[0].Topics)
 	assert.NotNil(t, blasts[0].Parties)
 }

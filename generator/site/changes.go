@@ -243,6 +243,7 @@ func (c *Cluster) blastOptions() lineage.BlastOptions {
 	for _, p := range c.pages {
 		switch d := p.Data.(type) {
 		case *SubjectData:
+			subjects[d.Name] = []string{} // known, if no topic uses it
 			for _, u := range d.Topics {
 				subjects[d.Name] = append(subjects[d.Name], u.Topic.Title)
 			}
@@ -257,16 +258,16 @@ func (c *Cluster) blastOptions() lineage.BlastOptions {
 			}
 		}
 	}
-	opts := lineage.BlastOptions{
+	// A subject without a page (deleted since, or a cluster without a registry now) is left to
+	// lineage's reading of its name.
+	return lineage.BlastOptions{
+		SubjectTopics: func(subject string) ([]string, bool) {
+			topics, ok := subjects[subject]
+			return topics, ok
+		},
 		Owners:    func(topic string) []string { return owners[topic] },
 		Producers: func(topic string) []string { return producers[topic] },
 	}
-	// Without a registry page of its own (no registry then), a subject of an older snapshot is
-	// left to lineage's TopicNameStrategy.
-	if len(subjects) > 0 {
-		opts.SubjectTopics = func(subject string) []string { return subjects[subject] }
-	}
-	return opts
 }
 
 // blastRow links a blast's parties to their pages, the first limit of them.
