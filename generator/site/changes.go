@@ -235,28 +235,24 @@ func resourceLink(pages map[string]string, resource string) Link {
 }
 
 // blastOptions gives lineage.BlastRadius what the site knows beyond the snapshots: the topics
-// each subject serves by the cluster's naming strategy (site.yaml), and the topics'
-// annotations' owners and producers. Both are read from the current pages, so a topic deleted
-// since has no annotation to name its owner.
+// each subject serves by the cluster's naming strategy (site.yaml), read from the subject pages,
+// and the topics' annotations' owners and producers, read from the annotations themselves so
+// that a topic deleted since still names its owner while its annotation is kept.
 func (c *Cluster) blastOptions() lineage.BlastOptions {
-	subjects, owners, producers := map[string][]string{}, map[string][]string{}, map[string][]string{}
+	subjects := map[string][]string{}
 	for _, p := range c.pages {
-		switch d := p.Data.(type) {
-		case *SubjectData:
+		if d, ok := p.Data.(*SubjectData); ok {
 			subjects[d.Name] = []string{} // known, if no topic uses it
 			for _, u := range d.Topics {
 				subjects[d.Name] = append(subjects[d.Name], u.Topic.Title)
 			}
-		case *TopicData:
-			if a := d.Annotation; a != nil {
-				for _, o := range []string{a.Owner, a.Team} {
-					if o != "" && !slices.Contains(owners[d.Name], o) {
-						owners[d.Name] = append(owners[d.Name], o)
-					}
-				}
-				producers[d.Name] = a.Producers
-			}
 		}
+	}
+	matter := func(topic string) *annotationMatter {
+		if c.notes == nil || c.notes.topics[topic] == nil {
+			return nil
+		}
+		return &c.notes.topics[topic].matter
 	}
 	// A subject without a page (deleted since, or a cluster without a registry now) is left to
 	// lineage's reading of its name.
@@ -265,8 +261,23 @@ func (c *Cluster) blastOptions() lineage.BlastOptions {
 			topics, ok := subjects[subject]
 			return topics, ok
 		},
-		Owners:    func(topic string) []string { return owners[topic] },
-		Producers: func(topic string) []string { return producers[topic] },
+		Owners: func(topic string) []string {
+			var out []string
+			if m := matter(topic); m != nil {
+				for _, o := range []string{strings.TrimSpace(m.Owner), strings.TrimSpace(m.Team)} {
+					if o != "" && !slices.Contains(out, o) {
+						out = append(out, o)
+					}
+				}
+			}
+			return out
+		},
+		Producers: func(topic string) []string {
+			if m := matter(topic); m != nil {
+				return m.Producers
+			}
+			return nil
+		},
 	}
 }
 

@@ -22,6 +22,7 @@ func TestChangesListTheAffectedParties(t *testing.T) {
 	v.Verdict = &snapshot.Verdict{Against: 1, Level: "NONE", Status: snapshot.VerdictIncompatible}
 	s, err := Build("Acme", []*snapshot.Snapshot{after}, []Content{
 		{Path: "topics/orders.created.md", File: "c/t", FrontMatter: "owner: team-orders\nproducers: [checkout]\n"},
+		{Path: "topics/legacy.orders.md", File: "c/l", FrontMatter: "team: team-legacy\n"},
 	})
 	require.NoError(t, err)
 
@@ -50,7 +51,8 @@ func TestChangesListTheAffectedParties(t *testing.T) {
 	orders := Link{Title: "orders.created", Path: c.topicPaths["orders.created"]}
 	assert.Equal(t, map[string]*BlastRow{
 		`topic "legacy.orders" topic-removed`: {Topics: []Link{{Title: "legacy.orders"}}, Parties: []AffectedRow{
-			{Who: Link{Title: "archiver"}, Kind: lineage.PartyGroup, Access: lineage.AccessReads}, // no page: gone since
+			{Who: Link{Title: "team-legacy"}, Kind: lineage.PartyOwner, Access: lineage.AccessOwns, Declared: true}, // its annotation is kept
+			{Who: Link{Title: "archiver"}, Kind: lineage.PartyGroup, Access: lineage.AccessReads},                   // no page: gone since
 			{Who: billing, Kind: lineage.PartyGroup, Access: lineage.AccessReads},
 		}},
 		// The site's naming strategy maps the subject to its topic, and the topic's annotation
