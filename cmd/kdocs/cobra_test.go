@@ -190,16 +190,25 @@ func TestDiffFormats(t *testing.T) {
 
 	code, md, errOut := kdocs(t, "diff", "--format", "markdown", oldPath, newPath)
 	require.Equal(t, exitOK, code, errOut)
-	assert.Equal(t, `**kdocs diff:** 3 changes: 2 warnings, 1 info
+	assert.Equal(t, `## kdocs diff
+
+**3 changes: 2 warnings, 1 info**.
+
+No breaking changes.
+
+<details>
+<summary>3 changes</summary>
 
 | Severity | Resource | Change | Old | New | What it means |
 |---|---|---|---|---|---|
 | info | topic "audit" | topic-added |  |  | topic created with 1 partition and replication factor 1 |
 | warning | topic "orders" | config-changed | 86400000 | 3600000 | retention.ms changed from 86400000 to 3600000: records are deleted sooner |
 | warning | topic "orders" | partitions-added | 1 | 2 | partitions went from 1 to 2: records with a given key may now go to another partition, so their order across the change is lost |
+
+</details>
 `, md)
 	_, md, _ = kdocs(t, "diff", "--format", "markdown", oldPath, oldPath)
-	assert.Equal(t, "**kdocs diff:** no changes\n", md)
+	assert.Equal(t, "## kdocs diff\n\nNo changes.\n", md)
 
 	// Untrusted names stay inside their cell.
 	assert.Equal(t, `a\|b c \<script\> \[x\](y) \*z\*`, mdCell("a|b\nc <script> [x](y) *z*"))

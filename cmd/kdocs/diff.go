@@ -1,15 +1,16 @@
 package main
 
-// kdocs diff: what changed between two snapshots of one cluster, as text for people or JSON
-// for tools, and as an exit code for pull-request checks.
+// kdocs diff: what changed between two snapshots of one cluster, and whom each breaking change
+// reaches (lineage.BlastRadius), as text for people, JSON for tools or Markdown for a
+// pull-request comment (diff_format.go), and as an exit code for pull-request checks.
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/kdocs/kdocs/generator/diff"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -19,8 +20,12 @@ func diffCommand() command {
 	return command{name: "diff", args: "OLD.json NEW.json", output: true, flagsFirst: true,
 		short: "Print what changed between two snapshots of the same cluster, grouped by resource.",
 		long: `Print what changed between two snapshots of the same cluster, grouped by resource, as text
-for people, JSON for tools or Markdown for a pull-request comment. With --exit-code it exits
-1 when anything changed, like git diff --exit-code. Flags go before the files.
+for people, JSON for tools or Markdown for a pull-request comment. Each breaking change on a
+topic or a subject names the parties it affects: the consumer groups, connectors, MirrorMaker
+2 flows, Streams applications and writers (transactional ids, producer ids, ACL principals)
+of the topic, or of the topics the subject serves (TopicNameStrategy); a deleted topic's are
+read from the old snapshot. With --exit-code it exits 1 when anything changed, like git diff
+--exit-code. Flags go before the files.
 
 With --from and --to instead of files, it compares two environments of site.yaml's
 environments: block (their clusters' snapshots): topics and subjects that drift, and the
@@ -42,7 +47,7 @@ drift then exits 3 on any difference that is not expected drift or a version rea
 			}
 		},
 		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
-			format := fs.StringP("format", "f", "text", "how to print the changes: text, json (an array of {kind, severity, resource, old, new, message}) or markdown")
+			format := fs.StringP("format", "f", "text", "how to print the changes: text, json (an array of {kind, severity, resource, old, new, message, affected}) or markdown (a pull-request comment)")
 			asJSON := fs.Bool("json", false, "the same as --format json")
 			exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, 0 when there are none")
 			lagJump := fs.Int64("lag-jump", diff.DefaultLagJump, "report a group whose total lag grew by at least this many records (negative: never)")
@@ -78,7 +83,10 @@ drift then exits 3 on any difference that is not expected drift or a version rea
 					return fmt.Errorf("new snapshot: %w", err)
 				}
 				changes := diff.Compare(before, after, diff.Options{LagJump: *lagJump})
-				if err := write(e.stdout, changes); err != nil {
+				// Two files know no site.yaml: subjects reach topics by TopicNameStrategy (and
+				// TopicRecordNameStrategy), and annotations' owners are the site's to add.
+				blasts := lineage.BlastRadius(before, after, changes, lineage.BlastOptions{})
+				if err := write(e.stdout, changes, blasts); err != nil {
 					return fmt.Errorf("write changes: %w", err)
 				}
 				if *exitCode && len(changes) > 0 {
@@ -90,7 +98,7 @@ drift then exits 3 on any difference that is not expected drift or a version rea
 }
 
 // diffEnvironments is kdocs diff --from ENV --to ENV.
-func diffEnvironments(e *env, write func(io.Writer, diff.Changes) error, from, to, failOn string, exitCode bool) error {
+func diffEnvironments(e *env, write changeWriter, from, to, failOn string, exitCode bool) error {
 	if from == "" || to == "" {
 		return usageError{"--from and --to go together: name two environments of site.yaml's environments: block"}
 	}
@@ -108,7 +116,7 @@ func diffEnvironments(e *env, write func(io.Writer, diff.Changes) error, from, t
 	if err != nil {
 		return err
 	}
-	if err := write(e.stdout, changes); err != nil {
+	if err := write(e.stdout, changes, nil); err != nil {
 		return fmt.Errorf("write changes: %w", err)
 	}
 	if n := driftFound(changes); failOn != "" && n > 0 {
@@ -118,10 +126,6 @@ func diffEnvironments(e *env, write func(io.Writer, diff.Changes) error, from, t
 		return fmt.Errorf("%d %s (--exit-code)", len(changes), diffPlural(len(changes), "change", "changes"))
 	}
 	return nil
-}
-
-var changeWriters = map[string]func(io.Writer, diff.Changes) error{
-	"text": writeChangesText, "json": writeChangesJSON, "markdown": writeChangesMarkdown, "md": writeChangesMarkdown,
 }
 
 // checkDiffArgs wants exactly two files. The flag package stops at the first file, so a flag
@@ -136,91 +140,6 @@ func checkDiffArgs(args []string) error {
 		return usageError{fmt.Sprintf("want two snapshot files, OLD.json NEW.json; got %d argument%s", len(args), diffPlural(len(args), "", "s"))}
 	}
 	return nil
-}
-
-func writeChangesJSON(w io.Writer, changes diff.Changes) error {
-	if changes == nil {
-		changes = diff.Changes{}
-	}
-	return writeJSON(w, changes)
-}
-
-// writeChangesMarkdown prints a summary line and one table of every change, for a pull-request
-// comment. Resource names and messages are untrusted: mdCell keeps them inside their cell.
-func writeChangesMarkdown(w io.Writer, changes diff.Changes) error {
-	var b strings.Builder
-	if len(changes) == 0 {
-		b.WriteString("**kdocs diff:** no changes\n")
-		_, err := io.WriteString(w, b.String())
-		return err
-	}
-	fmt.Fprintf(&b, "**kdocs diff:** %s\n\n", changeCounts(changes))
-	b.WriteString("| Severity | Resource | Change | Old | New | What it means |\n|---|---|---|---|---|---|\n")
-	for _, c := range changes {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(c.Severity), mdCell(c.Resource), mdCell(c.Kind), mdCell(c.Old), mdCell(c.New), mdCell(c.Message))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// mdCell escapes text for one GitHub-flavoured Markdown table cell: no line breaks, no cell
-// separators, no HTML, no emphasis or links.
-func mdCell(s string) string {
-	if s == "" {
-		return ""
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\n', '\r':
-			b.WriteByte(' ')
-		case '|', '\\', '`', '*', '_', '[', ']', '<', '>', '#', '~', '!', '&':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// changeCounts says "3 changes: 2 warnings, 1 info".
-func changeCounts(changes diff.Changes) string {
-	counts := map[string]int{}
-	for _, c := range changes {
-		counts[c.Severity]++
-	}
-	var parts []string
-	for _, s := range []string{diff.Breaking, diff.Warning, diff.Info} {
-		if n := counts[s]; n > 0 {
-			label := s
-			if s == diff.Warning {
-				label = diffPlural(n, "warning", "warnings")
-			}
-			parts = append(parts, fmt.Sprintf("%d %s", n, label))
-		}
-	}
-	return fmt.Sprintf("%d %s: %s", len(changes), diffPlural(len(changes), "change", "changes"), strings.Join(parts, ", "))
-}
-
-// writeChangesText prints one block per resource, in the order of changes (sorted by
-// resource), and a count by severity.
-func writeChangesText(w io.Writer, changes diff.Changes) error {
-	var b strings.Builder
-	if len(changes) == 0 {
-		b.WriteString("no changes\n")
-	}
-	for i, c := range changes {
-		if i == 0 || changes[i-1].Resource != c.Resource {
-			fmt.Fprintf(&b, "%s\n", c.Resource)
-		}
-		fmt.Fprintf(&b, "  %-8s %-22s %s\n", c.Severity, c.Kind, c.Message)
-	}
-	if len(changes) > 0 {
-		fmt.Fprintf(&b, "\n%s\n", changeCounts(changes))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func diffPlural(n int, one, many string) string {

@@ -205,6 +205,13 @@ func TestCompareChangeKinds(t *testing.T) {
 				{Kind: SchemaVersionDeleted, Severity: Warning, Resource: `subject "orders-value"`, Old: "1", Message: "version 1 soft-deleted"},
 				{Kind: SubjectRemoved, Severity: Warning, Resource: `subject "payments-value"`, Message: "subject deleted"},
 			}},
+		{name: "a version the registry finds incompatible is breaking",
+			after: func(s *snapshot.Snapshot) {
+				s.Registry.Subjects[0].Versions = append(s.Registry.Subjects[0].Versions, snapshot.SchemaVersion{Version: 3, ID: 9, Type: "AVRO",
+					Verdict: &snapshot.Verdict{Against: 2, Level: "NONE", Status: snapshot.VerdictIncompatible}})
+			},
+			want: []Change{{Kind: SchemaVersionAdded, Severity: Breaking, Resource: `subject "orders-value"`, New: "3",
+				Message: "version 3 registered (schema id 9, AVRO), which the registry finds incompatible with version 2 under NONE"}}},
 		{name: "version hard-deleted",
 			after: func(s *snapshot.Snapshot) { s.Registry.Subjects[0].Versions = s.Registry.Subjects[0].Versions[1:] },
 			want:  []Change{{Kind: SchemaVersionDeleted, Severity: Warning, Resource: `subject "orders-value"`, Old: "1", Message: "version 1 deleted"}}},

@@ -73,6 +73,12 @@ func (d *differ) versions(res string, b, a snapshot.Subject) {
 		va, inAfter := after[n]
 		num := strconv.Itoa(n)
 		switch {
+		case !inBefore && !va.Deleted && incompatible(va):
+			// The registry's own verdict, not kdocs' reading of the schemas: a version it finds
+			// incompatible was registered under a level that let it through (NONE, or one
+			// changed for it), and readers of the previous one may fail on its records.
+			d.add(SchemaVersionAdded, Breaking, res, "", num, "version %d registered (schema id %d%s), which the registry finds incompatible with version %d under %s: consumers of the topic may fail to read its records",
+				n, va.ID, typeSuffix(va.Type), va.Verdict.Against, orDefault(va.Verdict.Level))
 		case !inBefore && !va.Deleted:
 			d.add(SchemaVersionAdded, Info, res, "", num, "version %d registered (schema id %d%s)", n, va.ID, typeSuffix(va.Type))
 		case inBefore && !vb.Deleted && !inAfter:
@@ -81,6 +87,18 @@ func (d *differ) versions(res string, b, a snapshot.Subject) {
 			d.add(SchemaVersionDeleted, Warning, res, num, "", "version %d soft-deleted: it is no longer served as a version of the subject", n)
 		}
 	}
+}
+
+// incompatible reports whether the registry found the version incompatible with the one before.
+func incompatible(v snapshot.SchemaVersion) bool {
+	return v.Verdict != nil && v.Verdict.Status == snapshot.VerdictIncompatible
+}
+
+func orDefault(level string) string {
+	if level == "" {
+		return "the effective level"
+	}
+	return level
 }
 
 func typeSuffix(t string) string {

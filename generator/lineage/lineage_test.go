@@ -1,6 +1,8 @@
 package lineage
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -115,4 +117,46 @@ func TestStreamsAppsFromStreamsGroup(t *testing.T) {
 	app, role := StreamsAppOf(apps, "stats-order-counts-changelog")
 	assert.Equal(t, "stats", app)
 	assert.Equal(t, "changelog of state store order-counts", role)
+}
+
+// The index of internal topics finds what asking every group of every topic found, for ids
+// that prefix one another and names with empty parts.
+func TestStreamsAppsIndexMatchesTheNames(t *testing.T) {
+	names := []string{"a-b-x-changelog", "a--repartition", "a-b-changelog", "a-changelog", "a--changelog", "-x-changelog",
+		"a-b-c-repartition", "b-repartition", "a-b-repartition-changelog", "a", "a-b"}
+	var topics []snapshot.Topic
+	for _, n := range names {
+		topics = append(topics, snapshot.Topic{Name: n})
+	}
+	var groups []snapshot.Group
+	for _, id := range []string{"a", "a-b", "a-b-c", "", "b", "x"} {
+		groups = append(groups, snapshot.Group{ID: id})
+	}
+	// What each group's internal topics were, by the names alone.
+	want := map[string][2][]string{}
+	for _, g := range groups {
+		var changelogs, repartitions []string
+		for _, tp := range topics {
+			rest, ok := strings.CutPrefix(tp.Name, g.ID+"-")
+			if !ok {
+				continue
+			}
+			if store, ok := strings.CutSuffix(rest, "-changelog"); ok && store != "" {
+				changelogs = append(changelogs, tp.Name)
+			} else if strings.HasSuffix(rest, "-repartition") {
+				repartitions = append(repartitions, tp.Name)
+			}
+		}
+		if len(changelogs)+len(repartitions) > 0 {
+			slices.Sort(changelogs)
+			slices.Sort(repartitions)
+			want[g.ID] = [2][]string{changelogs, repartitions}
+		}
+	}
+	got := map[string][2][]string{}
+	for _, a := range StreamsApps(&snapshot.Snapshot{Topics: topics, Groups: groups}) {
+		got[a.ID] = [2][]string{a.Changelogs, a.Repartitions}
+	}
+	assert.Equal(t, want, got)
+	assert.Len(t, got, 3, "a, a-b and the empty id: b-repartition names no repartition topic of b")
 }

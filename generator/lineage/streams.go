@@ -74,30 +74,54 @@ func fromTopology(g *snapshot.Group) StreamsApp {
 	return app
 }
 
+// internalTopics indexes the topics that could be a Streams application's internal ones by
+// the application ids they could belong to: for <id>-<rest>, every '-' of the name that leaves
+// a rest ending in -changelog (with a store name before it) or -repartition. Names hold few
+// '-', so this is linear in the topics, where asking every group of every topic was not.
+func internalTopics(topics []snapshot.Topic) map[string][]string {
+	out := map[string][]string{}
+	for _, t := range topics {
+		if !strings.HasSuffix(t.Name, "-changelog") && !strings.HasSuffix(t.Name, "-repartition") {
+			continue
+		}
+		for i := 0; i < len(t.Name); i++ {
+			if t.Name[i] != '-' {
+				continue
+			}
+			rest := t.Name[i+1:]
+			if store, ok := strings.CutSuffix(rest, "-changelog"); (ok && store != "") || strings.HasSuffix(rest, "-repartition") {
+				out[t.Name[:i]] = append(out[t.Name[:i]], t.Name)
+			}
+		}
+	}
+	return out
+}
+
 // StreamsApps returns the Streams applications of the snapshot, sorted by id.
 func StreamsApps(snap *snapshot.Snapshot) []StreamsApp {
 	var out []StreamsApp
+	var candidates map[string][]string
 	for i := range snap.Groups {
 		g := &snap.Groups[i]
 		if g.Streams != nil && len(g.Streams.Subtopologies) > 0 {
 			out = append(out, fromTopology(g))
 			continue
 		}
+		if candidates == nil {
+			candidates = internalTopics(snap.Topics)
+		}
 		prefix := g.ID + "-"
 		app := StreamsApp{ID: g.ID, State: g.State, Members: len(g.Members), TotalLag: g.TotalLag, Evidence: EvidenceStreamsNames}
 		internal := map[string]bool{}
-		for _, t := range snap.Topics {
-			rest, ok := strings.CutPrefix(t.Name, prefix)
-			if !ok {
-				continue
-			}
+		for _, name := range candidates[g.ID] {
+			rest := strings.TrimPrefix(name, prefix)
 			if store, ok := strings.CutSuffix(rest, "-changelog"); ok && store != "" {
-				app.Changelogs = append(app.Changelogs, t.Name)
+				app.Changelogs = append(app.Changelogs, name)
 				app.Stores = append(app.Stores, store)
-				internal[t.Name] = true
+				internal[name] = true
 			} else if _, ok := strings.CutSuffix(rest, "-repartition"); ok {
-				app.Repartitions = append(app.Repartitions, t.Name)
-				internal[t.Name] = true
+				app.Repartitions = append(app.Repartitions, name)
+				internal[name] = true
 			}
 		}
 		if len(internal) == 0 {

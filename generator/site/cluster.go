@@ -28,6 +28,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		FlowsPath:    base + "flows",
 		ACLsPath:     base + "acls",
 		BrokersPath:  base + "brokers",
+		notes:        notes,
 		SnapshotFile: snapshotFile,
 		TakenAt:      snap.TakenAt,
 		Health:       health.Evaluate(snap),

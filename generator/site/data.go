@@ -46,6 +46,8 @@ type Cluster struct {
 	// connectorPaths: connector page by Connect cluster and connector name (connect.go).
 	connectorPaths map[[2]string]string
 	groupPaths     map[string]string // page path by group id
+	// notes are the cluster's annotations, for the owners of topics deleted since (changes.go).
+	notes *annotations
 }
 
 // nodePage is the page of what a diagram's node names in this cluster, "" for none: the links
