@@ -109,6 +109,10 @@ func one(ctx context.Context, site *config.Site, c config.Cluster, opts Options)
 			log.Warn("schema registry not fully read", "url", c.SchemaRegistry.URL, "error", err)
 		}
 	}
+	// Only the registry says which schema ids are Protobuf; the bytes after any other id are
+	// the payload's, and never reach the file.
+	protobuf := snap.Registry.ProtobufIDs()
+	snap.Samples.KeepMessageIndexes(func(id int) bool { return protobuf[id] })
 	if opts.Connect != nil {
 		collectConnect(ctx, c, snap, opts.Connect, log)
 	}

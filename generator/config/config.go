@@ -80,6 +80,12 @@ type Cluster struct {
 	Topics              TopicSchemaMap `yaml:"topics"`
 	// Annotations annotate the cluster's topics and groups in site.yaml (see annotations.go).
 	Annotations *Annotations `yaml:"annotations"`
+	// Sample reads the latest records of each partition for the schema ids in use (sample.go);
+	// nil (the default) reads no records.
+	Sample *Sample `yaml:"sample"`
+	// RequireDeclaredWriters makes kdocs build exit 3 while the cluster has writers (transactional
+	// ids, principals allowed to write, source connectors) that no topic annotation declares.
+	RequireDeclaredWriters bool `yaml:"requireDeclaredWriters"`
 
 	Line int `yaml:"-"`
 }
@@ -297,6 +303,7 @@ func (s *Site) validate() error {
 		errs = append(errs, validateServices(c.Name, "ksqldb", c.KsqlDB)...)
 		errs = append(errs, c.validateSchemas()...)
 		errs = append(errs, c.Annotations.validate(c.Name)...)
+		errs = append(errs, c.Sample.validate(c.Name)...)
 	}
 	errs = append(errs, s.validateReplication()...)
 	errs = append(errs, s.validateEnvironments()...)

@@ -8,6 +8,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
@@ -109,6 +110,58 @@ func TestFactsACLsMatchAclCommand(t *testing.T) {
 	}
 	assert.Equal(t, []string{"User:alice allowed to write", "User:carol allowed to write", "User:bob allowed to read", "User:carol allowed to read"}, access(orders))
 	assert.Equal(t, []string{"User:carol allowed to read"}, access(other))
+
+	t.Run("sampling records as a principal that may read one topic", func(t *testing.T) {
+		// Over mutual TLS kdocs is User:CN=kdocs, no super user: it may describe the cluster
+		// and every topic, and read orders only.
+		const sampler = "User:CN=kdocs"
+		for _, b := range []*kadm.ACLBuilder{
+			kadm.NewACLs().Allow(sampler).AllowHosts("*").Operations(kadm.OpDescribe).Clusters(),
+			kadm.NewACLs().Allow(sampler).AllowHosts("*").Operations(kadm.OpDescribe).Topics("*").ResourcePatternType(kadm.ACLPatternLiteral),
+			kadm.NewACLs().Allow(sampler).AllowHosts("*").Operations(kadm.OpRead).Topics(orders).ResourcePatternType(kadm.ACLPatternLiteral),
+		} {
+			res, err := adm.CreateACLs(ctx, b)
+			require.NoError(t, err)
+			for _, r := range res {
+				require.NoError(t, r.Err)
+			}
+		}
+		for _, topic := range []string{orders, other} {
+			for i := range 5 {
+				require.NoError(t, cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Value: []byte{0, 0, 0, 0, byte(i + 1), 'p'}}).FirstErr())
+			}
+		}
+		tls := filepath.Join(pk.Dir, "tls")
+		var mtls []string
+		for n := 1; n <= 3; n++ {
+			mtls = append(mtls, fmt.Sprintf("127.0.0.1:%d", aclPortBase+300+n))
+		}
+		mc := config.Cluster{Name: "acls-mtls", Bootstrap: mtls, Timeout: config.Duration(10 * time.Second), DialTimeout: config.Duration(5 * time.Second),
+			Security: &config.Security{Protocol: config.ProtocolSSL, TLS: &config.TLS{CAFile: filepath.Join(tls, "ca.pem"),
+				CertFile: filepath.Join(tls, "client.crt"), KeyFile: filepath.Join(tls, "client.key")}},
+			Sample: &config.Sample{Records: 20, MaxBytes: config.DefaultSampleMaxBytes}}
+		var read, denied snapshot.TopicSample
+		require.Eventually(t, func() bool {
+			s, err := Collect(ctx, mc)
+			if err != nil || s.Samples == nil {
+				return false
+			}
+			read, denied = snapshot.TopicSample{}, snapshot.TopicSample{}
+			for _, ts := range s.Samples.Topics {
+				switch ts.Topic {
+				case orders:
+					read = ts
+				case other:
+					denied = ts
+				}
+			}
+			return read.Records == 5 && denied.Error != ""
+		}, 30*time.Second, 300*time.Millisecond, "the sample never read %s and was refused %s: %+v %+v", orders, other, read, denied)
+		require.Len(t, read.Value.Schemas, 5)
+		assert.Empty(t, read.Error)
+		assert.Contains(t, denied.Error, "TOPIC_AUTHORIZATION_FAILED")
+		assert.Zero(t, denied.Records)
+	})
 }
 
 func compareACLs(a, b snapshot.ACL) int {

@@ -195,6 +195,10 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 			}
 		}
 	}
+	if c.Sample != nil {
+		// After the offsets: the latest N records start N before each partition's end.
+		s.Samples = col.sample(ctx, s.Topics, *c.Sample)
+	}
 	if known, kraft := col.brokers.kraft(); known && kraft {
 		// In KRaft mode Metadata names a random live broker as "controller" (brokers forward
 		// controller requests to the quorum), a different one from one request to the next.

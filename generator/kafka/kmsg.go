@@ -63,6 +63,15 @@ func (bc *brokerConn) kmsgExchange(ctx context.Context, req kmsg.Request, res km
 	return nil
 }
 
+// upTo caps the version kmsgExchange chooses for a request: a later version may need what
+// kdocs does not have (Fetch v13+ names topics by id, which kafka-go's metadata lacks).
+type upTo struct {
+	kmsg.Request
+	max int16
+}
+
+func (r upTo) MaxVersion() int16 { return min(r.max, r.Request.MaxVersion()) }
+
 func (bc *brokerConn) kmsgRoundTrip(req kmsg.Request, res kmsg.Response) error {
 	msg := kmsg.NewRequestFormatter(kmsg.FormatterClientID(clientID)).AppendRequest(nil, req, kmsgCorrelationID)
 	if _, err := bc.pc.Write(msg); err != nil {

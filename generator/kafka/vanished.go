@@ -79,6 +79,9 @@ func (c *collector) dropVanished(ctx context.Context, s *snapshot.Snapshot, brok
 		ts := topicsOfError(e, exists)
 		return len(ts) > 0 && !slices.ContainsFunc(ts, func(t string) bool { return !gone[t] })
 	})
+	if sm := s.Samples; sm != nil {
+		sm.Topics = slices.DeleteFunc(sm.Topics, func(t snapshot.TopicSample) bool { return gone[t.Topic] })
+	}
 	if p := s.Producers; p != nil {
 		p.Topics = slices.DeleteFunc(p.Topics, func(t snapshot.TopicProducers) bool { return gone[t.Topic] })
 	}

@@ -103,6 +103,7 @@ func (s *Snapshot) Normalize() {
 	}
 	normalizeConnect(s.Connect)
 	normalizeWriters(s)
+	normalizeSamples(s)
 	slices.SortFunc(s.Errors, func(a, b Error) int {
 		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Message, b.Message))
 	})

@@ -89,6 +89,7 @@ var fieldDocs = map[string]string{
 	"Snapshot.quotas":         "The client quotas (KIP-546), or why they could not be read. Absent in snapshots taken before kdocs read quotas.",
 	"Snapshot.transactions":   "The transactional producers the coordinators know (ListTransactions, DescribeTransactions), or why they could not be read. Absent in snapshots taken before kdocs read transactions.",
 	"Snapshot.producers":      "The producers each partition leader keeps state for (DescribeProducers, KIP-664), or why they could not be read. Absent in snapshots taken before kdocs read producer state.",
+	"Snapshot.samples":        "What the latest records of each topic show of their framing (schema ids, header names), never their payloads. Absent unless site.yaml's sample: asks for it, and in snapshots taken before kdocs sampled records.",
 	"Snapshot.errors": "What could not be read, sorted by scope, resource and message. Absent when everything was read; " +
 		"a snapshot with errors is partial and says so rather than being silently thin.",
 
@@ -238,6 +239,41 @@ var fieldDocs = map[string]string{
 	"GroupOffset.latestOffset": "The partition's high watermark when the snapshot was taken. 0 when it could not be read (see errors, scope groups).",
 	"GroupOffset.lag": "latestOffset minus committed, in records, never below 0 (a commit past the end follows a truncated log). 0 when latestOffset is unknown. " +
 		"For a share group on Kafka 4.2+ the broker's own lag (DescribeShareGroupOffsets v1, KIP-1226: records neither acknowledged nor in flight).",
+
+	"SampleSection":          "The sampling of the cluster's records: what was asked and, per topic, what was seen.",
+	"SampleSection.records":  "How many of the latest offsets of each partition were read.",
+	"SampleSection.maxBytes": "The bound on the bytes fetched per partition (a first batch larger than it is returned whole, KIP-74).",
+	"SampleSection.headers":  "The header names whose values are kept (site.yaml's sample.headers). Absent when none.",
+	"SampleSection.topics":   "The sampled topics, sorted by name; internal topics and topics without records are not sampled. Absent when none.",
+
+	"TopicSample":            "What the latest records of one topic's partitions show.",
+	"TopicSample.topic":      "The topic.",
+	"TopicSample.partitions": "The number of its partitions that were read.",
+	"TopicSample.records":    "The records seen.",
+	"TopicSample.bytes":      "The bytes the brokers returned for those partitions.",
+	"TopicSample.key":        "How the records' keys are framed.",
+	"TopicSample.value":      "How the records' values are framed.",
+	"TopicSample.headers":    "The header names seen, sorted by name, with the values of those site.yaml lists. Absent when none.",
+	"TopicSample.error":      "Why some or all of its partitions could not be read (not authorized, leader moved); the counts are of those that were. Absent when all were read.",
+
+	"Framing":           "How the keys or the values of the sampled records are framed.",
+	"Framing.schemas":   "The Confluent wire-format schema ids seen, sorted by id. Absent when none.",
+	"Framing.null":      "Records without a key (or a value: tombstones). Absent when zero.",
+	"Framing.notFramed": "Records whose key or value is not in the Confluent wire format (too short, or not starting with the zero magic byte). Absent when zero.",
+
+	"SchemaUse":                "One schema id seen in the framing of sampled records.",
+	"SchemaUse.id":             "The schema id (the registry's global id).",
+	"SchemaUse.messageIndexes": "For a Protobuf schema, the message indexes after the id ([0]: the file's first message). Absent for Avro and JSON Schema, and when the registry did not say the id is Protobuf.",
+	"SchemaUse.records":        "The records framed with it.",
+
+	"HeaderUse":         "One header name seen on sampled records.",
+	"HeaderUse.name":    "The header's name.",
+	"HeaderUse.records": "The records that carry it.",
+	"HeaderUse.values":  "Its values, sorted, for the headers site.yaml's sample.headers lists; a value that is not text is \"(N bytes, not text)\". Absent for the others.",
+
+	"HeaderValue":         "One value of a kept header.",
+	"HeaderValue.value":   "The value, as text.",
+	"HeaderValue.records": "The records that carry it.",
 
 	"TransactionSection":           "The transactional producers, or why they are not known.",
 	"TransactionSection.available": "True when every broker answered ListTransactions.",

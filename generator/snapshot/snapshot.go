@@ -30,6 +30,9 @@ type Snapshot struct {
 	// Producers holds the producer state of each partition (DescribeProducers, KIP-664), or
 	// says why it could not be read (writers.go). Nil in snapshots taken before kdocs read it.
 	Producers *ProducerSection `json:"producers,omitempty"`
+	// Samples holds what the latest records of each topic show of their framing (samples.go),
+	// when site.yaml's sample: asks for it. Nil otherwise, and in older snapshots.
+	Samples *SampleSection `json:"samples,omitempty"`
 	// Connect holds the Kafka Connect clusters site.yaml lists beside the cluster (connect.go).
 	// Nil when none is configured, and in snapshots taken before kdocs read Connect.
 	Connect []ConnectCluster `json:"connect,omitempty"`
