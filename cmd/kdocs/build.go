@@ -15,7 +15,8 @@ func buildCommand() command {
 		long: `Build the static site from the snapshots and content/ into the output directory (output:
 in site.yaml, public/ by default). Nothing is read from Kafka: run kdocs snapshot first, or
 point site.yaml's clusters at snapshot files. The output is swapped in whole: a failed build
-leaves the previous site untouched.`,
+leaves the previous site untouched. Exits 3, the site built, when a cluster with
+requireDeclaredWriters: true in site.yaml has writers no topic annotation declares.`,
 		example: `  kdocs build                                   # site.yaml here, into its output directory
   kdocs build -c docs/site.yaml -o /tmp/site    # another configuration and output
   kdocs build --base-url /kdocs/                # served from a sub-path, e.g. a project's Pages`,
@@ -38,6 +39,12 @@ leaves the previous site untouched.`,
 					return err
 				}
 				fmt.Fprintf(e.stdout, "built %d pages into %s in %s\n", res.Pages, site.Output, res.Duration.Round(1e6))
+				if n := len(res.Undeclared); n > 0 {
+					for _, u := range res.Undeclared {
+						fmt.Fprintf(e.stderr, "undeclared writer: %s\n", u)
+					}
+					return failOnError{fmt.Sprintf("%d writers no annotation declares (requireDeclaredWriters in %s)", n, site.Path)}
+				}
 				return nil
 			}
 		}}

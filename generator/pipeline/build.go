@@ -59,7 +59,11 @@ type Result struct {
 	// Warnings are problems that did not fail the build, such as an annotation that matches
 	// no topic or group.
 	Warnings []string
-	Duration time.Duration
+	// Undeclared says, per cluster whose site.yaml entry sets requireDeclaredWriters, the writers
+	// no annotation declares (lineage.DriftOf); the site is built all the same, and kdocs build
+	// exits 3 while any remain.
+	Undeclared []string
+	Duration   time.Duration
 
 	// The document model and renderer of the build, for the preview's quick path (preview.go).
 	model    *site.Site
@@ -161,7 +165,8 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	for _, w := range warnings {
 		log.Warn(w)
 	}
-	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Duration: time.Since(start), model: model, renderer: r}
+	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Undeclared: undeclared(cfg, model),
+		Duration: time.Since(start), model: model, renderer: r}
 	log.Info("site built", "output", out, "pages", result.Pages, "duration", result.Duration.Round(time.Millisecond))
 	return result, nil
 }
@@ -370,4 +375,26 @@ func readCSS(cfg *config.Site) ([]render.File, error) {
 		out = append(out, render.File{Path: c.SitePath(), Data: data})
 	}
 	return out, nil
+}
+
+// undeclared lists the undeclared writers of the clusters that require declarations.
+func undeclared(cfg *config.Site, model *site.Site) []string {
+	require := map[string]bool{}
+	for _, c := range cfg.Clusters {
+		require[c.Name] = c.RequireDeclaredWriters
+	}
+	var out []string
+	for _, c := range model.Clusters {
+		if !require[c.Name] {
+			continue
+		}
+		for _, u := range c.Drift.Undeclared {
+			how := "allowed by an ACL"
+			if u.Observed {
+				how = "observed"
+			}
+			out = append(out, fmt.Sprintf("cluster %q: topic %q: %s %q (%s) is not declared under producers: in its annotation", c.Name, u.Topic, u.Kind, u.Name, how))
+		}
+	}
+	return out
 }

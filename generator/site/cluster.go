@@ -120,6 +120,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		appOf[apps[i].ID] = &apps[i]
 	}
 	writers, writerNotes := lineage.Writers(snap), lineage.Unavailable(snap)
+	sampled := lineage.Sampled(snap)
 	writersRecorded := snap.Transactions != nil || snap.Producers != nil
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
 	shared, sharedRows := sharedConfigs(snap.Topics)
@@ -192,6 +193,9 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			d.Diagram.ListedBy("writer and reader")
 		}
 		d.Schemas, d.KeySchema, d.ValueSchema = schemas.topicSchemas(t.Name)
+		if d.Sampled = sampled[t.Name]; d.Sampled != nil {
+			d.SampleWarnings = sampledSchemas(d.Sampled, t.Name, schemas.strategy[t.Name], d.Schemas)
+		}
 		topicRows = append(topicRows, row)
 		topicPages = append(topicPages, &Page{Path: topicPath[t.Name], Title: t.Name, Template: TemplateTopic,
 			Section: c.TopicsPath, Crumbs: topicsCrumbs, Data: d})
@@ -265,6 +269,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			declared[g.ID] = strings.TrimSpace(a.matter.Domain)
 		}
 	}
+	c.Drift = lineage.DriftOf(snap, producersOf)
 	c.pages = append(c.pages, buildFlows(c, snap, consumers, producersOf, declared, topicLink, connect.byTopic).pages(&Page{Path: c.FlowsPath,
 		Title: "Data flows", Template: TemplateFlows, Section: c.FlowsPath, Crumbs: listCrumbs})...)
 	c.pages = append(c.pages, buildACLs(c, snap, topicPath, groupPath).pages(&Page{Path: c.ACLsPath, Title: "ACLs and quotas",

@@ -37,6 +37,9 @@ type Cluster struct {
 	Subjects     int
 	Partial      bool
 	Errors       []snapshot.Error
+	// Drift is the producers the annotations declare set against the writers the snapshot
+	// shows (lineage.DriftOf); the flows page lists it.
+	Drift lineage.Drift
 
 	pages        []*Page
 	topicPaths   map[string]string // page path by topic name
@@ -181,6 +184,11 @@ type TopicData struct {
 	// (keys first); KeySchema and ValueSchema the first of each, when the registry holds them.
 	Schemas                []TopicSchema
 	KeySchema, ValueSchema *SchemaRef
+	// Sampled is what the topic's latest records show of their framing (site.yaml's sample:),
+	// nil when they were not sampled; SampleWarnings the schema ids in them that are not the
+	// subjects of Schemas.
+	Sampled        *lineage.SampledTopic
+	SampleWarnings []string
 	// Environments is the topic in the other environments; nil unless site.yaml compares them.
 	Environments *TopicEnvironments
 }

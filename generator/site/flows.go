@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kdocs/kdocs/generator/diagram"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -30,6 +31,24 @@ type FlowsData struct {
 	// HasConnectors: Kafka Connect connectors write or read some topic of the cluster.
 	HasConnectors bool
 }
+
+// maxDriftRows is the most rows each drift table of the flows page lists; the count says the rest.
+const maxDriftRows = 500
+
+// Unconfirmed and Undeclared are the first maxDriftRows of the cluster's drift.
+func (d *FlowsData) Unconfirmed() []lineage.Unconfirmed {
+	u := d.Cluster.Drift.Unconfirmed
+	return u[:min(len(u), maxDriftRows)]
+}
+
+func (d *FlowsData) Undeclared() []lineage.Undeclared {
+	w := d.Cluster.Drift.Undeclared
+	return w[:min(len(w), maxDriftRows)]
+}
+
+// MoreUnconfirmed and MoreUndeclared count the drift rows past maxDriftRows.
+func (d *FlowsData) MoreUnconfirmed() int { return max(0, len(d.Cluster.Drift.Unconfirmed)-maxDriftRows) }
+func (d *FlowsData) MoreUndeclared() int  { return max(0, len(d.Cluster.Drift.Undeclared)-maxDriftRows) }
 
 // DomainReadRow says which groups of the domain To read topics of the domain From: the first
 // maxListed of them, and how many More.
