@@ -95,8 +95,11 @@ type Topic struct {
 	// unknown. About ReplicationFactor times this lies on disk.
 	SizeBytes         *int64
 	ReplicationFactor int
-	// Idle: Still ≥ IdleAfter and no producer has state on it (or its producer state is
-	// unknown: ProducersUnknown says so).
+	// Internal marks Kafka's own topics (__consumer_offsets, __transaction_state), which are
+	// never called idle.
+	Internal bool
+	// Idle: not internal, Still ≥ IdleAfter and no producer has state on it (or its producer
+	// state is unknown: ProducersUnknown says so).
 	Idle bool
 }
 
@@ -161,14 +164,14 @@ func Compute(history []*snapshot.Snapshot, opts Options) *Report {
 		st := topics[t.Name]
 		a := Topic{Name: t.Name, Added: st.added, AddedPartial: st.unknown > 0, Snapshots: st.seen,
 			Since: history[st.first].TakenAt, Created: st.created, Still: n - max(st.breakAt, st.first), Unknown: st.unknown,
-			SizeBytes: t.SizeBytes, ReplicationFactor: t.ReplicationFactor, Producers: -1}
+			SizeBytes: t.SizeBytes, ReplicationFactor: t.ReplicationFactor, Internal: t.Internal, Producers: -1}
 		if st.movedAt > 0 {
 			a.LastMoved = history[st.movedAt].TakenAt
 		}
 		if r.ProducersUnknown == "" {
 			a.Producers = producers(t)
 		}
-		a.Idle = n >= r.IdleAfter && a.Still >= r.IdleAfter && a.Producers <= 0
+		a.Idle = !t.Internal && a.Still >= r.IdleAfter && a.Producers <= 0
 		if st.unknown > 0 {
 			r.UnknownTopics++
 		}

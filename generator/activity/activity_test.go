@@ -75,6 +75,7 @@ func TestMovedAndIdle(t *testing.T) {
 			topic("empty", size(10), 0, 0),
 			topic("quiet", size(1), 4, 4),
 			topic("unsized", nil, 1, 1),
+			{Name: "__consumer_offsets", Internal: true, Partitions: []snapshot.Partition{{ID: 0, Leader: 1}}},
 		}
 		if i == 9 {
 			s.Producers.Topics = []snapshot.TopicProducers{{Topic: "quiet", Partitions: []snapshot.PartitionProducers{
@@ -112,7 +113,8 @@ func TestMovedAndIdle(t *testing.T) {
 	assert.Equal(t, 1, quiet.Producers)
 	assert.False(t, quiet.Idle, "a producer has state on it")
 
-	assert.Equal(t, []string{"legacy", "empty", "unsized"}, names(r.Idle), "largest first, unknown size last")
+	assert.Equal(t, []string{"legacy", "empty", "unsized"}, names(r.Idle), "largest first, unknown size last; internal topics never")
+	assert.Equal(t, 10, find(r, "__consumer_offsets").Still)
 	assert.Empty(t, r.ProducersUnknown)
 	assert.Zero(t, r.UnknownTopics)
 }
