@@ -18,11 +18,14 @@ const TemplateActivity = "activity"
 type ActivityData struct {
 	Cluster *Cluster
 	Report  *activity.Report
-	// First marks the first part, which lists Idle, Stopped and Gone.
-	First   bool
-	Idle    []ActivityTopic
-	Stopped []ActivityGroup
-	Gone    []activity.GoneTopic
+	// First marks the first part, which lists Idle, Stopped and Gone, each cut to PerPage
+	// rows: IdleMore, StoppedMore and GoneMore count those left off (the topics table still
+	// marks every idle topic).
+	First                           bool
+	Idle                            []ActivityTopic
+	Stopped                         []ActivityGroup
+	Gone                            []activity.GoneTopic
+	IdleMore, StoppedMore, GoneMore int
 	// Topics are this part's rows; Total counts them all.
 	Topics []ActivityTopic
 	Total  int
@@ -67,11 +70,13 @@ func AddActivity(s *Site, reports map[string]*activity.Report) {
 			rows[i] = ActivityTopic{Topic: &r.Topics[i], Link: topicLink(r.Topics[i].Name)}
 			byName[r.Topics[i].Name] = &r.Topics[i]
 		}
-		first := &ActivityData{Cluster: c, Report: r, First: true, Gone: r.Gone, Total: len(rows)}
-		for _, t := range r.Idle {
+		first := &ActivityData{Cluster: c, Report: r, First: true, Total: len(rows),
+			Gone: r.Gone[:min(len(r.Gone), PerPage)], GoneMore: max(0, len(r.Gone)-PerPage),
+			IdleMore: max(0, len(r.Idle)-PerPage), StoppedMore: max(0, len(r.Stopped)-PerPage)}
+		for _, t := range r.Idle[:min(len(r.Idle), PerPage)] {
 			first.Idle = append(first.Idle, ActivityTopic{Topic: t, Link: topicLink(t.Name)})
 		}
-		for _, g := range r.Stopped {
+		for _, g := range r.Stopped[:min(len(r.Stopped), PerPage)] {
 			row := ActivityGroup{Group: g, Link: Link{Title: g.ID, Path: c.groupPaths[g.ID]}}
 			for _, t := range g.Topics {
 				row.Topics = append(row.Topics, topicLink(t))

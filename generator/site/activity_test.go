@@ -2,6 +2,7 @@ package site
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -88,4 +89,27 @@ func TestActivityWithoutHistory(t *testing.T) {
 		assert.Empty(t, d.Topics)
 		assert.Nil(t, s.Page("clusters/prod/topics/orders.created").Data.(*TopicData).Activity)
 	}
+}
+
+// TestActivityListsAreCut: a first part lists at most PerPage idle topics, the largest.
+func TestActivityListsAreCut(t *testing.T) {
+	r := &activity.Report{Snapshots: 9, IdleAfter: 7}
+	for i := range PerPage + 5 {
+		r.Topics = append(r.Topics, activity.Topic{Name: fmt.Sprintf("t%05d", i), Idle: true, Still: 9})
+	}
+	for i := range r.Topics {
+		r.Idle = append(r.Idle, &r.Topics[i])
+	}
+	s, err := Build("Acme", []*snapshot.Snapshot{fixture()}, nil)
+	require.NoError(t, err)
+	AddActivity(s, map[string]*activity.Report{"prod": r})
+	d := s.Page("clusters/prod/activity").Data.(*ActivityData)
+	assert.Len(t, d.Idle, PerPage)
+	assert.Equal(t, 5, d.IdleMore)
+	assert.Len(t, d.Topics, PerPage)
+	require.NotNil(t, d.Pager)
+	assert.Equal(t, 2, d.Pager.Parts)
+	part := s.Page("clusters/prod/activity/2").Data.(*ActivityData)
+	assert.False(t, part.First)
+	assert.Len(t, part.Topics, 5)
 }
