@@ -318,8 +318,9 @@ func walkTopics(history []*snapshot.Snapshot, gaps []gaps) map[string]*walk {
 			case st.last == i-1:
 				st.compare(st.topic, prev, t, g, i)
 			case prev.topicsKnown:
-				// Gone from the snapshot before, back in this one: created again.
-				st.created = true
+				// Gone from the snapshot before, back in this one: created again. Its records
+				// before stay counted; its snapshots and its standing still start again.
+				st.created, st.first, st.seen, st.breakAt = true, i, 0, i
 				st.compare(nil, prev, t, g, i)
 			default:
 				st.unknown++

@@ -233,6 +233,9 @@ func TestCreatedAndDeleted(t *testing.T) {
 		if i < 3 {
 			s.Topics = append(s.Topics, topic("retired", nil, 50))
 		}
+		if i != 3 {
+			s.Topics = append(s.Topics, topic("empty-again", nil, 0))
+		}
 		if i != 2 {
 			ends := int64(1000)
 			if i >= 3 {
@@ -260,6 +263,12 @@ func TestCreatedAndDeleted(t *testing.T) {
 	assert.Equal(t, day(3), phoenix.LastMoved)
 	assert.Equal(t, int64(100), phoenix.Added, "counted from zero when created again")
 	assert.Equal(t, 3, phoenix.Still)
+	assert.Equal(t, day(3), phoenix.Since, "when it was created again")
+	again := find(r, "empty-again")
+	assert.True(t, again.Created)
+	assert.Equal(t, 2, again.Still, "deleted on day 3 and created again on day 4, without records")
+	assert.False(t, again.Moved())
+	assert.Equal(t, 3, phoenix.Snapshots)
 	assert.Equal(t, []GoneTopic{{Name: "retired", LastSeen: day(2)}}, r.Gone)
 	assert.Nil(t, find(r, "retired"))
 
