@@ -37,7 +37,7 @@ type axeViolation struct {
 }
 
 // TestAccessibilityAxe runs axe-core in Chromium on the example site's home, cluster, topic,
-// group, subject, changes and search-results pages, in the light and the dark scheme: no
+// group, subject, changes, activity and search-results pages, in the light and the dark scheme: no
 // serious or critical violation.
 func TestAccessibilityAxe(t *testing.T) {
 	chrome := testenv.Chrome(t)
@@ -46,7 +46,7 @@ func TestAccessibilityAxe(t *testing.T) {
 	home := serveSite(t, cfg)
 	c := "clusters/" + cfg.Clusters[0].Name + "/"
 	pages := []string{"index.html", c + "index.html", c + "topics/orders.order-placed.v1.html", c + "groups/inventory-sync.html",
-		c + "schemas/payments.refund-issued.v1-value.html", c + "changes.html", "index.html#search"}
+		c + "schemas/payments.refund-issued.v1-value.html", c + "changes.html", c + "activity.html", "index.html#search"}
 	for _, theme := range []string{"light", "dark"} {
 		ctx, cancel := context.WithTimeout(Browse(t, chrome), 3*time.Minute)
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"index.html")))

@@ -31,6 +31,8 @@ type Site struct {
 	Replication []Replication `yaml:"replication"`
 	// History keeps past snapshots for the changes pages (see history.go).
 	History History `yaml:"history"`
+	// Activity tunes the activity pages read from the history (see activity.go).
+	Activity Activity `yaml:"activity"`
 	// CSS lists the site's own stylesheets (see css.go).
 	CSS []CSSFile `yaml:"css"`
 	// Print publishes the print view (print/index.html, and print/<cluster>.html when there
@@ -214,6 +216,7 @@ func Parse(data []byte, lookup func(string) (string, bool)) (*Site, error) {
 			s.Clusters[i].Line = clusters[i]
 		}
 	}
+	s.Activity.line = activityLine(&root)
 	s.defaults()
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -253,6 +256,9 @@ func (s *Site) validate() error {
 		errs = append(errs, errors.New("clusters: at least one cluster is required"))
 	}
 	if err := s.History.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := s.validateActivity(); err != nil {
 		errs = append(errs, err)
 	}
 	switch s.PublishSnapshots {

@@ -268,3 +268,31 @@ func TestLoadResolvesTLSFiles(t *testing.T) {
 	assert.Equal(t, "/abs/c.pem", tl.CertFile)
 	assert.Equal(t, filepath.Join(dir, "k.pem"), tl.KeyFile)
 }
+
+func TestActivityIdleAfter(t *testing.T) {
+	parse := func(extra string) (*Site, error) {
+		return Parse([]byte("title: x\nclusters:\n  - {name: a, snapshot: a.json}\n"+extra), env(nil))
+	}
+	s, err := parse("")
+	require.NoError(t, err)
+	assert.Equal(t, DefaultIdleAfter, s.ActivityIdleAfter())
+	s, err = parse("history: {read: 5}\n")
+	require.NoError(t, err)
+	assert.Equal(t, 5, s.ActivityIdleAfter(), "never more than a build reads")
+	s, err = parse("activity: {idleAfter: 14}\n")
+	require.NoError(t, err)
+	assert.Equal(t, 14, s.ActivityIdleAfter())
+
+	_, err = parse("activity:\n  idleAfter: 1\n")
+	require.EqualError(t, err, "line 5: activity.idleAfter: 1: want a number of snapshots, 2 or more (one comparison needs two)")
+	_, err = parse("history: {read: 10}\nactivity: {idleAfter: 12}\n")
+	require.EqualError(t, err, "line 5: activity.idleAfter: 12 is more than the 10 snapshots a build reads (history.read): raise history.read or lower idleAfter")
+	_, err = parse("activity: {idle_after: 7}\n")
+	require.ErrorContains(t, err, `line 4: unknown key "idle_after"`)
+
+	dir := t.TempDir()
+	p := filepath.Join(dir, "site.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("title: x\nclusters:\n  - {name: a, snapshot: a.json}\nactivity: {idleAfter: -3}\n"), 0o644))
+	_, err = Load(p)
+	require.EqualError(t, err, p+": line 4: activity.idleAfter: -3: want a number of snapshots, 2 or more (one comparison needs two)")
+}

@@ -99,6 +99,7 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	site.AddChanges(model, history, diff.Options{})
+	site.AddActivity(model, activityReports(cfg, history))
 	if err := addEnvironments(model, snaps, cfg); err != nil {
 		return Result{}, err
 	}

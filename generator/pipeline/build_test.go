@@ -94,7 +94,7 @@ func TestBuild(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("built %d pages in %s", res.Pages, res.Duration)
 	assert.Equal(t, cfg.Output, res.Output)
-	assert.Equal(t, 17, res.Pages) // home, overview, brokers, list + 3 topics, list + 1 group, flows, ACLs, list + orphans + 2 subjects, 2 content
+	assert.Equal(t, 18, res.Pages) // home, overview, brokers, activity, list + 3 topics, list + 1 group, flows, ACLs, list + orphans + 2 subjects, 2 content
 	assert.Empty(t, res.Warnings)
 	assert.Contains(t, logs.String(), "site built")
 
@@ -322,7 +322,7 @@ func TestAnnotations(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{`content/topics/orders.gone.md: annotation for topic "orders.gone", which is in no cluster; it is not shown`}, res.Warnings)
 	assert.Contains(t, logs.String(), "orders.gone.md")
-	assert.Equal(t, 17, res.Pages, "annotations are not pages") // as many as TestBuild: annotations add none
+	assert.Equal(t, 18, res.Pages, "annotations are not pages") // as many as TestBuild: annotations add none
 
 	files := tree(t, cfg.Output)
 	topic := string(files["clusters/prod/topics/orders.created.html"])

@@ -2,7 +2,8 @@ package pipeline
 
 // The snapshot history: <history dir>/<cluster>/<UTC time>.json, one file per snapshot taken,
 // written by `kdocs snapshot` (AppendHistory) or by the nightly workflow, and read by the build
-// for the changes pages (loadHistory). File names sort in time order.
+// for the changes and activity pages (loadHistory, activityReports). File names sort in time
+// order.
 
 import (
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kdocs/kdocs/generator/activity"
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
@@ -119,4 +121,15 @@ func loadHistory(cfg *config.Site, snaps []*snapshot.Snapshot, log *slog.Logger)
 		history[c.Name] = list
 	}
 	return history, warnings, nil
+}
+
+// activityReports reads each cluster's history into its activity report (generator/activity),
+// with site.yaml's activity.idleAfter.
+func activityReports(cfg *config.Site, history map[string][]*snapshot.Snapshot) map[string]*activity.Report {
+	reports := make(map[string]*activity.Report, len(history))
+	opts := activity.Options{IdleAfter: cfg.ActivityIdleAfter()}
+	for name, snaps := range history {
+		reports[name] = activity.Compute(snaps, opts)
+	}
+	return reports
 }

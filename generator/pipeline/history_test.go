@@ -129,3 +129,39 @@ func stripTags(html string) string {
 	}
 	return strings.NewReplacer("&#34;", `"`, "&quot;", `"`, "&rarr;", "→", "&gt;", ">", "&lt;", "<", "&amp;", "&").Replace(b.String())
 }
+
+// TestActivityPageFromHistory: without a history the activity page says what it needs; with
+// three days in which orders.created is written on the third, its topic page says when, and
+// the other topics stood still.
+func TestActivityPageFromHistory(t *testing.T) {
+	cfg := newSite(t)
+	cfg.Activity.IdleAfter = 2
+	read := func(parts ...string) string {
+		page, err := os.ReadFile(filepath.Join(append([]string{cfg.Output}, parts...)...))
+		require.NoError(t, err)
+		return strings.Join(strings.Fields(stripTags(string(page))), " ")
+	}
+	_, err := Run(context.Background(), cfg, Options{})
+	require.NoError(t, err)
+	assert.Contains(t, read("clusters", "prod", "activity.html"), "needs a history of at least 2 snapshots")
+
+	base, err := snapshot.Load(cfg.SnapshotPath(cfg.Clusters[0]))
+	require.NoError(t, err)
+	day := func(d int) time.Time { return time.Date(2025, 1, d, 3, 0, 0, 0, time.UTC) }
+	archiveAt(t, cfg, base, day(1))
+	archiveAt(t, cfg, base, day(2))
+	next, err := snapshot.Load(cfg.SnapshotPath(cfg.Clusters[0]))
+	require.NoError(t, err)
+	next.Topic("orders.created").Partitions[0].LatestOffset += 25
+	archiveAt(t, cfg, next, day(3))
+
+	_, err = Run(context.Background(), cfg, Options{})
+	require.NoError(t, err)
+	text := read("clusters", "prod", "activity.html")
+	assert.Contains(t, text, "Activity in prod")
+	assert.Contains(t, text, "What the last 3 snapshots of cluster prod")
+	assert.Contains(t, text, "orders.created 2025-01-03 03:00 UTC 25")
+	assert.Contains(t, read("clusters", "prod", "topics", "orders.created.html"),
+		"Last write: end offsets last moved 2025-01-03 03:00 UTC, 25 records over the last 3 snapshots")
+	assert.Contains(t, read("clusters", "prod", "index.html"), "Activity")
+}

@@ -23,8 +23,9 @@ type Cluster struct {
 	// Path is the overview page; TopicsPath, GroupsPath and SubjectsPath the lists
 	// (SubjectsPath is empty when the cluster has no Schema Registry); FlowsPath the data flows,
 	// ACLsPath the ACLs and quotas, BrokersPath the brokers; TopicConfigsPath the values its
-	// topics share for the configs they do not set (empty when the snapshot lists only overrides).
-	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath, BrokersPath, TopicConfigsPath string
+	// topics share for the configs they do not set (empty when the snapshot lists only overrides);
+	// ActivityPath the activity read from the history (empty until AddActivity).
+	Path, TopicsPath, GroupsPath, SubjectsPath, FlowsPath, ACLsPath, BrokersPath, TopicConfigsPath, ActivityPath string
 	// SnapshotFile is where the site publishes the snapshot, relative to the site root:
 	// snapshots/<slug>.json.gz (gzip-compressed, see SnapshotGzip) unless site.yaml says
 	// otherwise; empty when it is not published.
@@ -191,6 +192,9 @@ type TopicData struct {
 	SampleWarnings []string
 	// Environments is the topic in the other environments; nil unless site.yaml compares them.
 	Environments *TopicEnvironments
+	// Activity is when the topic's end offsets last moved, from the history; nil without one
+	// of two snapshots or more (activity.go).
+	Activity *TopicActivity
 }
 
 // PartitionRow is one partition of a topic.
