@@ -192,18 +192,21 @@ func TestDiffFormats(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.Equal(t, `## kdocs diff
 
-**3 changes: 2 warnings, 1 info**.
+**3 changes: 2 warnings, 1 info**; the changes that reach readers and writers affect 0 parties.
 
-No breaking changes.
+### Breaking changes and warnings that reach readers and writers
+
+| Severity | Resource | Change | Old | New | What it means | Affected |
+|---|---|---|---|---|---|---|
+| warning | topic "orders" | config-changed | 86400000 | 3600000 | retention.ms changed from 86400000 to 3600000: records are deleted sooner | no reader, writer or owner kdocs knows of |
+| warning | topic "orders" | partitions-added | 1 | 2 | partitions went from 1 to 2: records with a given key may now go to another partition, so their order across the change is lost | no reader, writer or owner kdocs knows of |
 
 <details>
-<summary>3 changes</summary>
+<summary>1 other change</summary>
 
 | Severity | Resource | Change | Old | New | What it means |
 |---|---|---|---|---|---|
 | info | topic "audit" | topic-added |  |  | topic created with 1 partition and replication factor 1 |
-| warning | topic "orders" | config-changed | 86400000 | 3600000 | retention.ms changed from 86400000 to 3600000: records are deleted sooner |
-| warning | topic "orders" | partitions-added | 1 | 2 | partitions went from 1 to 2: records with a given key may now go to another partition, so their order across the change is lost |
 
 </details>
 `, md)

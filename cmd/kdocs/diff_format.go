@@ -71,7 +71,7 @@ func reach(blasts []*lineage.Blast) string {
 		return ""
 	}
 	n := partiesCount(blasts)
-	return fmt.Sprintf("the breaking %s affect%s %d %s", diffPlural(breaking, "change", "changes"), diffPlural(breaking, "s", ""),
+	return fmt.Sprintf("the %s that reach readers and writers affect%s %d %s", diffPlural(breaking, "change", "changes"), diffPlural(breaking, "s", ""),
 		n, diffPlural(n, "party", "parties"))
 }
 
@@ -145,19 +145,21 @@ func writeChangesMarkdown(w io.Writer, changes diff.Changes, blasts []*lineage.B
 		fmt.Fprintf(&b, "; %s", r)
 	}
 	b.WriteString(".\n")
+	// First the changes that reach someone (lineage.Reaches: the breaking ones, and warnings on
+	// a topic such as a shortened retention), with who; then the rest, folded.
 	var breaking, other []int
 	for i, c := range changes {
-		if c.Severity == diff.Breaking {
+		if lineage.Reaches(c) {
 			breaking = append(breaking, i)
 		} else {
 			other = append(other, i)
 		}
 	}
 	if len(breaking) > 0 {
-		b.WriteString("\n### Breaking changes\n\n| Resource | Change | Old | New | What it means | Affected |\n|---|---|---|---|---|---|\n")
+		b.WriteString("\n### Breaking changes and warnings that reach readers and writers\n\n| Severity | Resource | Change | Old | New | What it means | Affected |\n|---|---|---|---|---|---|---|\n")
 		for _, i := range breaking {
 			c := changes[i]
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(c.Resource), mdCell(c.Kind), mdCell(c.Old), mdCell(c.New),
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", mdCell(c.Severity), mdCell(c.Resource), mdCell(c.Kind), mdCell(c.Old), mdCell(c.New),
 				mdCell(c.Message), mdParties(c, blastOf(blasts, i)))
 		}
 	}

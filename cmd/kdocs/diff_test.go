@@ -49,9 +49,11 @@ func TestDiffText(t *testing.T) {
   info     topic-added            topic created with 1 partition and replication factor 1
 topic "orders"
   warning  config-changed         retention.ms changed from 86400000 to 3600000: records are deleted sooner
+           affects no reader, writer or owner kdocs knows of
   warning  partitions-added       partitions went from 1 to 2: records with a given key may now go to another partition, so their order across the change is lost
+           affects no reader, writer or owner kdocs knows of
 
-3 changes: 2 warnings, 1 info
+3 changes: 2 warnings, 1 info; the changes that reach readers and writers affect 0 parties
 `, out)
 	assert.Empty(t, errOut)
 

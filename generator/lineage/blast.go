@@ -79,8 +79,8 @@ type BlastOptions struct {
 	Owners, Producers func(topic string) []string
 }
 
-// BlastRadius returns, aligned with changes, the blast of each breaking change that concerns a
-// topic or a subject, and nil for every other change.
+// BlastRadius returns, aligned with changes, the blast of each change that Reaches and concerns
+// a topic or a subject, and nil for every other change.
 //
 // A deleted topic's parties are those of the before snapshot: the after snapshot no longer
 // has the topic, and its groups' offsets on it are gone. For every other change the parties
@@ -111,7 +111,7 @@ func BlastRadius(before, after *snapshot.Snapshot, changes diff.Changes, opts Bl
 		return byName(subject)
 	}
 	for i, c := range changes {
-		if c.Severity != diff.Breaking {
+		if !Reaches(c) {
 			continue
 		}
 		kind, name, ok := parseResource(c.Resource)
@@ -179,6 +179,24 @@ func BlastRadius(before, after *snapshot.Snapshot, changes diff.Changes, opts Bl
 		out[i] = blast
 	}
 	return out
+}
+
+// Reaches says whether a change has a blast radius: every breaking change, and the warnings on
+// a topic that its writers and readers feel (retention shortened, partitions added, a config
+// judged risky). Those are not breaking for diff, which judges the change, but the people who
+// read or write the topic are the ones to tell.
+func Reaches(c diff.Change) bool {
+	if c.Severity == diff.Breaking {
+		return true
+	}
+	if c.Severity != diff.Warning || !strings.HasPrefix(c.Resource, "topic ") {
+		return false
+	}
+	switch c.Kind {
+	case diff.ConfigAdded, diff.ConfigRemoved, diff.ConfigChanged, diff.PartitionsAdded, diff.PartitionsRemoved, diff.ReplicationChanged:
+		return true
+	}
+	return false
 }
 
 // parseResource splits a change's resource, `topic "orders"`, into its type and name.

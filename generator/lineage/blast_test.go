@@ -175,12 +175,13 @@ func TestBlastRadiusOfABreakingSchemaVersion(t *testing.T) {
 	assert.NotNil(t, blasts[0].Parties)
 }
 
-// Only breaking changes on topics and subjects have a blast; the same input gives the same
-// answer.
+// Only breaking changes on topics and subjects, and warnings on a topic its readers and writers
+// feel (partitions added, retention shortened), have a blast; an info change has none; the same
+// input gives the same answer.
 func TestBlastRadiusSkipsOtherChanges(t *testing.T) {
 	changes := diff.Changes{
 		{Kind: diff.ClusterIDChanged, Severity: diff.Breaking, Resource: `cluster "us"`},
-		{Kind: diff.PartitionsAdded, Severity: diff.Warning, Resource: `topic "orders.placed"`},
+		{Kind: diff.ConfigChanged, Severity: diff.Info, Resource: `topic "orders.placed"`},
 		{Kind: diff.TopicRemoved, Severity: diff.Breaking, Resource: `topic "orders.placed"`},
 		{Kind: diff.TopicRemoved, Severity: diff.Breaking, Resource: `topic "never there"`},
 	}
@@ -191,6 +192,16 @@ func TestBlastRadiusSkipsOtherChanges(t *testing.T) {
 	assert.Equal(t, ordersPlaced(), blasts[2].Parties)
 	assert.Equal(t, &Blast{Topics: []string{"never there"}, Parties: []Party{}}, blasts[3])
 	assert.Equal(t, blasts, BlastRadius(blastEstate(), nil, changes, BlastOptions{}))
+
+	warned := diff.Changes{
+		{Kind: diff.PartitionsAdded, Severity: diff.Warning, Resource: `topic "orders.placed"`},
+		{Kind: diff.ConfigChanged, Severity: diff.Warning, Resource: `topic "orders.placed"`, Message: "retention.ms changed from 604800000 to 3600000: records are deleted sooner"},
+		{Kind: diff.GroupStateChanged, Severity: diff.Warning, Resource: `group "shipping"`},
+	}
+	blasts = BlastRadius(s, s, warned, BlastOptions{})
+	assert.Equal(t, ordersPlaced(), blasts[0].Parties)
+	assert.Equal(t, ordersPlaced(), blasts[1].Parties)
+	assert.Nil(t, blasts[2], "a warning about a group has no blast of its own")
 }
 
 // A Streams application's internal topic: it writes and reads it.
