@@ -20,6 +20,28 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
+// renderSite builds the site of snaps, renders it with Markdown, and returns a reader of its
+// files by path (a page's .md from the render result, anything else from the output dir).
+func renderSite(t *testing.T, snaps ...*snapshot.Snapshot) (read func(name string) string, res *Result) {
+	t.Helper()
+	s, err := site.Build("Acme", snaps, nil)
+	require.NoError(t, err)
+	out := t.TempDir()
+	res, err = newRenderer(t).Render(context.Background(), s, out, RenderOptions{Markdown: true})
+	require.NoError(t, err)
+	return func(name string) string {
+		t.Helper()
+		for _, f := range res.Markdown {
+			if f.Path == name {
+				return string(f.Data)
+			}
+		}
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
+		require.NoError(t, err)
+		return string(b)
+	}, res
+}
+
 func newRenderer(t *testing.T) *Renderer {
 	t.Helper()
 	theme, err := fs.Sub(themes.FS, "default")

@@ -1,15 +1,10 @@
 package render
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
-	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -34,21 +29,7 @@ func TestTopicObservedSchemas(t *testing.T) {
 				{Name: "trace", Records: 3}},
 		}}},
 	}
-	s, err := site.Build("Acme", []*snapshot.Snapshot{snap}, nil)
-	require.NoError(t, err)
-	out := t.TempDir()
-	res, err := newRenderer(t).Render(context.Background(), s, out, RenderOptions{Markdown: true})
-	require.NoError(t, err)
-	read := func(name string) string {
-		for _, f := range res.Markdown {
-			if f.Path == name {
-				return string(f.Data)
-			}
-		}
-		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
-		require.NoError(t, err)
-		return string(b)
-	}
+	read, _ := renderSite(t, snap)
 	md := read("clusters/prod/topics/orders.md")
 	assert.Contains(t, md, "### Observed in the records")
 	assert.Contains(t, md, "The latest 20 offsets of 1 partition read: 20 records, 2,048 bytes fetched.")

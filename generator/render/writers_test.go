@@ -1,15 +1,10 @@
 package render
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
-	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -31,22 +26,8 @@ func TestTopicWritersSection(t *testing.T) {
 		ACLs: &snapshot.ACLSection{Available: true, Entries: []snapshot.ACL{{ResourceType: "TOPIC", ResourceName: "ord", PatternType: "PREFIXED",
 			Principal: evil, Host: "*", Operation: "WRITE", Permission: "ALLOW"}}},
 	}
-	s, err := site.Build("Acme", []*snapshot.Snapshot{snap}, nil)
-	require.NoError(t, err)
-	out := t.TempDir()
-	res, err := newRenderer(t).Render(context.Background(), s, out, RenderOptions{Markdown: true})
-	require.NoError(t, err)
+	read, res := renderSite(t, snap)
 	assert.Empty(t, res.Warnings)
-	read := func(name string) string {
-		for _, f := range res.Markdown {
-			if f.Path == name {
-				return string(f.Data)
-			}
-		}
-		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
-		require.NoError(t, err)
-		return string(b)
-	}
 	md := read("clusters/prod/topics/orders.md")
 	assert.Contains(t, md, "## Writers the brokers show")
 	assert.Contains(t, md, "**2 active producers** with state on this topic's partitions; last write 2025-12-02 01:00 UTC.")
@@ -63,17 +44,9 @@ func TestTopicWritersSection(t *testing.T) {
 
 	// Without an authorizer the ACL part says so; a snapshot that predates the sections shows none.
 	snap.ACLs = &snapshot.ACLSection{Reason: "no authorizer configured"}
-	s, err = site.Build("Acme", []*snapshot.Snapshot{snap}, nil)
-	require.NoError(t, err)
-	out = t.TempDir()
-	res, err = newRenderer(t).Render(context.Background(), s, out, RenderOptions{Markdown: true})
-	require.NoError(t, err)
+	read, _ = renderSite(t, snap)
 	assert.Contains(t, read("clusters/prod/topics/quiet.md"), "Not shown: ACLs: no authorizer configured.")
 	snap.Transactions, snap.Producers, snap.ACLs = nil, nil, nil
-	s, err = site.Build("Acme", []*snapshot.Snapshot{snap}, nil)
-	require.NoError(t, err)
-	out = t.TempDir()
-	res, err = newRenderer(t).Render(context.Background(), s, out, RenderOptions{Markdown: true})
-	require.NoError(t, err)
+	read, _ = renderSite(t, snap)
 	assert.NotContains(t, read("clusters/prod/topics/orders.md"), "Writers the brokers show")
 }
