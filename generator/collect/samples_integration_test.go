@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kdocs/kdocs/generator/config"
@@ -42,6 +43,11 @@ func TestSampleRealRecordsWithRegisteredSchemaIDs(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(cl.Close)
 	testenv.CreateTopic(ctx, t, cl, topic, 2, 3, nil)
+	t.Cleanup(func() {
+		if _, err := kadm.NewClient(cl).DeleteTopics(ctx, topic); err != nil {
+			t.Logf("delete topic %s: %v", topic, err)
+		}
+	})
 
 	const payload = "SAMPLED-PAYLOAD-8842"
 	frame := func(id int, rest ...byte) []byte {
