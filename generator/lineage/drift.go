@@ -5,7 +5,8 @@ package lineage
 // producer's client id, so a declared producer is matched by name against what does carry one:
 // a transactional id (equal to the name, or starting with it and a separator, as
 // transactional.id is usually the application's name plus an instance suffix), a principal an
-// ACL allows to write (User:<name>), or a source connector of that name. An idempotent producer
+// ACL allows to write (User:<name>), or a source connector of that name (MirrorMaker 2's are the
+// replication's, not writers to declare). An idempotent producer
 // has only a producer id: it is counted, never matched.
 
 import (
@@ -67,7 +68,9 @@ func DriftOf(snap *snapshot.Snapshot, declared map[string][]string) Drift {
 	writers := Writers(snap)
 	sources := map[string][]string{} // topic → source connectors writing it
 	for _, e := range Connectors(snap) {
-		if e.Write {
+		// MirrorMaker 2's connectors write the replicas of other clusters' topics (and their
+		// heartbeats and checkpoints): the replication page documents them, not annotations.
+		if e.Write && e.Mirror == "" {
 			sources[e.Topic] = append(sources[e.Topic], e.Connector)
 		}
 	}

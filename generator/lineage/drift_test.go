@@ -25,6 +25,10 @@ func TestDrift(t *testing.T) {
 			{ResourceType: "TOPIC", ResourceName: "*", PatternType: "LITERAL", Principal: "User:admin", Host: "*", Operation: "ALL", Permission: "ALLOW"},
 		}},
 	}
+	snap.Connect = []snapshot.ConnectCluster{{Name: "main", Connectors: []snapshot.Connector{
+		{Name: "files-source", Type: "source", State: "RUNNING", Topics: []string{"audit"}},
+		{Name: "mm2-source", Type: "source", State: "RUNNING", Topics: []string{"audit"}, MirrorMaker: &snapshot.MirrorMaker{Role: "source"}},
+	}}}
 	d := DriftOf(snap, map[string][]string{
 		"orders":   {"checkout-service"},            // its transactional id starts with the name: confirmed
 		"payments": {"checkout-service", "billing"}, // checkout-servicex is another id; billing's ACL confirms it
@@ -34,8 +38,9 @@ func TestDrift(t *testing.T) {
 	assert.Equal(t, []Unconfirmed{{Topic: "audit", Producer: "auditor", Anonymous: 1}, {Topic: "payments", Producer: "checkout-service"}}, d.Unconfirmed)
 	assert.Contains(t, d.Unconfirmed[0].Evidence(), `a transactional.id "auditor" or starting with "auditor-"`)
 	assert.Contains(t, d.Unconfirmed[0].Evidence(), "1 producers without a name")
-	assert.Equal(t, []Undeclared{{Topic: "payments", Kind: WriterTransactional, Name: "checkout-servicex", Observed: true}}, d.Undeclared,
-		"User:admin may write every topic: a permission of the cluster, not a writer of one")
+	assert.Equal(t, []Undeclared{{Topic: "audit", Kind: "source connector", Name: "files-source", Observed: true},
+		{Topic: "payments", Kind: WriterTransactional, Name: "checkout-servicex", Observed: true}}, d.Undeclared,
+		"User:admin may write every topic: a permission of the cluster, not a writer of one; MirrorMaker 2 writes replicas")
 
 	// A snapshot without writer evidence says what it could not check, and judges nothing.
 	d = DriftOf(&snapshot.Snapshot{Topics: snap.Topics}, map[string][]string{"orders": {"checkout-service"}})
