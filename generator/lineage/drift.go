@@ -25,11 +25,17 @@ type Unconfirmed struct {
 	// Anonymous is the number of producers with state on the topic that carry no name (idempotent
 	// producers): one of them may be it.
 	Anonymous int
+	// Group is set when a consumer group (a Kafka Streams application's, or a service's) has the
+	// producer's name: the application runs, but Kafka does not show what it writes.
+	Group string
 }
 
 // Evidence says what would count as evidence of the producer.
 func (u Unconfirmed) Evidence() string {
 	s := fmt.Sprintf("a transactional.id %q or starting with %q, an ACL allowing User:%s to write, or a source connector named %q", u.Producer, u.Producer+"-", u.Producer, u.Producer)
+	if u.Group != "" {
+		s += fmt.Sprintf("; %s %q runs, but Kafka does not show what it writes", u.Group, u.Producer)
+	}
 	if u.Anonymous > 0 {
 		s += fmt.Sprintf("; the topic has %d producers without a name, which may include it", u.Anonymous)
 	}
@@ -66,6 +72,13 @@ func DriftOf(snap *snapshot.Snapshot, declared map[string][]string) Drift {
 	d := Drift{Unchecked: Unavailable(snap)}
 	d.NoEvidence = snap.Transactions == nil && snap.Producers == nil && snap.ACLs == nil && len(snap.Connect) == 0
 	writers := Writers(snap)
+	groupKind := map[string]string{}
+	for _, g := range snap.Groups {
+		groupKind[g.ID] = "the consumer group"
+	}
+	for _, a := range StreamsApps(snap) {
+		groupKind[a.ID] = "the Kafka Streams application"
+	}
 	sources := map[string][]string{} // topic → source connectors writing it
 	for _, e := range Connectors(snap) {
 		// MirrorMaker 2's connectors write the replicas of other clusters' topics (and their
@@ -102,7 +115,7 @@ func DriftOf(snap *snapshot.Snapshot, declared map[string][]string) Drift {
 				break
 			}
 			if !slices.ContainsFunc(named, func(u Undeclared) bool { return matches(p, u) }) {
-				d.Unconfirmed = append(d.Unconfirmed, Unconfirmed{Topic: t.Name, Producer: p, Anonymous: anonymous})
+				d.Unconfirmed = append(d.Unconfirmed, Unconfirmed{Topic: t.Name, Producer: p, Anonymous: anonymous, Group: groupKind[p]})
 			}
 		}
 		for _, u := range named {

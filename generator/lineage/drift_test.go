@@ -29,15 +29,17 @@ func TestDrift(t *testing.T) {
 		{Name: "files-source", Type: "source", State: "RUNNING", Topics: []string{"audit"}},
 		{Name: "mm2-source", Type: "source", State: "RUNNING", Topics: []string{"audit"}, MirrorMaker: &snapshot.MirrorMaker{Role: "source"}},
 	}}}
+	snap.Groups = []snapshot.Group{{ID: "auditor", State: "Stable"}}
 	d := DriftOf(snap, map[string][]string{
 		"orders":   {"checkout-service"},            // its transactional id starts with the name: confirmed
 		"payments": {"checkout-service", "billing"}, // checkout-servicex is another id; billing's ACL confirms it
 		"audit":    {"auditor"},                     // only an anonymous producer writes it
 	})
 	assert.Empty(t, d.Unchecked)
-	assert.Equal(t, []Unconfirmed{{Topic: "audit", Producer: "auditor", Anonymous: 1}, {Topic: "payments", Producer: "checkout-service"}}, d.Unconfirmed)
+	assert.Equal(t, []Unconfirmed{{Topic: "audit", Producer: "auditor", Anonymous: 1, Group: "the consumer group"}, {Topic: "payments", Producer: "checkout-service"}}, d.Unconfirmed)
 	assert.Contains(t, d.Unconfirmed[0].Evidence(), `a transactional.id "auditor" or starting with "auditor-"`)
 	assert.Contains(t, d.Unconfirmed[0].Evidence(), "1 producers without a name")
+	assert.Contains(t, d.Unconfirmed[0].Evidence(), `the consumer group "auditor" runs, but Kafka does not show what it writes`)
 	assert.Equal(t, []Undeclared{{Topic: "audit", Kind: "source connector", Name: "files-source", Observed: true},
 		{Topic: "payments", Kind: WriterTransactional, Name: "checkout-servicex", Observed: true}}, d.Undeclared,
 		"User:admin may write every topic: a permission of the cluster, not a writer of one; MirrorMaker 2 writes replicas")
