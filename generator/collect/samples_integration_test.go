@@ -59,7 +59,7 @@ func TestSampleRealRecordsWithRegisteredSchemaIDs(t *testing.T) {
 	var recs []*kgo.Record
 	for i := range 30 {
 		recs = append(recs, &kgo.Record{Topic: topic, Partition: int32(i % 2),
-			Key: frame(protoID, append([]byte{0x04, 0x00, 0x00}, payload...)...), // Outer.Key: indexes [0, 0]
+			Key:   frame(protoID, append([]byte{0x04, 0x00, 0x00}, payload...)...), // Outer.Key: indexes [0, 0]
 			Value: avroValue, Headers: []kgo.RecordHeader{{Key: "source", Value: []byte("checkout-service")}}})
 	}
 	recs = append(recs,

@@ -47,8 +47,10 @@ func (d *FlowsData) Undeclared() []lineage.Undeclared {
 }
 
 // MoreUnconfirmed and MoreUndeclared count the drift rows past maxDriftRows.
-func (d *FlowsData) MoreUnconfirmed() int { return max(0, len(d.Cluster.Drift.Unconfirmed)-maxDriftRows) }
-func (d *FlowsData) MoreUndeclared() int  { return max(0, len(d.Cluster.Drift.Undeclared)-maxDriftRows) }
+func (d *FlowsData) MoreUnconfirmed() int {
+	return max(0, len(d.Cluster.Drift.Unconfirmed)-maxDriftRows)
+}
+func (d *FlowsData) MoreUndeclared() int { return max(0, len(d.Cluster.Drift.Undeclared)-maxDriftRows) }
 
 // DomainReadRow says which groups of the domain To read topics of the domain From: the first
 // maxListed of them, and how many More.
