@@ -18,6 +18,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -381,15 +382,20 @@ func (f *framingCount) count(b []byte, null bool) {
 	case len(b) < 5 || b[0] != 0:
 		f.notFramed++
 	default:
-		if f.schemas == nil {
-			f.schemas = map[schemaKey]int{}
-		}
-		k := schemaKey{id: int(int32(binary.BigEndian.Uint32(b[1:5]))), indexes: messageIndexes(b[5:])}
-		if _, ok := f.schemas[k]; !ok && len(f.schemas) >= maxSchemaUses {
-			k.indexes = ""
-		}
-		f.schemas[k]++
+		f.addSchema(schemaKey{id: int(int32(binary.BigEndian.Uint32(b[1:5]))), indexes: messageIndexes(b[5:])}, 1)
 	}
+}
+
+// addSchema counts n records framed with k; past maxSchemaUses distinct keys a new one loses
+// its message indexes, so that crafted bytes after an id cannot grow the map without bound.
+func (f *framingCount) addSchema(k schemaKey, n int) {
+	if f.schemas == nil {
+		f.schemas = map[schemaKey]int{}
+	}
+	if _, ok := f.schemas[k]; !ok && len(f.schemas) >= maxSchemaUses {
+		k.indexes = ""
+	}
+	f.schemas[k] += n
 }
 
 // messageIndexes reads the Protobuf message indexes (a zigzag varint count, then that many
@@ -416,28 +422,36 @@ func messageIndexes(b []byte) string {
 }
 
 func (ps *partitionSample) header(name string, v []byte, null bool, keep map[string]bool) {
-	h := ps.headers[name]
-	if h == nil {
-		if len(ps.headers) >= maxHeaderNames {
-			name = moreHeaders
-		}
-		if h = ps.headers[name]; h == nil {
-			h = &headerCount{}
-			ps.headers[name] = h
-		}
-	}
+	h := headerSlot(ps.headers, name)
 	h.records++
-	if !keep[name] {
-		return
+	if keep[name] {
+		h.addValue(headerText(v, null), 1)
 	}
+}
+
+// headerSlot is name's count in m, or the one of moreHeaders once m holds maxHeaderNames.
+func headerSlot(m map[string]*headerCount, name string) *headerCount {
+	if h := m[name]; h != nil {
+		return h
+	}
+	if len(m) >= maxHeaderNames {
+		name = moreHeaders
+	}
+	if m[name] == nil {
+		m[name] = &headerCount{}
+	}
+	return m[name]
+}
+
+// addValue counts n records with value v, or with moreValues once maxHeaderValues are held.
+func (h *headerCount) addValue(v string, n int) {
 	if h.values == nil {
 		h.values = map[string]int{}
 	}
-	text := headerText(v, null)
-	if _, ok := h.values[text]; !ok && len(h.values) >= maxHeaderValues {
-		text = moreValues
+	if _, ok := h.values[v]; !ok && len(h.values) >= maxHeaderValues {
+		v = moreValues
 	}
-	h.values[text]++
+	h.values[v] += n
 }
 
 // headerText is a kept header's value as a reader sees it: the text itself, cut to
@@ -486,25 +500,10 @@ func (a *topicAccumulator) add(ps partitionSample) {
 	a.key.merge(ps.key)
 	a.value.merge(ps.value)
 	for name, h := range ps.headers {
-		mine := a.headers[name]
-		if mine == nil {
-			if len(a.headers) >= maxHeaderNames {
-				name = moreHeaders
-			}
-			if mine = a.headers[name]; mine == nil {
-				mine = &headerCount{}
-				a.headers[name] = mine
-			}
-		}
+		mine := headerSlot(a.headers, name)
 		mine.records += h.records
 		for v, n := range h.values {
-			if mine.values == nil {
-				mine.values = map[string]int{}
-			}
-			if _, ok := mine.values[v]; !ok && len(mine.values) >= maxHeaderValues {
-				v = moreValues
-			}
-			mine.values[v] += n
+			mine.addValue(v, n)
 		}
 	}
 }
@@ -513,13 +512,7 @@ func (f *framingCount) merge(o framingCount) {
 	f.null += o.null
 	f.notFramed += o.notFramed
 	for k, n := range o.schemas {
-		if f.schemas == nil {
-			f.schemas = map[schemaKey]int{}
-		}
-		if _, ok := f.schemas[k]; !ok && len(f.schemas) >= maxSchemaUses {
-			k.indexes = ""
-		}
-		f.schemas[k] += n
+		f.addSchema(k, n)
 	}
 }
 
@@ -537,8 +530,7 @@ func parseIndexes(s string) []int {
 	}
 	var out []int
 	for p := range strings.SplitSeq(s, ".") {
-		var v int
-		fmt.Sscan(p, &v)
+		v, _ := strconv.Atoi(p) // messageIndexes wrote only non-negative decimal numbers
 		out = append(out, v)
 	}
 	return out
