@@ -32,6 +32,12 @@ type FlowTopic struct {
 	// discovered from Connect: drawn as connectors, sources beside the producers, sinks beside
 	// the groups.
 	Sources, Sinks []string
+	// Apps are the Kafka Streams applications reading the topic (their groups, drawn as
+	// applications rather than among Groups); Writer the one whose internal topic it is (a
+	// changelog or repartition topic, which Kafka Streams itself writes: discovered);
+	// Outputs the applications a topic annotation declares as its producers.
+	Apps, Outputs []string
+	Writer        string
 }
 
 // side is one column of a flow diagram: its names, and how coarsely they are drawn.
@@ -54,6 +60,7 @@ func DomainFlow(domain string, topics []FlowTopic) Diagram {
 		{noun: "group", levels: []func(string) string{ident, namePrefix, all}},
 		{noun: "source connector", levels: []func(string) string{ident, namePrefix, all}},
 		{noun: "sink connector", levels: []func(string) string{ident, namePrefix, all}},
+		{noun: "Kafka Streams app", levels: []func(string) string{ident, namePrefix, all}},
 	}
 	if domain == "" {
 		sides[1].levels[2] = all
@@ -100,17 +107,22 @@ func DomainFlow(domain string, topics []FlowTopic) Diagram {
 			w.line(1, "%s[(%s)]", id, label)
 		case "source connector", "sink connector":
 			w.line(1, "%s[/%s/]", id, label)
+		case "Kafka Streams app":
+			w.line(1, "%s{{%s}}", id, label)
 		default:
 			w.line(1, "%s(%s)", id, label)
 		}
 	}
 	for _, e := range g.edges {
-		w.line(1, "%s --> %s", ids[e[0]], ids[e[1]])
-		relation := "writes to"
-		if strings.HasPrefix(e[0], "topic\x00") {
+		arrow, relation := "-->", "writes to"
+		switch {
+		case strings.HasPrefix(e.from, "topic\x00"):
 			relation = "is read by"
+		case e.declared:
+			arrow, relation = "-.->", "writes to (declared)"
 		}
-		w.edge(ids[e[0]], ids[e[1]], relation)
+		w.line(1, "%s %s %s", ids[e.from], arrow, ids[e.to])
+		w.edge(ids[e.from], ids[e.to], relation)
 	}
 	if len(topics) == 0 {
 		w.line(1, "%s[%s]", w.node(w.id(), KindNote, "no topics"), Label("no topics"))
@@ -123,12 +135,13 @@ func DomainFlow(domain string, topics []FlowTopic) Diagram {
 	if domain == "" {
 		of = "the topics without a domain"
 	}
-	return w.diagram("Data flow of "+of, "Producers, topics and consumer groups of "+of+".")
+	return w.diagram("Data flow of "+of, "Producers, topics, consumer groups and applications of "+of+
+		"; dashed arrows are declared by annotations, solid ones discovered.")
 }
 
 // flowKinds are the kinds of a flow diagram's columns.
 var flowKinds = map[string]Kind{"producer": KindProducer, "topic": KindTopic, "group": KindGroup,
-	"source connector": KindConnector, "sink connector": KindConnector}
+	"source connector": KindConnector, "sink connector": KindConnector, "Kafka Streams app": KindStreamsApp}
 
 // flowNode is one box: a name or a bucket of names.
 type flowNode struct {
@@ -140,8 +153,14 @@ type flowNode struct {
 
 type flowGraph struct {
 	nodes []flowNode
-	edges [][2]string
+	edges []flowEdge
 	count map[string]int // boxes per noun
+}
+
+// flowEdge joins two nodes' keys; declared: an annotation says so, nothing in Kafka shows it.
+type flowEdge struct {
+	from, to string
+	declared bool
 }
 
 func newFlowGraph(topics []FlowTopic, sides []*side) *flowGraph {
@@ -160,13 +179,16 @@ func newFlowGraph(topics []FlowTopic, sides []*side) *flowGraph {
 		members[key][name] = true
 		return key
 	}
-	seen := map[[2]string]bool{}
-	edge := func(from, to string) {
-		e := [2]string{from, to}
-		if !seen[e] {
-			seen[e] = true
-			g.edges = append(g.edges, e)
+	// An edge both declared and discovered is drawn once, as discovered: the evidence wins.
+	seen := map[[2]string]int{}
+	edge := func(from, to string, declared bool) {
+		k := [2]string{from, to}
+		if i, ok := seen[k]; ok {
+			g.edges[i].declared = g.edges[i].declared && declared
+			return
 		}
+		seen[k] = len(g.edges)
+		g.edges = append(g.edges, flowEdge{from, to, declared})
 	}
 	// Producers first, then topics, then groups: Mermaid lays out columns in order of first
 	// appearance, and a stable order keeps the text the same for the same estate.
@@ -177,6 +199,9 @@ func newFlowGraph(topics []FlowTopic, sides []*side) *flowGraph {
 		for _, p := range t.Producers {
 			node(sides[0], p)
 		}
+		for _, a := range t.Outputs {
+			node(sides[5], a)
+		}
 	}
 	for _, t := range topics {
 		node(sides[1], t.Name)
@@ -184,16 +209,25 @@ func newFlowGraph(topics []FlowTopic, sides []*side) *flowGraph {
 	for _, t := range topics {
 		topic := node(sides[1], t.Name)
 		for _, p := range t.Producers {
-			edge(node(sides[0], p), topic)
+			edge(node(sides[0], p), topic, true)
+		}
+		for _, a := range t.Outputs {
+			edge(node(sides[5], a), topic, true)
+		}
+		if t.Writer != "" {
+			edge(node(sides[5], t.Writer), topic, false)
 		}
 		for _, c := range t.Sources {
-			edge(node(sides[3], c), topic)
+			edge(node(sides[3], c), topic, false)
 		}
 		for _, grp := range t.Groups {
-			edge(topic, node(sides[2], grp))
+			edge(topic, node(sides[2], grp), false)
+		}
+		for _, a := range t.Apps {
+			edge(topic, node(sides[5], a), false)
 		}
 		for _, c := range t.Sinks {
-			edge(topic, node(sides[4], c))
+			edge(topic, node(sides[4], c), false)
 		}
 	}
 	for i := range g.nodes {

@@ -21,12 +21,45 @@ func TestDomainFlow(t *testing.T) {
   n3[("orders.shipped<br/>topic")]
   n4("billing<br/>group")
   n5("audit<br/>group")
-  n1 --> n2
+  n1 -.-> n2
   n2 --> n4
   n2 --> n5
   n3 --> n5`
 	assert.Equal(t, want, drawn(got))
 	assert.Equal(t, "flowchart LR\n  n1[\"no topics\"]", drawn(DomainFlow("x", nil)))
+}
+
+// A Kafka Streams application is one box: it reads its input and its repartition topic, writes
+// its internal topics (discovered, solid) and the output its annotation declares (dashed); a
+// declared producer that the cluster also shows writing is drawn once, solid.
+func TestDomainFlowStreamsApp(t *testing.T) {
+	got := DomainFlow("", []FlowTopic{
+		{Name: "orders", Apps: []string{"stats"}, Groups: []string{"billing"}},
+		{Name: "stats-by-size-repartition", Writer: "stats", Apps: []string{"stats"}},
+		{Name: "stats-counts-changelog", Writer: "stats", Outputs: []string{"stats"}},
+		{Name: "order-stats", Outputs: []string{"stats"}},
+	})
+	want := `flowchart LR
+  n1{{"stats<br/>Kafka Streams app"}}
+  n2[("orders<br/>topic")]
+  n3[("stats-by-size-repartition<br/>topic")]
+  n4[("stats-counts-changelog<br/>topic")]
+  n5[("order-stats<br/>topic")]
+  n6("billing<br/>group")
+  n2 --> n6
+  n2 --> n1
+  n1 --> n3
+  n3 --> n1
+  n1 --> n4
+  n1 -.-> n5`
+	assert.Equal(t, want, drawn(got))
+	var rows []string
+	for _, r := range got.Rows() {
+		rows = append(rows, r.From.Name+" "+r.Relation+" "+r.To.Name+" ("+string(r.To.Kind)+")")
+	}
+	assert.Contains(t, rows, "stats writes to (declared) order-stats (topic)")
+	assert.Contains(t, rows, "orders is read by stats (Kafka Streams app)")
+	assert.Contains(t, rows, "stats writes to stats-counts-changelog (topic)")
 }
 
 // 500 topics in one domain, each read by its own group: no hairball, but prefixes.

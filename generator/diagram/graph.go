@@ -53,8 +53,11 @@ type Kind string
 
 // The kinds of node the diagrams draw.
 const (
-	KindTopic      Kind = "topic"
-	KindGroup      Kind = "consumer group"
+	KindTopic Kind = "topic"
+	KindGroup Kind = "consumer group"
+	// KindStreamsApp is a Kafka Streams application, named by its application.id: its
+	// consumer group's id, so it has the group's page.
+	KindStreamsApp Kind = "Kafka Streams app"
 	KindProducer   Kind = "producer"
 	KindConnector  Kind = "connector"
 	KindCluster    Kind = "cluster"

@@ -270,7 +270,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 		}
 	}
 	c.Drift = lineage.DriftOf(snap, producersOf)
-	c.pages = append(c.pages, buildFlows(c, snap, consumers, producersOf, declared, topicLink, connect.byTopic).pages(&Page{Path: c.FlowsPath,
+	c.pages = append(c.pages, buildFlows(c, snap, consumers, producersOf, declared, topicLink, connect.byTopic, apps).pages(&Page{Path: c.FlowsPath,
 		Title: "Data flows", Template: TemplateFlows, Section: c.FlowsPath, Crumbs: listCrumbs})...)
 	c.pages = append(c.pages, buildACLs(c, snap, topicPath, groupPath).pages(&Page{Path: c.ACLsPath, Title: "ACLs and quotas",
 		Template: TemplateACLs, Section: c.ACLsPath, Crumbs: listCrumbs})...)

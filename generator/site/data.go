@@ -60,7 +60,7 @@ func (c *Cluster) nodePage(n diagram.Node) string {
 	switch n.Kind {
 	case diagram.KindTopic:
 		return c.topicPaths[n.Name]
-	case diagram.KindGroup:
+	case diagram.KindGroup, diagram.KindStreamsApp:
 		return c.groupPaths[n.Name]
 	case diagram.KindConnector:
 		return c.connectorPaths[[2]string{n.Scope, n.Name}]

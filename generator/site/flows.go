@@ -3,7 +3,9 @@ package site
 // The data flows page of a cluster (clusters/<c>/flows): who writes and who reads each domain's
 // topics, and which domains read which. A domain is a topic name's prefix before the first '.'
 // (orders.order-placed.v1 belongs to orders), the naming convention most estates follow.
-// Producers come from topic annotations, readers from consumer groups' offsets and assignments.
+// Producers come from topic annotations, readers from consumer groups' offsets and assignments;
+// a group that is a Kafka Streams application is drawn as the application, writing its own
+// changelog and repartition topics (Kafka Streams does) and the outputs annotations declare.
 
 import (
 	"slices"
@@ -28,9 +30,13 @@ type FlowsData struct {
 	// Total counts the topic rows of every part; Pager is nil when the page is one.
 	Total int
 	Pager *Pager
-	// HasConnectors: Kafka Connect connectors write or read some topic of the cluster.
-	HasConnectors bool
+	// HasConnectors: Kafka Connect connectors write or read some topic of the cluster;
+	// HasStreams: Kafka Streams applications run on it.
+	HasConnectors, HasStreams bool
 }
+
+// streamsTopic is a Kafka Streams application's internal topic: whose, and what it is to it.
+type streamsTopic struct{ app, role string }
 
 // maxDriftRows is the most rows each drift table of the flows page lists; the count says the rest.
 const maxDriftRows = 500
@@ -83,6 +89,10 @@ type FlowRow struct {
 	More      int
 	// Connectors are the Kafka Connect connectors writing or reading the topic (discovered).
 	Connectors []TopicConnector
+	// StreamsApp is the Kafka Streams application whose internal topic this is (it writes it),
+	// StreamsRole what the topic is to it; nil for other topics.
+	StreamsApp  *Link
+	StreamsRole string
 }
 
 // groupDomain is the domain a consumer group belongs to: the one its annotation declares, else
@@ -110,8 +120,19 @@ func groupDomain(id, declared string, topicDomains map[string]bool) string {
 // (see ConsumerRow), producers the annotated producers per topic, declared the domains that
 // group annotations declare.
 func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]ConsumerRow, producers map[string][]string,
-	declared map[string]string, topicLink func(string) Link, connectors map[string][]TopicConnector) *FlowsData {
-	d := &FlowsData{Cluster: c, HasConnectors: len(connectors) > 0}
+	declared map[string]string, topicLink func(string) Link, connectors map[string][]TopicConnector, apps []lineage.StreamsApp) *FlowsData {
+	d := &FlowsData{Cluster: c, HasConnectors: len(connectors) > 0, HasStreams: len(apps) > 0}
+	isApp := map[string]bool{}
+	internal := map[string]streamsTopic{}
+	for _, a := range apps {
+		isApp[a.ID] = true
+		for i, t := range a.Changelogs {
+			internal[t] = streamsTopic{a.ID, "changelog of state store " + a.Stores[i]}
+		}
+		for _, t := range a.Repartitions {
+			internal[t] = streamsTopic{a.ID, "repartition topic"}
+		}
+	}
 	topicDomains := map[string]bool{}
 	var order []string
 	byDomain := map[string]*DomainFlowData{}
@@ -127,7 +148,18 @@ func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]Consum
 			topicDomains[dom] = dom != ""
 		}
 		row := FlowRow{Topic: topicLink(t.Name), Producers: producers[t.Name], Connectors: connectors[t.Name]}
-		flow := diagram.FlowTopic{Name: t.Name, Producers: producers[t.Name]}
+		flow := diagram.FlowTopic{Name: t.Name}
+		for _, p := range producers[t.Name] {
+			if isApp[p] {
+				flow.Outputs = append(flow.Outputs, p)
+			} else {
+				flow.Producers = append(flow.Producers, p)
+			}
+		}
+		if in, ok := internal[t.Name]; ok {
+			flow.Writer = in.app
+			row.StreamsApp, row.StreamsRole = &Link{Title: in.app, Path: c.groupPaths[in.app]}, in.role
+		}
 		for _, k := range connectors[t.Name] {
 			if k.Write {
 				flow.Sources = append(flow.Sources, k.Connector.Title)
@@ -137,7 +169,11 @@ func buildFlows(c *Cluster, snap *snapshot.Snapshot, readers map[string][]Consum
 		}
 		for _, r := range readers[t.Name] {
 			row.Groups = append(row.Groups, r.Group)
-			flow.Groups = append(flow.Groups, r.Group.Title)
+			if isApp[r.Group.Title] {
+				flow.Apps = append(flow.Apps, r.Group.Title)
+			} else {
+				flow.Groups = append(flow.Groups, r.Group.Title)
+			}
 		}
 		byDomain[dom].Topics = append(byDomain[dom].Topics, row)
 		flows[dom] = append(flows[dom], flow)
@@ -219,7 +255,7 @@ func (d *FlowsData) pages(first *Page) []*Page {
 			d.Total = total
 			return d
 		}
-		part := &FlowsData{Cluster: d.Cluster, Total: total, Pager: pg, HasConnectors: d.HasConnectors}
+		part := &FlowsData{Cluster: d.Cluster, Total: total, Pager: pg, HasConnectors: d.HasConnectors, HasStreams: d.HasStreams}
 		if pg.Part == 1 {
 			part.Overview, part.Reads = d.Overview, d.Reads
 		}

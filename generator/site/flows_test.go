@@ -149,3 +149,56 @@ func TestFlowsCapGroups(t *testing.T) {
 	assert.Equal(t, 10, d.Reads[0].More)
 	assert.Contains(t, d.Overview.Text, `"30 groups"`)
 }
+
+// A Kafka Streams application is drawn as itself: reading its input and its repartition topic,
+// writing its internal topics (discovered) and the output its annotation declares (dashed), each
+// box linked to the application's group page; the internal topics' rows name it as writer.
+func TestFlowsPageStreamsApp(t *testing.T) {
+	s := &snapshot.Snapshot{
+		Cluster: snapshot.Cluster{Name: "prod", ControllerID: -1},
+		Topics: []snapshot.Topic{{Name: "orders.placed"}, {Name: "orders.stats"},
+			{Name: "stats-app-by-size-repartition"}, {Name: "stats-app-counts-changelog"}},
+		Groups: []snapshot.Group{
+			{ID: "stats-app", Offsets: []snapshot.GroupOffset{{Topic: "orders.placed"}, {Topic: "stats-app-by-size-repartition"}}},
+			{ID: "billing", Offsets: []snapshot.GroupOffset{{Topic: "orders.placed"}}},
+		},
+	}
+	s.Normalize()
+	site, err := Build("Acme", []*snapshot.Snapshot{s}, []Content{
+		{Path: "topics/orders.stats.md", File: "content/topics/orders.stats.md", FrontMatter: "producers: [stats-app]\n"}})
+	require.NoError(t, err)
+	d := site.Page("clusters/prod/flows").Data.(*FlowsData)
+	require.True(t, d.HasStreams)
+	require.Len(t, d.Domains, 2)
+
+	orders := d.Domains[0].Diagram
+	assert.Contains(t, orders.Text, `{{"stats-app<br/>Kafka Streams app"}}`)
+	assert.NotContains(t, orders.Text, `"stats-app<br/>group"`, "drawn once, as the application")
+	rows := map[string]string{}
+	for _, r := range orders.Rows() {
+		if r.To != nil {
+			rows[r.From.Name+" "+r.Relation+" "+r.To.Name] = r.From.Path + " → " + r.To.Path
+		}
+	}
+	assert.Equal(t, "clusters/prod/topics/orders.placed → clusters/prod/groups/stats-app", rows["orders.placed is read by stats-app"])
+	assert.Contains(t, rows, "stats-app writes to (declared) orders.stats")
+	assert.Contains(t, rows, "orders.placed is read by billing")
+
+	internal := d.Domains[1]
+	assert.Contains(t, internal.Diagram.Text, "-->", "the application's own topics: discovered, solid")
+	assert.NotContains(t, internal.Diagram.Text, "-.->")
+	irows := map[string]bool{}
+	for _, r := range internal.Diagram.Rows() {
+		if r.To != nil {
+			irows[r.From.Name+" "+r.Relation+" "+r.To.Name] = true
+		}
+	}
+	assert.True(t, irows["stats-app writes to stats-app-counts-changelog"])
+	assert.True(t, irows["stats-app writes to stats-app-by-size-repartition"])
+	assert.True(t, irows["stats-app-by-size-repartition is read by stats-app"])
+	for _, row := range internal.Topics {
+		require.NotNil(t, row.StreamsApp, row.Topic.Title)
+		assert.Equal(t, "stats-app", row.StreamsApp.Title)
+	}
+	assert.Equal(t, "changelog of state store counts", internal.Topics[1].StreamsRole)
+}
