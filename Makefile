@@ -56,10 +56,14 @@ bench:
 # The 100k estate (internal/synth.Profile100k) built from its snapshots, and the published site
 # checked: no page over 1 MB, sitemaps within 50,000 URLs and 50 MB each, at most 1 GB in all,
 # every topic, group and subject with its page. Prints the time per topic at 1k, 10k and 100k,
-# the heap's peak, the size and file count and the bytes per page (chrome and content).
-# Minutes and several GB of disk: outside CI.
+# the heap's peak, the size and file count and the bytes per page (chrome and content). Then the
+# 100k site in Chromium (TestScaleSiteInTheBrowser: search downloads ≤ 300 kB and finds, the
+# index ≤ 15% of the site, every list page and a spread of object pages drawn) and search's
+# speed on the 100k index (BenchmarkSearchFirstQuery). Minutes and several GB of disk: outside CI.
 bench-100k:
 	KDOCS_SCALE=$${KDOCS_SCALE:-1000,10000,100000} $(GO) test -count=1 -timeout 60m -run '^TestScaleEstate$$' -v ./generator/pipeline/
+	KDOCS_SCALE=$${KDOCS_SCALE:-100000} $(GO) test -count=1 -timeout 90m -run '^TestScaleSiteInTheBrowser$$' -v ./generator/browsertest/
+	KDOCS_SCALE_BENCH=$${KDOCS_SCALE_BENCH:-100000} $(GO) test -count=1 -timeout 30m -run '^$$' -bench SearchFirstQuery -benchtime 5x ./generator/browsertest/
 
 # Re-snapshot the seeded estate (make infra-up seed connect-up streams-up) into the committed
 # example snapshot and its history (scripts/demo-snapshot.sh: any port base, written back as the

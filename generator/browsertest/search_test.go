@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -238,7 +239,15 @@ type scaleRun struct {
 // and only the index is the big estate's: search never reads the pages.
 func scaleSearch(tb testing.TB) (ctx context.Context, home string) {
 	chrome := testenv.Chrome(tb)
-	model, err := site.Build("Big", []*snapshot.Snapshot{synth.Estate(synth.Options{})}, nil)
+	snaps := []*snapshot.Snapshot{synth.Estate(synth.Options{})}
+	// KDOCS_SCALE_BENCH=100000: the index of the 100k estate (synth.Scale, two clusters).
+	if n, err := strconv.Atoi(os.Getenv("KDOCS_SCALE_BENCH")); err == nil && n > 0 {
+		snaps = nil
+		for _, o := range synth.Scale(n).Clusters {
+			snaps = append(snaps, synth.Estate(o))
+		}
+	}
+	model, err := site.Build("Big", snaps, nil)
 	require.NoError(tb, err)
 	home, dir := serveSiteDir(tb, fixtureSite(tb))
 	require.NoError(tb, os.RemoveAll(filepath.Join(dir, search.Dir)))
@@ -328,6 +337,7 @@ func TestSearchScale(t *testing.T) {
 // downloaded, and the longest task that blocked the page's main thread meanwhile.
 //
 //	go test ./generator/browsertest -run '^$' -bench SearchFirstQuery -benchtime 5x
+//	KDOCS_SCALE_BENCH=100000 go test ./generator/browsertest -run '^$' -bench SearchFirstQuery -benchtime 5x   # the 100k estate's index
 func BenchmarkSearchFirstQuery(b *testing.B) {
 	ctx, home := scaleSearch(b)
 	var first, later, kB, block float64
