@@ -125,27 +125,43 @@
     return entry;
   }
 
-  // scoreToken maps each document matching token to its score: the best matching term's
-  // weight there (full for the exact word, less the more of the term the token leaves unsaid),
-  // plus a tenth of its other matching terms' (orders.order-created before fraud.order-failed
-  // for "order"). Kept as [best, sum] until final.
+  // scoreToken scores each document matching token: the best matching term's weight there
+  // (full for the exact word, less the more of the term the token leaves unsaid), plus a tenth
+  // of its other matching terms' (orders.order-created before fraud.order-failed for "order").
+  // Scores live in arrays indexed by document id, -1 for no match, with the matching ids in
+  // hit: at 100,000 topics a short word matches tens of thousands of documents, and a Map of
+  // per-document arrays spent most of the query's time allocating.
   function scoreToken(token, shards) {
-    var scores = new Map();
+    var best = new Float64Array(index.docs).fill(-1), sum = new Float64Array(index.docs), hit = [];
     shards.forEach(function (shard) {
       for (var term in shard) {
         if (term.lastIndexOf(token, 0) !== 0) continue;
         var factor = term === token ? 2 : 1 + token.length / term.length * 0.5;
         var p = postings(shard[term]);
         for (var i = 0; i < p.ids.length; i++) {
-          var s = (p.weights.charCodeAt(i) - 48) * factor;
-          var prev = scores.get(p.ids[i]);
-          if (prev === undefined) scores.set(p.ids[i], [s, s]);
-          else { if (s > prev[0]) prev[0] = s; prev[1] += s; }
+          var id = p.ids[i], s = (p.weights.charCodeAt(i) - 48) * factor;
+          if (best[id] < 0) { best[id] = s; sum[id] = s; hit.push(id); }
+          else { if (s > best[id]) best[id] = s; sum[id] += s; }
         }
       }
     });
-    scores.forEach(function (v, id) { scores.set(id, v[0] + 0.1 * (v[1] - v[0])); });
-    return scores;
+    for (var i = 0; i < hit.length; i++) {
+      var id = hit[i];
+      best[id] = best[id] + 0.1 * (sum[id] - best[id]);
+    }
+    return { size: hit.length, hit: hit, score: best };
+  }
+
+  // before orders results: the higher score first; ties by id, which the build orders by kind
+  // and name length.
+  function before(a, b) { return b[1] - a[1] || a[0] - b[0]; }
+
+  // keepTop inserts r into top, the best n results so far in order, if it belongs there.
+  function keepTop(top, r, n) {
+    if (top.length === n && before(r, top[n - 1]) >= 0) return;
+    var i = top.length < n ? top.length : n - 1;
+    while (i > 0 && before(r, top[i - 1]) < 0) { top[i] = top[i - 1]; i--; }
+    top[i] = r;
   }
 
   // search resolves to the best results for q (every word must match), as
@@ -162,19 +178,19 @@
       // Rarest word first: the others only filter its matches.
       var perWord = words.map(function (w, i) { return scoreToken(w, shardsPerWord[i]); });
       perWord.sort(function (a, b) { return a.size - b.size; });
-      var ranked = [];
-      perWord[0].forEach(function (score, id) {
+      // Only the best maxResults are kept in order: sorting every match of a short word
+      // was most of the ranking's time at 100,000 topics.
+      var top = [], total = 0, first = perWord[0];
+      matches: for (var i = 0; i < first.hit.length; i++) {
+        var id = first.hit[i], score = first.score[id];
         for (var j = 1; j < perWord.length; j++) {
-          var s = perWord[j].get(id);
-          if (s === undefined) return;
+          var s = perWord[j].score[id];
+          if (s < 0) continue matches;
           score += s;
         }
-        ranked.push([id, score]);
-      });
-      // Ids are ordered by kind and name length at build time: ties keep that order.
-      ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-      var total = ranked.length;
-      var top = ranked.slice(0, maxResults);
+        total++;
+        keepTop(top, [id, score], maxResults);
+      }
       var chunks = {};
       top.forEach(function (r) { chunks["d" + Math.floor(r[0] / index.chunk)] = true; });
       var rankedAt = performance.now();
