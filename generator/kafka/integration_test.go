@@ -221,8 +221,16 @@ func TestCollectRealCluster(t *testing.T) {
 }
 
 // still zeroes what moves in an idle cluster's snapshot: the quorum's offsets, lags and times
-// (each kept as present or absent).
+// (each kept as present or absent), and the brokers' log directory totals, which hold
+// __consumer_offsets and every other test's topics: the facts tests run beside each other, and
+// the log cleaner compacts on its own schedule (a fresh 4.4.0 cluster's node 2 shrank by 10 kB
+// between two collections in CI). The seeded topics' own sizes are still compared.
 func still(s *snapshot.Snapshot) {
+	for i := range s.Cluster.Brokers {
+		for j := range s.Cluster.Brokers[i].LogDirs {
+			s.Cluster.Brokers[i].LogDirs[j].SizeBytes = 0
+		}
+	}
 	q := s.Cluster.Quorum
 	if q == nil {
 		return
