@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# demo-snapshot.sh: re-take the example's committed snapshot (testdata/demo/acme-dev.json) from the
-# seeded estate, and append it to the example's history (testdata/demo/history/acme-dev/).
+# demo-snapshot.sh: re-take the example's committed snapshots (testdata/demo/acme-dev.json, the
+# seeded cluster, and testdata/demo/acme-dr.json, MirrorMaker 2's target) from the running
+# estate, and append them to the example's history (testdata/demo/history/<cluster>/).
 #
 #   scripts/demo-snapshot.sh        (or: make demo-snapshot)
 #
 # Needs the whole test estate running: scripts/kafka.sh up, scripts/registry.sh up,
-# go run ./testdata/seed, scripts/connect.sh up (Kafka Connect and MirrorMaker 2 from the upstream
-# cluster), scripts/streams.sh up (the Kafka Streams app), all with the same port settings.
+# go run ./testdata/seed, scripts/connect.sh up (Kafka Connect, and MirrorMaker 2 from the main
+# cluster to acme-dr), scripts/streams.sh up (the Kafka Streams app), all with the same port
+# settings.
 #
 # testdata/demo/live.yaml names the default layout (port base 9091: brokers 127.0.0.1:9092-9094,
-# registry 127.0.0.1:8081, Connect 127.0.0.1:9500). With another KDOCS_KAFKA_PORT_BASE or
-# KDOCS_REGISTRY_PORT, the snapshot is taken on those ports and its loopback addresses and the
-# scripts' data dirs (/tmp/kdocs-kafka-<base>, /tmp/kdocs-connect-<port>) are written back as the
-# default layout names them, so the committed example reads the same whoever took it. Nothing
-# else in the snapshot is touched. The Connect REST's credentials are KDOCS_CONNECT_USER /
+# registry 127.0.0.1:8081, Connect 127.0.0.1:9500; acme-dr's brokers 127.0.0.1:10092-10094 and
+# its Connect 127.0.0.1:10500). With another KDOCS_KAFKA_PORT_BASE or KDOCS_REGISTRY_PORT, the
+# snapshots are taken on those ports and their loopback addresses and the scripts' data dirs
+# (/tmp/kdocs-kafka-<base>, /tmp/kdocs-connect-<port>) are written back as the default layout
+# names them, so the committed example reads the same whoever took it. Nothing else in the
+# snapshots is touched. The Connect REST's credentials are KDOCS_CONNECT_USER /
 # KDOCS_CONNECT_PASSWORD (scripts/connect.sh's defaults when unset); the snapshot never holds them.
 set -euo pipefail
 
@@ -22,7 +25,9 @@ BIN=${KDOCS_BIN:-$ROOT/bin/kdocs}
 BASE=${KDOCS_KAFKA_PORT_BASE:-9091}
 REG=${KDOCS_REGISTRY_PORT:-8081}
 CONNECT=${KDOCS_CONNECT_PORT:-$((BASE + 409))}
-UP=${KDOCS_MM2_SOURCE_PORT_BASE:-$((BASE + 1000))}
+DR=${KDOCS_MM2_TARGET_PORT_BASE:-$((BASE + 1000))}
+DR_CONNECT=${KDOCS_MM2_CONNECT_PORT:-$((DR + 409))}
+CLUSTERS=(acme-dev acme-dr)
 export KDOCS_CONNECT_USER=${KDOCS_CONNECT_USER:-kdocs}
 export KDOCS_CONNECT_PASSWORD=${KDOCS_CONNECT_PASSWORD:-kdocs-connect-rest}
 TMP=${TMPDIR:-/tmp}
@@ -30,14 +35,14 @@ DEMO=$ROOT/testdata/demo
 
 [[ -x "$BIN" ]] || { echo "demo-snapshot: $BIN not built (make build)" >&2; exit 1; }
 
-# Port map, default layout → this machine's: brokers, controllers, SASL_SSL, SSL listeners,
-# registry, Connect REST, upstream brokers.
+# Port map, default layout → this machine's: brokers, controllers, SASL_SSL, SSL listeners of
+# both clusters, registry, both Connect RESTs.
 map=""
 for k in 1 2 3 101 102 103 201 202 203 301 302 303; do
   map+="$((9091 + k))=$((BASE + k)) "
-  map+="$((10091 + k))=$((UP + k)) "
+  map+="$((10091 + k))=$((DR + k)) "
 done
-map+="8081=$REG 9500=$CONNECT"
+map+="8081=$REG 9500=$CONNECT 10500=$DR_CONNECT"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -52,24 +57,29 @@ printf 'history: {dir: history}\n' >>"$work/live.yaml"
 # Back to the default layout: the inverse map on loopback addresses and brokers' ports, the
 # scripts' data dirs by their default names.
 portable() {
-  MAP="$map" BASE="$BASE" CONNECT="$CONNECT" TMPD="$TMP" perl -pe '
+  MAP="$map" BASE="$BASE" DR="$DR" CONNECT="$CONNECT" TMPD="$TMP" perl -pe '
     BEGIN { %m = reverse map { split /=/ } split " ", $ENV{MAP} }
     s/127\.0\.0\.1:(\d+)\b/"127.0.0.1:" . ($m{$1} \/\/ $1)/ge;
     s/^(\s*"port": )(\d+)(,?)$/$1 . ($m{$2} \/\/ $2) . $3/ge;
     s/\Q$ENV{TMPD}\E\/kdocs-kafka-$ENV{BASE}\//\/tmp\/kdocs-kafka\//g if $ENV{BASE} != 9091;
-    s/\Q$ENV{TMPD}\E\/kdocs-connect-$ENV{CONNECT}\//\/tmp\/kdocs-connect-9500\//g;' "$1"
+    s/\Q$ENV{TMPD}\E\/kdocs-kafka-$ENV{DR}\//\/tmp\/kdocs-kafka-10091\//g;
+    s/\Q$ENV{TMPD}\E\/kdocs-connect-$ENV{CONNECT}(-mirror)?\//"\/tmp\/kdocs-connect-9500" . ($1 \/\/ "") . "\/"/ge;' "$1"
 }
-mkdir -p "$work/out/history"
-portable "$work/acme-dev.json" >"$work/out/acme-dev.json"
-for f in "$work"/history/acme-dev/*.json; do
-  portable "$f" >"$work/out/history/$(basename "$f")"
+for c in "${CLUSTERS[@]}"; do
+  mkdir -p "$work/out/history/$c"
+  portable "$work/$c.json" >"$work/out/$c.json"
+  for f in "$work/history/$c"/*.json; do
+    portable "$f" >"$work/out/history/$c/$(basename "$f")"
+  done
 done
 if grep -rqF -e "$KDOCS_CONNECT_PASSWORD" -e "${KDOCS_CONNECT_SECRET:-kdocs-connect-seeded-secret-5b1f}" "$work/out"; then
   echo "demo-snapshot: the snapshot holds a Connect secret: not keeping it" >&2
   exit 1
 fi
-mkdir -p "$DEMO/history/acme-dev"
-cp "$work/out/acme-dev.json" "$DEMO/acme-dev.json"
-cp "$work"/out/history/*.json "$DEMO/history/acme-dev/"
-chmod 644 "$DEMO/acme-dev.json" "$DEMO"/history/acme-dev/*.json
-echo "demo-snapshot: wrote $DEMO/acme-dev.json and its copy in $DEMO/history/acme-dev/"
+for c in "${CLUSTERS[@]}"; do
+  mkdir -p "$DEMO/history/$c"
+  cp "$work/out/$c.json" "$DEMO/$c.json"
+  cp "$work/out/history/$c"/*.json "$DEMO/history/$c/"
+  chmod 644 "$DEMO/$c.json" "$DEMO/history/$c"/*.json
+  echo "demo-snapshot: wrote $DEMO/$c.json and its copy in $DEMO/history/$c/"
+done

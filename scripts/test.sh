@@ -5,12 +5,12 @@
 #   1. deps      the Debian packages (scripts/deps.sh: installed as root, else one line of what to install)
 #   2. services  Kafka (scripts/kafka.sh) and the schema registry (scripts/registry.sh), each started
 #                only if it is not already running; reused otherwise; a second registry (port +1000)
-#                and, after the seed, Kafka Connect with MirrorMaker 2 and its upstream cluster
+#                and, after the seed, Kafka Connect with MirrorMaker 2 and its target cluster
 #                (scripts/connect.sh), the second environment of the environments tests, and the
 #                Kafka Streams app (scripts/streams.sh)
 #   3. seed      the Acme estate (testdata/seed), which waits for the services
-#   3b. connect  Kafka Connect with its seeded connectors and MirrorMaker 2 from a second cluster
-#                (scripts/connect.sh, which starts that upstream cluster itself), unless it runs;
+#   3b. connect  Kafka Connect with its seeded connectors and MirrorMaker 2 to a second cluster
+#                (scripts/connect.sh, which starts that cluster, acme-dr, itself), unless it runs;
 #                stopped again right after the suite when this run started it
 #   4. suite     go vet and every test, with KDOCS_TEST_STRICT=1: a test whose service is missing fails
 #   5. versions  the Kafka facts tests (TestFacts*, TestCollectRealCluster) again on each of
@@ -129,8 +129,8 @@ facts_on() {
   return "$rc"
 }
 
-# stop_connect: once the suite is done, stop the Streams app, Kafka Connect and its upstream
-# cluster if this run started them (five JVMs), so the version clusters below do not share the two cores with them.
+# stop_connect: once the suite is done, stop the Streams app, Kafka Connect and MirrorMaker 2's
+# target cluster if this run started them (six JVMs), so the version clusters below do not share the two cores with them.
 stop_connect() {
   local i name
   [[ -z "${KDOCS_TEST_KEEP:-}" ]] || return 0
@@ -150,7 +150,7 @@ step deps bash scripts/deps.sh
 step "node tools" npm ci --prefix tools/node --no-audit --no-fund --silent
 step services services
 # The second environment's registry (generator/environments' two-environment test); its Kafka is
-# the MirrorMaker 2 upstream cluster scripts/connect.sh starts at KDOCS_KAFKA_PORT_BASE+1000.
+# acme-dr, MirrorMaker 2's target cluster, which scripts/connect.sh starts at KDOCS_KAFKA_PORT_BASE+1000.
 step "registry 2" ensure registry KDOCS_REGISTRY_PORT="${KDOCS_REGISTRY2_PORT:-$((${KDOCS_REGISTRY_PORT:-8081} + 1000))}"
 step seed "$GO" run ./testdata/seed
 step connect ensure connect

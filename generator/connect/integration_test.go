@@ -1,8 +1,10 @@
 package connect_test
 
-// Against the real worker of scripts/connect.sh: every connector, task state and topic as
-// Connect's own REST tells them, the secrets redacted, MirrorMaker 2's flow really replicating a
-// topic and a group's offsets, and the seeded secret nowhere in a snapshot, a page or a log.
+// Against the real workers of scripts/connect.sh (one beside the main cluster with the file
+// connectors, one beside acme-dr running MirrorMaker 2 from the main cluster): every connector,
+// task state and topic as Connect's own REST tells them, the secrets redacted, MirrorMaker 2's
+// flow really replicating topics and a group's offsets, and the seeded secret nowhere in a
+// snapshot, a page or a log.
 
 import (
 	"bytes"
@@ -43,10 +45,23 @@ func connectConfig(e testenv.ConnectEnv) config.Connect {
 		Timeout: config.Duration(10 * time.Second), Concurrency: 4}
 }
 
-// rest asks the worker directly, as the reference the collector is checked against.
+// mirrorConfig is the worker beside MirrorMaker 2's target that runs its connectors.
+func mirrorConfig(e testenv.ConnectEnv) config.Connect {
+	c := connectConfig(e)
+	c.Name, c.URL = "dr-connect", e.MirrorURL
+	return c
+}
+
+// rest asks the main worker directly, as the reference the collector is checked against.
 func rest(t *testing.T, e testenv.ConnectEnv, path string, out any) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.URL+path, nil)
+	restAt(t, e, e.URL, path, out)
+}
+
+// restAt asks the worker at base directly.
+func restAt(t *testing.T, e testenv.ConnectEnv, base, path string, out any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+path, nil)
 	require.NoError(t, err)
 	req.SetBasicAuth(e.Username, e.Password)
 	resp, err := http.DefaultClient.Do(req)
@@ -76,20 +91,16 @@ func configValue(k *snapshot.Connector, key string) (snapshot.ConnectorConfig, b
 	return snapshot.ConnectorConfig{}, false
 }
 
-func TestCollectRealConnect(t *testing.T) {
-	e := testenv.Connect(t)
-	cl, err := connect.New(connectConfig(e))
-	require.NoError(t, err)
-	cc, errs := cl.Collect(context.Background())
-	require.Empty(t, errs)
-
+// sameAsREST compares what kdocs collected from the worker at base with what its REST answers.
+func sameAsREST(t *testing.T, e testenv.ConnectEnv, base string, cc *snapshot.ConnectCluster) {
+	t.Helper()
 	var root struct{ Version, Commit string }
-	rest(t, e, "/", &root)
+	restAt(t, e, base, "/", &root)
 	assert.Equal(t, root.Version, cc.Version)
 	assert.Equal(t, root.Commit, cc.Commit)
 
 	var plugins []struct{ Class string }
-	rest(t, e, "/connector-plugins", &plugins)
+	restAt(t, e, base, "/connector-plugins", &plugins)
 	require.Len(t, cc.Plugins, len(plugins))
 
 	var status map[string]struct {
@@ -107,7 +118,7 @@ func TestCollectRealConnect(t *testing.T) {
 			Type string `json:"type"`
 		} `json:"status"`
 	}
-	rest(t, e, "/connectors?expand=status", &status)
+	restAt(t, e, base, "/connectors?expand=status", &status)
 	require.Len(t, cc.Connectors, len(status))
 	for name, s := range status {
 		k := connector(t, cc, name)
@@ -124,10 +135,24 @@ func TestCollectRealConnect(t *testing.T) {
 			}
 		}
 		var topics map[string]struct{ Topics []string }
-		rest(t, e, "/connectors/"+name+"/topics", &topics)
+		restAt(t, e, base, "/connectors/"+name+"/topics", &topics)
 		assert.ElementsMatch(t, topics[name].Topics, k.Topics, "%s: KIP-558 topics", name)
 		assert.NotEmpty(t, k.PluginVersion, name)
 	}
+}
+
+func TestCollectRealConnect(t *testing.T) {
+	e := testenv.Connect(t)
+	collectAt := func(t *testing.T, c config.Connect) *snapshot.ConnectCluster {
+		cl, err := connect.New(c)
+		require.NoError(t, err)
+		cc, errs := cl.Collect(context.Background())
+		require.Empty(t, errs)
+		sameAsREST(t, e, c.URL, cc)
+		return cc
+	}
+	cc := collectAt(t, connectConfig(e))
+	mirror := collectAt(t, mirrorConfig(e))
 
 	// The seeded states and topics.
 	assert.Equal(t, []string{"files.lines.v1"}, connector(t, cc, "files-source").Topics)
@@ -138,27 +163,29 @@ func TestCollectRealConnect(t *testing.T) {
 	assert.NotContains(t, broken.Tasks[0].Trace, "\n")
 
 	// Secrets: by the plugin's definition, by name; references kept.
-	v, _ := configValue(connector(t, cc, "mm2-source"), "ssl.key.password")
+	v, _ := configValue(connector(t, mirror, "mm2-source"), "ssl.key.password")
 	assert.Equal(t, snapshot.ConnectorConfig{Name: "ssl.key.password", Redacted: snapshot.RedactedPassword}, v)
 	v, _ = configValue(connector(t, cc, "files-sink"), "consumer.override.sasl.jaas.config")
 	assert.Equal(t, snapshot.ConnectorConfig{Name: "consumer.override.sasl.jaas.config", Redacted: snapshot.RedactedName}, v)
 	v, _ = configValue(connector(t, cc, "files-source"), "kdocs.db.password")
 	assert.True(t, strings.HasPrefix(v.Value, "${file:") && strings.HasSuffix(v.Value, ":db.password}"), v.Value)
 	assert.Empty(t, v.Redacted)
-	data, err := json.Marshal(cc)
-	require.NoError(t, err)
-	assert.NotContains(t, string(data), e.Secret)
-	assert.NotContains(t, string(data), e.Password)
+	for _, c := range []*snapshot.ConnectCluster{cc, mirror} {
+		data, err := json.Marshal(c)
+		require.NoError(t, err)
+		assert.NotContains(t, string(data), e.Secret)
+		assert.NotContains(t, string(data), e.Password)
+	}
 
 	// MirrorMaker 2, from the connectors' configs.
-	m := connector(t, cc, "mm2-source").MirrorMaker
+	m := connector(t, mirror, "mm2-source").MirrorMaker
 	require.NotNil(t, m)
 	assert.Equal(t, snapshot.MirrorMaker{Role: snapshot.MirrorSource, SourceAlias: e.SourceAlias, TargetAlias: e.TargetAlias,
 		Topics: `inventory\..*`, TopicsExclude: `.*[\-\.]internal, .*\.replica, __.*`, ReplicationPolicy: connect.DefaultReplicationPolicy,
 		Separator: ".", OffsetSyncsTopicLocation: "source"}, *m)
-	assert.Equal(t, snapshot.MirrorCheckpoint, connector(t, cc, "mm2-checkpoint").MirrorMaker.Role)
-	assert.True(t, connector(t, cc, "mm2-checkpoint").MirrorMaker.SyncGroupOffsets)
-	assert.Equal(t, snapshot.MirrorHeartbeat, connector(t, cc, "mm2-heartbeat").MirrorMaker.Role)
+	assert.Equal(t, snapshot.MirrorCheckpoint, connector(t, mirror, "mm2-checkpoint").MirrorMaker.Role)
+	assert.True(t, connector(t, mirror, "mm2-checkpoint").MirrorMaker.SyncGroupOffsets)
+	assert.Equal(t, snapshot.MirrorHeartbeat, connector(t, mirror, "mm2-heartbeat").MirrorMaker.Role)
 	assert.Nil(t, connector(t, cc, "files-sink").MirrorMaker)
 }
 
@@ -192,18 +219,21 @@ func TestConnectFailuresAreRecorded(t *testing.T) {
 	})
 }
 
-// estate is the main cluster with the worker, and the upstream cluster MirrorMaker 2 reads.
+// estate is the main cluster with its worker, and MirrorMaker 2's target acme-dr with the
+// worker that runs MirrorMaker's connectors.
 func estate(t *testing.T, dir string, e testenv.ConnectEnv) *config.Site {
 	yaml := `title: lineage
 snapshots: snapshots
 output: public
 clusters:
-  - name: acme-dev
+  - name: ` + e.SourceAlias + `
     bootstrap: [` + strings.Join(testenv.Kafka(t), ", ") + `]
     connect:
       - {name: main-connect, url: "` + e.URL + `", username: "${KDOCS_TEST_CONNECT_USER}", password: "${KDOCS_TEST_CONNECT_PASSWORD}"}
-  - name: upstream
-    bootstrap: [` + strings.Join(e.Upstream, ", ") + `]
+  - name: ` + e.TargetAlias + `
+    bootstrap: [` + strings.Join(e.Target, ", ") + `]
+    connect:
+      - {name: dr-connect, url: "` + e.MirrorURL + `", username: "${KDOCS_TEST_CONNECT_USER}", password: "${KDOCS_TEST_CONNECT_PASSWORD}"}
 `
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(yaml), 0o644))
 	t.Setenv("KDOCS_TEST_CONNECT_USER", e.Username)
@@ -213,13 +243,26 @@ clusters:
 	return cfg
 }
 
+// replicatedFrom is what MirrorMaker 2's source connector must have copied: the source's
+// topics its topics pattern (inventory\..*) selects, named as the default replication policy
+// names them on the target.
+func replicatedFrom(src *snapshot.Snapshot, alias string) map[string]string {
+	out := map[string]string{}
+	for _, t := range src.Topics {
+		if strings.HasPrefix(t.Name, "inventory.") && !strings.HasSuffix(t.Name, ".internal") {
+			out[alias+"."+t.Name] = t.Name
+		}
+	}
+	return out
+}
+
 // TestMirrorMakerReallyReplicates: the flow kdocs reads from the MM2 connectors is the one
-// Kafka shows: the source topic on upstream, its copy on the main cluster with the records, and
-// the upstream group's offsets translated onto the main cluster.
+// Kafka shows: the main cluster's inventory topics copied onto acme-dr with their records, and
+// the seeded group's offsets translated onto acme-dr.
 func TestMirrorMakerReallyReplicates(t *testing.T) {
 	e := testenv.Connect(t)
 	cfg := estate(t, t.TempDir(), e)
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	var snaps map[string]*snapshot.Snapshot
 	for {
 		snaps = map[string]*snapshot.Snapshot{}
@@ -229,23 +272,39 @@ func TestMirrorMakerReallyReplicates(t *testing.T) {
 			require.NoError(t, err)
 			snaps[out.Cluster] = s
 		}
-		g := snaps["acme-dev"].Group("inventory-projector")
-		if g != nil && len(g.Offsets) > 0 || time.Now().After(deadline) {
+		// MirrorMaker refreshes its topics every 5 s: a topic the seed made is copied soon after.
+		want := replicatedFrom(snaps[e.SourceAlias], e.SourceAlias)
+		copied := 0
+		for name := range want {
+			if snaps[e.TargetAlias].Topic(name) != nil {
+				copied++
+			}
+		}
+		g := snaps[e.TargetAlias].Group("inventory-sync")
+		if g != nil && len(g.Offsets) > 0 && copied == len(want) || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(3 * time.Second)
 	}
-	main, up := snaps["acme-dev"], snaps["upstream"]
-	flows := lineage.MirrorFlows(main)
+	main, dr := snaps[e.SourceAlias], snaps[e.TargetAlias]
+	assert.Empty(t, lineage.MirrorFlows(main), "the main cluster's worker runs no MirrorMaker connector")
+	flows := lineage.MirrorFlows(dr)
 	require.Len(t, flows, 1)
 	f := flows[0]
 	assert.Equal(t, e.SourceAlias, f.SourceAlias)
-	assert.Equal(t, "acme-dev", f.Cluster)
-	require.Len(t, f.Remote, 1)
-	assert.Equal(t, "upstream.inventory.stock-levels.v1", f.Remote[0].Name)
-	assert.Equal(t, "inventory.stock-levels.v1", f.Remote[0].Source)
-	assert.ElementsMatch(t, []string{lineage.EvidenceConnectConfig, lineage.EvidenceConnectTopics}, f.Remote[0].Evidence)
-	assert.Equal(t, "upstream.checkpoints.internal", f.Checkpoints)
+	assert.Equal(t, e.TargetAlias, f.TargetAlias)
+	assert.Equal(t, e.TargetAlias, f.Cluster, "the flow's target is the cluster of the worker that runs it")
+	assert.Equal(t, "dr-connect", f.Connect)
+
+	want := replicatedFrom(main, e.SourceAlias)
+	require.NotEmpty(t, want, "the seed made inventory topics on the main cluster")
+	got := map[string]string{}
+	for _, r := range f.Remote {
+		got[r.Name] = r.Source
+		assert.Contains(t, r.Evidence, lineage.EvidenceConnectConfig, r.Name)
+	}
+	assert.Equal(t, want, got, "each selected topic of the source, and only those, is a remote topic on the target")
+	assert.Equal(t, e.SourceAlias+".checkpoints.internal", f.Checkpoints)
 	assert.Equal(t, "heartbeats", f.Heartbeats)
 	var roles []string
 	for _, k := range f.Connectors {
@@ -253,30 +312,32 @@ func TestMirrorMakerReallyReplicates(t *testing.T) {
 	}
 	assert.Equal(t, []string{"source", "checkpoint", "heartbeat"}, roles)
 
-	src, dst := up.Topic("inventory.stock-levels.v1"), main.Topic("upstream.inventory.stock-levels.v1")
-	require.NotNil(t, src)
-	require.NotNil(t, dst)
 	messages := func(t *snapshot.Topic) (n int64) {
 		for _, p := range t.Partitions {
 			n += p.LatestOffset - p.EarliestOffset
 		}
 		return n
 	}
-	assert.Equal(t, len(src.Partitions), len(dst.Partitions))
-	assert.Positive(t, messages(src))
-	assert.Positive(t, messages(dst), "MirrorMaker 2 copied records")
-	assert.NotNil(t, up.Topic("mm2-offset-syncs.acme-dev.internal"), "offset syncs on the source, as offset-syncs.topic.location says")
+	for remote, source := range want {
+		src, dst := main.Topic(source), dr.Topic(remote)
+		require.NotNil(t, src, source)
+		require.NotNil(t, dst, remote)
+		assert.Equal(t, len(src.Partitions), len(dst.Partitions), remote)
+		if messages(src) > 0 {
+			assert.Positive(t, messages(dst), "MirrorMaker 2 copied %s's records", source)
+		}
+	}
+	assert.NotNil(t, main.Topic("mm2-offset-syncs."+e.TargetAlias+".internal"), "offset syncs on the source, as offset-syncs.topic.location says")
 
-	g := main.Group("inventory-projector")
-	require.NotNil(t, g, "the checkpoint connector syncs the upstream group's offsets to the main cluster")
+	g := dr.Group("inventory-sync")
+	require.NotNil(t, g, "the checkpoint connector syncs the seeded group's offsets to acme-dr")
 	require.NotEmpty(t, g.Offsets)
 	for _, o := range g.Offsets {
-		assert.Equal(t, "upstream.inventory.stock-levels.v1", o.Topic)
+		assert.Contains(t, want, o.Topic, "translated offsets are on remote topics")
 	}
+	assert.Contains(t, f.OffsetGroups, "inventory-sync", "the flow shows the group whose offsets were translated")
 
-	assert.Contains(t, f.OffsetGroups, "inventory-projector", "the flow shows the group whose offsets were translated")
-
-	// Health names the failed task.
+	// Health names the failed task, on the cluster whose worker runs it.
 	assert.Contains(t, health.Evaluate(main).Reasons, "Kafka Connect main-connect: connector files-sink-broken has FAILED task 0")
 }
 
@@ -311,7 +372,7 @@ func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 		for _, s := range []string{e.Secret, e.Password} {
 			assert.NotContains(t, string(data), s, "%s holds a secret", p)
 		}
-		for _, page := range []string{"connect/main-connect/files-sink.html", "connect/main-connect/mm2-source.html", "topics/files.lines.v1.html", "replication.html"} {
+		for _, page := range []string{"connect/main-connect/files-sink.html", "connect/dr-connect/mm2-source.html", "topics/files.lines.v1.html", "replication.html"} {
 			if strings.HasSuffix(p, page) {
 				seen[page] = true
 			}
@@ -323,11 +384,11 @@ func TestSeededSecretNeverLeavesConnect(t *testing.T) {
 	for _, s := range []string{e.Secret, e.Password} {
 		assert.NotContains(t, logged.String(), s)
 	}
-	page, err := os.ReadFile(filepath.Join(res.Output, "clusters/acme-dev/connect/main-connect/mm2-source.html"))
+	page, err := os.ReadFile(filepath.Join(res.Output, "clusters", e.TargetAlias, "connect/dr-connect/mm2-source.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "ssl.key.password")
 	assert.Contains(t, string(page), "redacted")
-	overview, err := os.ReadFile(filepath.Join(res.Output, "clusters/acme-dev/index.html"))
+	overview, err := os.ReadFile(filepath.Join(res.Output, "clusters", e.SourceAlias, "index.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(overview), "discovered · Connect", "the architecture diagram shows the Connect cluster kdocs read")
 	assert.Contains(t, string(overview), "1 failed")
