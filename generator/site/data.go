@@ -195,6 +195,17 @@ type TopicData struct {
 	// Activity is when the topic's end offsets last moved, from the history; nil without one
 	// of two snapshots or more (activity.go).
 	Activity *TopicActivity
+	// ReplicaOf is the topic this one is a MirrorMaker 2 copy of, ReplicatedTo its copies on
+	// other clusters: only flows discovered from MirrorMaker's connectors (replication.go).
+	ReplicaOf    *TopicReplica
+	ReplicatedTo []TopicReplica
+}
+
+// TopicReplica is the other end of a MirrorMaker 2 copy of a topic: the other cluster, the
+// topic there, and the source connector that copies it (on Connect, a Connect cluster).
+type TopicReplica struct {
+	Cluster, Topic, Connector Link
+	Connect                   string
 }
 
 // PartitionRow is one partition of a topic.

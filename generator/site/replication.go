@@ -341,3 +341,61 @@ func remoteSource(topic, here string, aliases map[string]bool) string {
 	}
 	return best
 }
+
+// linkReplicas tells each topic page of a discovered MirrorMaker 2 flow where its copies are:
+// a remote topic the topic it copies, a source topic its copies, both when the cluster at the
+// other end is documented too. Flows guessed from names stay on the replication page only: a
+// topic page states what the connectors say.
+func linkReplicas(s *Site, snaps []*snapshot.Snapshot) {
+	byName := map[string]*Cluster{}
+	for _, c := range s.Clusters {
+		byName[c.Name] = c
+	}
+	topic := func(c *Cluster, name string) (Link, *TopicData) {
+		l := Link{Title: name}
+		if c == nil {
+			return l, nil
+		}
+		l.Path = c.topicPaths[name]
+		if p := s.Page(l.Path); p != nil && l.Path != "" {
+			td, _ := p.Data.(*TopicData)
+			return l, td
+		}
+		return l, nil
+	}
+	clusterLink := func(name string) Link {
+		if c := byName[name]; c != nil {
+			return Link{Title: name, Path: c.Path}
+		}
+		return Link{Title: name}
+	}
+	for _, snap := range snaps {
+		target := byName[snap.Cluster.Name]
+		if target == nil {
+			continue
+		}
+		for _, f := range lineage.MirrorFlows(snap) {
+			if f.SourceAlias == "" || f.SourceAlias == snap.Cluster.Name {
+				continue
+			}
+			source := byName[f.SourceAlias]
+			connector := Link{}
+			for _, k := range f.Connectors {
+				if k.Role == snapshot.MirrorSource {
+					connector = Link{Title: k.Name, Path: target.connectorPaths[[2]string{f.Connect, k.Name}]}
+				}
+			}
+			for _, r := range f.Remote {
+				remote, remoteData := topic(target, r.Name)
+				original, originalData := topic(source, r.Source)
+				if remoteData != nil {
+					remoteData.ReplicaOf = &TopicReplica{Cluster: clusterLink(f.SourceAlias), Topic: original, Connector: connector, Connect: f.Connect}
+				}
+				if originalData != nil {
+					originalData.ReplicatedTo = append(originalData.ReplicatedTo,
+						TopicReplica{Cluster: clusterLink(snap.Cluster.Name), Topic: remote, Connector: connector, Connect: f.Connect})
+				}
+			}
+		}
+	}
+}

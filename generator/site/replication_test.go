@@ -89,3 +89,55 @@ func TestNoReplicationNoPage(t *testing.T) {
 		assert.NotEqual(t, "Replication", n.Title)
 	}
 }
+
+// mirrorTarget is a target cluster whose Connect cluster runs MirrorMaker 2's source connector
+// from alias, with the remote topics given present.
+func mirrorTarget(cluster, alias string, remote ...string) *snapshot.Snapshot {
+	s := topicsSnapshot(cluster, append([]string{alias + ".checkpoints.internal", "heartbeats"}, remote...)...)
+	mm := func(role string) *snapshot.MirrorMaker {
+		return &snapshot.MirrorMaker{Role: role, SourceAlias: alias, TargetAlias: cluster, Topics: `orders\..*`,
+			ReplicationPolicy: "org.apache.kafka.connect.mirror.DefaultReplicationPolicy", Separator: "."}
+	}
+	s.Connect = []snapshot.ConnectCluster{{Name: "mirror", Connectors: []snapshot.Connector{
+		{Name: "mm2-source", Type: "source", State: "RUNNING", Topics: remote, MirrorMaker: mm(snapshot.MirrorSource)},
+		{Name: "mm2-checkpoint", Type: "source", State: "RUNNING", MirrorMaker: mm(snapshot.MirrorCheckpoint)},
+	}}}
+	s.Normalize()
+	return s
+}
+
+// TestReplicaTopicsLinkBothWays: a discovered flow tells the remote topic's page what it copies
+// and the source topic's page where its copies are; a flow from a cluster kdocs does not
+// document names the source without a link; a topic only named like a copy gets neither.
+func TestReplicaTopicsLinkBothWays(t *testing.T) {
+	primary := topicsSnapshot("primary", "orders.placed", "orders.paid", "mm2-offset-syncs.dr.internal")
+	dr := mirrorTarget("dr", "primary", "primary.orders.placed")
+	// Named like a copy from primary, but no connector kdocs reads copies it: a guess, shown on
+	// the replication page, not on topic pages.
+	backup := topicsSnapshot("backup", "primary.orders.paid")
+	edge := mirrorTarget("edge", "cloud", "cloud.orders.placed")
+
+	s, err := Build("Acme", []*snapshot.Snapshot{primary, dr, backup, edge}, nil)
+	require.NoError(t, err)
+	topic := func(cluster, name string) *TopicData {
+		p := s.Page("clusters/" + cluster + "/topics/" + name)
+		require.NotNil(t, p, cluster+"/"+name)
+		return p.Data.(*TopicData)
+	}
+	connector := Link{Title: "mm2-source", Path: "clusters/dr/connect/mirror/mm2-source"}
+	assert.Equal(t, &TopicReplica{Cluster: Link{Title: "primary", Path: "clusters/primary/index"},
+		Topic: Link{Title: "orders.placed", Path: "clusters/primary/topics/orders.placed"}, Connector: connector, Connect: "mirror"},
+		topic("dr", "primary.orders.placed").ReplicaOf)
+	assert.Equal(t, []TopicReplica{{Cluster: Link{Title: "dr", Path: "clusters/dr/index"},
+		Topic: Link{Title: "primary.orders.placed", Path: "clusters/dr/topics/primary.orders.placed"}, Connector: connector, Connect: "mirror"}},
+		topic("primary", "orders.placed").ReplicatedTo)
+
+	assert.Nil(t, topic("backup", "primary.orders.paid").ReplicaOf, "guessed from the name only")
+	assert.Empty(t, topic("primary", "orders.paid").ReplicatedTo)
+	assert.Nil(t, topic("dr", "heartbeats").ReplicaOf)
+
+	cloud := topic("edge", "cloud.orders.placed").ReplicaOf
+	require.NotNil(t, cloud)
+	assert.Equal(t, Link{Title: "cloud"}, cloud.Cluster, "an alias kdocs does not document is named, not linked")
+	assert.Equal(t, Link{Title: "orders.placed"}, cloud.Topic)
+}

@@ -222,6 +222,7 @@ func BuildEstate(title string, snaps []*snapshot.Snapshot, content []Content, es
 		s.add(&Page{Path: ReplicationPath, Title: "Replication", Template: TemplateReplication, Data: r,
 			Section: ReplicationPath, Crumbs: []Link{{Title: "Home", Path: HomePath}}})
 		s.Nav = append(s.Nav, NavItem{Title: "Replication", Path: ReplicationPath})
+		linkReplicas(s, snaps)
 	}
 	for _, a := range notes.files {
 		if !a.used {
