@@ -1119,6 +1119,7 @@ func printFacts(w io.Writer) {
 		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s |\n", sp.Subject, sp.Type, versions,
 			strings.Join(ids, ", "), strings.Join(refs, ", "), c)
 	}
+	printWriterFacts(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "### Subjects not named by TopicNameStrategy (site.yaml sets the topic's strategy)")
 	fmt.Fprintln(w)

@@ -12,9 +12,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -437,4 +439,74 @@ func aclOperation(a aclSpec) kmsg.ACLOperation {
 		panic(err)
 	}
 	return op
+}
+
+// printWriterFacts prints README.md's tables of framed values, writers and ACLs.
+func printWriterFacts(w io.Writer) {
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Values in the Confluent wire format (keys stay plain strings)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| topic | subject | version | id on a fresh registry | message indexes | content-type |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")
+	for _, t := range topics {
+		if t.Value == nil {
+			continue
+		}
+		var idx []string
+		for _, i := range t.Value.MessageIndexes {
+			idx = append(idx, strconv.Itoa(i))
+		}
+		fmt.Fprintf(w, "| `%s` | `%s` | %d | %d | %s | `%s` |\n", t.Name, t.Value.Subject, t.Value.Version,
+			freshID(t.Value.Subject, t.Value.Version), bracketed(idx), contentType(t))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Writers")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| topic | written by | end offset per partition |")
+	fmt.Fprintln(w, "| --- | --- | --- |")
+	for _, t := range topics {
+		if t.TransactionalID == "" {
+			continue
+		}
+		var ends []string
+		for p := int32(0); p < t.Partitions; p++ {
+			ends = append(ends, strconv.FormatInt(t.endOffset(p), 10))
+		}
+		fmt.Fprintf(w, "| `%s` | transactional.id `%s`, 1 committed transaction of all %d records (a commit marker ends each partition) | %s |\n",
+			t.Name, t.TransactionalID, t.Records, strings.Join(ends, ", "))
+	}
+	fmt.Fprintln(w, "| every other topic with records | the seed's idempotent producer (one producer id, epoch 0, no transactional id) | = records per partition |")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### ACLs (only on a cluster with an authorizer; all ALLOW, host `*`)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| principal | operation | resource | pattern | name |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
+	for _, a := range acls {
+		pattern := "LITERAL"
+		if a.Prefixed {
+			pattern = "PREFIXED"
+		}
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | `%s` |\n", a.Principal, a.Operation, a.Resource, pattern, a.Name)
+	}
+}
+
+func bracketed(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(xs, ", ") + "]"
+}
+
+// freshID is the id a fresh registry gives a subject version: ids count up in registration order.
+func freshID(subject string, version int) int {
+	id := 0
+	for _, sp := range subjects {
+		for v := range sp.Versions {
+			id++
+			if sp.Subject == subject && v+1 == version {
+				return id
+			}
+		}
+	}
+	panic(fmt.Sprintf("no version %d of %s", version, subject))
 }
