@@ -389,13 +389,8 @@ func (s *seeder) produce(ctx context.Context, names []string) error {
 		return fmt.Errorf("new topics: %w", err)
 	}
 
-	cl, err := kgo.NewClient(
-		kgo.SeedBrokers(s.seeds...),
-		kgo.ClientID("acme-seed-producer"),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()),
-		kgo.RequiredAcks(kgo.AllISRAcks()),
-		kgo.ProducerBatchCompression(kgo.NoCompression()),
-	)
+	// Idempotent: franz-go's default with acks=all.
+	cl, err := s.producer("acme-seed-producer")
 	if err != nil {
 		return err
 	}

@@ -220,17 +220,22 @@ func head(b []byte) []byte { return b[:min(len(b), 8)] }
 
 // ------------------------------------------------------------------ transactions
 
-// produceTransaction writes a topic's records in one committed transaction of a producer with
-// the topic's transactional.id: a commit marker follows them on every partition.
-func (s *seeder) produceTransaction(ctx context.Context, t topicSpec, recs []*kgo.Record) error {
-	cl, err := kgo.NewClient(
+// producer is a client that writes to the partitions records name, waits for all in-sync
+// replicas and does not compress: what the estate's facts (sizes, offsets) assume.
+func (s *seeder) producer(clientID string, opts ...kgo.Opt) (*kgo.Client, error) {
+	return kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(s.seeds...),
-		kgo.ClientID(t.TransactionalID),
-		kgo.TransactionalID(t.TransactionalID),
+		kgo.ClientID(clientID),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
-	)
+	}, opts...)...)
+}
+
+// produceTransaction writes a topic's records in one committed transaction of a producer with
+// the topic's transactional.id: a commit marker follows them on every partition.
+func (s *seeder) produceTransaction(ctx context.Context, t topicSpec, recs []*kgo.Record) error {
+	cl, err := s.producer(t.TransactionalID, kgo.TransactionalID(t.TransactionalID))
 	if err != nil {
 		return err
 	}
