@@ -1,7 +1,9 @@
 // Command seed creates the fictional "Acme" Kafka estate that kdocs'
 // integration tests document: topics, records, consumer groups with committed
-// offsets, and schema registry subjects. The estate is defined as data in
-// estate.go; README.md lists the facts tests can rely on.
+// offsets, schema registry subjects, and the evidence of writers kdocs reads
+// (values in the Confluent wire format, an idempotent and a transactional
+// producer, ACLs on a cluster with an authorizer: writers.go). The estate is
+// defined as data in estate.go; README.md lists the facts tests can rely on.
 //
 //	go run ./testdata/seed [-bootstrap 127.0.0.1:9092,...] [-registry http://127.0.0.1:8081] [-wait 3m]
 //
