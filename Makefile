@@ -65,7 +65,8 @@ bench-100k:
 	KDOCS_SCALE=$${KDOCS_SCALE:-100000} $(GO) test -count=1 -timeout 90m -run '^TestScaleSiteInTheBrowser$$' -v ./generator/browsertest/
 	KDOCS_SCALE_BENCH=$${KDOCS_SCALE_BENCH:-100000} $(GO) test -count=1 -timeout 30m -run '^$$' -bench SearchFirstQuery -benchtime 5x ./generator/browsertest/
 
-# Re-snapshot the seeded estate (make infra-up seed connect-up streams-up) into the committed
+# Re-snapshot the seeded estate (KDOCS_KAFKA_AUTHORIZER=1 make infra-up, so the seed writes its
+# ACLs; then make seed connect-up streams-up) into the committed
 # example snapshot and its history (scripts/demo-snapshot.sh: any port base, written back as the
 # default layout's addresses).
 demo-snapshot: build

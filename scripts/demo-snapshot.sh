@@ -5,10 +5,10 @@
 #
 #   scripts/demo-snapshot.sh        (or: make demo-snapshot)
 #
-# Needs the whole test estate running: scripts/kafka.sh up, scripts/registry.sh up,
-# go run ./testdata/seed, scripts/connect.sh up (Kafka Connect, and MirrorMaker 2 from the main
-# cluster to acme-dr), scripts/streams.sh up (the Kafka Streams app), all with the same port
-# settings.
+# Needs the whole test estate running: scripts/kafka.sh up (with KDOCS_KAFKA_AUTHORIZER=1, so that
+# the seed writes its ACLs), scripts/registry.sh up, go run ./testdata/seed, scripts/connect.sh up
+# (Kafka Connect, and MirrorMaker 2 from the main cluster to acme-dr), scripts/streams.sh up (the
+# Kafka Streams app), all with the same port settings.
 #
 # testdata/demo/live.yaml names the default layout (port base 9091: brokers 127.0.0.1:9092-9094,
 # registry 127.0.0.1:8081, Connect 127.0.0.1:9500; acme-dr's brokers 127.0.0.1:10092-10094 and
@@ -75,6 +75,19 @@ done
 if grep -rqF -e "$KDOCS_CONNECT_PASSWORD" -e "${KDOCS_CONNECT_SECRET:-kdocs-connect-seeded-secret-5b1f}" "$work/out"; then
   echo "demo-snapshot: the snapshot holds a Connect secret: not keeping it" >&2
   exit 1
+fi
+# The example shows the seed's writers (testdata/seed/README.md): its transactional id, and no
+# test's leftovers (the coordinators remember transactional ids for 7 days).
+if ! grep -qF '"transactionalId": "acme-payments-settler"' "$work/out/acme-dev.json"; then
+  echo "demo-snapshot: no transactional id acme-payments-settler: run the seed (make seed) first" >&2
+  exit 1
+fi
+if grep -qF '"transactionalId": "kdocs-test-' "$work/out/acme-dev.json"; then
+  echo "demo-snapshot: the cluster holds the tests' transactional ids (kdocs-test-*): take the snapshot on a freshly started and seeded cluster" >&2
+  exit 1
+fi
+if ! perl -0ne 'exit(/"acls": \{\s*"available": true/ ? 0 : 1)' "$work/out/acme-dev.json"; then
+  echo "demo-snapshot: warning: the cluster has no authorizer, so the example shows no ACLs (start Kafka with KDOCS_KAFKA_AUTHORIZER=1 make infra-up)" >&2
 fi
 for c in "${CLUSTERS[@]}"; do
   mkdir -p "$DEMO/history/$c"

@@ -103,4 +103,48 @@ func TestSampleRealRecordsWithRegisteredSchemaIDs(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(dir, "sampled.json"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(raw), payload, "a payload reached the snapshot")
+
+	// The seeded estate in the same snapshot (testdata/seed/README.md, "Writers"): the ids in
+	// its framed values are the ones the registry gives those subjects' versions.
+	t.Run("seeded topics", func(t *testing.T) {
+		seeded := []struct {
+			topic, subject string
+			version        int
+			indexes        []int
+			records        int // the latest 10 offsets of each partition, less commit markers
+			source         string
+		}{
+			{"orders.order-cancelled.v1", "orders.order-cancelled.v1-value", 1, nil, 3 * 8, "acme-orders-service"},
+			{"payments.ledger-entries.v1", "payments.ledger-entries.v1-value", 1, nil, 4 * 9, "acme-payments-service"},
+			{"inventory.warehouse-transfers.v1", "inventory.warehouse-transfers.v1-value", 1, []int{1, 0}, 2 * 7, "acme-inventory-service"},
+		}
+		for _, sd := range seeded {
+			id := testenv.SchemaID(t, reg, sd.subject, sd.version)
+			var got *snapshot.TopicSample
+			for i := range s.Samples.Topics {
+				if s.Samples.Topics[i].Topic == sd.topic {
+					got = &s.Samples.Topics[i]
+				}
+			}
+			require.NotNil(t, got, "seeded topic %s not sampled (run make seed)", sd.topic)
+			assert.Empty(t, got.Error, sd.topic)
+			assert.Equal(t, sd.records, got.Records, sd.topic)
+			assert.Equal(t, []snapshot.SchemaUse{{ID: id, MessageIndexes: sd.indexes, Records: sd.records}}, got.Value.Schemas,
+				"%s: every value framed with %s v%d", sd.topic, sd.subject, sd.version)
+			assert.Equal(t, sd.records, got.Key.NotFramed, "%s: string keys", sd.topic)
+			require.NotEmpty(t, got.Headers, sd.topic)
+			for _, h := range got.Headers {
+				if h.Name == "source" {
+					assert.Equal(t, []snapshot.HeaderValue{{Value: sd.source, Records: sd.records}}, h.Values, sd.topic)
+				}
+			}
+		}
+		// A seeded topic of plain JSON values: nothing framed.
+		for _, ts := range s.Samples.Topics {
+			if ts.Topic == "orders.order-placed.v1" {
+				assert.Empty(t, ts.Value.Schemas)
+				assert.Equal(t, ts.Records, ts.Value.NotFramed)
+			}
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,23 +77,7 @@ func TestFactsACLsMatchAclCommand(t *testing.T) {
 		assert.NotEqual(t, "acls", e.Scope, "%+v", e)
 	}
 
-	// kafka-acls --list prints, per resource pattern, its entries.
-	out := kafkaToolAt(t, pk.Bootstrap[0], "kafka-acls", "--list")
-	resource := regexp.MustCompile(`ResourcePattern\(resourceType=(\w+), name=(\S+), patternType=(\w+)\)`)
-	entry := regexp.MustCompile(`\(principal=(\S+), host=(\S+), operation=(\w+), permissionType=(\w+)\)`)
-	var tool []snapshot.ACL
-	var cur []string
-	for _, line := range regexp.MustCompile(`\n`).Split(out, -1) {
-		if m := resource.FindStringSubmatch(line); m != nil {
-			cur = m[1:]
-			continue
-		}
-		if m := entry.FindStringSubmatch(line); m != nil && cur != nil {
-			tool = append(tool, snapshot.ACL{ResourceType: cur[0], ResourceName: cur[1], PatternType: cur[2],
-				Principal: m[1], Host: m[2], Operation: m[3], Permission: m[4]})
-		}
-	}
-	slices.SortFunc(tool, func(a, b snapshot.ACL) int { return compareACLs(a, b) })
+	tool, out := aclCommandList(t, pk.Bootstrap[0])
 	assert.Equal(t, tool, s.ACLs.Entries, "kafka-acls --list:\n%s", out)
 
 	// Resolved per topic: literal, prefixed and * patterns, the DENY from any host.
@@ -175,4 +160,26 @@ func compareACLs(a, b snapshot.ACL) int {
 		}
 	}
 	return 0
+}
+
+// aclCommandList runs kafka-acls --list on the cluster of bootstrap and reads what it prints per
+// resource pattern, its entries, as kdocs orders ACLs; out is the tool's output.
+func aclCommandList(t *testing.T, bootstrap string) (acls []snapshot.ACL, out string) {
+	t.Helper()
+	out = kafkaToolAt(t, bootstrap, "kafka-acls", "--list")
+	resource := regexp.MustCompile(`ResourcePattern\(resourceType=(\w+), name=(\S+), patternType=(\w+)\)`)
+	entry := regexp.MustCompile(`\(principal=(\S+), host=(\S+), operation=(\w+), permissionType=(\w+)\)`)
+	var cur []string
+	for _, line := range strings.Split(out, "\n") {
+		if m := resource.FindStringSubmatch(line); m != nil {
+			cur = m[1:]
+			continue
+		}
+		if m := entry.FindStringSubmatch(line); m != nil && cur != nil {
+			acls = append(acls, snapshot.ACL{ResourceType: cur[0], ResourceName: cur[1], PatternType: cur[2],
+				Principal: m[1], Host: m[2], Operation: m[3], Permission: m[4]})
+		}
+	}
+	slices.SortFunc(acls, compareACLs)
+	return acls, out
 }

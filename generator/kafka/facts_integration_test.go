@@ -32,7 +32,7 @@ type seededTopic struct {
 	partitions    int
 	rf            int
 	overrides     map[string]string
-	perPartition  []int64
+	perPartition  []int64 // end offsets: the records, then a commit marker on a transactional topic
 	seededRecords int64
 }
 
@@ -79,6 +79,11 @@ func seededTopics() []seededTopic {
 	for i, r := range rows {
 		out[i] = seededTopic{name: r.name, partitions: r.parts, rf: r.rf, overrides: r.overrides,
 			perPartition: even(r.records, r.parts), seededRecords: r.records}
+		if r.name == "payments.ledger-entries.v1" { // one committed transaction: a marker per partition
+			for p := range out[i].perPartition {
+				out[i].perPartition[p]++
+			}
+		}
 	}
 	return out
 }

@@ -185,8 +185,15 @@ func TestCollectRealCluster(t *testing.T) {
 	})
 
 	t.Run("acls and quotas", func(t *testing.T) {
-		// No authorizer: Kafka answers DescribeAcls with SECURITY_DISABLED.
-		assert.Equal(t, &snapshot.ACLSection{Reason: "no authorizer configured"}, s.ACLs)
+		if testenv.KafkaAuthorizer() {
+			// StandardAuthorizer (KDOCS_KAFKA_AUTHORIZER=1): the seed's ACLs at least.
+			require.NotNil(t, s.ACLs)
+			assert.True(t, s.ACLs.Available, s.ACLs.Reason)
+			assert.GreaterOrEqual(t, len(s.ACLs.Entries), 6, "the seed's 6 ACLs")
+		} else {
+			// No authorizer: Kafka answers DescribeAcls with SECURITY_DISABLED.
+			assert.Equal(t, &snapshot.ACLSection{Reason: "no authorizer configured"}, s.ACLs)
+		}
 		// Quotas need no authorizer; other tests may set some meanwhile, so only the
 		// section's availability is asserted here (TestQuotasRealCluster reads one back).
 		require.NotNil(t, s.Quotas)

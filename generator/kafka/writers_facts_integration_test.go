@@ -3,8 +3,11 @@ package kafka
 // Evidence of writers compared with Kafka's own TransactionsCommand (kafka-transactions list,
 // describe --transactional-id, describe-producers --topic --partition) on the same cluster: an
 // idempotent producer, a transactional producer whose transaction is left open while the
-// snapshot is taken, and one whose transaction is committed. The test cluster has no authorizer:
-// the ACL section must say so, as a fact and not an error.
+// snapshot is taken, and one whose transaction is committed; and the seeded estate's writers
+// (testdata/seed/README.md, "Writers"): the transactional producer acme-payments-settler and the
+// seed's idempotent producer. Without an authorizer the ACL section must say so, as a fact and
+// not an error; on a cluster with one (KDOCS_KAFKA_AUTHORIZER=1) the seeded ACLs are compared
+// with AclCommand (kafka-acls --list).
 
 import (
 	"context"
@@ -20,6 +23,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/testenv"
 )
@@ -77,10 +81,14 @@ func TestFactsTransactionsMatchTransactionsCommand(t *testing.T) {
 		assert.NotContains(t, e.Scope, "transactions", "%+v", e)
 	}
 
-	// The main test cluster runs without an authorizer: a fact recorded on the section.
 	require.NotNil(t, s.ACLs)
-	assert.False(t, s.ACLs.Available)
-	assert.Equal(t, "no authorizer configured", s.ACLs.Reason)
+	if testenv.KafkaAuthorizer() {
+		assertSeededACLs(t, s)
+	} else {
+		// Without an authorizer: a fact recorded on the section.
+		assert.False(t, s.ACLs.Available)
+		assert.Equal(t, "no authorizer configured", s.ACLs.Reason)
+	}
 
 	require.NotNil(t, s.Transactions)
 	require.True(t, s.Transactions.Available, s.Transactions.Reason)
@@ -93,7 +101,7 @@ func TestFactsTransactionsMatchTransactionsCommand(t *testing.T) {
 	for _, row := range toolRows(kafkaTool(t, "kafka-transactions", "list"), "TransactionalId") {
 		listed[row["TransactionalId"]] = row
 	}
-	for _, id := range []string{openID, committedID} {
+	for _, id := range []string{openID, committedID, seededTxnID} {
 		e, row := txn(id), listed[id]
 		require.NotNil(t, row, "kafka-transactions list names %s", id)
 		assert.Equal(t, row["Coordinator"], strconv.Itoa(int(e.Coordinator)), id)
@@ -126,19 +134,86 @@ func TestFactsTransactionsMatchTransactionsCommand(t *testing.T) {
 	assert.Equal(t, []snapshot.TopicPartitions{{Topic: topic, Partitions: []int32{0, 1}}}, txn(openID).Partitions)
 	assert.Equal(t, "CompleteCommit", txn(committedID).State)
 	assert.Nil(t, txn(committedID).Partitions, "a completed transaction has no partitions")
+	assert.Equal(t, "CompleteCommit", txn(seededTxnID).State, "the seed commits its transaction")
+	assert.Nil(t, txn(seededTxnID).Partitions)
 
 	// Producer state, partition by partition.
 	require.NotNil(t, s.Producers)
 	require.True(t, s.Producers.Available, s.Producers.Reason)
-	i := slices.IndexFunc(s.Producers.Topics, func(tp snapshot.TopicProducers) bool { return tp.Topic == topic })
-	require.GreaterOrEqual(t, i, 0, "the snapshot has producer state for %s", topic)
-	got := s.Producers.Topics[i]
+	got := producersMatchTool(t, s, topic)
 	require.Len(t, got.Partitions, 3)
 	wantProducers := []int{2, 2, 2} // idempotent + open on 0 and 1, idempotent + committed on 2
 	for p, pp := range got.Partitions {
 		assert.Equal(t, int32(p), pp.Partition)
 		assert.Len(t, pp.Producers, wantProducers[p], "partition %d", p)
-		rows := toolRows(kafkaTool(t, "kafka-transactions", "describe-producers", "--topic", topic, "--partition", strconv.Itoa(p)), "ProducerId")
+		// The open transaction's producer has a transaction open on 0 and 1, and only there.
+		for _, ap := range pp.Producers {
+			if ap.ProducerID == txn(openID).ProducerID {
+				assert.NotNil(t, ap.TxnStartOffset, "partition %d", p)
+			} else {
+				assert.Nil(t, ap.TxnStartOffset, "partition %d: producer %d", p, ap.ProducerID)
+			}
+		}
+	}
+
+	// The seeded writers: acme-payments-settler on every partition of payments.ledger-entries.v1
+	// (a transactional producer: a coordinator epoch), the seed's idempotent producer on every
+	// partition of orders.order-cancelled.v1 (none: -1), its last sequence that of the 8th record.
+	// Producer state lasts producer.id.expiration.ms (1 day) after the seed wrote.
+	seeded := []struct {
+		topic      string
+		partitions int
+		txn        bool
+	}{{"payments.ledger-entries.v1", 4, true}, {"orders.order-cancelled.v1", 3, false}}
+	for _, sd := range seeded {
+		got := producersMatchTool(t, s, sd.topic)
+		require.Len(t, got.Partitions, sd.partitions, "%s: producer state on every partition (seeded over a day ago? make seed -reset)", sd.topic)
+		for _, pp := range got.Partitions {
+			var ids []int64
+			for _, ap := range pp.Producers {
+				ids = append(ids, ap.ProducerID)
+				if sd.txn && ap.ProducerID == txn(seededTxnID).ProducerID {
+					assert.GreaterOrEqual(t, ap.CoordinatorEpoch, int32(0), "%s[%d]", sd.topic, pp.Partition)
+					assert.Nil(t, ap.TxnStartOffset, "%s[%d]: the transaction committed", sd.topic, pp.Partition)
+				}
+				if !sd.txn {
+					assert.Equal(t, int32(-1), ap.CoordinatorEpoch, "%s[%d]: never transactional", sd.topic, pp.Partition)
+					assert.Equal(t, int32(7), ap.LastSequence, "%s[%d]: 8 records, sequences 0-7", sd.topic, pp.Partition)
+				}
+			}
+			if sd.txn {
+				assert.Contains(t, ids, txn(seededTxnID).ProducerID, "%s[%d]", sd.topic, pp.Partition)
+			}
+		}
+	}
+
+	// Determinism: the same state encodes to the same bytes.
+	again, err := Collect(ctx, c)
+	require.NoError(t, err)
+	a, b := *s, *again
+	for _, x := range []*snapshot.Snapshot{&a, &b} {
+		x.Topics, x.Groups, x.Cluster, x.Errors = nil, nil, snapshot.Cluster{}, nil
+	}
+	ea, err := snapshot.Encode(&a)
+	require.NoError(t, err)
+	eb, err := snapshot.Encode(&b)
+	require.NoError(t, err)
+	assert.Equal(t, string(ea), string(eb), "two snapshots of one writer state")
+}
+
+// seededTxnID is the transactional id of the seed's transactional producer (testdata/seed).
+const seededTxnID = "acme-payments-settler"
+
+// producersMatchTool returns the snapshot's producer state of topic, after comparing each of its
+// partitions with kafka-transactions describe-producers --topic --partition.
+func producersMatchTool(t *testing.T, s *snapshot.Snapshot, topic string) snapshot.TopicProducers {
+	t.Helper()
+	i := slices.IndexFunc(s.Producers.Topics, func(tp snapshot.TopicProducers) bool { return tp.Topic == topic })
+	require.GreaterOrEqual(t, i, 0, "the snapshot has producer state for %s", topic)
+	got := s.Producers.Topics[i]
+	for _, pp := range got.Partitions {
+		p := pp.Partition
+		rows := toolRows(kafkaTool(t, "kafka-transactions", "describe-producers", "--topic", topic, "--partition", strconv.Itoa(int(p))), "ProducerId")
 		require.Len(t, rows, len(pp.Producers), "partition %d", p)
 		byID := map[string]map[string]string{}
 		for _, r := range rows {
@@ -157,28 +232,56 @@ func TestFactsTransactionsMatchTransactionsCommand(t *testing.T) {
 			}
 			assert.Equal(t, r["CurrentTransactionStartOffset"], start, "partition %d", p)
 		}
-		// The open transaction's producer has a transaction open on 0 and 1, and only there.
-		for _, ap := range pp.Producers {
-			if ap.ProducerID == txn(openID).ProducerID {
-				assert.NotNil(t, ap.TxnStartOffset, "partition %d", p)
-			} else {
-				assert.Nil(t, ap.TxnStartOffset, "partition %d: producer %d", p, ap.ProducerID)
+	}
+	return got
+}
+
+// assertSeededACLs: on a cluster with an authorizer the seed's ACLs are in the snapshot as
+// kafka-acls --list prints them, and resolve per topic into principals allowed to write and read.
+func assertSeededACLs(t *testing.T, s *snapshot.Snapshot) {
+	t.Helper()
+	require.True(t, s.ACLs.Available, s.ACLs.Reason)
+	acl := func(rt, name, pattern, principal, op string) snapshot.ACL {
+		return snapshot.ACL{ResourceType: rt, ResourceName: name, PatternType: pattern, Principal: principal,
+			Host: "*", Operation: op, Permission: "ALLOW"}
+	}
+	want := []snapshot.ACL{
+		acl("GROUP", "order-fulfilment", "LITERAL", "User:acme-orders-service", "READ"),
+		acl("TOPIC", "orders.", "PREFIXED", "User:acme-orders-service", "WRITE"),
+		acl("TOPIC", "payments.", "PREFIXED", "User:acme-payments-settler", "READ"),
+		acl("TOPIC", "payments.ledger-entries.v1", "LITERAL", "User:acme-payments-settler", "WRITE"),
+		acl("TOPIC", "payments.payment-authorized.v1", "LITERAL", "User:acme-orders-service", "READ"),
+		acl("TRANSACTIONAL_ID", seededTxnID, "LITERAL", "User:acme-payments-settler", "WRITE"),
+	}
+	slices.SortFunc(want, compareACLs)
+	seededOnly := func(in []snapshot.ACL) []snapshot.ACL {
+		var out []snapshot.ACL
+		for _, a := range in {
+			if strings.HasPrefix(a.Principal, "User:acme-") {
+				out = append(out, a)
 			}
 		}
+		return out
 	}
+	tool, out := aclCommandList(t, testenv.KafkaBootstrap()[0])
+	assert.Equal(t, want, seededOnly(tool), "kafka-acls --list:\n%s", out)
+	assert.Equal(t, seededOnly(tool), seededOnly(s.ACLs.Entries))
 
-	// Determinism: the same state encodes to the same bytes.
-	again, err := Collect(ctx, c)
-	require.NoError(t, err)
-	a, b := *s, *again
-	for _, x := range []*snapshot.Snapshot{&a, &b} {
-		x.Topics, x.Groups, x.Cluster, x.Errors = nil, nil, snapshot.Cluster{}, nil
+	w := lineage.Writers(s)
+	access := func(topic string) []string {
+		var got []string
+		if tw := w[topic]; tw != nil {
+			for _, e := range tw.Writers {
+				if e.Kind == lineage.WriterPrincipal && strings.HasPrefix(e.Name, "User:acme-") {
+					got = append(got, e.Name+" "+e.Access())
+				}
+			}
+		}
+		return got
 	}
-	ea, err := snapshot.Encode(&a)
-	require.NoError(t, err)
-	eb, err := snapshot.Encode(&b)
-	require.NoError(t, err)
-	assert.Equal(t, string(ea), string(eb), "two snapshots of one writer state")
+	assert.Equal(t, []string{"User:acme-payments-settler allowed to write", "User:acme-payments-settler allowed to read"}, access("payments.ledger-entries.v1"))
+	assert.Equal(t, []string{"User:acme-orders-service allowed to write"}, access("orders.order-cancelled.v1"))
+	assert.Equal(t, []string{"User:acme-orders-service allowed to read", "User:acme-payments-settler allowed to read"}, access("payments.payment-authorized.v1"))
 }
 
 // toolRows reads the table TransactionsCommand prints: a header line that starts with first, then

@@ -50,6 +50,7 @@ func TestCollectRealRegistry(t *testing.T) {
 		"inventory.stock-level.v1-value", "inventory.stock-reserved.v1-value", "inventory.product-catalog.v1-value",
 		"com.acme.orders.v1.OrderReturned", "com.acme.common.Money",
 		"payments.payment-failed.v1-com.acme.payments.v1.PaymentFailed", "inventory.stock-forecast.v1-value",
+		"inventory.warehouse-transfers.v1-value",
 	} {
 		subject(name)
 	}

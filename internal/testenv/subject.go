@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 )
 
@@ -31,6 +32,21 @@ func RegisterSchema(t testing.TB, base, subject, schemaType, schema string) int 
 	answer := registryCall(t, base, http.MethodPost, path+"/versions", map[string]string{"schemaType": schemaType, "schema": schema})
 	if err := json.Unmarshal(answer, &out); err != nil || out.ID == 0 {
 		t.Fatalf("register %s: no id in the answer %s (%v)", subject, answer, err)
+	}
+	return out.ID
+}
+
+// SchemaID is the global id the real registry at base gives version of subject
+// (GET /subjects/{subject}/versions/{version}); it fails the test when there is none.
+func SchemaID(t testing.TB, base, subject string, version int) int {
+	t.Helper()
+	var out struct {
+		ID int `json:"id"`
+	}
+	path := "/subjects/" + url.PathEscape(subject) + "/versions/" + strconv.Itoa(version)
+	answer := registryCall(t, base, http.MethodGet, path, nil)
+	if err := json.Unmarshal(answer, &out); err != nil || out.ID == 0 {
+		t.Fatalf("GET %s: no id in the answer %s (%v)", path, answer, err)
 	}
 	return out.ID
 }

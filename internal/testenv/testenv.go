@@ -123,6 +123,12 @@ func kafkaDataDir() string {
 // KDOCS_KAFKA_VERSION, default 4.1.1.
 func KafkaVersion() string { return getenv("KDOCS_KAFKA_VERSION", "4.1.1") }
 
+// KafkaAuthorizer reports whether the test cluster runs StandardAuthorizer: scripts/kafka.sh up
+// with KDOCS_KAFKA_AUTHORIZER=1, which the tests read from the same variable. Its PLAINTEXT
+// listener's User:ANONYMOUS is a super user, so nothing else changes; the seed then writes its
+// ACLs (testdata/seed/README.md), which a cluster without an authorizer cannot hold.
+func KafkaAuthorizer() bool { return os.Getenv("KDOCS_KAFKA_AUTHORIZER") == "1" }
+
 // KafkaAtLeast reports whether the test cluster's Kafka (KafkaVersion) is major.minor or newer,
 // for facts that differ between versions.
 func KafkaAtLeast(major, minor int) bool {

@@ -27,6 +27,20 @@ type topicSpec struct {
 	Configs    map[string]string // topic-level overrides; everything else is the broker default
 	Records    int               // produced round-robin over the partitions
 	Event      string            // event type, drives the generated key/value (see event in main.go)
+	// Value, when set, writes the values in the Confluent wire format (magic 0, the 4-byte id the
+	// registry gives Value's subject version, for Protobuf the message indexes, then the Avro or
+	// Protobuf encoding of the event); otherwise they are plain JSON.
+	Value *wireValue
+	// TransactionalID, when set, writes the records in one committed transaction of a producer
+	// with this transactional.id; otherwise the seed's idempotent producer writes them.
+	TransactionalID string
+}
+
+// wireValue is the schema a topic's values are framed with.
+type wireValue struct {
+	Subject        string
+	Version        int
+	MessageIndexes []int // Protobuf: the path of the record's message in the schema file
 }
 
 const (
@@ -40,7 +54,8 @@ var topics = []topicSpec{
 	{Name: "orders.order-shipped.v1", Partitions: 3, RF: 3, Records: 60, Event: "OrderShipped",
 		Configs: map[string]string{"min.insync.replicas": "2"}},
 	{Name: "orders.order-cancelled.v1", Partitions: 3, RF: 3, Records: 24, Event: "OrderCancelled",
-		Configs: map[string]string{"retention.ms": ms(30 * day)}},
+		Configs: map[string]string{"retention.ms": ms(30 * day)},
+		Value:   &wireValue{Subject: "orders.order-cancelled.v1-value", Version: 1}},
 	{Name: "orders.order-returned.v1", Partitions: 2, RF: 1, Records: 10, Event: "OrderReturned"},
 	{Name: "orders.order-status.v1", Partitions: 3, RF: 3, Records: 45, Event: "OrderStatusChanged",
 		Configs: map[string]string{"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1"}},
@@ -58,7 +73,9 @@ var topics = []topicSpec{
 	{Name: "payments.refund-issued.v1", Partitions: 2, RF: 3, Records: 16, Event: "RefundIssued",
 		Configs: map[string]string{"retention.ms": ms(365 * day)}},
 	{Name: "payments.ledger-entries.v1", Partitions: 4, RF: 3, Records: 80, Event: "LedgerEntry",
-		Configs: map[string]string{"cleanup.policy": "compact", "min.insync.replicas": "2", "max.message.bytes": "524288"}},
+		Configs:         map[string]string{"cleanup.policy": "compact", "min.insync.replicas": "2", "max.message.bytes": "524288"},
+		Value:           &wireValue{Subject: "payments.ledger-entries.v1-value", Version: 1},
+		TransactionalID: "acme-payments-settler"},
 	{Name: "payments.fraud-scores.v1", Partitions: 3, RF: 1, Records: 60, Event: "FraudScore",
 		Configs: map[string]string{"retention.ms": ms(3 * day), "compression.type": "zstd"}},
 	{Name: "payments.payment-authorized.v1.dlq", Partitions: 1, RF: 1, Records: 5, Event: "DeadLetter"},
@@ -69,7 +86,9 @@ var topics = []topicSpec{
 	{Name: "inventory.stock-reserved.v1", Partitions: 3, RF: 3, Records: 75, Event: "StockReserved"},
 	{Name: "inventory.stock-released.v1", Partitions: 3, RF: 3, Records: 30, Event: "StockReleased"},
 	{Name: "inventory.warehouse-transfers.v1", Partitions: 2, RF: 1, Records: 14, Event: "WarehouseTransfer",
-		Configs: map[string]string{"max.message.bytes": "5242880"}},
+		Configs: map[string]string{"max.message.bytes": "5242880"},
+		// [1, 0]: TransferEvents.TransferStarted, the first message nested in the file's second.
+		Value: &wireValue{Subject: "inventory.warehouse-transfers.v1-value", Version: 1, MessageIndexes: []int{1, 0}}},
 	{Name: "inventory.product-catalog.v1", Partitions: 1, RF: 3, Records: 40, Event: "Product",
 		Configs: map[string]string{"cleanup.policy": "compact"}},
 	{Name: "inventory.restock-requests.v1", Partitions: 1, RF: 1, Records: 11, Event: "RestockRequested",
@@ -160,7 +179,55 @@ var subjects = []subjectSpec{
 	{Subject: "inventory.stock-forecast.v1-value", Type: "AVRO", Compatibility: "BACKWARD", RegisterUnder: "NONE",
 		Versions:    []string{avroStockForecastV1, avroStockForecastV2, avroStockForecastV3},
 		SoftDeleted: []int{2}},
+	// Added last, so the ids above stay 1…22: the value of inventory.warehouse-transfers.v1,
+	// whose records name a nested message (message indexes [1, 0]).
+	{Subject: "inventory.warehouse-transfers.v1-value", Type: "PROTOBUF", Versions: []string{protoWarehouseTransfer}},
 }
+
+// aclSpec is one ALLOW ACL for any host. The seed writes them only on a cluster with an
+// authorizer (scripts/kafka.sh with KDOCS_KAFKA_AUTHORIZER=1); without one Kafka answers
+// SECURITY_DISABLED and keeps no ACLs. The principals never connect: the ACLs say who is
+// allowed to write and read, which is what kdocs shows of them.
+type aclSpec struct {
+	Principal string
+	Operation string // WRITE or READ
+	Resource  string // TOPIC, GROUP or TRANSACTIONAL_ID
+	Name      string
+	Prefixed  bool // PREFIXED pattern; LITERAL otherwise
+}
+
+// aclPrincipalPrefix: ACLs of principals under it belong to the seed; ones not listed are deleted.
+const aclPrincipalPrefix = "User:acme-"
+
+var acls = []aclSpec{
+	{Principal: "User:acme-orders-service", Operation: "WRITE", Resource: "TOPIC", Name: "orders.", Prefixed: true},
+	{Principal: "User:acme-orders-service", Operation: "READ", Resource: "TOPIC", Name: "payments.payment-authorized.v1"},
+	{Principal: "User:acme-orders-service", Operation: "READ", Resource: "GROUP", Name: "order-fulfilment"},
+	{Principal: "User:acme-payments-settler", Operation: "WRITE", Resource: "TOPIC", Name: "payments.ledger-entries.v1"},
+	{Principal: "User:acme-payments-settler", Operation: "READ", Resource: "TOPIC", Name: "payments.", Prefixed: true},
+	{Principal: "User:acme-payments-settler", Operation: "WRITE", Resource: "TRANSACTIONAL_ID", Name: "acme-payments-settler"},
+}
+
+const protoWarehouseTransfer = `syntax = "proto3";
+package com.acme.inventory.v1;
+
+// A warehouse of the Acme network.
+message Warehouse {
+  string code = 1;
+}
+
+// The events of a stock transfer between two warehouses.
+message TransferEvents {
+  // Stock left one warehouse for another.
+  message TransferStarted {
+    string transfer_id = 1;
+    string sku = 2;
+    Warehouse from = 3;
+    Warehouse to = 4;
+    int32 quantity = 5;
+  }
+}
+`
 
 const avroOrderReturned = `{
   "type": "record",

@@ -1,7 +1,9 @@
 // Command seed creates the fictional "Acme" Kafka estate that kdocs'
 // integration tests document: topics, records, consumer groups with committed
-// offsets, and schema registry subjects. The estate is defined as data in
-// estate.go; README.md lists the facts tests can rely on.
+// offsets, schema registry subjects, and the evidence of writers kdocs reads
+// (values in the Confluent wire format, an idempotent and a transactional
+// producer, ACLs on a cluster with an authorizer: writers.go). The estate is
+// defined as data in estate.go; README.md lists the facts tests can rely on.
 //
 //	go run ./testdata/seed [-bootstrap 127.0.0.1:9092,...] [-registry http://127.0.0.1:8081] [-wait 3m]
 //
@@ -71,6 +73,7 @@ func main() {
 		registry: strings.TrimRight(*registry, "/"),
 		reset:    *reset,
 		http:     &http.Client{Timeout: 20 * time.Second},
+		ids:      map[string]int{},
 	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(s.seeds...), kgo.ClientID("acme-seed-admin"))
 	if err != nil {
@@ -99,16 +102,20 @@ func main() {
 		return
 	}
 
+	// The registry first: framed records carry the ids it gives.
+	if s.registry != "" {
+		if err := s.seedRegistry(ctx); err != nil {
+			log.Fatal("registry: ", err)
+		}
+	}
 	if err := s.seedTopics(ctx); err != nil {
 		log.Fatal("topics: ", err)
 	}
 	if err := s.seedGroups(ctx); err != nil {
 		log.Fatal("groups: ", err)
 	}
-	if s.registry != "" {
-		if err := s.seedRegistry(ctx); err != nil {
-			log.Fatal("registry: ", err)
-		}
+	if err := s.seedACLs(ctx); err != nil {
+		log.Fatal("acls: ", err)
 	}
 	if problems := s.checkAll(ctx); len(problems) > 0 {
 		for _, p := range problems {
@@ -175,6 +182,7 @@ type seeder struct {
 	kcl      *kgo.Client
 	adm      *kadm.Client
 	http     *http.Client
+	ids      map[string]int // schema ids by "subject/version", as the registry answered this run
 }
 
 // ------------------------------------------------------------------ derived facts
@@ -194,6 +202,15 @@ func topicByName(name string) (int, topicSpec) {
 func (t topicSpec) recordsIn(p int32) int64 {
 	n := int64(t.Records / int(t.Partitions))
 	if int(p) < t.Records%int(t.Partitions) {
+		n++
+	}
+	return n
+}
+
+// endOffset of partition p: its records, then the commit marker of a transaction.
+func (t topicSpec) endOffset(p int32) int64 {
+	n := t.recordsIn(p)
+	if t.TransactionalID != "" && n > 0 {
 		n++
 	}
 	return n
@@ -374,13 +391,8 @@ func (s *seeder) produce(ctx context.Context, names []string) error {
 		return fmt.Errorf("new topics: %w", err)
 	}
 
-	cl, err := kgo.NewClient(
-		kgo.SeedBrokers(s.seeds...),
-		kgo.ClientID("acme-seed-producer"),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()),
-		kgo.RequiredAcks(kgo.AllISRAcks()),
-		kgo.ProducerBatchCompression(kgo.NoCompression()),
-	)
+	// Idempotent: franz-go's default with acks=all.
+	cl, err := s.producer("acme-seed-producer")
 	if err != nil {
 		return err
 	}
@@ -390,19 +402,21 @@ func (s *seeder) produce(ctx context.Context, names []string) error {
 		_, t := topicByName(n)
 		recs := make([]*kgo.Record, 0, t.Records)
 		for i := 0; i < t.Records; i++ {
-			key, value, headers := event(t, i)
-			recs = append(recs, &kgo.Record{
-				Topic:     t.Name,
-				Partition: int32(i % int(t.Partitions)),
-				Key:       key,
-				Value:     value,
-				Headers:   headers,
-			})
+			r, err := s.record(ctx, t, i)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
 		}
-		if len(recs) == 0 {
+		switch {
+		case len(recs) == 0:
 			continue
+		case t.TransactionalID != "":
+			err = s.produceTransaction(ctx, t, recs)
+		default:
+			err = cl.ProduceSync(ctx, recs...).FirstErr()
 		}
-		if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		if err != nil {
 			return fmt.Errorf("produce to %s: %w", t.Name, err)
 		}
 		total += len(recs)
@@ -462,15 +476,19 @@ func (s *seeder) checkTopic(ctx context.Context, ti int, t topicSpec) []string {
 	}
 	for p := int32(0); p < t.Partitions; p++ {
 		e, ok := ends.Lookup(t.Name, p)
-		if !ok || e.Err != nil || e.Offset != t.recordsIn(p) {
-			problems = append(problems, fmt.Sprintf("p%d end offset %d, want %d", p, e.Offset, t.recordsIn(p)))
+		if !ok || e.Err != nil || e.Offset != t.endOffset(p) {
+			problems = append(problems, fmt.Sprintf("p%d end offset %d, want %d", p, e.Offset, t.endOffset(p)))
 		}
 		st, ok := startOffs.Lookup(t.Name, p)
 		if !ok || st.Err != nil || st.Offset != 0 {
 			problems = append(problems, fmt.Sprintf("p%d start offset %d, want 0", p, st.Offset))
 		}
 	}
-	return problems
+	if len(problems) > 0 {
+		return problems
+	}
+	problems = append(problems, s.checkTransaction(ctx, t)...)
+	return append(problems, s.checkRecords(ctx, t)...)
 }
 
 // ------------------------------------------------------------------ groups
@@ -956,6 +974,7 @@ func (s *seeder) checkAll(ctx context.Context) []string {
 			add("subject "+sp.Subject, s.checkSubject(ctx, sp))
 		}
 	}
+	add("acls", s.checkACLs(ctx))
 	return problems
 }
 
@@ -1097,6 +1116,7 @@ func printFacts(w io.Writer) {
 		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s |\n", sp.Subject, sp.Type, versions,
 			strings.Join(ids, ", "), strings.Join(refs, ", "), c)
 	}
+	printWriterFacts(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "### Subjects not named by TopicNameStrategy (site.yaml sets the topic's strategy)")
 	fmt.Fprintln(w)
@@ -1135,8 +1155,25 @@ func rnd(t topicSpec, i int, salt string, n int) int {
 
 func pick[T any](t topicSpec, i int, salt string, xs []T) T { return xs[rnd(t, i, salt, len(xs))] }
 
-// event returns the deterministic key, JSON value and headers of record i.
-func event(t topicSpec, i int) (key, value []byte, headers []kgo.RecordHeader) {
+// record is record i of a topic: its event's key, value (JSON, or framed as t.Value says) and
+// headers, on partition i % partitions.
+func (s *seeder) record(ctx context.Context, t topicSpec, i int) (*kgo.Record, error) {
+	key, fields, headers := event(t, i)
+	var value []byte
+	var err error
+	if t.Value != nil {
+		value, err = s.encodeValue(ctx, t, fields)
+	} else {
+		value, err = json.Marshal(fields)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &kgo.Record{Topic: t.Name, Partition: int32(i % int(t.Partitions)), Key: key, Value: value, Headers: headers}, nil
+}
+
+// event returns the deterministic key, fields and headers of record i.
+func event(t topicSpec, i int) (key []byte, fields map[string]any, headers []kgo.RecordHeader) {
 	at := baseTime.Add(time.Duration(i) * 37 * time.Second).Format(time.RFC3339)
 	order := fmt.Sprintf("ORD-%06d", 100000+i)
 	sku := fmt.Sprintf("SKU-%05d", 10000+rnd(t, i, "sku", 25))
@@ -1262,16 +1299,12 @@ func event(t topicSpec, i int) (key, value []byte, headers []kgo.RecordHeader) {
 	default:
 		panic("no event generator for " + t.Event)
 	}
-	value, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
 	headers = append([]kgo.RecordHeader{
-		{Key: "content-type", Value: []byte("application/json")},
+		{Key: "content-type", Value: []byte(contentType(t))},
 		{Key: "event-type", Value: []byte(t.Event)},
 		{Key: "source", Value: []byte("acme-" + strings.SplitN(t.Name, ".", 2)[0] + "-service")},
 	}, headers...)
-	return []byte(k), value, headers
+	return []byte(k), v, headers
 }
 
 // ------------------------------------------------------------------ helpers
