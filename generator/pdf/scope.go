@@ -1,0 +1,256 @@
+package pdf
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/snapshot"
+)
+
+// Scope is the part of an estate a book holds: `kdocs pdf --cluster NAME --topics GLOB`. The
+// zero Scope is the whole estate.
+type Scope struct {
+	// Clusters are site.yaml's names of the clusters in the book; none: all.
+	Clusters []string
+	// Topics are shell globs (path.Match: * ? [a-z]) of the topic names in the book; none: all.
+	// The groups and subjects that follow the topics are kept with them (snapshot.Narrow).
+	Topics []string
+}
+
+// Whole reports whether the scope is the whole estate.
+func (s Scope) Whole() bool { return len(s.Clusters) == 0 && len(s.Topics) == 0 }
+
+// Flags is the scope as kdocs pdf's flags, for messages.
+func (s Scope) Flags() string {
+	var f []string
+	for _, c := range s.Clusters {
+		f = append(f, "--cluster "+shellQuote(c))
+	}
+	for _, t := range s.Topics {
+		f = append(f, "--topics "+shellQuote(t))
+	}
+	return strings.Join(f, " ")
+}
+
+// Validate checks the topic globs' syntax.
+func (s Scope) Validate() error {
+	for _, g := range s.Topics {
+		if _, err := path.Match(g, ""); err != nil {
+			return fmt.Errorf("--topics %s: not a glob (%w): use * ? and [a-z], as in 'orders.*'", shellQuote(g), err)
+		}
+	}
+	return nil
+}
+
+// Config returns site.yaml narrowed to the scope's clusters: the others, the replication
+// declared to or from them and the environments comparison (which needs every environment)
+// are left out, and topic annotations outside the topic globs are dropped. An unknown cluster
+// is an error naming the known ones. cfg is not changed.
+func (s Scope) Config(cfg *config.Site) (*config.Site, error) {
+	out := *cfg
+	known := map[string]bool{}
+	var names []string
+	for _, c := range cfg.Clusters {
+		known[c.Name] = true
+		names = append(names, c.Name)
+	}
+	want := map[string]bool{}
+	var errs []error
+	for _, c := range s.Clusters {
+		if !known[c] {
+			errs = append(errs, fmt.Errorf("--cluster %s: no such cluster in %s; the clusters are %s", shellQuote(c), cfg.Path, strings.Join(names, ", ")))
+		}
+		want[c] = true
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if len(want) > 0 {
+		out.Clusters = nil
+		for _, c := range cfg.Clusters {
+			if want[c.Name] {
+				out.Clusters = append(out.Clusters, c)
+			}
+		}
+		out.Replication = nil
+		for _, r := range cfg.Replication {
+			if want[r.From] && want[r.To] {
+				out.Replication = append(out.Replication, r)
+			}
+		}
+		out.Environments = nil
+	}
+	if len(s.Topics) > 0 {
+		clusters := slices.Clone(out.Clusters)
+		for i, c := range clusters {
+			if c.Annotations == nil || len(c.Annotations.Topics) == 0 {
+				continue
+			}
+			a := *c.Annotations
+			a.Topics = maps.Clone(a.Topics)
+			maps.DeleteFunc(a.Topics, func(name string, _ config.Annotation) bool { return !s.topic(name) })
+			clusters[i].Annotations = &a
+		}
+		out.Clusters = clusters
+	}
+	return &out, nil
+}
+
+// topic reports whether a topic is in the scope.
+func (s Scope) topic(name string) bool {
+	if len(s.Topics) == 0 {
+		return true
+	}
+	for _, g := range s.Topics {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Narrow cuts the snapshots of the scope's clusters to its topics (snapshot.Narrow) and returns
+// what the book will hold. A glob that matches no topic of those clusters is an error, and so is
+// a scope left without topics.
+func (s Scope) Narrow(snaps []*snapshot.Snapshot) (Size, error) {
+	var size Size
+	matched := map[string]bool{}
+	for _, snap := range snaps {
+		if len(s.Topics) > 0 {
+			snap.Narrow(func(name string) bool {
+				in := false
+				for _, g := range s.Topics {
+					if ok, _ := path.Match(g, name); ok {
+						matched[g], in = true, true
+					}
+				}
+				return in
+			})
+		}
+		size.Add(snap)
+	}
+	var errs []error
+	for _, g := range s.Topics {
+		if !matched[g] {
+			errs = append(errs, fmt.Errorf("--topics %s matches no topic of %s", shellQuote(g), clusterNames(snaps)))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return size, fmt.Errorf("%w: nothing printed", err)
+	}
+	if size.Topics == 0 && len(s.Topics) > 0 {
+		return size, fmt.Errorf("the scope %s holds no topic: nothing printed", s.Flags())
+	}
+	return size, nil
+}
+
+// RefuseError is a book refused because its estimate exceeds the memory budget.
+type RefuseError struct {
+	Estimate Estimate
+	Budget   uint64
+	Size     Size
+	Scope    Scope
+	// Advice is a scope that would fit, as flags, or "".
+	Advice string
+}
+
+func (e *RefuseError) Error() string {
+	what := "the whole estate"
+	if !e.Scope.Whole() {
+		what = "the scope " + e.Scope.Flags()
+	}
+	msg := fmt.Sprintf("the book of %s (%s, about %s of print HTML) would take about %s of memory to print (Chromium %s, kdocs %s), over the budget of %s: "+
+		"print part of the estate with --cluster NAME and/or --topics GLOB (repeatable), or raise the budget with --memory-budget or site.yaml's pdf.memoryBudget",
+		what, e.Size, MiB(uint64(e.Estimate.HTMLBytes)), MiB(e.Estimate.Total()), MiB(e.Estimate.Chromium), MiB(e.Estimate.Kdocs), MiB(e.Budget))
+	if e.Advice != "" {
+		msg += "; a scope that fits: " + e.Advice
+	}
+	return msg + "; nothing printed"
+}
+
+// Check refuses a book whose estimate exceeds budget, with the advice of a scope that would fit
+// (Advise). snaps are the narrowed snapshots.
+func (s Scope) Check(size Size, snaps []*snapshot.Snapshot, budget uint64) error {
+	est := EstimateHTML(size.HTMLBytes())
+	if est.Total() <= budget {
+		return nil
+	}
+	return &RefuseError{Estimate: est, Budget: budget, Size: size, Scope: s, Advice: Advise(size, snaps, budget)}
+}
+
+// Advise proposes a scope that fits budget: one cluster and the largest group of its topics
+// that share a prefix (the name up to a separator . - or _, one segment, then two, then three)
+// and fit, by the book's average topic. "" when no prefix fits.
+func Advise(size Size, snaps []*snapshot.Snapshot, budget uint64) string {
+	limit := size.TopicsWithin(budget)
+	if limit <= 0 {
+		return ""
+	}
+	type best struct {
+		cluster, prefix string
+		n               int64
+	}
+	var pick best
+	for depth := 1; depth <= 3 && pick.n == 0; depth++ {
+		for _, snap := range snaps {
+			counts := map[string]int64{}
+			for _, t := range snap.Topics {
+				if p, ok := prefixOf(t.Name, depth); ok {
+					counts[p]++
+				}
+			}
+			for p, n := range counts {
+				better := n > pick.n || n == pick.n && cmp.Or(cmp.Compare(snap.Cluster.Name, pick.cluster), cmp.Compare(p, pick.prefix)) < 0
+				if n <= limit && better {
+					pick = best{snap.Cluster.Name, p, n}
+				}
+			}
+		}
+	}
+	if pick.n == 0 {
+		return ""
+	}
+	sc := Scope{Topics: []string{pick.prefix + "*"}}
+	if len(snaps) > 1 {
+		sc.Clusters = []string{pick.cluster}
+	}
+	return fmt.Sprintf("%s (%d topic(s); up to about %d topic(s) like these fit)", sc.Flags(), pick.n, limit)
+}
+
+// prefixOf is name up to and including its depth-th separator (. - _), false when it has fewer.
+func prefixOf(name string, depth int) (string, bool) {
+	at := 0
+	for range depth {
+		i := strings.IndexAny(name[at:], ".-_")
+		if i < 0 {
+			return "", false
+		}
+		at += i + 1
+	}
+	return name[:at], true
+}
+
+func clusterNames(snaps []*snapshot.Snapshot) string {
+	var names []string
+	for _, s := range snaps {
+		names = append(names, s.Cluster.Name)
+	}
+	if len(names) == 1 {
+		return "cluster " + names[0]
+	}
+	return "clusters " + strings.Join(names, ", ")
+}
+
+// shellQuote quotes a flag value for a message the user may paste into a shell.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_/:=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
