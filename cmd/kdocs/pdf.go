@@ -23,6 +23,14 @@ import (
 // site.yaml's pdf.memoryBudget says: what a CI runner or a small VM has to spare.
 const defaultMemoryBudget = 2 << 30
 
+// memoryBudget is the budget of a print: the flag's, else site.yaml's (cfg may be nil), else 2 GiB.
+func memoryBudget(flag config.ByteSize, cfg *config.Site) uint64 {
+	if flag == 0 && cfg != nil {
+		flag = cfg.PDF.MemoryBudget
+	}
+	return uint64(cmp.Or(flag, defaultMemoryBudget))
+}
+
 // pdfRun is one `kdocs pdf`: its flags, resolved.
 type pdfRun struct {
 	e            *env
@@ -66,7 +74,7 @@ or stopped book writes nothing and leaves an earlier PDF in place.`,
 		}}
 }
 
-func (p *pdfRun) run(ctx context.Context) error {
+func (p *pdfRun) run(ctx context.Context) (err error) {
 	if err := p.scope.Validate(); err != nil {
 		return usageError{err.Error()}
 	}
@@ -81,14 +89,12 @@ func (p *pdfRun) run(ctx context.Context) error {
 	} else if !p.scope.Whole() {
 		return usageError{"--cluster and --topics print part of site.yaml's estate, rendered for the book: drop --site (and pass --config if needed)"}
 	}
-	budget := uint64(p.budget)
-	if budget == 0 && cfg != nil {
-		budget = uint64(cfg.PDF.MemoryBudget)
-	}
-	budget = cmp.Or(budget, defaultMemoryBudget)
+	budget := memoryBudget(p.budget, cfg)
 	if p.out == "" {
 		p.out = filepath.Join(dir, "kdocs.pdf")
 	}
+	// A book refused or failed leaves nothing behind, not even the directories made for it.
+	defer removeMadeDirs(filepath.Dir(p.out), &err)()
 	if !p.scope.Whole() || !fileExists(filepath.Join(dir, "print", "index.html")) {
 		if cfg == nil {
 			return fmt.Errorf("no print view in %s (no print/index.html): build it with `print: true` in site.yaml, or run `kdocs pdf` without --site to let it render its own", dir)
@@ -118,7 +124,7 @@ func (p *pdfRun) run(ctx context.Context) error {
 	err = pdf.PrintBooks(ctx, opts, books)
 	bar.Finish()
 	if errors.Is(err, pdf.ErrMemoryBudget) {
-		return fmt.Errorf("%w: print part of the estate with --cluster NAME and/or --topics GLOB, or raise --memory-budget (site.yaml: pdf.memoryBudget)", err)
+		return fmt.Errorf("%w: %s", err, pdf.ScopeOptions)
 	}
 	if err != nil {
 		return err
@@ -173,6 +179,28 @@ func (p *pdfRun) render(ctx context.Context, cfg *config.Site, budget uint64) (s
 	return dir, cleanup, nil
 }
 
+// removeMadeDirs notes which of dir and its parents do not exist yet, and returns a function that,
+// when *err is set, removes those of them that are empty.
+func removeMadeDirs(dir string, err *error) func() {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, statErr := os.Stat(d); statErr == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	return func() {
+		if *err == nil {
+			return
+		}
+		for _, d := range missing {
+			if os.Remove(d) != nil {
+				return // not empty: something else is in it
+			}
+		}
+	}
+}
+
 // books lists the books to print: the estate's at --out, and each cluster's beside it.
 func (p *pdfRun) books(dir string) ([]pdf.Book, error) {
 	books := []pdf.Book{{Page: pdf.DefaultPage, Out: p.out}}
@@ -200,10 +228,8 @@ func (p *pdfRun) checkBooks(dir string, books []pdf.Book, budget uint64) error {
 		if err != nil {
 			return fmt.Errorf("print %s: %w", b.Page, err)
 		}
-		if est := pdf.EstimateHTML(info.Size()); est.Total() > budget {
-			return fmt.Errorf("the book %s (%s of print HTML) would take about %s of memory to print (Chromium %s, kdocs %s), over the budget of %s: "+
-				"print part of the estate with --cluster NAME and/or --topics GLOB (repeatable), or raise the budget with --memory-budget or site.yaml's pdf.memoryBudget; nothing printed",
-				b.Page, pdf.MiB(uint64(info.Size())), pdf.MiB(est.Total()), pdf.MiB(est.Chromium), pdf.MiB(est.Kdocs), pdf.MiB(budget))
+		if err := pdf.CheckPrintView(b.Page, info.Size(), budget); err != nil {
+			return err
 		}
 	}
 	return nil

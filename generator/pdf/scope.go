@@ -152,22 +152,20 @@ func (s Scope) Narrow(snaps []*snapshot.Snapshot) (Size, error) {
 
 // RefuseError is a book refused because its estimate exceeds the memory budget.
 type RefuseError struct {
+	// What names the book and its size, as "the book of the whole estate (…)".
+	What     string
 	Estimate Estimate
 	Budget   uint64
-	Size     Size
-	Scope    Scope
 	// Advice is a scope that would fit, as flags, or "".
 	Advice string
 }
 
+// ScopeOptions is the advice of every refusal and of a print stopped by the guard.
+const ScopeOptions = "print part of the estate with --cluster NAME and/or --topics GLOB (repeatable), or raise the budget with --memory-budget or site.yaml's pdf.memoryBudget"
+
 func (e *RefuseError) Error() string {
-	what := "the whole estate"
-	if !e.Scope.Whole() {
-		what = "the scope " + e.Scope.Flags()
-	}
-	msg := fmt.Sprintf("the book of %s (%s, about %s of print HTML) would take about %s of memory to print (Chromium %s, kdocs %s), over the budget of %s: "+
-		"print part of the estate with --cluster NAME and/or --topics GLOB (repeatable), or raise the budget with --memory-budget or site.yaml's pdf.memoryBudget",
-		what, e.Size, MiB(uint64(e.Estimate.HTMLBytes)), MiB(e.Estimate.Total()), MiB(e.Estimate.Chromium), MiB(e.Estimate.Kdocs), MiB(e.Budget))
+	msg := fmt.Sprintf("%s would take about %s of memory to print (Chromium %s, kdocs %s), over the budget of %s: %s",
+		e.What, MiB(e.Estimate.Total()), MiB(e.Estimate.Chromium), MiB(e.Estimate.Kdocs), MiB(e.Budget), ScopeOptions)
 	if e.Advice != "" {
 		msg += "; a scope that fits: " + e.Advice
 	}
@@ -181,7 +179,21 @@ func (s Scope) Check(size Size, snaps []*snapshot.Snapshot, budget uint64) error
 	if est.Total() <= budget {
 		return nil
 	}
-	return &RefuseError{Estimate: est, Budget: budget, Size: size, Scope: s, Advice: Advise(size, snaps, budget)}
+	what := "the whole estate"
+	if !s.Whole() {
+		what = "the scope " + s.Flags()
+	}
+	return &RefuseError{What: fmt.Sprintf("the book of %s (%s, about %s of print HTML)", what, size, MiB(uint64(est.HTMLBytes))),
+		Estimate: est, Budget: budget, Advice: Advise(size, snaps, budget)}
+}
+
+// CheckPrintView refuses, before Chromium starts, a print view of htmlBytes bytes whose estimate
+// exceeds budget: the check of a print view that exists already.
+func CheckPrintView(page string, htmlBytes int64, budget uint64) error {
+	if est := EstimateHTML(htmlBytes); est.Total() > budget {
+		return &RefuseError{What: fmt.Sprintf("the book %s (%s of print HTML)", page, MiB(uint64(htmlBytes))), Estimate: est, Budget: budget}
+	}
+	return nil
 }
 
 // Advise proposes a scope that fits budget: one cluster and the largest group of its topics
