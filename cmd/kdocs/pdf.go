@@ -110,7 +110,8 @@ func (p *pdfRun) run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := p.checkBooks(dir, books, budget); err != nil {
+	estimate, err := p.checkBooks(dir, books, budget)
+	if err != nil {
 		return err
 	}
 	// What the build and the snapshots left on the heap goes back to the system before Chromium
@@ -132,8 +133,9 @@ func (p *pdfRun) run(ctx context.Context) (err error) {
 	for _, b := range books {
 		fmt.Fprintf(p.e.stdout, "wrote %s\n", b.Out)
 	}
-	fmt.Fprintf(p.e.stdout, "%d book(s) in %s; peak memory while printing %s (Chromium %s), kdocs' own peak %s, budget %s\n",
-		len(books), time.Since(start).Round(time.Millisecond), pdf.MiB(peak.Total), pdf.MiB(peak.Chromium), pdf.MiB(pdf.SelfPeak()), pdf.MiB(budget))
+	fmt.Fprintf(p.e.stdout, "%d book(s) in %s; peak memory while printing %s (Chromium %s), kdocs' own peak %s; estimated %s for %s of print HTML, budget %s\n",
+		len(books), time.Since(start).Round(time.Millisecond), pdf.MiB(peak.Total), pdf.MiB(peak.Chromium), pdf.MiB(pdf.SelfPeak()),
+		pdf.MiB(estimate.Total()), pdf.HTMLSize(uint64(estimate.HTMLBytes)), pdf.MiB(budget))
 	return nil
 }
 
@@ -221,16 +223,20 @@ func (p *pdfRun) books(dir string) ([]pdf.Book, error) {
 }
 
 // checkBooks refuses, before Chromium starts, a book whose print view is too large for the
-// budget: the estimate from its HTML, now that it exists.
-func (p *pdfRun) checkBooks(dir string, books []pdf.Book, budget uint64) error {
+// budget: the estimate from its HTML, now that it exists. It returns the largest book's estimate.
+func (p *pdfRun) checkBooks(dir string, books []pdf.Book, budget uint64) (pdf.Estimate, error) {
+	var largest pdf.Estimate
 	for _, b := range books {
 		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(b.Page)))
 		if err != nil {
-			return fmt.Errorf("print %s: %w", b.Page, err)
+			return largest, fmt.Errorf("print %s: %w", b.Page, err)
 		}
 		if err := pdf.CheckPrintView(b.Page, info.Size(), budget); err != nil {
-			return err
+			return largest, err
+		}
+		if info.Size() > largest.HTMLBytes {
+			largest = pdf.EstimateHTML(info.Size())
 		}
 	}
-	return nil
+	return largest, nil
 }

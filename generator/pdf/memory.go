@@ -209,6 +209,14 @@ func (g *memoryGuard) close() (peak Memory, exceeded uint64) {
 	return g.peak, g.exceeded
 }
 
+// HTMLSize formats a size of HTML for messages: "812 KiB" under 10 MiB, else as MiB does.
+func HTMLSize(b uint64) string {
+	if b < 10<<20 {
+		return numfmt.Thousands(int64((b+(1<<9))>>10)) + " KiB"
+	}
+	return MiB(b)
+}
+
 // MiB formats a byte count for messages, as "1,234 MiB".
 func MiB(b uint64) string {
 	return numfmt.Thousands(int64((b+(1<<19))>>20)) + " MiB"

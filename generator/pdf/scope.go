@@ -183,7 +183,7 @@ func (s Scope) Check(size Size, snaps []*snapshot.Snapshot, budget uint64) error
 	if !s.Whole() {
 		what = "the scope " + s.Flags()
 	}
-	return &RefuseError{What: fmt.Sprintf("the book of %s (%s, about %s of print HTML)", what, size, MiB(uint64(est.HTMLBytes))),
+	return &RefuseError{What: fmt.Sprintf("the book of %s (%s, about %s of print HTML)", what, size, HTMLSize(uint64(est.HTMLBytes))),
 		Estimate: est, Budget: budget, Advice: Advise(size, snaps, budget)}
 }
 
@@ -191,7 +191,7 @@ func (s Scope) Check(size Size, snaps []*snapshot.Snapshot, budget uint64) error
 // exceeds budget: the check of a print view that exists already.
 func CheckPrintView(page string, htmlBytes int64, budget uint64) error {
 	if est := EstimateHTML(htmlBytes); est.Total() > budget {
-		return &RefuseError{What: fmt.Sprintf("the book %s (%s of print HTML)", page, MiB(uint64(htmlBytes))), Estimate: est, Budget: budget}
+		return &RefuseError{What: fmt.Sprintf("the book %s (%s of print HTML)", page, HTMLSize(uint64(htmlBytes))), Estimate: est, Budget: budget}
 	}
 	return nil
 }
