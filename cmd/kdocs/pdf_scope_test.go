@@ -121,6 +121,8 @@ func TestPDFOf100kEstate(t *testing.T) {
 			assert.Contains(t, string(text), "orders.order-created.v"+strconv.Itoa(v))
 		}
 		assert.Contains(t, string(text), "payments.payment-created.v1")
+		assert.Contains(t, strings.Join(strings.Fields(string(text)), " "), "(cluster east; topics orders.order-created.*, payments.payment-created.v1)",
+			"the cover says what part of the estate the book holds")
 		assert.Contains(t, string(text), "orders-order-consumer-0", "the group that reads the topic is in the book")
 		assert.Contains(t, string(text), "orders.order-created.v1-value", "and the topic's subject")
 		for _, absent := range []string{"orders.order-updated.v1", "payments.payment-created.v2", "inventory.", "west"} {

@@ -13,15 +13,18 @@ import (
 // Chromium holds the whole book at once: the DOM of the print view, its layout, every Mermaid
 // diagram's SVG, and the tagged PDF it builds. Its memory grows in proportion to the print
 // view's HTML, measured (TestBookMemoryCurve, docs/benchmarks.md) on books of synth.Scale
-// estates, which draw a flow diagram on every topic's page. The model is a line above every
-// measured point: a fixed cost (the browser, the fonts, Mermaid) and a cost per byte of HTML.
+// estates, which draw a flow diagram on every topic's page, and on the example estate's. The
+// model is a line above every measured point: a fixed cost (the browser, the fonts, Mermaid)
+// and a cost per byte of HTML.
 // Before the print view exists, its bytes are estimated from the snapshots (SizeOf), by what
 // each topic, partition, group, committed offset and schema version adds to the book.
 const (
-	// browserBase is Chromium's memory with a one-page book open, rounded up.
-	browserBase = 400 << 20
-	// memoryPerHTMLByte is Chromium's memory per byte of the print view, the steepest slope
-	// measured, rounded up.
+	// browserBase is Chromium's fixed cost: the browser, the fonts and Mermaid, plus the margin
+	// that diagram-heavy books need above the line of synth's books (the example estate's
+	// 333 kB book, 48 diagrams, took 1,016 MiB where 450 MiB + 1.16 per byte gives 830).
+	browserBase = 700 << 20
+	// memoryPerHTMLByte is Chromium's memory per byte of the print view: 1,220 measured
+	// between synth.Scale's 100- and 250-topic books, rounded up.
 	memoryPerHTMLByte = 1400
 	// kdocsBase is kdocs' own memory while printing, besides the PDF it receives: the site
 	// server and the chromedp connection.
@@ -42,8 +45,8 @@ const (
 	htmlPerOffset     = 110
 	htmlPerVersion    = 600
 	htmlPerSchemaByte = 2.2
-	htmlPerCluster    = 12_000
-	htmlBookBase      = 20_000
+	htmlPerCluster    = 60_000 // a cluster's overview, brokers, ACLs, Connect, flows and lists
+	htmlBookBase      = 40_000 // cover, contents, the estate's and content/'s pages
 )
 
 // Size counts what a book will hold, for the estimate.

@@ -38,6 +38,25 @@ func (s Scope) Flags() string {
 	return strings.Join(f, " ")
 }
 
+// Label says what the scope holds, for the book's title: "cluster east; topics orders.*".
+func (s Scope) Label() string {
+	var parts []string
+	if len(s.Clusters) > 0 {
+		parts = append(parts, plural("cluster", len(s.Clusters))+" "+strings.Join(s.Clusters, ", "))
+	}
+	if len(s.Topics) > 0 {
+		parts = append(parts, plural("topic", len(s.Topics))+" "+strings.Join(s.Topics, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func plural(word string, n int) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
 // Validate checks the topic globs' syntax.
 func (s Scope) Validate() error {
 	for _, g := range s.Topics {
@@ -70,6 +89,10 @@ func (s Scope) Config(cfg *config.Site) (*config.Site, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if !s.Whole() {
+		// The book says what part of the estate it holds, on its cover and every page's header.
+		out.Title = cfg.Title + " (" + s.Label() + ")"
 	}
 	if len(want) > 0 {
 		out.Clusters = nil
@@ -196,20 +219,26 @@ func CheckPrintView(page string, htmlBytes int64, budget uint64) error {
 	return nil
 }
 
+// adviseTries is how many prefixes of each depth Advise sizes, largest first.
+const adviseTries = 32
+
 // Advise proposes a scope that fits budget: one cluster and the largest group of its topics
 // that share a prefix (the name up to a separator . - or _, one segment, then two, then three)
-// and fit, by the book's average topic. "" when no prefix fits.
+// and whose book, with its groups and subjects, is estimated within the budget. "" when none is.
 func Advise(size Size, snaps []*snapshot.Snapshot, budget uint64) string {
-	limit := size.TopicsWithin(budget)
+	// The book's average topic bounds the candidates worth sizing: a prefix of many more
+	// topics than that fit will not fit either.
+	limit := 2 * size.TopicsWithin(budget)
 	if limit <= 0 {
 		return ""
 	}
-	type best struct {
-		cluster, prefix string
-		n               int64
+	type candidate struct {
+		snap   *snapshot.Snapshot
+		prefix string
+		n      int64
 	}
-	var pick best
-	for depth := 1; depth <= 3 && pick.n == 0; depth++ {
+	for depth := 1; depth <= 3; depth++ {
+		var cands []candidate
 		for _, snap := range snaps {
 			counts := map[string]int64{}
 			for _, t := range snap.Topics {
@@ -218,21 +247,67 @@ func Advise(size Size, snaps []*snapshot.Snapshot, budget uint64) string {
 				}
 			}
 			for p, n := range counts {
-				better := n > pick.n || n == pick.n && cmp.Or(cmp.Compare(snap.Cluster.Name, pick.cluster), cmp.Compare(p, pick.prefix)) < 0
-				if n <= limit && better {
-					pick = best{snap.Cluster.Name, p, n}
+				if n <= limit {
+					cands = append(cands, candidate{snap, p, n})
 				}
 			}
 		}
+		slices.SortFunc(cands, func(a, b candidate) int {
+			return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.snap.Cluster.Name, b.snap.Cluster.Name), cmp.Compare(a.prefix, b.prefix))
+		})
+		// Sizing a candidate reads the cluster's groups and subjects: the largest few are tried.
+		for _, c := range cands[:min(len(cands), adviseTries)] {
+			z := sizeOfPrefix(c.snap, c.prefix)
+			if EstimateHTML(z.HTMLBytes()).Total() > budget {
+				continue
+			}
+			sc := Scope{Topics: []string{c.prefix + "*"}}
+			if len(snaps) > 1 {
+				sc.Clusters = []string{c.snap.Cluster.Name}
+			}
+			return fmt.Sprintf("%s (%d topic(s), about %s to print)", sc.Flags(), c.n, MiB(EstimateHTML(z.HTMLBytes()).Total()))
+		}
 	}
-	if pick.n == 0 {
-		return ""
+	return ""
+}
+
+// sizeOfPrefix counts, without changing the snapshot, what a book of its topics named with prefix
+// would hold: those topics, the groups with offsets on them (their offsets on them), and the
+// subjects named for them (the main part of what snapshot.Narrow keeps).
+func sizeOfPrefix(snap *snapshot.Snapshot, prefix string) Size {
+	z := Size{Clusters: 1}
+	topics := map[string]bool{}
+	for _, t := range snap.Topics {
+		if strings.HasPrefix(t.Name, prefix) {
+			topics[t.Name] = true
+			z.Topics++
+			z.Partitions += int64(len(t.Partitions))
+		}
 	}
-	sc := Scope{Topics: []string{pick.prefix + "*"}}
-	if len(snaps) > 1 {
-		sc.Clusters = []string{pick.cluster}
+	for _, g := range snap.Groups {
+		var offsets int64
+		for _, o := range g.Offsets {
+			if topics[o.Topic] {
+				offsets++
+			}
+		}
+		if offsets > 0 {
+			z.Groups++
+			z.Offsets += offsets
+		}
 	}
-	return fmt.Sprintf("%s (%d topic(s); up to about %d topic(s) like these fit)", sc.Flags(), pick.n, limit)
+	if snap.Registry != nil {
+		for _, sub := range snap.Registry.Subjects {
+			if !strings.HasPrefix(sub.Name, prefix) || !snapshot.SubjectOfTopic(sub.Name, topics) {
+				continue
+			}
+			z.Versions += int64(len(sub.Versions))
+			for _, v := range sub.Versions {
+				z.SchemaBytes += int64(len(v.Schema))
+			}
+		}
+	}
+	return z
 }
 
 // prefixOf is name up to and including its depth-th separator (. - _), false when it has fewer.

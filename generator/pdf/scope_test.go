@@ -20,7 +20,7 @@ import (
 )
 
 func TestScopeConfig(t *testing.T) {
-	cfg := &config.Site{Path: "/x/site.yaml",
+	cfg := &config.Site{Path: "/x/site.yaml", Title: "Acme",
 		Clusters: []config.Cluster{{Name: "east", Annotations: &config.Annotations{Topics: map[string]config.Annotation{
 			"orders.placed": {Owner: "a"}, "payments.settled": {Owner: "b"}}}}, {Name: "west"}},
 		Replication:  []config.Replication{{From: "east", To: "west"}},
@@ -36,6 +36,7 @@ func TestScopeConfig(t *testing.T) {
 	assert.Equal(t, "east", got.Clusters[0].Name)
 	assert.Nil(t, got.Replication, "replication to a cluster outside the book is left out")
 	assert.Nil(t, got.Environments)
+	assert.Equal(t, "Acme (cluster east; topic orders.*)", got.Title, "the book says what part of the estate it holds")
 	assert.Equal(t, []string{"orders.placed"}, mapKeys(got.Clusters[0].Annotations.Topics), "annotations outside the globs are dropped")
 	assert.Len(t, cfg.Clusters, 2, "site.yaml's own config is not changed")
 	assert.Len(t, cfg.Clusters[0].Annotations.Topics, 2)

@@ -141,7 +141,7 @@ func narrowSubjects(subjects []Subject, topics map[string]bool, ids map[int]bool
 	keep := make([]bool, len(subjects))
 	var queue []int
 	for i, sub := range subjects {
-		if subjectOfTopic(sub.Name, topics) || anyVersion(sub, func(v SchemaVersion) bool { return ids[v.ID] }) {
+		if SubjectOfTopic(sub.Name, topics) || anyVersion(sub, func(v SchemaVersion) bool { return ids[v.ID] }) {
 			keep[i] = true
 			queue = append(queue, i)
 		}
@@ -168,10 +168,10 @@ func narrowSubjects(subjects []Subject, topics map[string]bool, ids map[int]bool
 	return out
 }
 
-// subjectOfTopic reports whether a subject's name is <topic>-<suffix> for a kept topic: the
+// SubjectOfTopic reports whether a subject's name is <topic>-<suffix> for a topic of topics: the
 // TopicName strategy's -key and -value and the TopicRecordName strategy's -<record name>. Topic
 // names may hold '-' themselves, so every '-' is tried.
-func subjectOfTopic(name string, topics map[string]bool) bool {
+func SubjectOfTopic(name string, topics map[string]bool) bool {
 	for i := strings.IndexByte(name, '-'); i >= 0; {
 		if topics[name[:i]] {
 			return true
