@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -100,25 +99,25 @@ func parentOf(pid int) (int, bool) {
 // processMemory is one process's PSS, or its RSS when smaps_rollup cannot be read, in bytes.
 func processMemory(pid int) uint64 {
 	dir := filepath.Join("/proc", strconv.Itoa(pid))
-	if f, err := os.Open(filepath.Join(dir, "smaps_rollup")); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if v, ok := strings.CutPrefix(sc.Text(), "Pss:"); ok {
-				return kB(v)
-			}
-		}
+	if pss, ok := procField(filepath.Join(dir, "smaps_rollup"), "Pss:"); ok {
+		return pss
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "status"))
+	rss, _ := procField(filepath.Join(dir, "status"), "VmRSS:")
+	return rss
+}
+
+// procField reads the "Name:  1234 kB" line of a /proc file, in bytes.
+func procField(file, name string) (uint64, bool) {
+	data, err := os.ReadFile(file)
 	if err != nil {
-		return 0
+		return 0, false
 	}
 	for line := range strings.Lines(string(data)) {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			return kB(v)
+		if v, ok := strings.CutPrefix(line, name); ok {
+			return kB(v), true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // kB parses "  1234 kB" as bytes.
@@ -224,14 +223,6 @@ func MiB(b uint64) string {
 
 // SelfPeak is this process's peak resident set size so far (VmHWM), 0 when unknown.
 func SelfPeak() uint64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(data)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return kB(v)
-		}
-	}
-	return 0
+	peak, _ := procField("/proc/self/status", "VmHWM:")
+	return peak
 }
