@@ -18,13 +18,13 @@ import (
 )
 
 // TestBookMemoryCurve prints the estate book of synth.Scale(n) for each n of KDOCS_PDF_CURVE
-// (say 250,500,1000) and logs, per size, the print view's HTML bytes, the PDF's pages, the time
+// (say 100,250,500) and logs, per size, the print view's HTML bytes, the PDF's pages, the time
 // and Chromium's peak memory: the measurements the memory model of estimate.go was fitted to.
 // Minutes per size on a 2-core machine, so not in CI.
 func TestBookMemoryCurve(t *testing.T) {
 	env := os.Getenv("KDOCS_PDF_CURVE")
 	if env == "" {
-		t.Skip("set KDOCS_PDF_CURVE=250,500,1000 to measure Chromium's memory against the book's size")
+		t.Skip("set KDOCS_PDF_CURVE=100,250,500 to measure Chromium's memory against the book's size")
 	}
 	chrome := testenv.Chrome(t)
 	for _, f := range strings.Split(env, ",") {

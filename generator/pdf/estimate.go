@@ -23,8 +23,8 @@ const (
 	// that diagram-heavy books need above the line of synth's books (the example estate's
 	// 333 kB book, 48 diagrams, took 1,016 MiB where 450 MiB + 1.16 per byte gives 830).
 	browserBase = 700 << 20
-	// memoryPerHTMLByte is Chromium's memory per byte of the print view: 1,220 measured
-	// between synth.Scale's 100- and 250-topic books, rounded up.
+	// memoryPerHTMLByte is Chromium's memory per byte of the print view: 1,220-1,260 measured
+	// between synth.Scale's 100-, 250- and 500-topic books, rounded up.
 	memoryPerHTMLByte = 1400
 	// kdocsBase is kdocs' own memory while printing, besides the PDF it receives: the site
 	// server and the chromedp connection.
