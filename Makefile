@@ -64,6 +64,7 @@ bench-100k:
 	KDOCS_SCALE=$${KDOCS_SCALE:-1000,10000,100000} $(GO) test -count=1 -timeout 60m -run '^TestScaleEstate$$' -v ./generator/pipeline/
 	KDOCS_SCALE=$${KDOCS_SCALE:-100000} $(GO) test -count=1 -timeout 90m -run '^TestScaleSiteInTheBrowser$$' -v ./generator/browsertest/
 	KDOCS_SCALE_BENCH=$${KDOCS_SCALE_BENCH:-100000} $(GO) test -count=1 -timeout 30m -run '^$$' -bench SearchFirstQuery -benchtime 5x ./generator/browsertest/
+	KDOCS_PDF_SCALE=$${KDOCS_PDF_SCALE:-100000} $(GO) test -count=1 -timeout 40m -run '^TestPDFOf100kEstate$$' -v ./cmd/kdocs/
 
 # Re-snapshot the seeded estate (KDOCS_KAFKA_AUTHORIZER=1 make infra-up, so the seed writes its
 # ACLs; then make seed connect-up streams-up) into the committed

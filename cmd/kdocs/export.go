@@ -165,7 +165,7 @@ func runExport(ctx context.Context, e *env, o exportOptions) error {
 		}
 		if o.wants("pdf") {
 			book := filepath.Join(work, "kdocs.pdf")
-			err := pdf.Print(ctx, pdf.Options{SiteDir: siteDir, Out: book, Chrome: o.chrome, Timeout: o.timeout, Logger: e.log})
+			err := pdf.Print(ctx, pdf.Options{SiteDir: siteDir, Out: book, Chrome: o.chrome, Timeout: o.timeout, Logger: e.log, MemoryBudget: memoryBudget(0, cfg)})
 			if err != nil {
 				return fmt.Errorf("pdf export %s: %w", o.target("pdf"), err)
 			}

@@ -62,7 +62,7 @@ func exportToolFormats(ctx context.Context, e *env, cfg *config.Site, o exportOp
 		if book == "" {
 			if _, err := pdf.FindChrome(o.chrome); err == nil {
 				book = filepath.Join(work, "zip-book.pdf")
-				if err := pdf.Print(ctx, pdf.Options{SiteDir: siteDir, Out: book, Chrome: o.chrome, Timeout: o.timeout, Logger: e.log}); err != nil {
+				if err := pdf.Print(ctx, pdf.Options{SiteDir: siteDir, Out: book, Chrome: o.chrome, Timeout: o.timeout, Logger: e.log, MemoryBudget: memoryBudget(0, cfg)}); err != nil {
 					return fmt.Errorf("zip export %s: the PDF: %w", o.target("zip"), err)
 				}
 			} else {

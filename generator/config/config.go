@@ -44,6 +44,8 @@ type Site struct {
 	PublishSnapshots string `yaml:"publishSnapshots"`
 	// Environments compares the clusters' environments (see environments.go); nil: no comparison.
 	Environments *Environments `yaml:"environments"`
+	// PDF configures `kdocs pdf` (see pdf.go).
+	PDF PDF `yaml:"pdf"`
 
 	// Path is the file this was loaded from; Dir its directory.
 	Path string `yaml:"-"`

@@ -58,7 +58,8 @@ func syntheticSite(t testing.TB, topics int) string {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(yaml), 0o644))
 	cfg, err := config.Load(filepath.Join(dir, "site.yaml"))
 	require.NoError(t, err)
-	_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
+	// The print view is not published unless site.yaml says so; the book needs it.
+	_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{Print: true})
 	require.NoError(t, err)
 	return cfg.Output
 }

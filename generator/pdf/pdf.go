@@ -55,7 +55,17 @@ type Options struct {
 	Logger *slog.Logger
 	// Done, when set, is called after each book of PrintBooks is written (a progress report).
 	Done func(Book)
+	// MemoryBudget, when not 0, is the most memory (bytes, PSS) this process and Chromium's
+	// processes may use together while printing: crossing it kills the browser and fails the
+	// print; the books written before are kept and none is half-written (see memory.go).
+	MemoryBudget uint64
+	// PeakMemory, when set, receives the most memory the run used, as sampled every quarter
+	// second (zeros when it could not be read).
+	PeakMemory func(Memory)
 }
+
+// ErrMemoryBudget is what a print that crossed Options.MemoryBudget fails with (wrapped).
+var ErrMemoryBudget = errors.New("Chromium crossed the memory budget")
 
 // The page contract: once mermaid.run() has settled, the site's script sets
 // <html data-diagrams="done">. Any other value is taken as the page's own failure report.
@@ -129,9 +139,20 @@ func PrintBooks(ctx context.Context, opts Options, books []Book) error {
 	if err != nil {
 		return fmt.Errorf("print %s: %w", first, err)
 	}
+	guard := watchBrowser(browserCtx, opts, cancelAlloc)
+	defer func() {
+		if peak, _ := guard.close(); opts.PeakMemory != nil {
+			opts.PeakMemory(peak)
+		}
+	}()
 	for _, b := range books {
 		t0 := time.Now()
 		data, err := render(ctx, browserCtx, site.url(b.Page), opts)
+		if _, over := guard.state(); over > 0 {
+			// The guard killed the browser: whatever render says, the reason is the budget.
+			return fmt.Errorf("print %s: %w: it used %s, over the budget of %s; the browser was stopped and %s was not written",
+				b.Page, ErrMemoryBudget, MiB(over), MiB(opts.MemoryBudget), b.Out)
+		}
 		if err != nil {
 			return fmt.Errorf("print %s: %w", b.Page, err)
 		}
@@ -145,6 +166,20 @@ func PrintBooks(ctx context.Context, opts Options, books []Book) error {
 	}
 	opts.Logger.Debug("pdf: all books printed", "books", len(books), "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// watchBrowser starts the memory guard on this process and the browser of browserCtx; over the
+// budget it stops the browser (kill, through the allocator's cancel). A browser whose process
+// is unknown (not started by kdocs) is not watched.
+func watchBrowser(browserCtx context.Context, opts Options, stop context.CancelFunc) *memoryGuard {
+	c := chromedp.FromContext(browserCtx)
+	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
+		return nil
+	}
+	return watchMemory(os.Getpid(), c.Browser.Process().Pid, opts.MemoryBudget, func(used uint64) {
+		opts.Logger.Warn("pdf: Chromium crossed the memory budget, stopping it", "used", MiB(used), "budget", MiB(opts.MemoryBudget))
+		stop()
+	})
 }
 
 // Books lists the print views of a built site and where `kdocs pdf` writes them in dir: the

@@ -48,6 +48,10 @@ type Options struct {
 	// Print writes the print view (print/) even when site.yaml does not publish it: for
 	// `kdocs pdf` and `kdocs export`, which print it.
 	Print bool
+	// Loaded, when set, is called with the clusters' snapshots once they are loaded and before
+	// the model is built: `kdocs pdf` narrows them to the book's scope there, and refuses a book
+	// too large to print before anything is rendered. Its error stops the build.
+	Loaded func([]*snapshot.Snapshot) error
 }
 
 // Result describes a finished build.
@@ -85,6 +89,11 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	snaps, err := loadSnapshots(cfg, log)
 	if err != nil {
 		return Result{}, err
+	}
+	if opts.Loaded != nil {
+		if err := opts.Loaded(snaps); err != nil {
+			return Result{}, err
+		}
 	}
 	content, assets, err := loadContent(cfg)
 	if err != nil {
