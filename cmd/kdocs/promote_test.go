@@ -179,11 +179,11 @@ environments:
 		got[c.Resource+" "+c.Kind+" "+c.Old+"→"+c.New] = c.Severity
 	}
 	assert.Equal(t, map[string]string{
-		`topic "audit" environment-drift present→absent`:               "warning",
-		`topic "orders" environment-drift 6→12`:                        "warning",
-		`topic "orders" environment-expected-drift 86400000→604800000`: "info",
+		`topic "audit" environment-drift present→absent`:                               "warning",
+		`topic "orders" environment-drift 6→12`:                                        "warning",
+		`topic "orders" environment-expected-drift 86400000→604800000`:                 "info",
 		`topic "orders" environment-drift User:orders-svc→User:fraud, User:orders-svc`: "warning",
-		`topic "orders" environment-drift none→transactional id orders-svc`:         "warning",
+		`topic "orders" environment-drift none→transactional id orders-svc`:            "warning",
 	}, got, "%s", out)
 
 	code, out, _ = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod")
