@@ -113,50 +113,37 @@ func (n *EnvironmentNames) UnmarshalYAML(node *yaml.Node) error {
 
 // TopicTemplate returns the topic name template of env.
 func (e *Environments) TopicTemplate(env string) NameTemplate {
-	if t := e.Names[env].Topics; t != "" {
-		return NameTemplate(t)
-	}
-	if e.Topics != "" {
-		return NameTemplate(e.Topics)
-	}
-	return "{name}"
+	return firstTemplate(e.Names[env].Topics, e.Topics, "{name}")
 }
 
 // SubjectTemplate returns the subject name template of env: its own, else the default, else
 // its topics template (subjects named after their topics follow the topics' naming).
 func (e *Environments) SubjectTemplate(env string) NameTemplate {
-	if t := e.Names[env].Subjects; t != "" {
-		return NameTemplate(t)
-	}
-	if e.Subjects != "" {
-		return NameTemplate(e.Subjects)
-	}
-	return e.TopicTemplate(env)
+	return firstTemplate(e.Names[env].Subjects, e.Subjects, e.TopicTemplate(env))
 }
 
 // ClientTemplate returns the template of env's consumer group ids, Kafka Streams application
 // ids, transactional ids and connector names: its own, else the default, else its topics
 // template (which is how group ids were always mapped).
 func (e *Environments) ClientTemplate(env string) NameTemplate {
-	if t := e.Names[env].Clients; t != "" {
-		return NameTemplate(t)
-	}
-	if e.Clients != "" {
-		return NameTemplate(e.Clients)
-	}
-	return e.TopicTemplate(env)
+	return firstTemplate(e.Names[env].Clients, e.Clients, e.TopicTemplate(env))
 }
 
 // PrincipalTemplate returns the template of env's ACL principal names (the part after the
 // principal's type, "User:"): its own, else the default, else "{name}".
 func (e *Environments) PrincipalTemplate(env string) NameTemplate {
-	if t := e.Names[env].Principals; t != "" {
-		return NameTemplate(t)
+	return firstTemplate(e.Names[env].Principals, e.Principals, "{name}")
+}
+
+// firstTemplate is the environment's own template, else the block's default, else fallback.
+func firstTemplate(own, def string, fallback NameTemplate) NameTemplate {
+	switch {
+	case own != "":
+		return NameTemplate(own)
+	case def != "":
+		return NameTemplate(def)
 	}
-	if e.Principals != "" {
-		return NameTemplate(e.Principals)
-	}
-	return "{name}"
+	return fallback
 }
 
 // ExpectsDrift reports whether the topic config key is listed in expectedDrift.

@@ -83,20 +83,11 @@ func accessEstate() []Input {
 
 // accessConfig is dev and prod; prod's names are "{name}" for topics and prod (its names: entry).
 func accessConfig(t *testing.T, prod string) *config.Environments {
-	t.Helper()
-	s, err := config.Parse([]byte(`title: t
-clusters:
-  - {name: acme-dev, environment: dev, snapshot: d.json}
-  - {name: acme-prod, environment: prod, snapshot: p.json}
-environments:
-  order: [dev, prod]
-  topics: "{env}.{name}"
+	return devProd(t, `  topics: "{env}.{name}"
   principals: "{name}-{env}"
   names:
     prod: {topics: "{name}"`+prod+`}
-`), func(string) (string, bool) { return "", false })
-	require.NoError(t, err)
-	return s.Environments
+`)
 }
 
 func driftOf(tp *Topic) map[string][]string {
