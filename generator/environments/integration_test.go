@@ -265,20 +265,9 @@ environments:
 	// The comparison, against the clusters' real configs and the registries' real versions.
 	c := environments.Compare([]environments.Input{{Environment: "staging", Snapshot: snaps[0]}, {Environment: "prod", Snapshot: snaps[1]}},
 		cfg.Environments, environments.Options{})
-	topic := func(name string) *environments.Topic {
-		for _, tp := range c.Topics {
-			if tp.Name == name && !tp.Unmapped {
-				return tp
-			}
-		}
-		t.Fatalf("no logical topic %s", name)
-		return nil
-	}
+	topic := func(name string) *environments.Topic { return logicalTopic(t, c, name) }
 	orders := topic(p + "orders")
-	drift := map[string][]string{}
-	for _, d := range orders.Drift {
-		drift[d.Property] = d.Values
-	}
+	drift := driftValues(orders)
 	assert.Equal(t, []string{"3", "6"}, drift[environments.PropPartitions])
 	assert.Equal(t, []string{"3600000", "604800000"}, drift[environments.PropConfig+"retention.ms"])
 	assert.Equal(t, []string{group[len("stg."):], ""}, drift[environments.PropGroups], "the group, by its logical id, only in staging")
@@ -355,6 +344,27 @@ environments:
 	assert.Contains(t, stagingPage, "../../acme-prod/topics/"+p+"orders.html", "the staging topic links its prod sibling")
 	subjects := read(t, out, "environments/subjects.html")
 	assert.Contains(t, tableRow(t, subjects, p+"refunds-value"), "<strong>1</strong>", "the conflicting version")
+}
+
+// logicalTopic returns the comparison's (mapped) logical topic name, failing the test without it.
+func logicalTopic(t *testing.T, c *environments.Comparison, name string) *environments.Topic {
+	t.Helper()
+	for _, tp := range c.Topics {
+		if tp.Name == name && !tp.Unmapped {
+			return tp
+		}
+	}
+	t.Fatalf("no logical topic %s", name)
+	return nil
+}
+
+// driftValues maps each drifting property of the topic to its values per environment.
+func driftValues(tp *environments.Topic) map[string][]string {
+	out := map[string][]string{}
+	for _, d := range tp.Drift {
+		out[d.Property] = d.Values
+	}
+	return out
 }
 
 // seeded reports whether the snapshot holds the topics, read without errors, and the group.
