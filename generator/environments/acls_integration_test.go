@@ -66,15 +66,20 @@ func (e *aclEnv) acls(ctx context.Context, t *testing.T, builders ...*kadm.ACLBu
 	}
 }
 
-// transact writes one record to topic in a committed transaction of transactional id id.
 func (e *aclEnv) transact(ctx context.Context, t *testing.T, id, topic string) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(e.bootstrap...), kgo.TransactionalID(id), kgo.DefaultProduceTopic(topic))
+	transact(ctx, t, e.bootstrap, id, topic)
+}
+
+// transact writes one record to topic in a committed transaction of transactional id id.
+func transact(ctx context.Context, t *testing.T, bootstrap []string, id, topic string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap...), kgo.TransactionalID(id), kgo.DefaultProduceTopic(topic))
 	require.NoError(t, err)
 	defer cl.Close()
 	require.NoError(t, cl.BeginTransaction())
-	require.NoError(t, cl.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(), "%s: %s", e.name, id)
-	require.NoError(t, cl.EndTransaction(ctx, kgo.TryCommit), "%s: %s", e.name, id)
+	require.NoError(t, cl.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(), "%s on %v", id, bootstrap)
+	require.NoError(t, cl.EndTransaction(ctx, kgo.TryCommit), "%s on %v", id, bootstrap)
 }
 
 func literal(principal string, op kadm.ACLOperation, topic string) *kadm.ACLBuilder {
