@@ -133,9 +133,22 @@ func TestDiffEnvironments(t *testing.T) {
 		}
 		return tp
 	}
+	// Each environment's principals are named <name>-<env>; orders-svc may write orders in
+	// both, fraud only in prod, where the transactional producer orders-svc-0 also wrote it.
 	write := func(name, env string, topics ...snapshot.Topic) {
 		s := &snapshot.Snapshot{Format: snapshot.Format, KdocsVersion: "test", TakenAt: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
-			Cluster: snapshot.Cluster{Name: name, Environment: env}, Topics: topics, Groups: []snapshot.Group{}}
+			Cluster: snapshot.Cluster{Name: name, Environment: env}, Topics: topics, Groups: []snapshot.Group{},
+			ACLs: &snapshot.ACLSection{Available: true}, Transactions: &snapshot.TransactionSection{Available: true}}
+		principals := []string{"User:orders-svc-" + env}
+		if env == "prod" {
+			principals = append(principals, "User:fraud-prod")
+			s.Transactions.Entries = []snapshot.Transaction{{TransactionalID: "orders-svc-0", ProducerID: 7, State: "Ongoing",
+				Partitions: []snapshot.TopicPartitions{{Topic: "orders", Partitions: []int32{0}}}}}
+		}
+		for _, p := range principals {
+			s.ACLs.Entries = append(s.ACLs.Entries, snapshot.ACL{ResourceType: "TOPIC", ResourceName: "orders", PatternType: "LITERAL",
+				Principal: p, Host: "*", Operation: "WRITE", Permission: "ALLOW"})
+		}
 		require.NoError(t, snapshot.Save(filepath.Join(dir, name+".json"), s))
 	}
 	retention := func(v string) snapshot.Config {
@@ -152,6 +165,7 @@ clusters:
   - {name: acme-prod, environment: prod, snapshot: %[1]s/acme-prod.json}
 environments:
   order: [staging, prod]
+  principals: "{name}-{env}"
 %[2]s`, dir, extra)), 0o644))
 	}
 	writeSite("  expectedDrift: [retention.ms]\n")
@@ -165,19 +179,24 @@ environments:
 		got[c.Resource+" "+c.Kind+" "+c.Old+"→"+c.New] = c.Severity
 	}
 	assert.Equal(t, map[string]string{
-		`topic "audit" environment-drift present→absent`:               "warning",
-		`topic "orders" environment-drift 6→12`:                        "warning",
-		`topic "orders" environment-expected-drift 86400000→604800000`: "info",
+		`topic "audit" environment-drift present→absent`:                               "warning",
+		`topic "orders" environment-drift 6→12`:                                        "warning",
+		`topic "orders" environment-expected-drift 86400000→604800000`:                 "info",
+		`topic "orders" environment-drift User:orders-svc→User:fraud, User:orders-svc`: "warning",
+		`topic "orders" environment-drift none→transactional id orders-svc`:            "warning",
 	}, got, "%s", out)
 
 	code, out, _ = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod")
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, out, "partitions: 6 in staging, 12 in prod")
+	assert.Contains(t, out, "write principals: User:orders-svc in staging, User:fraud, User:orders-svc in prod")
+	assert.Contains(t, out, "writers: none in staging, transactional id orders-svc in prod")
 
 	code, out, errOut = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "prod", "--fail-on", "drift", "--format", "markdown")
 	assert.Equal(t, exitFailOn, code, errOut)
 	assert.Contains(t, out, "| warning |")
-	assert.Contains(t, errOut, "staging and prod drift: 2 differences (--fail-on drift)")
+	assert.Contains(t, out, "write principals")
+	assert.Contains(t, errOut, "staging and prod drift: 4 differences (--fail-on drift)", "the ACL and the writer count")
 
 	// Bad input names what is wrong.
 	code, _, errOut = kdocs(t, "diff", "--config", siteFile, "--from", "staging", "--to", "qa")

@@ -19,8 +19,9 @@ import (
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
-// environmentsSite is staging (topics named stg.<name>) and prod: orders drifts in partitions,
-// refunds is only in prod, ten filler topics are the same in both.
+// environmentsSite is staging (topics named stg.<name>) and prod: orders drifts in partitions
+// and in the principals allowed to write it (fraud only in prod), refunds is only in prod, ten
+// filler topics are the same in both.
 func environmentsSite(t *testing.T) *config.Site {
 	t.Helper()
 	dir := t.TempDir()
@@ -35,6 +36,15 @@ func environmentsSite(t *testing.T) *config.Site {
 			o.Partitions = append(o.Partitions, part(int32(p)))
 		}
 		s.Topics = append(s.Topics, o)
+		writers := []string{"User:orders-svc"}
+		if refunds {
+			writers = append(writers, "User:fraud")
+		}
+		s.ACLs = &snapshot.ACLSection{Available: true}
+		for _, w := range writers {
+			s.ACLs.Entries = append(s.ACLs.Entries, snapshot.ACL{ResourceType: "TOPIC", ResourceName: o.Name, PatternType: "LITERAL",
+				Principal: w, Host: "*", Operation: "WRITE", Permission: "ALLOW"})
+		}
 		if refunds {
 			s.Topics = append(s.Topics, snapshot.Topic{Name: prefix + "refunds", ReplicationFactor: 1, Partitions: []snapshot.Partition{part(0)}})
 		}
@@ -69,7 +79,7 @@ func TestEnvironmentsInTheBrowser(t *testing.T) {
 	assert.Equal(t, []string{"orders", "refunds"}, visible())
 	cells, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelector('.content tbody tr').cells].map((c) => c.textContent.trim())`))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"orders", "3 × 1 ⚠", "6 × 1 ⚠", "partitions"}, cells)
+	assert.Equal(t, []string{"orders", "3 × 1 ⚠ · ⚠ ACLs", "6 × 1 ⚠ · ⚠ ACLs", "partitions, write principals"}, cells)
 
 	// Every logical topic, filtered in the browser.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(home+"environments/all.html")))
@@ -98,6 +108,11 @@ func TestEnvironmentsInTheBrowser(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "orders across environments", page.H1)
 	assert.True(t, strings.HasSuffix(page.URL, "environments/topics/orders.html"), page.URL)
+	principals, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.content tbody tr')]
+		.filter((tr) => tr.cells[0].textContent.includes('principals')).map((tr) => [...tr.cells].map((c) => c.textContent.trim()).join(' | '))`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"⚠ write principals | User:orders-svc | User:fraud, User:orders-svc", "read principals | none | none"}, principals,
+		"the ACL present in prod only, side by side")
 	follow(`a[href$="acme-staging/topics/stg.orders.html"]`)
 	section, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const h = document.getElementById('environments');
 		return h ? h.nextElementSibling.textContent + ' ' + h.nextElementSibling.nextElementSibling.textContent : ''; })()`))

@@ -8,13 +8,16 @@ package config
 //	  order: [dev, staging, prod]     # promotion order; each needs exactly one cluster
 //	  topics: "{env}.{name}"          # default for every environment (default "{name}")
 //	  subjects: "{env}.{name}"        # default: the environment's topics template
+//	  clients: "{env}.{name}"         # group, Streams app, transactional ids, connectors (default: topics)
+//	  principals: "{name}-{env}"      # an ACL principal's name after its type (default "{name}")
 //	  names:                          # per environment, over the defaults
-//	    prod: {topics: "{name}", subjects: "{name}"}
+//	    prod: {topics: "{name}", subjects: "{name}", clients: "{name}", principals: "{name}"}
 //	  expectedDrift: [retention.ms]   # topic configs expected to differ: shown, not counted
 //
 // A template holds {name} (the logical name) exactly once and {env} (the environment) any
 // number of times; everything else is literal. A topic whose name the template does not match
-// is unmapped: it is "only in" its environment.
+// is unmapped: it is "only in" its environment. A client id or principal the template does not
+// match keeps its name: User:admin in every environment is the same principal.
 
 import (
 	"fmt"
@@ -33,6 +36,14 @@ type Environments struct {
 	// the environment's topics template for subjects.
 	Topics   string `yaml:"topics"`
 	Subjects string `yaml:"subjects"`
+	// Clients is the template of the names of the topics' readers and writers: consumer group
+	// ids, Kafka Streams application ids, transactional ids and connector names; empty means the
+	// environment's topics template (services are often named like their topics).
+	Clients string `yaml:"clients"`
+	// Principals is the template of an ACL principal's name after its type (the orders-svc-dev
+	// of User:orders-svc-dev); empty means "{name}": principals are named for services, and when
+	// they carry the environment it is seldom the way topics do.
+	Principals string `yaml:"principals"`
 	// Names override the templates per environment.
 	Names map[string]EnvironmentNames `yaml:"names"`
 	// ExpectedDrift lists topic config names expected to differ between environments.
@@ -47,15 +58,17 @@ type Environments struct {
 
 // EnvironmentNames are one environment's name templates.
 type EnvironmentNames struct {
-	Topics   string `yaml:"topics"`
-	Subjects string `yaml:"subjects"`
-	Line     int    `yaml:"-"`
+	Topics     string `yaml:"topics"`
+	Subjects   string `yaml:"subjects"`
+	Clients    string `yaml:"clients"`
+	Principals string `yaml:"principals"`
+	Line       int    `yaml:"-"`
 }
 
 // UnmarshalYAML decodes the block, records its lines and refuses unknown keys.
 func (e *Environments) UnmarshalYAML(n *yaml.Node) error {
-	if err := knownKeys(n, "a mapping with order, topics, subjects, names and expectedDrift",
-		"order", "topics", "subjects", "names", "expectedDrift"); err != nil {
+	if err := knownKeys(n, "a mapping with order, topics, subjects, clients, principals, names and expectedDrift",
+		"order", "topics", "subjects", "clients", "principals", "names", "expectedDrift"); err != nil {
 		return err
 	}
 	type fields Environments
@@ -71,7 +84,7 @@ func (e *Environments) UnmarshalYAML(n *yaml.Node) error {
 			for _, item := range v.Content {
 				e.OrderLines = append(e.OrderLines, item.Line)
 			}
-		case "topics", "subjects":
+		case "topics", "subjects", "clients", "principals":
 			e.templateLines[k.Value] = v.Line
 		case "names":
 			for j := 0; j+1 < len(v.Content); j += 2 {
@@ -87,7 +100,7 @@ func (e *Environments) UnmarshalYAML(n *yaml.Node) error {
 
 // UnmarshalYAML decodes one environment's templates and refuses unknown keys.
 func (n *EnvironmentNames) UnmarshalYAML(node *yaml.Node) error {
-	if err := knownKeys(node, "a mapping with topics and subjects", "topics", "subjects"); err != nil {
+	if err := knownKeys(node, "a mapping with topics, subjects, clients and principals", "topics", "subjects", "clients", "principals"); err != nil {
 		return err
 	}
 	type fields EnvironmentNames
@@ -100,25 +113,37 @@ func (n *EnvironmentNames) UnmarshalYAML(node *yaml.Node) error {
 
 // TopicTemplate returns the topic name template of env.
 func (e *Environments) TopicTemplate(env string) NameTemplate {
-	if t := e.Names[env].Topics; t != "" {
-		return NameTemplate(t)
-	}
-	if e.Topics != "" {
-		return NameTemplate(e.Topics)
-	}
-	return "{name}"
+	return firstTemplate(e.Names[env].Topics, e.Topics, "{name}")
 }
 
 // SubjectTemplate returns the subject name template of env: its own, else the default, else
 // its topics template (subjects named after their topics follow the topics' naming).
 func (e *Environments) SubjectTemplate(env string) NameTemplate {
-	if t := e.Names[env].Subjects; t != "" {
-		return NameTemplate(t)
+	return firstTemplate(e.Names[env].Subjects, e.Subjects, e.TopicTemplate(env))
+}
+
+// ClientTemplate returns the template of env's consumer group ids, Kafka Streams application
+// ids, transactional ids and connector names: its own, else the default, else its topics
+// template (which is how group ids were always mapped).
+func (e *Environments) ClientTemplate(env string) NameTemplate {
+	return firstTemplate(e.Names[env].Clients, e.Clients, e.TopicTemplate(env))
+}
+
+// PrincipalTemplate returns the template of env's ACL principal names (the part after the
+// principal's type, "User:"): its own, else the default, else "{name}".
+func (e *Environments) PrincipalTemplate(env string) NameTemplate {
+	return firstTemplate(e.Names[env].Principals, e.Principals, "{name}")
+}
+
+// firstTemplate is the environment's own template, else the block's default, else fallback.
+func firstTemplate(own, def string, fallback NameTemplate) NameTemplate {
+	switch {
+	case own != "":
+		return NameTemplate(own)
+	case def != "":
+		return NameTemplate(def)
 	}
-	if e.Subjects != "" {
-		return NameTemplate(e.Subjects)
-	}
-	return e.TopicTemplate(env)
+	return fallback
 }
 
 // ExpectsDrift reports whether the topic config key is listed in expectedDrift.
@@ -213,6 +238,8 @@ func (s *Site) validateEnvironments() []error {
 	}
 	checkTemplate("topics", e.Topics)
 	checkTemplate("subjects", e.Subjects)
+	checkTemplate("clients", e.Clients)
+	checkTemplate("principals", e.Principals)
 	for _, env := range slices.Sorted(maps.Keys(e.Names)) {
 		n := e.Names[env]
 		if seen[env] == 0 {
@@ -220,6 +247,8 @@ func (s *Site) validateEnvironments() []error {
 		}
 		checkTemplate("names."+env+".topics", n.Topics)
 		checkTemplate("names."+env+".subjects", n.Subjects)
+		checkTemplate("names."+env+".clients", n.Clients)
+		checkTemplate("names."+env+".principals", n.Principals)
 	}
 	for _, k := range e.ExpectedDrift {
 		if strings.TrimSpace(k) == "" {

@@ -50,6 +50,28 @@ func TestEnvironmentsTemplates(t *testing.T) {
 	assert.Equal(t, "orders", l)
 }
 
+func TestEnvironmentsClientAndPrincipalTemplates(t *testing.T) {
+	s, err := Parse([]byte(envClusters+`environments:
+  order: [dev, staging, prod]
+  topics: "{env}.{name}"
+  principals: "{name}-{env}"
+  names:
+    staging: {clients: "stg-{name}"}
+    prod: {topics: "{name}", principals: "{name}"}
+`), env(nil))
+	require.NoError(t, err)
+	e := s.Environments
+	assert.Equal(t, NameTemplate("{env}.{name}"), e.ClientTemplate("dev"), "clients follow the topics by default")
+	assert.Equal(t, NameTemplate("stg-{name}"), e.ClientTemplate("staging"))
+	assert.Equal(t, NameTemplate("{name}"), e.ClientTemplate("prod"))
+	assert.Equal(t, NameTemplate("{name}-{env}"), e.PrincipalTemplate("dev"))
+	assert.Equal(t, NameTemplate("{name}"), e.PrincipalTemplate("prod"))
+
+	s, err = Parse([]byte(envClusters+"environments:\n  order: [dev]\n  topics: \"{env}.{name}\"\n"), env(nil))
+	require.NoError(t, err)
+	assert.Equal(t, NameTemplate("{name}"), s.Environments.PrincipalTemplate("dev"), "principals are not named like topics unless said so")
+}
+
 func TestNoEnvironmentsBlock(t *testing.T) {
 	s, err := Parse([]byte(envClusters), env(nil))
 	require.NoError(t, err)
@@ -64,6 +86,8 @@ func TestEnvironmentsValidation(t *testing.T) {
 		{"no name", "environments:\n  order: [dev]\n  topics: \"{env}.x\"\n", `line 8: environments: topics: template "{env}.x" must hold {name} exactly once`},
 		{"bad brace", "environments:\n  order: [dev]\n  names:\n    dev: {subjects: \"{team}.{name}\"}\n", `line 9: environments: names.dev.subjects: template "{team}.{name}" may hold only {name} and {env} in braces`},
 		{"names not ordered", "environments:\n  order: [dev]\n  names:\n    prod: {topics: \"{name}\"}\n", `line 9: environments: names: "prod" is not in environments.order`},
+		{"bad principals", "environments:\n  order: [dev]\n  principals: \"svc-{env}\"\n", `line 8: environments: principals: template "svc-{env}" must hold {name} exactly once`},
+		{"bad clients", "environments:\n  order: [dev]\n  names:\n    dev: {clients: \"{name}{name}\"}\n", `line 9: environments: names.dev.clients: template "{name}{name}" must hold {name} exactly once`},
 		{"unknown key", "environments:\n  order: [dev]\n  prefix: dev.\n", `line 8: unknown key "prefix"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

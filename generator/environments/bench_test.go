@@ -7,8 +7,10 @@ package environments_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -25,14 +27,18 @@ import (
 
 // benchEstate writes staging and prod, synth's estate each, prod drifting on every tenth topic
 // (one partition more) and lacking every hundredth, and returns the site.yaml with and without
-// the environments: block.
-func benchEstate(b *testing.B) (with, without *config.Site) {
+// the environments: block. With access, both also hold writers: ACLs and transactions (access).
+func benchEstate(b *testing.B, access bool) (with, without *config.Site) {
 	b.Helper()
 	dir := b.TempDir()
 	staging := synth.Estate(synth.Options{Cluster: "staging"})
 	staging.Cluster.Environment = "staging"
 	prod := synth.Estate(synth.Options{Cluster: "prod"})
 	prod.Cluster.Environment = "prod"
+	if access {
+		addAccess(staging, "staging")
+		addAccess(prod, "prod")
+	}
 	var kept []snapshot.Topic
 	for i, t := range prod.Topics {
 		if i%100 == 99 {
@@ -57,15 +63,50 @@ func benchEstate(b *testing.B) (with, without *config.Site) {
 		require.NoError(b, err)
 		return cfg
 	}
-	return load("with.yaml", clusters+"environments:\n  order: [staging, prod]\n"), load("without.yaml", clusters)
+	return load("with.yaml", clusters+"environments:\n  order: [staging, prod]\n  principals: \"{name}-{env}\"\n"), load("without.yaml", clusters)
+}
+
+// addAccess gives the estate the writers a large cluster has: per topic a principal allowed to
+// write it and one to read it (literal), a reader per domain (prefixed), an admin on every topic
+// (*), and a transactional producer with state on every fifth topic; prod's principals allow
+// one more writer on every fiftieth topic. Principals are named <service>-<env>.
+func addAccess(s *snapshot.Snapshot, env string) {
+	acl := func(principal, op, pattern, resource string) snapshot.ACL {
+		return snapshot.ACL{ResourceType: "TOPIC", ResourceName: resource, PatternType: pattern, Principal: principal,
+			Host: "*", Operation: op, Permission: "ALLOW"}
+	}
+	s.ACLs = &snapshot.ACLSection{Available: true, Entries: []snapshot.ACL{acl("User:admin", "ALL", "LITERAL", "*")}}
+	s.Transactions = &snapshot.TransactionSection{Available: true}
+	s.Producers = &snapshot.ProducerSection{Available: true}
+	domains := map[string]bool{}
+	for i, t := range s.Topics {
+		svc := fmt.Sprintf("svc-%03d-%s", i%300, env)
+		s.ACLs.Entries = append(s.ACLs.Entries, acl("User:"+svc, "WRITE", "LITERAL", t.Name),
+			acl(fmt.Sprintf("User:reader-%03d-%s", i%500, env), "READ", "LITERAL", t.Name))
+		if env == "prod" && i%50 == 0 {
+			s.ACLs.Entries = append(s.ACLs.Entries, acl("User:audit-"+env, "WRITE", "LITERAL", t.Name))
+		}
+		if d, _, ok := strings.Cut(t.Name, "."); ok && !domains[d] {
+			domains[d] = true
+			s.ACLs.Entries = append(s.ACLs.Entries, acl("User:analytics-"+d+"-"+env, "READ", "PREFIXED", d+"."))
+		}
+		if i%5 == 0 {
+			pid := int64(1000 + i)
+			s.Transactions.Entries = append(s.Transactions.Entries, snapshot.Transaction{TransactionalID: fmt.Sprintf("%s-%d", svc, i%3),
+				ProducerID: pid, State: "CompleteCommit"})
+			s.Producers.Topics = append(s.Producers.Topics, snapshot.TopicProducers{Topic: t.Name, Partitions: []snapshot.PartitionProducers{
+				{Partition: 0, Producers: []snapshot.ActiveProducer{{ProducerID: pid, LastTimestampMs: 1_700_000_000_000}}}}})
+		}
+	}
 }
 
 func BenchmarkEnvironments(b *testing.B) {
-	with, without := benchEstate(b)
+	with, without := benchEstate(b, false)
+	withAccess, withoutAccess := benchEstate(b, true)
 	for _, bc := range []struct {
 		name string
 		cfg  *config.Site
-	}{{"without", without}, {"with", with}} {
+	}{{"without", without}, {"with", with}, {"acls/without", withoutAccess}, {"acls/with", withAccess}} {
 		b.Run(bc.name, func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "public")
 			var res pipeline.Result
@@ -87,16 +128,26 @@ func BenchmarkEnvironments(b *testing.B) {
 	}
 }
 
-// BenchmarkCompare is the comparison alone, on the two 10,000-topic environments.
+// BenchmarkCompare is the comparison alone, on the two 10,000-topic environments, with and
+// without their ACLs and writers.
 func BenchmarkCompare(b *testing.B) {
+	b.Run("plain", func(b *testing.B) { benchCompare(b, false) })
+	b.Run("acls", func(b *testing.B) { benchCompare(b, true) })
+}
+
+func benchCompare(b *testing.B, access bool) {
 	staging := synth.Estate(synth.Options{Cluster: "staging"})
 	prod := synth.Estate(synth.Options{Cluster: "prod"})
+	if access {
+		addAccess(staging, "staging")
+		addAccess(prod, "prod")
+	}
 	for i := range prod.Topics {
 		if i%10 == 0 {
 			prod.Topics[i].ReplicationFactor++
 		}
 	}
-	cfg := &config.Environments{Order: []string{"staging", "prod"}}
+	cfg := &config.Environments{Order: []string{"staging", "prod"}, Principals: "{name}-{env}"}
 	in := []environments.Input{{Environment: "staging", Snapshot: staging}, {Environment: "prod", Snapshot: prod}}
 	var c *environments.Comparison
 	for b.Loop() {

@@ -113,6 +113,8 @@ type TopicState struct {
 	Key, Value *SubjectRef
 	// Groups are the logical ids of the consumer groups reading it, sorted.
 	Groups []string
+	// Access is who may write and read it and who was seen writing it (access.go).
+	Access
 }
 
 // ConfigValue is the value the topic sets for config name as shown and compared: "(hidden)"
@@ -142,6 +144,14 @@ type SubjectRef struct {
 type Difference struct {
 	Property string
 	Values   []string
+	// Unknown marks the environments whose snapshot cannot tell the value (no ACLs recorded,
+	// say): shown, never compared. Nil when every environment's value is known.
+	Unknown []bool
+}
+
+// comparable says whether environments i and j both know the difference's value.
+func (d Difference) comparable(i, j int) bool {
+	return d.Unknown == nil || (!d.Unknown[i] && !d.Unknown[j])
 }
 
 // Subject is one logical subject across the environments.
@@ -291,7 +301,8 @@ func Compare(inputs []Input, cfg *config.Environments, opts Options) *Comparison
 	for i, s := range snaps {
 		env := c.Environments[i]
 		tmpl := cfg.TopicTemplate(env)
-		readers := groupsByTopic(s, tmpl, env)
+		readers := groupsByTopic(s, cfg.ClientTemplate(env), env)
+		access := accessOf(s, cfg, env)
 		for j := range s.Topics {
 			t := &s.Topics[j]
 			if t.Internal || strings.HasPrefix(t.Name, "__") {
@@ -312,6 +323,7 @@ func Compare(inputs []Input, cfg *config.Environments, opts Options) *Comparison
 			st.Partitions, st.ReplicationFactor = len(t.Partitions), t.ReplicationFactor
 			st.Configs = ownConfigs(t.Configs)
 			st.Groups = readers[t.Name]
+			st.Access = access(t.Name)
 			keySubject, valueSubject := subjectsOf(s.Cluster.Name, t.Name)
 			st.Key = subjectRef(subjectIn[i][keySubject], i)
 			st.Value = subjectRef(subjectIn[i][valueSubject], i)
@@ -424,25 +436,39 @@ func fingerprint(v snapshot.SchemaVersion, logicalRef func(string) string) strin
 
 // compare fills the topic's differences.
 func (t *Topic) compare(cfg *config.Environments) {
-	add := func(list *[]Difference, prop string, value func(s TopicState) string) {
+	// addKnown compares a property among the environments the topic is in whose value is known
+	// (why is "" there); the others show why not.
+	addKnown := func(list *[]Difference, prop string, value func(s TopicState) (v, why string)) {
 		var vals []string
-		differ := false
+		var unknowns []bool
+		differ, anyUnknown := false, false
 		first, seen := "", false
 		for _, s := range t.In {
-			v := ""
+			v, why := "", ""
 			if s.Present {
-				v = value(s)
-				if !seen {
+				v, why = value(s)
+				switch {
+				case why != "":
+					v, anyUnknown = unknown(why), true
+				case !seen:
 					first, seen = v, true
-				} else if v != first {
+				case v != first:
 					differ = true
 				}
 			}
 			vals = append(vals, v)
+			unknowns = append(unknowns, why != "")
 		}
 		if differ {
-			*list = append(*list, Difference{Property: prop, Values: vals})
+			d := Difference{Property: prop, Values: vals}
+			if anyUnknown {
+				d.Unknown = unknowns
+			}
+			*list = append(*list, d)
 		}
+	}
+	add := func(list *[]Difference, prop string, value func(s TopicState) string) {
+		addKnown(list, prop, func(s TopicState) (string, string) { return value(s), "" })
 	}
 	present := 0
 	for _, s := range t.In {
@@ -484,6 +510,15 @@ func (t *Topic) compare(cfg *config.Environments) {
 	add(&t.Drift, PropKey, func(s TopicState) string { return ref(s.Key) })
 	add(&t.Drift, PropValue, func(s TopicState) string { return ref(s.Value) })
 	add(&t.Drift, PropGroups, func(s TopicState) string { return strings.Join(s.Groups, ", ") })
+	addKnown(&t.Drift, PropWritePrincipals, func(s TopicState) (string, string) { return list(s.WritePrincipals), s.ACLsUnknown })
+	addKnown(&t.Drift, PropReadPrincipals, func(s TopicState) (string, string) { return list(s.ReadPrincipals), s.ACLsUnknown })
+	// Observed writers depend on traffic (a dev topic nobody wrote to this week has none):
+	// site.yaml may list "writers" in expectedDrift to show their differences without counting them.
+	writers := &t.Drift
+	if cfg.ExpectsDrift(PropWriters) {
+		writers = &t.Expected
+	}
+	addKnown(writers, PropWriters, func(s TopicState) (string, string) { return list(s.Writers), s.WritersUnknown })
 }
 
 // compare finds the subject's conflicting versions and whether it drifts.
@@ -520,7 +555,7 @@ func (c *Comparison) pairs(cfg *config.Environments) {
 			p := Pair{From: c.Environments[i], To: c.Environments[j]}
 			for _, t := range c.Topics {
 				for _, d := range t.Drift {
-					if d.Values[i] != d.Values[j] && (d.Property == PropPresence || (t.In[i].Present && t.In[j].Present)) {
+					if d.Values[i] != d.Values[j] && d.comparable(i, j) && (d.Property == PropPresence || (t.In[i].Present && t.In[j].Present)) {
 						p.Topics++
 						break
 					}

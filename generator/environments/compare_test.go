@@ -72,6 +72,15 @@ func estate() []Input {
 }
 
 func envConfig(t *testing.T) *config.Environments {
+	return devProd(t, `  topics: "{env}.{name}"
+  names:
+    prod: {topics: "{name}"}
+  expectedDrift: [retention.ms]
+`)
+}
+
+// devProd parses an environments: block of order [dev, prod] with the given keys.
+func devProd(t *testing.T, keys string) *config.Environments {
 	t.Helper()
 	s, err := config.Parse([]byte(`title: t
 clusters:
@@ -79,11 +88,7 @@ clusters:
   - {name: acme-prod, environment: prod, snapshot: p.json}
 environments:
   order: [dev, prod]
-  topics: "{env}.{name}"
-  names:
-    prod: {topics: "{name}"}
-  expectedDrift: [retention.ms]
-`), func(string) (string, bool) { return "", false })
+`+keys), func(string) (string, bool) { return "", false })
 	require.NoError(t, err)
 	return s.Environments
 }

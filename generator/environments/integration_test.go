@@ -26,6 +26,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -208,6 +209,12 @@ func TestTwoRealEnvironments(t *testing.T) {
 		_, _ = staging.adm.DeleteGroups(ctx, group)
 	})
 
+	// Writers: orders-svc writes orders in a transaction in both, as instance 1 in staging and
+	// instance 0 in prod: one logical writer. These clusters have no authorizer: no ACLs.
+	txnStaging, txnProd := s(p+"orders-svc-1"), p+"orders-svc-0"
+	transact(ctx, t, stagingBrokers, txnStaging, s(p+"orders"))
+	transact(ctx, t, prodBrokers, txnProd, p+"orders")
+
 	// Subjects: orders-value v2 (an optional field added) only in staging, which prod would
 	// accept; payments-value v2 (id becomes an int) only in staging, under NONE there, which
 	// prod (BACKWARD) would reject; refunds-value v1 is another schema in each.
@@ -255,7 +262,8 @@ environments:
 			snaps = append(snaps, loaded)
 		}
 		// A broker still applying a new topic may answer one request with an error: read again.
-		if seeded(snaps[0], s(p+"orders"), s(p+"audit"), group) && seeded(snaps[1], p+"orders", p+"payments", "") {
+		if seeded(snaps[0], s(p+"orders"), s(p+"audit"), group) && seeded(snaps[1], p+"orders", p+"payments", "") &&
+			transactional(snaps[0], txnStaging) && transactional(snaps[1], txnProd) {
 			break
 		}
 		require.False(t, time.Now().After(deadline), "the snapshots did not show the seeded topics and group within 60s")
@@ -265,20 +273,9 @@ environments:
 	// The comparison, against the clusters' real configs and the registries' real versions.
 	c := environments.Compare([]environments.Input{{Environment: "staging", Snapshot: snaps[0]}, {Environment: "prod", Snapshot: snaps[1]}},
 		cfg.Environments, environments.Options{})
-	topic := func(name string) *environments.Topic {
-		for _, tp := range c.Topics {
-			if tp.Name == name && !tp.Unmapped {
-				return tp
-			}
-		}
-		t.Fatalf("no logical topic %s", name)
-		return nil
-	}
+	topic := func(name string) *environments.Topic { return logicalTopic(t, c, name) }
 	orders := topic(p + "orders")
-	drift := map[string][]string{}
-	for _, d := range orders.Drift {
-		drift[d.Property] = d.Values
-	}
+	drift := driftValues(orders)
 	assert.Equal(t, []string{"3", "6"}, drift[environments.PropPartitions])
 	assert.Equal(t, []string{"3600000", "604800000"}, drift[environments.PropConfig+"retention.ms"])
 	assert.Equal(t, []string{group[len("stg."):], ""}, drift[environments.PropGroups], "the group, by its logical id, only in staging")
@@ -288,6 +285,14 @@ environments:
 	assert.Equal(t, environments.PropConfig+"retention.bytes", orders.Expected[0].Property)
 	assert.Contains(t, drift, environments.PropValue, "v2 in staging, v1 in prod")
 	assert.False(t, hasNonSchemaDrift(topic(p+"payments")), "payments differs only in its value schema")
+	for i, st := range orders.In {
+		assert.Equal(t, []string{"transactional id " + p + "orders-svc"}, st.Writers, "%s: the environment's naming and the instance number taken off", st.Environment)
+		if a := snaps[i].ACLs; a == nil || !a.Available {
+			assert.NotEmpty(t, st.ACLsUnknown, "%s: no ACLs, and it says why", st.Environment)
+		}
+	}
+	assert.NotContains(t, drift, environments.PropWriters)
+	assert.NotContains(t, drift, environments.PropWritePrincipals, "ACLs not known on clusters without an authorizer: not drift")
 	assert.Equal(t, "staging", topic(p+"audit").Only())
 
 	var promoted []string
@@ -357,6 +362,27 @@ environments:
 	assert.Contains(t, tableRow(t, subjects, p+"refunds-value"), "<strong>1</strong>", "the conflicting version")
 }
 
+// logicalTopic returns the comparison's (mapped) logical topic name, failing the test without it.
+func logicalTopic(t *testing.T, c *environments.Comparison, name string) *environments.Topic {
+	t.Helper()
+	for _, tp := range c.Topics {
+		if tp.Name == name && !tp.Unmapped {
+			return tp
+		}
+	}
+	t.Fatalf("no logical topic %s", name)
+	return nil
+}
+
+// driftValues maps each drifting property of the topic to its values per environment.
+func driftValues(tp *environments.Topic) map[string][]string {
+	out := map[string][]string{}
+	for _, d := range tp.Drift {
+		out[d.Property] = d.Values
+	}
+	return out
+}
+
 // seeded reports whether the snapshot holds the topics, read without errors, and the group.
 func seeded(s *snapshot.Snapshot, a, b, group string) bool {
 	for _, name := range []string{a, b} {
@@ -370,6 +396,11 @@ func seeded(s *snapshot.Snapshot, a, b, group string) bool {
 		}
 	}
 	return group == "" || s.Group(group) != nil
+}
+
+// transactional reports whether the snapshot lists the transactional id.
+func transactional(s *snapshot.Snapshot, id string) bool {
+	return s.Transactions != nil && slices.ContainsFunc(s.Transactions.Entries, func(tx snapshot.Transaction) bool { return tx.TransactionalID == id })
 }
 
 func hasNonSchemaDrift(t *environments.Topic) bool {

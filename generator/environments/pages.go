@@ -77,6 +77,9 @@ type Cell struct {
 	ConfigDrift      int
 	SchemaDrift      bool
 	ConsumerDrift    bool
+	// ACLDrift: the principals allowed to write or read differ; WritersDrift: the observed writers.
+	ACLDrift     bool
+	WritersDrift bool
 }
 
 // Pager links a list's pages.
@@ -211,6 +214,10 @@ func AddPages(s *site.Site, c *Comparison) error {
 					cell.SchemaDrift = true
 				case d.Property == PropGroups:
 					cell.ConsumerDrift = true
+				case d.Property == PropWritePrincipals || d.Property == PropReadPrincipals:
+					cell.ACLDrift = true
+				case d.Property == PropWriters:
+					cell.WritersDrift = true
 				case strings.HasPrefix(d.Property, PropConfig):
 					cell.ConfigDrift++
 				}
@@ -425,23 +432,25 @@ func propertyRows(t *Topic) []PropertyRow {
 	rows = append(rows,
 		PropertyRow{Property: PropKey, Values: value(func(s TopicState) string { return ref(s.Key) })},
 		PropertyRow{Property: PropValue, Values: value(func(s TopicState) string { return ref(s.Value) })},
-		PropertyRow{Property: PropGroups, Values: value(func(s TopicState) string {
-			if len(s.Groups) == 0 {
-				return "none"
-			}
-			out := ""
-			for i, g := range s.Groups {
-				if i > 0 {
-					out += ", "
-				}
-				out += g
-			}
-			return out
+		PropertyRow{Property: PropGroups, Values: value(func(s TopicState) string { return list(s.Groups) })},
+		PropertyRow{Property: PropWritePrincipals, Values: value(func(s TopicState) string { return known(list(s.WritePrincipals), s.ACLsUnknown) })},
+		PropertyRow{Property: PropReadPrincipals, Values: value(func(s TopicState) string { return known(list(s.ReadPrincipals), s.ACLsUnknown) })},
+		PropertyRow{Property: PropWriters, Values: value(func(s TopicState) string { return known(list(s.Writers), s.WritersUnknown) })},
+		PropertyRow{Property: PropProducers + " (not compared)", Values: value(func(s TopicState) string {
+			return known(strconv.Itoa(s.ActiveProducers), s.ProducersUnknown)
 		})})
 	for i := range rows {
 		rows[i].Drift, rows[i].Expected = drift[rows[i].Property], expected[rows[i].Property]
 	}
 	return rows
+}
+
+// known is v, or why the environment's snapshot cannot tell it.
+func known(v, why string) string {
+	if why != "" {
+		return unknown(why)
+	}
+	return v
 }
 
 func pagesOf(n int) int { return max(1, (n+PageSize-1)/PageSize) }

@@ -48,6 +48,16 @@ func writeEstate(t *testing.T, extra string, topics int) *config.Site {
 				Schema: fmt.Sprintf(`{"type":"record","name":"Order","fields":[{"name":"f%d","type":"string","default":""}]}`, v)})
 		}
 		s.Registry.Subjects = append(s.Registry.Subjects, sub)
+		// orders-svc may write orders in both; fraud only in prod.
+		writers := []string{"User:orders-svc"}
+		if env == "prod" {
+			writers = append(writers, "User:fraud")
+		}
+		s.ACLs = &snapshot.ACLSection{Available: true}
+		for _, w := range writers {
+			s.ACLs.Entries = append(s.ACLs.Entries, snapshot.ACL{ResourceType: "TOPIC", ResourceName: prefix + "orders", PatternType: "LITERAL",
+				Principal: w, Host: "*", Operation: "WRITE", Permission: "ALLOW"})
+		}
 		f, err := os.Create(filepath.Join(dir, name+".json"))
 		require.NoError(t, err)
 		require.NoError(t, snapshot.Write(f, s))
@@ -84,9 +94,9 @@ func TestPages(t *testing.T) {
 
 	matrix := read(t, out, "environments/index.html")
 	assert.Contains(t, matrix, "staging")
-	assert.Contains(t, matrix, "6 × 1</a> ⚠ · ⚠ 1 config · ⚠ schema", "partitions, retention and schema drift, highlighted")
+	assert.Contains(t, matrix, "6 × 1</a> ⚠ · ⚠ 1 config · ⚠ schema · ⚠ ACLs", "partitions, retention, schema and ACL drift, highlighted")
 	assert.Contains(t, matrix, "12 × 1</a> ⚠")
-	assert.Contains(t, matrix, "<td>partitions, config retention.ms, value subject<")
+	assert.Contains(t, matrix, "<td>partitions, config retention.ms, value subject, write principals<")
 	assert.NotContains(t, matrix, "topic-0000", "topics that are the same everywhere are not in the drifting list")
 	assert.Contains(t, matrix, "staging → prod")
 	assert.Contains(t, matrix, "orders-value", "promotion candidate: v2 only in staging")
@@ -102,6 +112,10 @@ func TestPages(t *testing.T) {
 	assert.Contains(t, logical, "604800000")
 	assert.Contains(t, logical, "../../clusters/acme-prod/topics/orders.html")
 	assert.Contains(t, logical, "../../clusters/acme-staging/topics/stg.orders.html")
+	assert.Contains(t, logical, `<tr class="problem"><td>⚠ <strong>write principals</strong><td>User:orders-svc<td>User:fraud, User:orders-svc</td>`, "a principal only in prod, side by side")
+	assert.Contains(t, logical, "<tr><td>read principals<td>none<td>none</td>")
+	assert.Contains(t, logical, "<tr><td>writers<td>not known: not recorded in this snapshot<td>not known: not recorded in this snapshot</td>", "no transactions in these snapshots: shown, not compared")
+	assert.Contains(t, logical, "active idempotent producers (not compared)")
 
 	topicPage := read(t, out, "clusters/acme-staging/topics/stg.orders.html")
 	assert.Contains(t, topicPage, "../../acme-prod/topics/orders.html", "a topic page links its siblings")

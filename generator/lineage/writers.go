@@ -190,8 +190,9 @@ func Writers(snap *snapshot.Snapshot) map[string]*TopicWriters {
 	}
 
 	if snap.ACLs != nil && snap.ACLs.Available {
+		idx := indexACLs(snap.ACLs.Entries)
 		for _, t := range snap.Topics {
-			for _, e := range aclEdges(t.Name, snap.ACLs.Entries) {
+			for _, e := range aclEdges(t.Name, idx.candidates(t.Name)) {
 				tw := topicOf(t.Name)
 				tw.Writers = append(tw.Writers, e)
 			}
@@ -214,6 +215,41 @@ func compareWriters(a, b WriterEdge) int {
 		return 2
 	}
 	return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.Name, b.Name))
+}
+
+// topicACLs indexes a cluster's topic ACLs by the topics they can match: resolving each topic
+// against every entry was topics × ACLs (10,000 × 10,000 at scale).
+type topicACLs struct {
+	literal  map[string][]snapshot.ACL // LITERAL, by resource name ("*" included)
+	prefixed []snapshot.ACL
+}
+
+func indexACLs(acls []snapshot.ACL) topicACLs {
+	idx := topicACLs{literal: map[string][]snapshot.ACL{}}
+	for _, a := range acls {
+		switch {
+		case a.ResourceType != "TOPIC":
+		case a.PatternType == "LITERAL":
+			idx.literal[a.ResourceName] = append(idx.literal[a.ResourceName], a)
+		case a.PatternType == "PREFIXED":
+			idx.prefixed = append(idx.prefixed, a)
+		}
+	}
+	return idx
+}
+
+// candidates are the entries that may match topic; aclEdges still checks each.
+func (idx topicACLs) candidates(topic string) []snapshot.ACL {
+	out := slices.Concat(idx.literal[topic], idx.literal["*"])
+	if topic == "*" {
+		out = idx.literal["*"]
+	}
+	for _, a := range idx.prefixed {
+		if strings.HasPrefix(topic, a.ResourceName) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // aclEdges resolves the ACLs for one topic: a principal is allowed to write (read) when an ALLOW
