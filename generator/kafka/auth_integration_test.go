@@ -19,6 +19,8 @@ import (
 	"github.com/segmentio/kafka-go/protocol/describeclientquotas"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	runner "github.com/kdocs/kdocs/generator/collect"
 	"github.com/kdocs/kdocs/generator/config"
@@ -164,6 +166,9 @@ func TestMutualTLSRealCluster(t *testing.T) {
 		Timeout: config.Duration(10 * time.Second), DialTimeout: config.Duration(5 * time.Second),
 		Security: &config.Security{Protocol: config.ProtocolSSL, TLS: &config.TLS{CAFile: env.CAFile, CertFile: env.ClientCert, KeyFile: env.ClientKey}},
 	}
+	if testenv.KafkaAuthorizer() {
+		allowMTLSPrincipal(t)
+	}
 	s, err := Collect(context.Background(), c)
 	require.NoError(t, err)
 	requireSeededSnapshot(t, s, testenv.KafkaPortBase()+301)
@@ -213,4 +218,52 @@ func TestInsecureSkipVerifyIsLoggedAsWarning(t *testing.T) {
 	require.NoError(t, out[0].Err)
 	assert.Contains(t, logged.String(), `level=WARN msg="line 9: cluster \"acme-sasl\": security.tls.insecureSkipVerify is true`)
 	assert.NotContains(t, logged.String(), env.Password)
+}
+
+// allowMTLSPrincipal: on a cluster with an authorizer (KDOCS_KAFKA_AUTHORIZER=1) the client
+// certificate's principal, User:CN=kdocs, is no super user (the ACL facts test relies on that),
+// so this test lets it describe and read what a snapshot reads until the test ends. Granted
+// over PLAINTEXT, as User:ANONYMOUS, a super user.
+func allowMTLSPrincipal(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(testenv.Kafka(t)...))
+	require.NoError(t, err)
+	t.Cleanup(cl.Close)
+	adm := kadm.NewClient(cl)
+	const principal = "User:CN=kdocs"
+	grants := []*kadm.ACLBuilder{
+		kadm.NewACLs().Allow(principal).AllowHosts("*").Operations(kadm.OpDescribe, kadm.OpDescribeConfigs).
+			Clusters().Topics("*").ResourcePatternType(kadm.ACLPatternLiteral),
+		kadm.NewACLs().Allow(principal).AllowHosts("*").Operations(kadm.OpRead).Topics("*").ResourcePatternType(kadm.ACLPatternLiteral),
+		kadm.NewACLs().Allow(principal).AllowHosts("*").Operations(kadm.OpDescribe).
+			Groups("*").TransactionalIDs("*").ResourcePatternType(kadm.ACLPatternLiteral),
+	}
+	for _, b := range grants {
+		res, err := adm.CreateACLs(ctx, b)
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, b := range grants {
+			if _, err := adm.DeleteACLs(ctx, b); err != nil {
+				t.Logf("delete the ACLs of %s: %v", principal, err)
+			}
+		}
+	})
+	// Each broker applies new ACLs when it replays their metadata records.
+	require.Eventually(t, func() bool {
+		d, err := adm.DescribeACLs(ctx, kadm.NewACLs().Allow(principal).AllowHosts("*").
+			Operations(kadm.OpAny).AnyResource().ResourcePatternType(kadm.ACLPatternAny))
+		if err != nil {
+			return false
+		}
+		n := 0
+		for _, r := range d {
+			n += len(r.Described)
+		}
+		return n >= 7 // 2 operations × 2 resources, 1, 1 × 2
+	}, 30*time.Second, 200*time.Millisecond, "the ACLs of %s never listed", principal)
 }
