@@ -374,7 +374,9 @@ func (ps *partitionSample) readRecord(rec []byte, baseOffset int64, j sampleJob,
 // count classifies a key or value by its first bytes: the Confluent wire format is a zero byte,
 // a big-endian 4-byte schema id and, for Protobuf, message indexes. Whether the schema is
 // Protobuf is the registry's to say, so the indexes are read tentatively here and dropped later
-// for every other id (snapshot.SampleSection.KeepMessageIndexes).
+// for every other id (snapshot.SampleSection.KeepMessageIndexes). Registries number schemas
+// from 1, so an id of 0 or below is not a framing but other bytes that start with a zero: a
+// big-endian long or int below 2^24, as Kafka Streams and Connect write counts and offsets.
 func (f *framingCount) count(b []byte, null bool) {
 	switch {
 	case null:
@@ -382,7 +384,12 @@ func (f *framingCount) count(b []byte, null bool) {
 	case len(b) < 5 || b[0] != 0:
 		f.notFramed++
 	default:
-		f.addSchema(schemaKey{id: int(int32(binary.BigEndian.Uint32(b[1:5]))), indexes: messageIndexes(b[5:])}, 1)
+		id := int32(binary.BigEndian.Uint32(b[1:5]))
+		if id <= 0 {
+			f.notFramed++
+			return
+		}
+		f.addSchema(schemaKey{id: int(id), indexes: messageIndexes(b[5:])}, 1)
 	}
 }
 

@@ -184,3 +184,20 @@ func TestMessageIndexes(t *testing.T) {
 		assert.Equal(t, want, messageIndexes([]byte(in)), "%q", in)
 	}
 }
+
+// TestFramingNeedsARegistryID: bytes that start with a zero but carry no positive schema id are
+// other encodings, not the Confluent wire format: Kafka Streams' big-endian longs (a count of 5),
+// an int, a negative id; a real id counts with its message indexes.
+func TestFramingNeedsARegistryID(t *testing.T) {
+	var f framingCount
+	for _, b := range [][]byte{
+		{0, 0, 0, 0, 0, 0, 0, 5},       // Streams' Long serde: 5
+		{0, 0, 0, 0, 0},                // id 0
+		{0, 0xff, 0xff, 0xff, 0xfe, 1}, // id -2
+		{0, 0, 0, 0, 7, 0x02, 0x02},    // id 7, message [1]
+	} {
+		f.count(b, false)
+	}
+	assert.Equal(t, 3, f.notFramed)
+	assert.Equal(t, map[schemaKey]int{{id: 7, indexes: "1"}: 1}, f.schemas)
+}
