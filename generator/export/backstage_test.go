@@ -53,7 +53,8 @@ func TestBackstageExample(t *testing.T) {
 	for _, e := range ents {
 		kinds[e["kind"].(string)]++
 	}
-	assert.Equal(t, map[string]int{"Group": 5, "System": 1, "Resource": 31, "Component": 18, "API": 18}, kinds)
+	assert.Equal(t, map[string]int{"Group": 5, "System": 2, "Resource": 41, "Component": 20, "API": 20}, kinds,
+		"acme-dev's 29 topics and acme-dr's 12, an API and a component per application")
 
 	sys := findEntity(t, ents, "System", "acme-dev")
 	assert.Equal(t, "acme-dev", at(t, sys, "metadata", "namespace"))

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/kdocs/kdocs/generator/schema"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -37,18 +38,36 @@ type multiFormatSchema struct {
 	Type         string `yaml:"x-kdocs-schema-type"`
 	// Bundled lists the referenced subjects (subject:version) resolved into Schema.
 	Bundled []string `yaml:"x-kdocs-bundled,omitempty"`
+	// RootMessage is the Protobuf message kdocs marked as the schema's root, when the file has
+	// several candidates (protobufRoot).
+	RootMessage string `yaml:"x-kdocs-root-message,omitempty"`
 }
 
 // registry looks up subjects' versions in one snapshot.
 type registry struct {
 	subjects map[string]*snapshot.Subject
+	// observed is, per Protobuf schema id, the message indexes most of the sampled records
+	// carry (site.yaml's sample:), the message a topic really holds.
+	observed map[int][]int
 }
 
 func newRegistry(s *snapshot.Snapshot) *registry {
-	r := &registry{subjects: map[string]*snapshot.Subject{}}
+	r := &registry{subjects: map[string]*snapshot.Subject{}, observed: map[int][]int{}}
 	if s.Registry != nil {
 		for i := range s.Registry.Subjects {
 			r.subjects[s.Registry.Subjects[i].Name] = &s.Registry.Subjects[i]
+		}
+	}
+	if s.Samples != nil {
+		records := map[int]int{}
+		for _, t := range s.Samples.Topics {
+			for _, f := range []snapshot.Framing{t.Key, t.Value} {
+				for _, u := range f.Schemas {
+					if len(u.MessageIndexes) > 0 && u.Records > records[u.ID] {
+						records[u.ID], r.observed[u.ID] = u.Records, u.MessageIndexes
+					}
+				}
+			}
 		}
 	}
 	return r
@@ -120,7 +139,10 @@ func (r *registry) schema(subject string) (*multiFormatSchema, error) {
 		out.Schema, err = avroSchema(v, refs)
 	case "PROTOBUF":
 		out.SchemaFormat = formatProtobuf
-		out.Schema, err = protobufSchema(v, refs)
+		var text string
+		if text, err = protobufSchema(v, refs); err == nil {
+			out.Schema, out.RootMessage, err = protobufRoot(text, r.observed[v.ID])
+		}
 	case "JSON":
 		out.SchemaFormat = formatJSONSchema
 		out.Schema, err = jsonSchema(v)
@@ -411,6 +433,55 @@ func protobufSchema(v *snapshot.SchemaVersion, refs []resolvedRef) (string, erro
 		out += "\n"
 	}
 	return out, nil
+}
+
+// protobufRoot marks the root message of a .proto file that has several: AsyncAPI's Protobuf
+// parser makes one JSON Schema of a file, rooted at the message no other uses, and fails when
+// there are several unless one carries a @RootNode comment. The root kdocs marks is the message
+// the sampled records name (observed, their message indexes) when it is a candidate, else the
+// first top-level candidate: Confluent's serializers write [0], the file's first message, for a
+// record that names none. A file with one candidate is returned as it is.
+func protobufRoot(text string, observed []int) (string, string, error) {
+	msgs, err := schema.ProtobufMessages(text)
+	if err != nil {
+		// Not kdocs' to judge: the registry accepted the file, and AsyncAPI tooling reports
+		// what it cannot read in its own words. Nothing to mark.
+		return text, "", nil
+	}
+	var roots []schema.ProtoMessage
+	for _, m := range msgs {
+		if !m.Used {
+			roots = append(roots, m)
+		}
+	}
+	if len(roots) < 2 {
+		return text, "", nil
+	}
+	root := roots[0]
+	for _, m := range roots {
+		if len(m.Index) == 1 {
+			root = m
+			break
+		}
+	}
+	for _, m := range roots {
+		if observed != nil && slices.Equal(m.Index, observed) {
+			root = m
+		}
+	}
+	lines := strings.SplitAfter(text, "\n")
+	if root.Line >= len(lines) {
+		return text, "", nil
+	}
+	line := lines[root.Line]
+	if strings.TrimSpace(root.Indent) == "" {
+		lines[root.Line] = root.Indent + "// @RootNode\n" + line
+	} else {
+		// Something precedes the keyword on its line (`message A { message B {`): the line
+		// breaks before the keyword, so that the mark is B's comment and not A's.
+		lines[root.Line] = root.Indent + "\n// @RootNode\n" + line[len(root.Indent):]
+	}
+	return strings.Join(lines, ""), root.Name, nil
 }
 
 // jsonSchema decodes a JSON Schema. AsyncAPI tooling must support draft-07; a schema that

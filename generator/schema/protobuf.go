@@ -4,6 +4,7 @@ package schema
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -264,4 +265,68 @@ func cleanComment(c string) string {
 		lines[i] = strings.TrimRight(strings.TrimPrefix(l, " "), " \t\r")
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// ProtoMessage is one message declared in a .proto file, nested ones included.
+type ProtoMessage struct {
+	// Name is its full name; Index its path of message indexes as the Confluent wire format
+	// numbers them ([1, 0]: the first message nested in the file's second).
+	Name  string
+	Index []int
+	// Line is the 0-based line of its `message` keyword; Indent the text before it there.
+	Line   int
+	Indent string
+	// Used: another message has a field of its type (a message used only by itself is not).
+	Used bool
+}
+
+// ProtobufMessages lists the messages of a standalone .proto text (imports only of Google's
+// well-known types), in declaration order, depth first. Tools that turn a .proto file into one
+// JSON Schema (AsyncAPI's Protobuf parser) need its root: a message no other uses.
+func ProtobufMessages(text string) ([]ProtoMessage, error) {
+	c := protocompile.Compiler{
+		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: protocompile.SourceAccessorFromMap(map[string]string{"schema.proto": text})}),
+		SourceInfoMode: protocompile.SourceInfoStandard,
+		MaxParallelism: 1,
+	}
+	compiled, err := c.Compile(context.Background(), "schema.proto")
+	if err != nil {
+		return nil, err
+	}
+	fd := compiled[0]
+	lines := strings.Split(text, "\n")
+	used := map[protoreflect.FullName]bool{}
+	var out []ProtoMessage
+	var walk func(msgs protoreflect.MessageDescriptors, parent []int)
+	walk = func(msgs protoreflect.MessageDescriptors, parent []int) {
+		for i := 0; i < msgs.Len(); i++ {
+			m := msgs.Get(i)
+			if m.IsMapEntry() {
+				continue
+			}
+			index := append(slices.Clone(parent), i)
+			loc := fd.SourceLocations().ByDescriptor(m)
+			pm := ProtoMessage{Name: string(m.FullName()), Index: index, Line: loc.StartLine}
+			if loc.StartLine < len(lines) && loc.StartColumn <= len(lines[loc.StartLine]) {
+				pm.Indent = lines[loc.StartLine][:loc.StartColumn]
+			}
+			out = append(out, pm)
+			fields := m.Fields()
+			for j := 0; j < fields.Len(); j++ {
+				f := fields.Get(j)
+				if f.IsMap() {
+					f = f.MapValue()
+				}
+				if t := f.Message(); t != nil && t.FullName() != m.FullName() {
+					used[t.FullName()] = true
+				}
+			}
+			walk(m.Messages(), index)
+		}
+	}
+	walk(fd.Messages(), nil)
+	for i := range out {
+		out[i].Used = used[protoreflect.FullName(out[i].Name)]
+	}
+	return out, nil
 }
