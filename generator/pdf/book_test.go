@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"os"
@@ -78,9 +79,11 @@ func TestExampleBooks(t *testing.T) {
 	out := t.TempDir()
 	books, err := Books(site, out)
 	require.NoError(t, err)
-	// One cluster, one book: its own book would repeat the estate's.
+	// The estate's book, then one per cluster (acme-dev and MirrorMaker 2's target acme-dr).
 	require.Equal(t, []Book{
 		{Page: "print/index.html", Out: filepath.Join(out, "kdocs.pdf")},
+		{Page: "print/acme-dev.html", Out: filepath.Join(out, "kdocs-acme-dev.pdf")},
+		{Page: "print/acme-dr.html", Out: filepath.Join(out, "kdocs-acme-dr.pdf")},
 	}, books)
 
 	start := time.Now()
@@ -88,9 +91,14 @@ func TestExampleBooks(t *testing.T) {
 	require.NoError(t, PrintBooks(context.Background(), Options{SiteDir: site, Chrome: chrome, Timeout: 5 * time.Minute,
 		Done: func(b Book) { done = append(done, filepath.Base(b.Out)) }}, books))
 	t.Logf("the book printed in %s", time.Since(start).Round(time.Millisecond))
-	assert.Equal(t, []string{"kdocs.pdf"}, done)
+	assert.Equal(t, []string{"kdocs.pdf", "kdocs-acme-dev.pdf", "kdocs-acme-dr.pdf"}, done)
 
 	for _, b := range books {
+		// cluster is the cluster a cluster's book holds; "" for the estate's book.
+		cluster := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(b.Out), "kdocs-"), ".pdf")
+		if cluster == "kdocs" {
+			cluster = ""
+		}
 		t.Run(filepath.Base(b.Out), func(t *testing.T) {
 			info := poppler(t, "pdfinfo", b.Out)
 			m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(info)
@@ -104,7 +112,11 @@ func TestExampleBooks(t *testing.T) {
 			// The cover: what the book is, as of when, and each cluster's snapshot time.
 			cover := sheets[0]
 			assert.Contains(t, cover, "As of 20")
-			assert.Regexp(t, `acme-dev\s+dev\s+\w+\s+20\d\d-\d\d-\d\d \d\d:\d\d UTC`, cover)
+			for _, c := range []string{"acme-dev", "acme-dr"} {
+				if cluster == "" || cluster == c {
+					assert.Regexp(t, c+`\s+dev\s+\w+\s+20\d\d-\d\d-\d\d \d\d:\d\d UTC`, cover)
+				}
+			}
 			// Then the contents, on their own sheet.
 			assert.Contains(t, sheets[1], "Contents")
 			// A running header and page numbers on every sheet.
@@ -112,9 +124,11 @@ func TestExampleBooks(t *testing.T) {
 				assert.Regexp(t, `printed \d`, s, "header of page %d", i+1)
 				assert.Contains(t, s, "page "+strconv.Itoa(i+1)+" of "+strconv.Itoa(pages), "footer of page %d", i+1)
 			}
-			// Mermaid drew the diagrams: the architecture diagram's declared Connect cluster is a
-			// label, and no diagram source leaked into the text.
-			assert.Contains(t, text, "cdc")
+			// Mermaid drew the diagrams: acme-dev's architecture diagram's declared Connect cluster
+			// is a label, and no diagram source leaked into the text.
+			if cluster != "acme-dr" {
+				assert.Contains(t, text, "cdc")
+			}
 			assert.NotContains(t, text, "flowchart")
 			assert.NotContains(t, text, "-->")
 
@@ -130,7 +144,7 @@ func TestExampleBooks(t *testing.T) {
 				}
 				require.LessOrEqual(t, page, len(sheets), id)
 				assert.Greater(t, page, 2, "%s is a chapter after the cover and the contents", id)
-				if topic, ok := strings.CutPrefix(id, "page:clusters:acme-dev:topics:"); ok && topic != "index" {
+				if topic, ok := strings.CutPrefix(id, "page:clusters:"+cmp.Or(cluster, "acme-dev")+":topics:"); ok && topic != "index" {
 					assert.Contains(t, sheets[page-1], topic, "the link to %s lands on the topic's page", id)
 				}
 			}
@@ -141,7 +155,9 @@ func TestExampleBooks(t *testing.T) {
 			} else {
 				assert.NotContains(t, dests, "page:index", "the cluster's book holds only its cluster")
 				assert.NotContains(t, dests, "page:getting-started")
-				assert.Contains(t, dests, "page:clusters:acme-dev:index")
+				assert.Contains(t, dests, "page:clusters:"+cluster+":index")
+				other := map[string]string{"acme-dev": "acme-dr", "acme-dr": "acme-dev"}[cluster]
+				assert.NotContains(t, dests, "page:clusters:"+other+":index", "nor the other cluster")
 			}
 		})
 	}
