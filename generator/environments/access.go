@@ -63,15 +63,28 @@ type Access struct {
 	ProducersUnknown string
 }
 
-// accessOf returns, for each topic of the snapshot, its Access in env.
-func accessOf(s *snapshot.Snapshot, cfg *config.Environments, env string) func(topic string) Access {
+// accessOf returns, for each topic of the snapshot, its Access in env. siteWriters, when not
+// nil, gives the writers the site resolved; a topic it lacks has them resolved from s, once.
+func accessOf(s *snapshot.Snapshot, cfg *config.Environments, env string,
+	siteWriters func(cluster, topic string) (*lineage.TopicWriters, bool)) func(topic string) Access {
 	principals, clients := cfg.PrincipalTemplate(env), cfg.ClientTemplate(env)
 	client := func(name string) string { l, _ := logical(clients, env, name); return l }
 	aclsUnknown := sectionUnknown(s.ACLs == nil, s.ACLs != nil && s.ACLs.Available, func() string { return s.ACLs.Reason })
 	writersUnknown := sectionUnknown(s.Transactions == nil, s.Transactions != nil && s.Transactions.Available, func() string { return s.Transactions.Reason })
 	producersUnknown := sectionUnknown(s.Producers == nil, s.Producers != nil && s.Producers.Available, func() string { return s.Producers.Reason })
 
-	writers := lineage.Writers(s)
+	var resolved map[string]*lineage.TopicWriters
+	writersOf := func(topic string) *lineage.TopicWriters {
+		if siteWriters != nil {
+			if tw, ok := siteWriters(s.Cluster.Name, topic); ok {
+				return tw
+			}
+		}
+		if resolved == nil {
+			resolved = lineage.Writers(s)
+		}
+		return resolved[topic]
+	}
 	connectors := lineage.ByTopic(lineage.Connectors(s))
 	apps := lineage.StreamsApps(s)
 	internal := map[string]string{} // topic → the Streams application it is internal to
@@ -90,7 +103,7 @@ func accessOf(s *snapshot.Snapshot, cfg *config.Environments, env string) func(t
 	}
 	return func(topic string) Access {
 		a := Access{ACLsUnknown: aclsUnknown, WritersUnknown: writersUnknown, ProducersUnknown: producersUnknown}
-		if tw := writers[topic]; tw != nil {
+		if tw := writersOf(topic); tw != nil {
 			for _, e := range tw.Writers {
 				switch {
 				case e.Kind == lineage.WriterPrincipal && e.Write:

@@ -1,6 +1,7 @@
 package environments
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -218,4 +220,36 @@ func TestExpectedWriterDrift(t *testing.T) {
 	require.Len(t, payments.Expected, 1)
 	assert.Equal(t, PropWriters, payments.Expected[0].Property)
 	assert.Contains(t, driftOf(payments), PropReadPrincipals, "ACLs are never expected to differ")
+}
+
+// The site's writers (Options.Writers, as WritersFromSite gives them: an empty TopicWriters
+// where a snapshot records writers but none for the topic) compare the same as resolving them
+// here, and a topic the site has no page for has them resolved from the snapshot.
+func TestCompareWithTheSitesWriters(t *testing.T) {
+	in := accessEstate()
+	cfg := accessConfig(t, "")
+	want := Compare(in, cfg, Options{})
+	byCluster := map[string]map[string]*lineage.TopicWriters{}
+	for _, e := range in {
+		byCluster[e.Snapshot.Cluster.Name] = lineage.Writers(e.Snapshot)
+	}
+	var asked, missing int
+	site := func(cluster, topic string) (*lineage.TopicWriters, bool) {
+		asked++
+		if topic == "dev.orders" {
+			missing++
+			return nil, false // no page: resolved from the snapshot
+		}
+		if tw := byCluster[cluster][topic]; tw != nil {
+			return tw, true
+		}
+		return &lineage.TopicWriters{}, true
+	}
+	got := Compare(in, cfg, Options{Writers: site})
+	assert.Equal(t, want, got)
+	assert.Positive(t, asked)
+	assert.Equal(t, 1, missing)
+	orders := want.Topics[slices.IndexFunc(want.Topics, func(tp *Topic) bool { return tp.Name == "orders" })]
+	assert.Equal(t, []string{"User:admin", "User:fraud", "User:orders-svc"}, orders.In[1].WritePrincipals, "not vacuous: the site's writers carry the ACLs")
+	assert.Equal(t, []string{"transactional id orders-svc"}, orders.In[0].Writers, "dev.orders, which the site lacks, resolved from its snapshot")
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/kdocs/kdocs/generator/config"
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -32,6 +33,10 @@ type Options struct {
 	// Subjects returns the key and value subjects of a cluster's topic (the site's subject name
 	// strategy); nil means TopicName: <topic>-key and <topic>-value.
 	Subjects func(cluster, topic string) (key, value string)
+	// Writers returns a cluster's topic's writers as the site already resolved them
+	// (lineage.Writers) and whether it did; nil, or false for a topic, means they are resolved
+	// here from the snapshot. The site's are the same and spare resolving every ACL again.
+	Writers func(cluster, topic string) (*lineage.TopicWriters, bool)
 	// Verdicts are the next environments' registries' answers for the promotion candidates,
 	// by PromotionKey; a candidate without one is "not checked". Collected live (the registry
 	// is asked read-only), never derived here.
@@ -302,7 +307,7 @@ func Compare(inputs []Input, cfg *config.Environments, opts Options) *Comparison
 		env := c.Environments[i]
 		tmpl := cfg.TopicTemplate(env)
 		readers := groupsByTopic(s, cfg.ClientTemplate(env), env)
-		access := accessOf(s, cfg, env)
+		access := accessOf(s, cfg, env, opts.Writers)
 		for j := range s.Topics {
 			t := &s.Topics[j]
 			if t.Internal || strings.HasPrefix(t.Name, "__") {

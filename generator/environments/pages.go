@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kdocs/kdocs/generator/lineage"
 	"github.com/kdocs/kdocs/generator/site"
 )
 
@@ -198,7 +199,7 @@ func AddPages(s *site.Site, c *Comparison) error {
 	}
 	row := func(t *Topic) Row {
 		r := Row{Topic: site.Link{Title: t.Name, Path: logicalPath[t]}, Unmapped: t.Unmapped,
-			Drift: properties(t.Drift), Expected: properties(t.Expected)}
+			Drift: properties(t.Drift), Expected: properties(t.Expected), Cells: make([]Cell, 0, len(t.In))}
 		for i, st := range t.In {
 			cell := Cell{Present: st.Present, Topic: topicLink(i, st.Name), Partitions: st.Partitions, RF: st.ReplicationFactor}
 			for _, d := range t.Drift {
@@ -227,11 +228,14 @@ func AddPages(s *site.Site, c *Comparison) error {
 		return r
 	}
 
-	var drifting, all []*Topic
+	// Each row is built once: the drifting pages' rows share their cells with the all pages'.
+	all := make([]Row, 0, len(c.Topics))
+	var drifting []Row
 	for _, t := range c.Topics {
-		all = append(all, t)
+		r := row(t)
+		all = append(all, r)
 		if t.Drifts() {
-			drifting = append(drifting, t)
+			drifting = append(drifting, r)
 		}
 	}
 	var subjectsDrift []*Subject
@@ -250,13 +254,13 @@ func AddPages(s *site.Site, c *Comparison) error {
 	var list []*site.Page
 	for _, f := range []struct {
 		filter, base string
-		topics       []*Topic
+		rows         []Row
 	}{{"drifting", "environments/drift", drifting}, {"all", "environments/all", all}} {
 		first := site.EnvironmentsPath
 		if f.filter == "all" {
 			first = f.base
 		}
-		n := pagesOf(len(f.topics))
+		n := pagesOf(len(f.rows))
 		pager := pagerFor(n, func(k int) string {
 			if k == 1 {
 				return first
@@ -266,10 +270,7 @@ func AddPages(s *site.Site, c *Comparison) error {
 		for k := 1; k <= n; k++ {
 			d := &MatrixData{Environments: cols, Filter: f.filter, Drifting: len(drifting), Total: len(all),
 				Pager: pager(k), Drift: matrix, All: site.Link{Title: "all logical topics", Path: "environments/all"},
-				ExpectedDrift: c.ExpectedDrift}
-			for _, t := range window(f.topics, k) {
-				d.Rows = append(d.Rows, row(t))
-			}
+				ExpectedDrift: c.ExpectedDrift, Rows: window(f.rows, k)}
 			title := "Environments"
 			if f.filter == "drifting" && k == 1 {
 				d.First, d.Pairs, d.Subjects, d.SubjectsDrift, d.Promotions = true, c.Pairs, subjectsLink, len(subjectsDrift), promotions
@@ -329,13 +330,13 @@ func AddPages(s *site.Site, c *Comparison) error {
 
 	// Topic pages link to their siblings.
 	for _, t := range c.Topics {
-		var siblings []site.EnvironmentLink
+		lt := &site.LogicalTopic{Logical: t.Name, Page: site.Link{Title: t.Name + " across environments", Path: logicalPath[t]},
+			Matrix: matrix, Siblings: make([]site.EnvironmentLink, len(t.In)), Drift: properties(t.Drift), Expected: properties(t.Expected)}
 		for i, st := range t.In {
-			l := site.EnvironmentLink{Environment: c.Environments[i]}
+			lt.Siblings[i].Environment = c.Environments[i]
 			if st.Present {
-				l.Link = topicLink(i, st.Name)
+				lt.Siblings[i].Link = topicLink(i, st.Name)
 			}
-			siblings = append(siblings, l)
 		}
 		for i, st := range t.In {
 			if !st.Present || clusters[i] == nil {
@@ -345,14 +346,9 @@ func AddPages(s *site.Site, c *Comparison) error {
 			if p == nil {
 				continue
 			}
-			td, ok := p.Data.(*site.TopicData)
-			if !ok {
-				continue
+			if td, ok := p.Data.(*site.TopicData); ok {
+				td.Environments = &site.TopicEnvironments{LogicalTopic: lt, Current: i}
 			}
-			own := slices.Clone(siblings)
-			own[i].Current = true
-			td.Environments = &site.TopicEnvironments{Logical: t.Name, Page: site.Link{Title: t.Name + " across environments", Path: logicalPath[t]},
-				Matrix: matrix, Siblings: own, Drift: properties(t.Drift), Expected: properties(t.Expected)}
 		}
 	}
 	if home := s.Page(site.HomePath); home != nil {
@@ -475,6 +471,31 @@ func pagerFor(n int, pathOf func(int) string) func(int) Pager {
 			p.Next = all[k]
 		}
 		return p
+	}
+}
+
+// WritersFromSite returns a topic's writers as its page on the site shows them
+// (site.TopicData.Observed, lineage.Writers of the cluster's snapshot); false where the site
+// has no page for the topic.
+func WritersFromSite(s *site.Site) func(cluster, topic string) (*lineage.TopicWriters, bool) {
+	byName := map[string]*site.Cluster{}
+	for _, c := range s.Clusters {
+		byName[c.Name] = c
+	}
+	return func(cluster, topic string) (*lineage.TopicWriters, bool) {
+		c := byName[cluster]
+		if c == nil {
+			return nil, false
+		}
+		p := s.Page(c.TopicPath(topic))
+		if p == nil {
+			return nil, false
+		}
+		td, ok := p.Data.(*site.TopicData)
+		if !ok {
+			return nil, false
+		}
+		return td.Observed, true
 	}
 }
 

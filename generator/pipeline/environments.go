@@ -20,6 +20,6 @@ func addEnvironments(model *site.Site, snaps []*snapshot.Snapshot, cfg *config.S
 		inputs = append(inputs, environments.Input{Environment: s.Cluster.Environment, Snapshot: s})
 	}
 	c := environments.Compare(inputs, cfg.Environments, environments.Options{
-		Subjects: environments.SubjectsFromSite(model), Verdicts: environments.VerdictsFromSnapshots(snaps)})
+		Subjects: environments.SubjectsFromSite(model), Writers: environments.WritersFromSite(model), Verdicts: environments.VerdictsFromSnapshots(snaps)})
 	return environments.AddPages(model, c)
 }

@@ -9,15 +9,24 @@ import "fmt"
 // EnvironmentsPath is the environments matrix page.
 const EnvironmentsPath = "environments/index"
 
-// TopicEnvironments is a topic's place among the environments.
+// TopicEnvironments is a topic's place among the environments: its logical topic, shared by
+// the topic's pages in every environment (one per logical topic, not per page, at 10,000
+// topics), and which of the siblings this page is.
 type TopicEnvironments struct {
+	*LogicalTopic
+	// Current is this page's index in Siblings.
+	Current int
+}
+
+// LogicalTopic is one logical topic as its topic pages show it.
+type LogicalTopic struct {
 	// Logical is the topic's logical name; Page its logical-topic page (Path empty when the
 	// topic is the same everywhere and has none); Matrix the environments page.
 	Logical string
 	Page    Link
 	Matrix  Link
-	// Siblings are the same logical topic in each environment, in promotion order, this one
-	// included (Current); Link.Path is empty where the topic is absent.
+	// Siblings are the same logical topic in each environment, in promotion order;
+	// Link.Path is empty where the topic is absent.
 	Siblings []EnvironmentLink
 	// Drift names the properties that differ; Expected those expected to (site.yaml).
 	Drift, Expected []string
@@ -27,7 +36,6 @@ type TopicEnvironments struct {
 type EnvironmentLink struct {
 	Environment string
 	Link
-	Current bool
 }
 
 // EnvironmentsSummary is the home page's line about the environments.

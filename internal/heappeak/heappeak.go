@@ -5,6 +5,7 @@ package heappeak
 
 import (
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"time"
 )
@@ -12,10 +13,30 @@ import (
 // During runs fn and returns the peak of runtime.MemStats.HeapInuse above its value before fn,
 // sampled every interval (a shorter interval catches shorter peaks, at more cost).
 func During(interval time.Duration, fn func()) uint64 {
+	inuse, _ := Measure(interval, fn)
+	return inuse
+}
+
+// Measure runs fn and returns, above their values before fn, the peak of HeapInuse (what
+// During returns) and the peak live heap: the bytes the garbage collector last found reachable
+// (/gc/heap/live:bytes). HeapInuse also holds the garbage not collected yet, so it varies
+// with when the collector happens to run; the live heap is what the program holds, and varies
+// far less from run to run.
+func Measure(interval time.Duration, fn func()) (inuse, live uint64) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	liveNow := func() uint64 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return sample[0].Value.Uint64()
+	}
 	base, peak := ms.HeapInuse, ms.HeapInuse
+	liveBase := liveNow()
+	livePeak := liveBase
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -29,6 +50,7 @@ func During(interval time.Duration, fn func()) uint64 {
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
 				peak = max(peak, ms.HeapInuse)
+				livePeak = max(livePeak, liveNow())
 			}
 		}
 	})
@@ -38,5 +60,6 @@ func During(interval time.Duration, fn func()) uint64 {
 	// The last sample may predate fn's end; one more read keeps a peak held to the end.
 	runtime.ReadMemStats(&ms)
 	peak = max(peak, ms.HeapInuse)
-	return peak - base
+	livePeak = max(livePeak, liveNow())
+	return peak - base, livePeak - liveBase
 }
