@@ -90,6 +90,16 @@ func (s *seeder) encodeValue(ctx context.Context, t topicSpec, fields map[string
 	return frame(id, t.Value.MessageIndexes, payload), nil
 }
 
+// unframed is the topics with every value written as JSON, for a cluster seeded without a
+// registry.
+func unframed(ts []topicSpec) []topicSpec {
+	out := slices.Clone(ts)
+	for i := range out {
+		out[i].Value = nil
+	}
+	return out
+}
+
 // contentType is the content-type header of a topic's records.
 func contentType(t topicSpec) string {
 	if t.Value == nil {
