@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -215,11 +214,6 @@ environments:
 	assert.GreaterOrEqual(t, c.Pairs[0].Topics, 2)
 }
 
-var (
-	aclResource = regexp.MustCompile(`ResourcePattern\(resourceType=(\w+), name=(\S+), patternType=(\w+)\)`)
-	aclEntry    = regexp.MustCompile(`\(principal=(\S+), host=(\S+), operation=(\w+), permissionType=(\w+)\)`)
-)
-
 // aclsMatching is Kafka's own AclCommand on the ACLs that apply to topic: kafka-acls --list
 // --topic T --resource-pattern-type match (literal T, literal *, and prefixes of T).
 func aclsMatching(t *testing.T, bootstrap, topic string) []snapshot.ACL {
@@ -234,18 +228,7 @@ func aclsMatching(t *testing.T, bootstrap, topic string) []snapshot.ACL {
 		require.NoError(t, err, "kafka-acls: %s", ee.Stderr)
 	}
 	require.NoError(t, err, "kafka-acls")
-	var acls []snapshot.ACL
-	var cur []string
-	for _, line := range strings.Split(string(out), "\n") {
-		if m := aclResource.FindStringSubmatch(line); m != nil {
-			cur = m[1:]
-			continue
-		}
-		if m := aclEntry.FindStringSubmatch(line); m != nil && cur != nil {
-			acls = append(acls, snapshot.ACL{ResourceType: cur[0], ResourceName: cur[1], PatternType: cur[2],
-				Principal: m[1], Host: m[2], Operation: m[3], Permission: m[4]})
-		}
-	}
+	acls := testenv.ParseACLs(string(out))
 	require.NotEmpty(t, acls, "kafka-acls listed nothing for %s:\n%s", topic, out)
 	return acls
 }

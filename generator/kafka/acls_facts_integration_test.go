@@ -9,9 +9,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -167,19 +165,7 @@ func compareACLs(a, b snapshot.ACL) int {
 func aclCommandList(t *testing.T, bootstrap string) (acls []snapshot.ACL, out string) {
 	t.Helper()
 	out = kafkaToolAt(t, bootstrap, "kafka-acls", "--list")
-	resource := regexp.MustCompile(`ResourcePattern\(resourceType=(\w+), name=(\S+), patternType=(\w+)\)`)
-	entry := regexp.MustCompile(`\(principal=(\S+), host=(\S+), operation=(\w+), permissionType=(\w+)\)`)
-	var cur []string
-	for _, line := range strings.Split(out, "\n") {
-		if m := resource.FindStringSubmatch(line); m != nil {
-			cur = m[1:]
-			continue
-		}
-		if m := entry.FindStringSubmatch(line); m != nil && cur != nil {
-			acls = append(acls, snapshot.ACL{ResourceType: cur[0], ResourceName: cur[1], PatternType: cur[2],
-				Principal: m[1], Host: m[2], Operation: m[3], Permission: m[4]})
-		}
-	}
+	acls = testenv.ParseACLs(out)
 	slices.SortFunc(acls, compareACLs)
 	return acls, out
 }
