@@ -369,3 +369,32 @@ func TestResolveLink(t *testing.T) {
 		assert.Equal(t, c.want, resolveLink(c.page, c.link, "/kdocs/", files, dirs, ids), "%s → %s", c.page, c.link)
 	}
 }
+
+// The checker keeps each distinct link once; a broken one is still reported at every page and
+// place it occurs, in page order.
+func TestLinkCheckerReportsEveryOccurrence(t *testing.T) {
+	dir := t.TempDir()
+	pages := map[string]string{
+		"a.html":        `<a href="gone.html">1</a><a href="b.html">2</a><a href="gone.html">3</a>`,
+		"b.html":        `<a href="gone.html">1</a>`,
+		"topics/x.html": `<a href="../gone.html">1</a><a href="gone.html">2</a><a href="../a.html">3</a>`,
+	}
+	c := newLinkChecker("/")
+	for _, name := range []string{"topics/x.html", "b.html", "a.html"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(pages[name]), 0o644))
+		w := c.Open(name)
+		_, err := w.Write([]byte(pages[name]))
+		require.NoError(t, err)
+		require.NoError(t, w.Close())
+	}
+	err := c.check(dir)
+	require.Error(t, err)
+	assert.Equal(t, "5 broken link(s) in the generated site:\n"+
+		`  a.html: broken link "gone.html": no such file gone.html`+"\n"+
+		`  a.html: broken link "gone.html": no such file gone.html`+"\n"+
+		`  b.html: broken link "gone.html": no such file gone.html`+"\n"+
+		`  topics/x.html: broken link "../gone.html": no such file gone.html`+"\n"+
+		`  topics/x.html: broken link "gone.html": no such file topics/gone.html`, err.Error())
+}

@@ -40,13 +40,16 @@ type pageLinks struct {
 
 // linkChecker collects the ids and links of each HTML file and resolves the links at the end.
 // A link's meaning depends only on the directory it is found in, so each (directory, link) is
-// resolved once: ten thousand topic pages share their navigation's links.
+// resolved once: ten thousand topic pages share their navigation's links. Only the distinct
+// links are kept, not where each occurs: every page repeats its navigation, and keeping each
+// occurrence grew with pages × links until it was the largest thing a big build held
+// (31 MB of 194 at 20,000 topics). A site with broken links is scanned again to say where.
 type linkChecker struct {
 	base string // the site's base URL, ending in "/"
 
 	mu     sync.Mutex
 	ids    map[string]map[string]bool // HTML file → its ids
-	links  map[linkFrom][]linkUse     // links that lead to another file, to resolve at the end
+	links  map[linkFrom]string        // links that lead to another file, to resolve at the end: a page holding each
 	broken []brokenLink               // found while scanning: fragments missing from their own page
 }
 
@@ -74,7 +77,7 @@ type brokenLink struct {
 // the site's to check.
 func newLinkChecker(baseURL string) *linkChecker {
 	return &linkChecker{base: strings.TrimSuffix(cmp.Or(baseURL, "/"), "/") + "/",
-		ids: map[string]map[string]bool{}, links: map[linkFrom][]linkUse{}}
+		ids: map[string]map[string]bool{}, links: map[linkFrom]string{}}
 }
 
 // Open receives one HTML file (render.Checker).
@@ -114,8 +117,9 @@ func (c *linkChecker) add(page string, pl pageLinks) {
 	c.ids[page] = pl.ids
 	for at, link := range pl.links {
 		if c.leadsElsewhere(page, link) {
-			k := linkFrom{from: from, link: link}
-			c.links[k] = append(c.links[k], linkUse{page: page, at: at})
+			if k := (linkFrom{from: from, link: link}); c.links[k] == "" {
+				c.links[k] = page
+			}
 			continue
 		}
 		if problem := resolveLink(page, link, c.base, nil, nil, own); problem != "" {
@@ -175,13 +179,15 @@ func (c *linkChecker) check(dir string) error {
 		_, _ = w.Write(data)
 		_ = w.Close()
 	}
-	for k, uses := range c.links {
-		problem := resolveLink(uses[0].page, k.link, c.base, files, dirs, c.ids)
-		if problem == "" {
-			continue
+	problems := map[linkFrom]string{}
+	for k, page := range c.links {
+		if problem := resolveLink(page, k.link, c.base, files, dirs, c.ids); problem != "" {
+			problems[k] = problem
 		}
-		for _, u := range uses {
-			c.broken = append(c.broken, brokenLink{u, fmt.Sprintf("%s: broken link %q: %s", u.page, k.link, problem)})
+	}
+	if len(problems) > 0 {
+		if err := c.locate(dir, files, problems); err != nil {
+			return err
 		}
 	}
 	if len(c.broken) == 0 {
@@ -202,6 +208,37 @@ func (c *linkChecker) check(dir string) error {
 }
 
 var _ render.Checker = (*linkChecker)(nil)
+
+// locate finds, in the finished site, every occurrence of the links that do not resolve, and
+// records each as broken with its problem.
+func (c *linkChecker) locate(dir string, files map[string]bool, problems map[linkFrom]string) error {
+	pages := make([]string, 0, len(c.ids))
+	for page := range c.ids {
+		if files[page] {
+			pages = append(pages, page)
+		}
+	}
+	slices.Sort(pages)
+	for _, page := range pages {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(page)))
+		if err != nil {
+			return fmt.Errorf("check links: %w", err)
+		}
+		var pl pageLinks
+		pl.ids = map[string]bool{}
+		scanHTML(&pl, string(data))
+		from := path.Dir(page)
+		if page == "404.html" {
+			from = page
+		}
+		for at, link := range pl.links {
+			if problem, ok := problems[linkFrom{from: from, link: link}]; ok {
+				c.broken = append(c.broken, brokenLink{linkUse{page, at}, fmt.Sprintf("%s: broken link %q: %s", page, link, problem)})
+			}
+		}
+	}
+	return nil
+}
 
 // resolveLink returns why link, found in page, leads nowhere, or "" when it resolves (or is not
 // the site's to check).

@@ -63,3 +63,40 @@ func Measure(interval time.Duration, fn func()) (inuse, live uint64) {
 	livePeak = max(livePeak, liveNow())
 	return peak - base, livePeak - liveBase
 }
+
+// Held runs fn and returns the peak of the bytes it holds: every interval it forces a
+// collection and reads what stays reachable. Measure's live peak is read at the collections
+// the program happens to run, which land anywhere between two peaks, so two runs of the same
+// build differ by a fifth; Held's differ far less, at the cost of a collection per interval:
+// run it on its own, not in a run that is timed.
+func Held(interval time.Duration, fn func()) uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	held := func() uint64 {
+		runtime.GC()
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return sample[0].Value.Uint64()
+	}
+	base := held()
+	peak := base
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				peak = max(peak, held())
+			}
+		}
+	})
+	fn()
+	close(done)
+	wg.Wait()
+	return peak - base
+}
