@@ -42,7 +42,7 @@ func TestTopicFlowCollapsesGroups(t *testing.T) {
 		consumers = append(consumers, Consumer{Group: fmt.Sprintf("group-%04d-%s", i, strings.Repeat("x", 60)), Lag: int64(i)})
 		producers = append(producers, fmt.Sprintf("app-%d", i))
 	}
-	text := TopicFlow(strings.Repeat("t", 10_000), producers, consumers).Text
+	text := TopicFlow(strings.Repeat("t", 10_000), Producers{Declared: producers[:1000], Observed: producers[1000:]}, consumers).Text
 	require.True(t, Fits(text), "does not fit: %d", len(text))
 	assert.Contains(t, text, `"1,981 more groups<br/>lag `)
 	assert.Contains(t, text, `"1,981 more producers"`)
@@ -51,7 +51,7 @@ func TestTopicFlowCollapsesGroups(t *testing.T) {
 	_, edges := Measure(text)
 	assert.Equal(t, 2*maxPerSide, edges)
 	// At the limit nothing collapses.
-	text = TopicFlow("t", producers[:maxPerSide], consumers[:maxPerSide]).Text
+	text = TopicFlow("t", Producers{Declared: producers[:maxPerSide/2], Observed: producers[1000 : 1000+maxPerSide/2]}, consumers[:maxPerSide]).Text
 	assert.NotContains(t, text, "more")
 }
 

@@ -72,45 +72,72 @@ func (c Consumer) detail() string {
 // keeps even a topic read by thousands of groups far inside Mermaid's limits.
 const maxPerSide = 20
 
-// TopicFlow returns a Mermaid flowchart of one topic's data flow: its producers (known only from
-// annotations: Kafka does not record who writes; declared, so their edges are dashed) on the
-// left, the topic in the middle, the consumer groups with their lag on the right (discovered
-// from their offsets: solid). A side with nobody on it says so in a dashed
-// node, so the picture never suggests that a topic has no writers when kdocs simply was not told.
-// Past maxPerSide on a side, the groups with the most lag (and the first producers) are drawn
-// and the others counted in one "N more" node.
-func TopicFlow(topic string, producers []string, consumers []Consumer) Diagram {
+// Producers are a topic's writers as its data-flow diagrams draw them: those its annotation
+// declares (dashed edges: Kafka does not record who writes) and those the brokers show, by
+// transactional id or producer id (observed: solid).
+type Producers struct {
+	Declared, Observed []string
+}
+
+func (p Producers) empty() bool { return len(p.Declared) == 0 && len(p.Observed) == 0 }
+
+// producers draws the writers of topic t, declared first, at most maxPerSide boxes, the rest
+// counted in one "N more producers" box. It returns the declared boxes (dashed) and the
+// "more" box, if any.
+func (w *writer) producers(t string, p Producers) (declared []string, more string) {
+	all := len(p.Declared) + len(p.Observed)
+	shown := all
+	if all > maxPerSide {
+		shown = maxPerSide - 1
+	}
+	for i := range shown {
+		if i < len(p.Declared) {
+			n := w.node(w.id(), KindProducer, p.Declared[i], "declared")
+			declared = append(declared, n)
+			w.line(1, "%s([%s])", n, Lines(clip(p.Declared[i]), "producer · declared"))
+			w.line(1, "%s -.-> %s", n, t)
+			w.edge(n, t, "writes to (declared)")
+			continue
+		}
+		name := p.Observed[i-len(p.Declared)]
+		n := w.node(w.id(), KindProducer, name, "observed")
+		w.line(1, "%s([%s])", n, Lines(clip(name), "producer · observed"))
+		w.line(1, "%s --> %s", n, t)
+		w.edge(n, t, "writes to (observed)")
+	}
+	if rest := all - shown; rest > 0 {
+		name := numfmt.Thousands(int64(rest)) + " more producers"
+		more = w.node(w.id(), KindMore, name, "listed on the topic's page")
+		w.line(1, "%s([%s])", more, Label(name))
+		w.line(1, "%s -.-> %s", more, t)
+		w.edge(more, t, "write to")
+	}
+	return declared, more
+}
+
+// TopicFlow returns a Mermaid flowchart of one topic's data flow: its producers on the left
+// (declared in its annotation: dashed edges; observed by the brokers: solid), the topic in the
+// middle, the consumer groups with their lag on the right (discovered from their offsets:
+// solid). A side with nobody on it says so in a dashed node, so the picture never suggests that
+// a topic has no writers when kdocs simply was not told. Past maxPerSide on a side, the groups
+// with the most lag (and the first producers) are drawn and the others counted in one
+// "N more" node.
+func TopicFlow(topic string, producers Producers, consumers []Consumer) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
 	t := w.node(w.id(), KindTopic, topic)
 	w.line(1, "%s[(%s)]", t, Lines(clip(topic), "topic"))
 	var unknown, more []string
-	if len(producers) == 0 {
+	if producers.empty() {
 		n := w.node(w.id(), KindNote, "producers not documented")
 		unknown = append(unknown, n)
 		w.line(1, "%s[%s]", n, Label("producers not documented"))
 		w.line(1, "%s -.-> %s", n, t)
 		w.edge(n, t, "writes to")
 	}
-	shown := producers
-	if len(producers) > maxPerSide {
-		shown = producers[:maxPerSide-1]
-	}
-	var declared []string
-	for _, p := range shown {
-		n := w.node(w.id(), KindProducer, p, "declared")
-		declared = append(declared, n)
-		w.line(1, "%s([%s])", n, Lines(clip(p), "producer · declared"))
-		w.line(1, "%s -.-> %s", n, t)
-		w.edge(n, t, "writes to (declared)")
-	}
-	if rest := len(producers) - len(shown); rest > 0 {
-		name := numfmt.Thousands(int64(rest)) + " more producers"
-		n := w.node(w.id(), KindMore, name, "listed in the topic's annotation")
-		more = append(more, n)
-		w.line(1, "%s([%s])", n, Label(name))
-		w.line(1, "%s -.-> %s", n, t)
-		w.edge(n, t, "write to (declared)")
+	declared, morep := w.producers(t, producers)
+	if morep != "" {
+		more = append(more, morep)
 	}
 	if len(consumers) == 0 {
 		n := w.node(w.id(), KindNote, "no consumer group")

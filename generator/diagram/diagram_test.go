@@ -103,7 +103,7 @@ func TestTopicFlow(t *testing.T) {
   n1 --> n4
   classDef declared stroke-dasharray:4 3
   class n2 declared`
-	assert.Equal(t, want, drawn(TopicFlow("orders.placed", []string{"checkout-service"}, []Consumer{{Group: "billing", Lag: 1234}, {Group: "audit", Streams: true}})))
+	assert.Equal(t, want, drawn(TopicFlow("orders.placed", Producers{Declared: []string{"checkout-service"}}, []Consumer{{Group: "billing", Lag: 1234}, {Group: "audit", Streams: true}})))
 
 	// Nobody known on either side: dashed placeholders, never an empty picture.
 	assert.Equal(t, `flowchart LR
@@ -113,13 +113,30 @@ func TestTopicFlow(t *testing.T) {
   n3["no consumer group"]
   n1 -.-> n3
   classDef unknown stroke-dasharray:4 3,font-style:italic
-  class n2,n3 unknown`, drawn(TopicFlow("x", nil, nil)))
+  class n2,n3 unknown`, drawn(TopicFlow("x", Producers{}, nil)))
+
+	// Writers the brokers show are drawn solid beside the declared ones, and take the place of
+	// the "not documented" note.
+	assert.Equal(t, `flowchart LR
+  n1[("payments<br/>topic")]
+  n2(["settler<br/>producer · declared"])
+  n2 -.-> n1
+  n3(["acme-payments-settler<br/>producer · observed"])
+  n3 --> n1
+  n4(["producer id 7<br/>producer · observed"])
+  n4 --> n1
+  n5["no consumer group"]
+  n1 -.-> n5
+  classDef declared stroke-dasharray:4 3
+  class n2 declared
+  classDef unknown stroke-dasharray:4 3,font-style:italic
+  class n5 unknown`, drawn(TopicFlow("payments", Producers{Declared: []string{"settler"}, Observed: []string{"acme-payments-settler", "producer id 7"}}, nil)))
 }
 
 func TestTopicFlowHostileNames(t *testing.T) {
 	for _, h := range []string{`"]; n1 --> n2; click n1 "javascript:alert(1)"`, "a\n  end\nsubgraph evil",
 		`<img src=x onerror=alert(1)>`, "%%{init: {'securityLevel':'loose'}}%%", "`**bold**` ]] -->"} {
-		text := TopicFlow(h, []string{h}, []Consumer{{Group: h, Lag: 1}}).Text
+		text := TopicFlow(h, Producers{Declared: []string{h}}, []Consumer{{Group: h, Lag: 1}}).Text
 		lines := strings.Split(text, "\n")
 		assert.Len(t, lines, 10, "name %q changed the shape:\n%s", h, text)
 		label := regexp.MustCompile(`"[^"]*"`)

@@ -24,7 +24,7 @@ func drawn(d Diagram) string {
 }
 
 func TestTextAlternative(t *testing.T) {
-	d := TopicFlow("orders.placed", []string{"checkout-service"}, []Consumer{{Group: "billing", Lag: 1234}, {Group: "audit"}})
+	d := TopicFlow("orders.placed", Producers{Declared: []string{"checkout-service"}}, []Consumer{{Group: "billing", Lag: 1234}, {Group: "audit"}})
 	assert.Equal(t, `flowchart LR
   accTitle: Data flow of topic orders.placed
   accDescr: Who writes topic orders.placed and which consumer groups read it. 4 boxes and 3 edges: 1 topic, 1 producer, 2 consumer groups. The table after the diagram lists every box and edge.
@@ -67,8 +67,8 @@ func TestEveryDiagramHasATextAlternative(t *testing.T) {
 	k := ConnectorNode{Name: "jdbc", Connect: "cdc", Role: "source connector"}
 	for name, d := range map[string]Diagram{
 		"architecture": ClusterArchitecture(a),
-		"topic flow":   TopicFlow("t", nil, nil),
-		"lineage":      TopicLineage("t", []ConnectorNode{k}, []string{"p"}, nil, []Consumer{{Group: "g", Lag: 1}}),
+		"topic flow":   TopicFlow("t", Producers{}, nil),
+		"lineage":      TopicLineage("t", []ConnectorNode{k}, Producers{Declared: []string{"p"}}, nil, []Consumer{{Group: "g", Lag: 1}}),
 		"connector":    ConnectorFlow(k, nil, []string{"t"}),
 		"domain":       DomainFlow("orders", []FlowTopic{{Name: "orders.a", Producers: []string{"p"}, Groups: []string{"g"}}}),
 		"overview":     DomainOverview([]string{"a", "b", "c"}, []DomainRead{{From: "a", To: "b", Groups: 2}}),
@@ -114,7 +114,7 @@ func TestAccessibleTextEscapes(t *testing.T) {
 		assert.Equal(t, want, accText(in), "%q", in)
 	}
 	for _, h := range []string{"x\n  end\nsubgraph evil", "a\"] --> b", "%%{init: {'securityLevel':'loose'}}%%", "accDescr {\n evil }"} {
-		d := TopicFlow(h, []string{h}, []Consumer{{Group: h, Lag: 1}})
+		d := TopicFlow(h, Producers{Declared: []string{h}}, []Consumer{{Group: h, Lag: 1}})
 		lines := strings.Split(d.Text, "\n")
 		for _, l := range lines[1:3] {
 			assert.Regexp(t, `^  acc(Title|Descr): [^"<>%`+"`"+`{}\n]*$`, l)

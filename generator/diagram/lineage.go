@@ -20,15 +20,15 @@ type ConnectorNode struct {
 }
 
 // TopicLineage returns a Mermaid flowchart of one topic: writers (source connectors, then
-// annotated producers) → topic → readers (sink connectors, then consumer groups). Connectors are
-// parallelograms, failed ones marked; declared producers' edges are dashed (the page's text under
-// the diagram is the legend).
-func TopicLineage(topic string, sources []ConnectorNode, producers []string, sinks []ConnectorNode, consumers []Consumer) Diagram {
+// annotated producers, then those the brokers show) → topic → readers (sink connectors, then
+// consumer groups). Connectors are parallelograms, failed ones marked; declared producers' edges
+// are dashed (the page's text under the diagram is the legend).
+func TopicLineage(topic string, sources []ConnectorNode, producers Producers, sinks []ConnectorNode, consumers []Consumer) Diagram {
 	var w writer
 	w.line(0, "flowchart LR")
 	t := w.node(w.id(), KindTopic, topic)
 	w.line(1, "%s[(%s)]", t, Lines(clip(topic), "topic"))
-	var failed, declared []string
+	var failed []string
 	connector := func(c ConnectorNode) string {
 		role := c.Role + " · " + c.Connect
 		if c.Failed {
@@ -59,19 +59,7 @@ func TopicLineage(topic string, sources []ConnectorNode, producers []string, sin
 		w.line(1, "%s --> %s", n, t)
 		w.edge(n, t, "writes to (discovered)")
 	}
-	for i, p := range producers {
-		if i == maxPerSide-1 && len(producers) > maxPerSide {
-			n := more("([%s])", len(producers)-i, "producers")
-			w.line(1, "%s -.-> %s", n, t)
-			w.edge(n, t, "write to (declared)")
-			break
-		}
-		n := w.node(w.id(), KindProducer, p, "declared")
-		declared = append(declared, n)
-		w.line(1, "%s([%s])", n, Lines(clip(p), "producer · declared"))
-		w.line(1, "%s -.-> %s", n, t)
-		w.edge(n, t, "writes to (declared)")
-	}
+	declared, _ := w.producers(t, producers)
 	for i, c := range sinks {
 		if i == maxPerSide-1 && len(sinks) > maxPerSide {
 			n := more("[/%s/]", len(sinks)-i, "sink connectors")
@@ -109,7 +97,7 @@ func TopicLineage(topic string, sources []ConnectorNode, producers []string, sin
 		w.line(1, "class %s failed", strings.Join(failed, ","))
 	}
 	return w.diagram("Lineage of topic "+clip(topic),
-		"What writes topic "+clip(topic)+" (connectors discovered from Kafka Connect, producers declared in its annotation) and what reads it.")
+		"What writes topic "+clip(topic)+" (connectors discovered from Kafka Connect, producers declared in its annotation or observed by the brokers) and what reads it.")
 }
 
 // ConnectorFlow returns a Mermaid flowchart of one connector: the topics it reads → the

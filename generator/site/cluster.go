@@ -183,10 +183,11 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 			row.Owner = cmp.Or(d.Annotation.Owner, d.Annotation.Team)
 		}
 		d.Lineage = topicLineage(d, producers, appOf, connect.sinkOf)
+		drawn := diagram.Producers{Declared: producers, Observed: observedProducers(d.Observed)}
 		if n, ok := connect.nodes[t.Name]; ok {
-			d.Diagram = diagram.TopicLineage(t.Name, n[0], producers, n[1], flow)
+			d.Diagram = diagram.TopicLineage(t.Name, n[0], drawn, n[1], flow)
 		} else {
-			d.Diagram = diagram.TopicFlow(t.Name, producers, flow)
+			d.Diagram = diagram.TopicFlow(t.Name, drawn, flow)
 		}
 		d.Diagram.Link(c.nodePage)
 		if lineageCovers(d.Diagram, d.Lineage) {

@@ -284,6 +284,22 @@ func topicLineage(d *TopicData, producers []string, apps map[string]*lineage.Str
 	return append(writers, readers...)
 }
 
+// observedProducers names the producers the brokers saw writing the topic (transactions,
+// producer state), in lineage.Writers' order; principals an ACL merely allows are left to the
+// page's table, since a permission is not proof of use.
+func observedProducers(w *lineage.TopicWriters) []string {
+	if w == nil {
+		return nil
+	}
+	var out []string
+	for _, e := range w.Writers {
+		if e.Write && e.Observed() {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
 // lineageCovers says whether a topic's writers and readers hold everything its data-flow
 // diagram draws: every box but the topic itself, its notes and its "N more" boxes (whose members
 // the rows list one by one) is a writer or reader, in the direction of its edge. The page then

@@ -318,6 +318,10 @@ func (d *TopicData) Writers() int {
 	return n
 }
 
+// ObservedWriters counts the producers the brokers saw writing the topic, which its data-flow
+// diagram draws beside the declared ones.
+func (d *TopicData) ObservedWriters() int { return len(observedProducers(d.Observed)) }
+
 // LineageRow is one writer or reader of a topic, for its "Written by / read by" table.
 type LineageRow struct {
 	// Who is the connector, application or group (Path empty for an annotated producer).
