@@ -26,8 +26,10 @@ type SubjectVersion struct {
 // SchemaObservation is one schema id seen in the keys or values of a topic's sampled records.
 type SchemaObservation struct {
 	ID int
-	// MessageIndexes name the Protobuf message, nil for other schema types.
+	// MessageIndexes name the Protobuf message, nil for other schema types; MessageName is its
+	// full name when the site could read it from the registry's schema.
 	MessageIndexes []int
+	MessageName    string
 	// Records are the sampled records framed with it.
 	Records int
 	// Subjects are the registry's versions with this id, sorted; nil when the registry does not

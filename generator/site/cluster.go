@@ -121,6 +121,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	}
 	writers, writerNotes := lineage.Writers(snap), lineage.Unavailable(snap)
 	sampled := lineage.Sampled(snap)
+	nameMessages(sampled, snap.Registry)
 	writersRecorded := snap.Transactions != nil || snap.Producers != nil
 	topicsCrumbs := slices.Concat(listCrumbs, []Link{{Title: "Topics", Path: c.TopicsPath}})
 	shared, sharedRows := sharedConfigs(snap.Topics)
