@@ -349,7 +349,7 @@ func TestAnnotations(t *testing.T) {
 func TestResolveLink(t *testing.T) {
 	files := map[string]bool{"index.html": true, "css/kdocs.css": true, "a/b.html": true, "a/index.html": true}
 	dirs := map[string]bool{"a": true, "css": true}
-	ids := map[string]map[string]bool{"a/b.html": {"x y": true}, "index.html": {}, "a/index.html": {}}
+	ids := map[string]idSet{"a/b.html": packIDs(map[string]bool{"x y": true}), "index.html": "", "a/index.html": ""}
 	for _, c := range []struct{ page, link, want string }{
 		{"a/b.html", "../index.html", ""},
 		{"a/b.html", "#x%20y", ""},
@@ -397,4 +397,13 @@ func TestLinkCheckerReportsEveryOccurrence(t *testing.T) {
 		`  b.html: broken link "gone.html": no such file gone.html`+"\n"+
 		`  topics/x.html: broken link "../gone.html": no such file gone.html`+"\n"+
 		`  topics/x.html: broken link "gone.html": no such file topics/gone.html`, err.Error())
+}
+
+func TestIDSet(t *testing.T) {
+	s := packIDs(map[string]bool{"top": true, "to": true, "a-top": true, "h&m": true, "nul\x00x": true, "": true})
+	for id, want := range map[string]bool{"top": true, "to": true, "a-top": true, "h&m": true, "": true,
+		"op": false, "a-": false, "t": false, "top\x00to": false, "nul": false, "nul\x00x": false, "x": false} {
+		assert.Equal(t, want, s.has(id), "%q", id)
+	}
+	assert.False(t, packIDs(nil).has(""))
 }

@@ -48,7 +48,7 @@ type linkChecker struct {
 	base string // the site's base URL, ending in "/"
 
 	mu     sync.Mutex
-	ids    map[string]map[string]bool // HTML file → its ids
+	ids    map[string]idSet           // HTML file → its ids
 	links  map[linkFrom]string        // links that lead to another file, to resolve at the end: a page holding each
 	broken []brokenLink               // found while scanning: fragments missing from their own page
 }
@@ -77,7 +77,7 @@ type brokenLink struct {
 // the site's to check.
 func newLinkChecker(baseURL string) *linkChecker {
 	return &linkChecker{base: strings.TrimSuffix(cmp.Or(baseURL, "/"), "/") + "/",
-		ids: map[string]map[string]bool{}, links: map[linkFrom]string{}}
+		ids: map[string]idSet{}, links: map[linkFrom]string{}}
 }
 
 // Open receives one HTML file (render.Checker).
@@ -106,7 +106,8 @@ func (f *fileScan) Close() error {
 // add records one scanned file: links within the file are checked now, against its own ids;
 // links to other files wait for the whole site.
 func (c *linkChecker) add(page string, pl pageLinks) {
-	own := map[string]map[string]bool{page: pl.ids}
+	ids := packIDs(pl.ids)
+	own := map[string]idSet{page: ids}
 	from := path.Dir(page)
 	if page == "404.html" {
 		from = page
@@ -114,7 +115,7 @@ func (c *linkChecker) add(page string, pl pageLinks) {
 	var broken []brokenLink
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ids[page] = pl.ids
+	c.ids[page] = ids
 	for at, link := range pl.links {
 		if c.leadsElsewhere(page, link) {
 			if k := (linkFrom{from: from, link: link}); c.links[k] == "" {
@@ -242,7 +243,7 @@ func (c *linkChecker) locate(dir string, files map[string]bool, problems map[lin
 
 // resolveLink returns why link, found in page, leads nowhere, or "" when it resolves (or is not
 // the site's to check).
-func resolveLink(page, link, base string, files, dirs map[string]bool, ids map[string]map[string]bool) string {
+func resolveLink(page, link, base string, files, dirs map[string]bool, ids map[string]idSet) string {
 	link = strings.TrimSpace(link)
 	if link == "" {
 		return ""
@@ -282,10 +283,42 @@ func resolveLink(page, link, base string, files, dirs map[string]bool, ids map[s
 	if err != nil {
 		id = frag
 	}
-	if !ids[target][id] && !ids[target][frag] {
+	if !ids[target].has(id) && !ids[target].has(frag) {
 		return fmt.Sprintf(noElementPrefix+"%q in %s", id, target)
 	}
 	return ""
+}
+
+// idSet is a page's element ids packed into one string, each between NUL bytes: a map per
+// page held ~500 bytes for a handful of ids, and every page of the site is held until the end.
+// An id with a NUL in it cannot be told apart, so it is left out: no link can name it.
+type idSet string
+
+func packIDs(ids map[string]bool) idSet {
+	if len(ids) == 0 {
+		return ""
+	}
+	sorted := make([]string, 0, len(ids))
+	n := 1
+	for id := range ids {
+		if !strings.Contains(id, "\x00") {
+			sorted = append(sorted, id)
+			n += len(id) + 1
+		}
+	}
+	slices.Sort(sorted)
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte(0)
+	for _, id := range sorted {
+		b.WriteString(id)
+		b.WriteByte(0)
+	}
+	return idSet(b.String())
+}
+
+func (s idSet) has(id string) bool {
+	return s != "" && !strings.Contains(id, "\x00") && strings.Contains(string(s), "\x00"+id+"\x00")
 }
 
 // noElementPrefix starts resolveLink's answer for a fragment that names no element.
