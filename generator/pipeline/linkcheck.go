@@ -48,9 +48,9 @@ type linkChecker struct {
 	base string // the site's base URL, ending in "/"
 
 	mu     sync.Mutex
-	ids    map[string]idSet           // HTML file → its ids
-	links  map[linkFrom]string        // links that lead to another file, to resolve at the end: a page holding each
-	broken []brokenLink               // found while scanning: fragments missing from their own page
+	ids    map[string]idSet    // HTML file → its ids
+	links  map[linkFrom]string // links that lead to another file, to resolve at the end: a page holding each
+	broken []brokenLink        // found while scanning: fragments missing from their own page
 }
 
 // linkFrom is a link as it resolves: its text and where it is read from.
