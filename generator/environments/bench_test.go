@@ -3,9 +3,7 @@ package environments_test
 // The cost of comparing two 10,000-topic environments (internal/synth's estate), against the
 // same two-cluster site without environments: (target: ≤ 20% more build time and peak heap).
 //
-//	go test -run '^$' -bench Environments -benchtime 1x -count 3 ./generator/environments/
-//
-// -count alternates the four builds, so that a machine's load shifts all of them alike.
+//	go test -run '^$' -bench Environments -benchtime 1x -count 2 ./generator/environments/
 
 import (
 	"context"
