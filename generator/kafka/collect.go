@@ -64,6 +64,7 @@ type options struct {
 	dial        dialFunc
 	configBatch int  // topics per DescribeConfigs request
 	groupBatch  int  // groups per DescribeGroups request
+	offsetBatch int  // groups per OffsetFetch request (v8+); 1: one group per request, as before v8
 	parallel    int  // requests in flight at once, across all brokers; 0: perBroker per broker
 	perBroker   int  // connections, so requests in flight, per broker
 	noWriters   bool // skip transactions and producer state (benchmarks measure their cost)
@@ -74,6 +75,7 @@ func defaultOptions() options {
 		dial:        (&net.Dialer{}).DialContext, // bounded by each request's context
 		configBatch: 100,
 		groupBatch:  100,
+		offsetBatch: 100,
 		// Four requests in flight per broker, one per request thread of a broker with
 		// num.io.threads=4 (scripts/kafka.sh). On the real 2,000-topic bench estate
 		// (realfloor_test.go) 2, 3 and 4 per broker, and batches of 50 to 200 topics, were
