@@ -158,7 +158,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	var (
 		wg      sync.WaitGroup
 		configs map[string][]snapshot.Config
-		offsets map[topicPartition]offsetRange
+		offsets offsetTable
 		groups  []snapshot.Group
 		unread  []unreadOffsets
 		details brokerDetails
@@ -180,7 +180,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		wg.Go(func() { prods = col.producers(ctx, s.Topics) })
 	}
 	wg.Wait()
-
+	
 	if err := ctx.Err(); err != nil {
 		// The caller stopped the collection; a snapshot full of "context canceled" would
 		// describe the caller, not the cluster.
@@ -192,7 +192,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		t.Configs = configs[t.Name]
 		for j := range t.Partitions {
 			p := &t.Partitions[j]
-			if r, ok := offsets[topicPartition{t.Name, p.ID}]; ok {
+			if r, ok := offsets.get(t.Name, p.ID); ok {
 				p.EarliestOffset, p.LatestOffset = r.earliest, r.latest
 			}
 		}
@@ -322,3 +322,4 @@ func chunks[T any](items []T, size int) [][]T {
 	}
 	return out
 }
+

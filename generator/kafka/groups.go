@@ -406,7 +406,7 @@ func (c *collector) committed(group string, topics []kmsg.OffsetFetchResponseGro
 // lag sets each committed offset's latest offset and lag (latest − committed, never below zero:
 // a commit past the end only happens after the log was truncated), and each group's total.
 // Where the latest offset is unknown, the lag is left out of the total and the gap recorded.
-func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offsets map[topicPartition]offsetRange) {
+func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offsets offsetTable) {
 	exists := make(map[string]bool, len(topics))
 	for _, t := range topics {
 		exists[t.Name] = true
@@ -417,7 +417,7 @@ func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offset
 		missing := newPartitionErrors()
 		for j := range g.Offsets {
 			o := &g.Offsets[j]
-			r, ok := offsets[topicPartition{o.Topic, o.Partition}]
+			r, ok := offsets.get(o.Topic, o.Partition)
 			if !ok {
 				// A commit on a topic that no longer exists has no lag to speak of and is a
 				// fact about the cluster, not a failure to read it.
