@@ -180,7 +180,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		wg.Go(func() { prods = col.producers(ctx, s.Topics) })
 	}
 	wg.Wait()
-	
+
 	if err := ctx.Err(); err != nil {
 		// The caller stopped the collection; a snapshot full of "context canceled" would
 		// describe the caller, not the cluster.
@@ -322,4 +322,3 @@ func chunks[T any](items []T, size int) [][]T {
 	}
 	return out
 }
-
