@@ -1,22 +1,24 @@
-// Package kafka collects one live Kafka cluster into the snapshot contract through kafka-go.
+// Package kafka collects one live Kafka cluster into the snapshot contract through kafka-go's
+// connections and protocol, with franz-go kmsg requests on the same connections where kafka-go
+// lacks an API or decodes a large answer too slowly.
 //
 // Collect fails only when the cluster cannot be reached at all. Whatever fails after the first
 // metadata answer (configs, offsets, groups, broker details) is recorded in Snapshot.Errors and
 // collection goes on: a partial snapshot says what it lacks. ACLs and quotas that the cluster
 // does not offer or kdocs may not see are sections marked unavailable, with the reason.
 //
-// Requests are batched so that their number grows with brokers, topics/100 and groups, never with
-// partitions. For one snapshot:
+// Requests are batched so that their number grows with brokers, topics/100 and groups/100, never
+// with partitions. For one snapshot:
 //
-//	Metadata              1                        kafka.Transport (its one view of the cluster)
+//	Metadata              1                        the first bootstrap server that answers
 //	DescribeConfigs       1 per 100 topics         the brokers in turn (configs.go)
 //	DescribeConfigs       1 per broker             its own configs (brokers.go)
 //	DescribeLogDirs       1 per broker             its own log dirs and replica sizes
 //	ListOffsets           2 per partition leader   earliest and latest, to the leader
 //	ListGroups            1 per broker
 //	DescribeGroups        1 per group coordinator  for up to 100 groups
-//	OffsetFetch           1 per group              to its coordinator (kafka-go speaks up to v5,
-//	                                               one group per request)
+//	OffsetFetch           1 per group coordinator  for up to 100 groups (v8+, KIP-709; one per
+//	                                               group to brokers before Kafka 3.0)
 //	DescribeAcls          1                        the first broker that answers (security.go)
 //	DescribeClientQuotas  1                        likewise
 //	DescribeQuorum        1                        likewise (quorum.go)
@@ -24,11 +26,13 @@
 //	DescribeTransactions  1 per coordinator        for up to 100 transactional ids
 //	DescribeProducers     1 per partition leader   for up to 1,000 partitions (KIP-664)
 //
-// ListGroups and the describes of consumer, share and streams groups (ConsumerGroupDescribe,
-// ShareGroupDescribe, StreamsGroupDescribe, one per coordinator, type and 100 groups) and
-// DescribeShareGroupOffsets (one per share group) are kmsg requests (groups.go, groupkinds.go).
-//
-// plus one ApiVersions per connection. conn.go says why the requests to single brokers bypass
+// plus one ApiVersions per connection. The requests whose answers grow with topics or partitions
+// (Metadata, topic DescribeConfigs, DescribeLogDirs, ListOffsets, DescribeProducers) are kmsg
+// requests: kafka-go's reflection decoders cost several times more CPU on them (docs/benchmarks.md,
+// the 100,000-topic snapshot). So are those kafka-go lacks: ListGroups v5+, OffsetFetch v8+, the
+// describes of consumer, share and streams groups (ConsumerGroupDescribe, ShareGroupDescribe,
+// StreamsGroupDescribe, one per coordinator, type and 100 groups), DescribeShareGroupOffsets (one
+// per share group) and the rest of writers.go and quorum.go. conn.go says why the requests to single brokers bypass
 // kafka.Client. No kafka-go type leaves this package.
 package kafka
 
