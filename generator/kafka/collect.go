@@ -7,8 +7,8 @@
 // collection goes on: a partial snapshot says what it lacks. ACLs and quotas that the cluster
 // does not offer or kdocs may not see are sections marked unavailable, with the reason.
 //
-// Requests are batched so that their number grows with brokers, topics/100 and groups/100, never
-// with partitions. For one snapshot:
+// Requests are batched so that their number grows with brokers, topics/100, groups/100 and
+// partitions/1,000 (DescribeProducers), never with partitions. For one snapshot:
 //
 //	Metadata              1                        the first bootstrap server that answers
 //	DescribeConfigs       1 per 100 topics         the brokers in turn (configs.go)
