@@ -1,9 +1,9 @@
 package kafka
 
-// Connection security: TLS and SASL for both roads to the brokers, kafka.Transport (metadata and
-// the requests kafka.Client routes, through its TLS and SASL fields) and the broker pool
-// (conn.go, which wraps its connections in TLS and runs SaslHandshake and SaslAuthenticate
-// with kafka-go's protocol messages and sasl.Mechanism, the steps kafka.Transport takes).
+// Connection security: TLS and SASL for every connection to the brokers, the bootstrap servers'
+// (metadata) and the broker pool's (conn.go, which wraps its connections in TLS and runs
+// SaslHandshake and SaslAuthenticate with kafka-go's protocol messages and sasl.Mechanism, the
+// steps kafka.Transport takes).
 //
 // The password lives in the sasl.Mechanism only. No error built here quotes it: failures name
 // the mechanism and user, and errors of the libraries that could echo it are replaced.
@@ -116,11 +116,6 @@ func mechanism(a *config.SASL) (sasl.Mechanism, error) {
 		return m, nil
 	}
 	return nil, fmt.Errorf("security.sasl.mechanism %q is not supported", a.Mechanism)
-}
-
-// transport sets the transport's TLS and SASL to these settings.
-func (s *security) configure(t *kafka.Transport) {
-	t.TLS, t.SASL = s.tls, s.mech
 }
 
 // String names the protocol and, with SASL, the mechanism and user.

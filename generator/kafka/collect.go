@@ -1,22 +1,24 @@
-// Package kafka collects one live Kafka cluster into the snapshot contract through kafka-go.
+// Package kafka collects one live Kafka cluster into the snapshot contract through kafka-go's
+// connections and protocol, with franz-go kmsg requests on the same connections where kafka-go
+// lacks an API or decodes a large answer too slowly.
 //
 // Collect fails only when the cluster cannot be reached at all. Whatever fails after the first
 // metadata answer (configs, offsets, groups, broker details) is recorded in Snapshot.Errors and
 // collection goes on: a partial snapshot says what it lacks. ACLs and quotas that the cluster
 // does not offer or kdocs may not see are sections marked unavailable, with the reason.
 //
-// Requests are batched so that their number grows with brokers, topics/100 and groups, never with
-// partitions. For one snapshot:
+// Requests are batched so that their number grows with brokers, topics/100, groups/100 and
+// partitions/1,000 (DescribeProducers), never with partitions. For one snapshot:
 //
-//	Metadata              1                        kafka.Transport (its one view of the cluster)
+//	Metadata              1                        the first bootstrap server that answers
 //	DescribeConfigs       1 per 100 topics         the brokers in turn (configs.go)
 //	DescribeConfigs       1 per broker             its own configs (brokers.go)
 //	DescribeLogDirs       1 per broker             its own log dirs and replica sizes
 //	ListOffsets           2 per partition leader   earliest and latest, to the leader
 //	ListGroups            1 per broker
 //	DescribeGroups        1 per group coordinator  for up to 100 groups
-//	OffsetFetch           1 per group              to its coordinator (kafka-go speaks up to v5,
-//	                                               one group per request)
+//	OffsetFetch           1 per group coordinator  for up to 100 groups (v8+, KIP-709; one per
+//	                                               group to brokers before Kafka 3.0)
 //	DescribeAcls          1                        the first broker that answers (security.go)
 //	DescribeClientQuotas  1                        likewise
 //	DescribeQuorum        1                        likewise (quorum.go)
@@ -24,11 +26,13 @@
 //	DescribeTransactions  1 per coordinator        for up to 100 transactional ids
 //	DescribeProducers     1 per partition leader   for up to 1,000 partitions (KIP-664)
 //
-// ListGroups and the describes of consumer, share and streams groups (ConsumerGroupDescribe,
-// ShareGroupDescribe, StreamsGroupDescribe, one per coordinator, type and 100 groups) and
-// DescribeShareGroupOffsets (one per share group) are kmsg requests (groups.go, groupkinds.go).
-//
-// plus one ApiVersions per connection. conn.go says why the requests to single brokers bypass
+// plus one ApiVersions per connection. The requests whose answers grow with topics or partitions
+// (Metadata, topic DescribeConfigs, DescribeLogDirs, ListOffsets, DescribeProducers) are kmsg
+// requests: kafka-go's reflection decoders cost several times more CPU on them (docs/benchmarks.md,
+// the 100,000-topic snapshot). So are those kafka-go lacks: ListGroups v5+, OffsetFetch v8+, the
+// describes of consumer, share and streams groups (ConsumerGroupDescribe, ShareGroupDescribe,
+// StreamsGroupDescribe, one per coordinator, type and 100 groups), DescribeShareGroupOffsets (one
+// per share group) and the rest of writers.go and quorum.go. conn.go says why the requests to single brokers bypass
 // kafka.Client. No kafka-go type leaves this package.
 package kafka
 
@@ -44,8 +48,8 @@ import (
 	"sync"
 	"time"
 
-	kafka "github.com/segmentio/kafka-go"
-	"github.com/segmentio/kafka-go/protocol/metadata"
+	"github.com/segmentio/kafka-go/protocol"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
@@ -64,6 +68,7 @@ type options struct {
 	dial        dialFunc
 	configBatch int  // topics per DescribeConfigs request
 	groupBatch  int  // groups per DescribeGroups request
+	offsetBatch int  // groups per OffsetFetch request (v8+); 1: one group per request, as before v8
 	parallel    int  // requests in flight at once, across all brokers; 0: perBroker per broker
 	perBroker   int  // connections, so requests in flight, per broker
 	noWriters   bool // skip transactions and producer state (benchmarks measure their cost)
@@ -74,6 +79,7 @@ func defaultOptions() options {
 		dial:        (&net.Dialer{}).DialContext, // bounded by each request's context
 		configBatch: 100,
 		groupBatch:  100,
+		offsetBatch: 100,
 		// Four requests in flight per broker, one per request thread of a broker with
 		// num.io.threads=4 (scripts/kafka.sh). On the real 2,000-topic bench estate
 		// (realfloor_test.go) 2, 3 and 4 per broker, and batches of 50 to 200 topics, were
@@ -111,19 +117,10 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	if dialTimeout <= 0 {
 		dialTimeout = config.DefaultDialTimeout
 	}
-	transport := &kafka.Transport{
-		Dial: o.dial,
-		// kafka-go bounds the dial and the ApiVersions handshake after it by DialTimeout.
-		DialTimeout: dialTimeout,
-		ClientID:    clientID,
-		// The transport sends only the first metadata request; no background refresh may add
-		// requests while the collection runs.
-		MetadataTTL: time.Hour,
-	}
-	sec.configure(transport)
-	defer transport.CloseIdleConnections()
-
-	md, err := readMetadata(ctx, transport, sec, c.Bootstrap, timeout, dialTimeout)
+	// The metadata comes from the bootstrap servers themselves, through a pool of its own: their
+	// ids are not known until it answers.
+	bootstrap := newBrokerPool(o.dial, clientID, timeout, dialTimeout, nil, 1, sec)
+	md, err := readMetadata(ctx, bootstrap, c.Bootstrap)
 	if err != nil {
 		return nil, fmt.Errorf("%s: metadata: %w", where, err)
 	}
@@ -147,7 +144,8 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	defer col.brokers.close()
 	for _, t := range md.Topics {
 		if t.ErrorCode != 0 {
-			col.record("topics", t.Name, "metadata for topic %q: %s", t.Name, kafkaError(t.ErrorCode))
+			name := deref(t.Topic)
+			col.record("topics", name, "metadata for topic %q: %s", name, kafkaError(t.ErrorCode))
 		}
 	}
 
@@ -156,7 +154,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 	var (
 		wg      sync.WaitGroup
 		configs map[string][]snapshot.Config
-		offsets map[topicPartition]offsetRange
+		offsets offsetTable
 		groups  []snapshot.Group
 		unread  []unreadOffsets
 		details brokerDetails
@@ -190,7 +188,7 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 		t.Configs = configs[t.Name]
 		for j := range t.Partitions {
 			p := &t.Partitions[j]
-			if r, ok := offsets[topicPartition{t.Name, p.ID}]; ok {
+			if r, ok := offsets.get(t.Name, p.ID); ok {
 				p.EarliestOffset, p.LatestOffset = r.earliest, r.latest
 			}
 		}
@@ -220,19 +218,22 @@ func collect(ctx context.Context, c config.Cluster, o options) (*snapshot.Snapsh
 }
 
 // readMetadata asks the bootstrap servers, one after the other, for the whole cluster's
-// metadata, and returns the first answer. One at a time because kafka-go's transport, given
-// several, dials one at random and fails the request if that one accepts the connection and then
-// stays silent; trying the next turns a broken bootstrap server into a slower snapshot, not a
-// failed one. The error names every server and what it did.
+// metadata, and returns the first answer. One at a time, each on a connection of its own: a
+// server that accepts the connection and then stays silent costs its dial timeout, and the next
+// one is asked, turning a broken bootstrap server into a slower snapshot, not a failed one. The
+// error names every server and what it did. A refused login ends the search at once: every
+// broker of a cluster checks the same credentials.
 //
-// It goes through the transport rather than Client.Metadata, which drops offline replicas and
-// turns replicas on a stopped broker into broker 0. A refused login ends the search at once:
-// every broker of a cluster checks the same credentials.
-func readMetadata(ctx context.Context, transport *kafka.Transport, sec *security, servers []string, timeout, dialTimeout time.Duration) (*metadata.Response, error) {
+// Metadata is a kmsg request (kmsg.go). kafka-go's kafka.Transport, which kdocs asked before,
+// decodes the answer by reflection and then builds a routing table of every partition that kdocs
+// never uses: at 100,000 topics of 10 partitions that was over a second of CPU and half a
+// gigabyte of allocations before any other request could start. kafka.Client.Metadata would
+// also drop offline replicas and turn replicas on a stopped broker into broker 0.
+func readMetadata(ctx context.Context, bootstrap *brokerPool, servers []string) (*kmsg.MetadataResponse, error) {
 	var failures []string
 	for _, server := range servers {
 		start := time.Now()
-		md, err := askMetadata(ctx, transport, server, timeout)
+		md, err := askMetadata(ctx, bootstrap, server)
 		if err == nil {
 			return md, nil
 		}
@@ -240,15 +241,14 @@ func readMetadata(ctx context.Context, transport *kafka.Transport, sec *security
 			return nil, ctx.Err() // the caller's deadline or cancellation, not the server's
 		}
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
-			// kafka-go's connection deadline (dial and handshake) is the only one shorter
-			// than the request's.
-			which, d := "request timeout", timeout
-			if time.Since(start) < timeout {
-				which, d = "dial timeout", dialTimeout
+			// The connection's deadline (dial, TLS, ApiVersions and SASL) is the only one
+			// shorter than the request's.
+			which, d := "request timeout", bootstrap.timeout
+			if time.Since(start) < bootstrap.timeout {
+				which, d = "dial timeout", bootstrap.dialTimeout
 			}
 			err = fmt.Errorf("no answer within the %s (%s): %w", which, d, err)
 		}
-		err = sec.explain(err)
 		var auth *authError
 		if errors.As(err, &auth) {
 			return nil, fmt.Errorf("%s: %w", server, err)
@@ -258,14 +258,27 @@ func readMetadata(ctx context.Context, transport *kafka.Transport, sec *security
 	return nil, errors.New(strings.Join(failures, "; "))
 }
 
-func askMetadata(ctx context.Context, transport *kafka.Transport, server string, timeout time.Duration) (*metadata.Response, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+// askMetadata connects to server (bounded by the dial timeout) and asks it for every topic
+// (bounded by the request timeout, the connection included).
+func askMetadata(ctx context.Context, bootstrap *brokerPool, server string) (*kmsg.MetadataResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, bootstrap.timeout)
 	defer cancel()
-	r, err := transport.RoundTrip(ctx, kafka.TCP(server), &metadata.Request{})
+	dialCtx, cancelDial := context.WithTimeout(ctx, bootstrap.dialTimeout)
+	bc, err := bootstrap.handshake(dialCtx, server) // its errors say what to check already
+	cancelDial()
 	if err != nil {
 		return nil, err
 	}
-	return r.(*metadata.Response), nil
+	defer bc.close()
+	// Topics nil: every topic. AllowAutoTopicCreation stays false.
+	req, res := kmsg.NewPtrMetadataRequest(), kmsg.NewPtrMetadataResponse()
+	if err := bc.kmsgExchange(ctx, req, res); err != nil {
+		return nil, bootstrap.sec.explain(err)
+	}
+	if res.ErrorCode != 0 { // v13+ (KIP-1102)
+		return nil, fmt.Errorf("%s: %s", protocol.Metadata, kafkaError(res.ErrorCode))
+	}
+	return res, nil
 }
 
 // collector holds what the sections of one collection share: clients, the bound on requests in

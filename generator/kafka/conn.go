@@ -17,11 +17,12 @@ package kafka
 //   - ListGroups: Client.ListGroups fails whole when one broker fails; here each broker's answer
 //     stands alone, so one broken broker costs only its own groups.
 //
-// These requests still use kafka-go's own protocol messages, encoding and version negotiation
+// The connections use kafka-go's own protocol messages, encoding and version negotiation
 // (protocol.Conn, ApiVersions, ApiKey.SelectVersion, then SaslHandshake and SaslAuthenticate:
-// the same steps kafka.Transport takes when it connects, TLS and SASL in auth.go), except topic
-// DescribeConfigs, which franz-go's kmsg encodes and decodes on the same connections (kmsg.go);
-// only the frame around a message is read here.
+// the same steps kafka.Transport takes when it connects, TLS and SASL in auth.go). The requests
+// with large answers (Metadata, topic DescribeConfigs, DescribeLogDirs, ListOffsets,
+// DescribeProducers) and those kafka-go lacks are encoded and decoded by franz-go's kmsg on the
+// same connections (kmsg.go); only the frame around a message is read here.
 
 import (
 	"context"

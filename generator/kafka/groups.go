@@ -3,8 +3,10 @@ package kafka
 // Groups: ListGroups on every broker (each lists the groups it coordinates, and from v5 their
 // type, KIP-848), then one describe per coordinator, group type and batch of groups (classic groups
 // through kafka-go's DescribeGroups, the others through kmsg in groupkinds.go) and one OffsetFetch
-// per group (DescribeShareGroupOffsets for share groups), both sent to the coordinator that
-// ListGroups named. Lag is computed last, from the partitions' latest offsets.
+// per coordinator and batch of groups (a kmsg request, v8+, KIP-709; one per group through
+// kafka-go to brokers older than Kafka 3.0; DescribeShareGroupOffsets, one per share group), all
+// sent to the coordinator that ListGroups named. Lag is computed last, from the partitions'
+// latest offsets.
 
 import (
 	"cmp"
@@ -90,16 +92,74 @@ func (c *collector) groups(ctx context.Context, brokerIDs []int32) (out []snapsh
 		}
 	})
 
-	// Committed offsets: one request per group, to its coordinator; a share group's start
-	// offsets likewise.
-	c.each(ctx, len(refs), func(i int) {
-		if refs[i].typ == snapshot.GroupShare {
+	c.committedOffsets(ctx, refs, out, unread)
+	return out, unread
+}
+
+// committedOffsets sets out[i].Offsets and unread[i] for every group refs[i]. A share group's
+// start offsets take one DescribeShareGroupOffsets each. The other groups' committed offsets take
+// one OffsetFetch per coordinator and batch of offsetBatch groups (v8+, KIP-709: Kafka 3.0 and
+// later), or one per group to a coordinator that speaks only older versions, or when offsetBatch
+// is 1. Each job writes only its own groups' entries.
+func (c *collector) committedOffsets(ctx context.Context, refs []groupRef, out []snapshot.Group, unread []unreadOffsets) {
+	type job struct {
+		coordinator int32
+		groups      []int // indexes into refs
+	}
+	var (
+		shares   []int
+		perGroup []int // fetched one group per request
+	)
+	byCoordinator := map[int32][]int{}
+	for i, r := range refs {
+		switch {
+		case r.typ == snapshot.GroupShare:
+			shares = append(shares, i)
+		case c.o.offsetBatch <= 1:
+			perGroup = append(perGroup, i)
+		default:
+			byCoordinator[r.coordinator] = append(byCoordinator[r.coordinator], i)
+		}
+	}
+	var batches []job
+	for _, id := range slices.Sorted(maps.Keys(byCoordinator)) {
+		for _, groups := range chunks(byCoordinator[id], c.o.offsetBatch) {
+			batches = append(batches, job{id, groups})
+		}
+	}
+
+	// Batches and share groups first, side by side; then, one group per request, the groups of
+	// the coordinators that turned out to predate v8.
+	tooOld := make([]bool, len(batches))
+	c.each(ctx, len(batches)+len(shares), func(j int) {
+		if j >= len(batches) {
+			i := shares[j-len(batches)]
 			out[i].Offsets, unread[i] = c.shareOffsets(ctx, refs[i], &out[i])
 			return
 		}
+		b := batches[j]
+		gs := make([]groupRef, len(b.groups))
+		for k, i := range b.groups {
+			gs[k] = refs[i]
+		}
+		offsets, unreadOf, ok := c.fetchOffsetsBatch(ctx, b.coordinator, gs)
+		if !ok {
+			tooOld[j] = true
+			return
+		}
+		for k, i := range b.groups {
+			out[i].Offsets, unread[i] = offsets[k], unreadOf[k]
+		}
+	})
+	for j, old := range tooOld {
+		if old {
+			perGroup = append(perGroup, batches[j].groups...)
+		}
+	}
+	c.each(ctx, len(perGroup), func(j int) {
+		i := perGroup[j]
 		out[i].Offsets, unread[i] = c.fetchOffsets(ctx, refs[i])
 	})
-	return out, unread
 }
 
 // listGroups asks every broker for the groups it coordinates, with their type where the broker
@@ -234,7 +294,62 @@ type unreadOffsets struct {
 	failed map[topicPartition]bool
 }
 
-// fetchOffsets returns the group's committed offsets; partitions without a commit are left out.
+// maxBatchedOffsetFetch is the highest OffsetFetch version kdocs sends: v10 (Kafka 4.2) names
+// topics by id in its answer, and kafka-go's metadata does not carry topic ids.
+const maxBatchedOffsetFetch = 9
+
+// fetchOffsetsBatch returns the committed offsets of groups gs, all coordinated by coordinator,
+// from one OffsetFetch (v8–v9); entry k of each result is group gs[k]'s, as fetchOffsets returns
+// it. ok is false, and nothing is fetched or recorded, when the coordinator speaks only versions
+// before 8, which carry one group each.
+func (c *collector) fetchOffsetsBatch(ctx context.Context, coordinator int32, gs []groupRef) (offsets [][]snapshot.GroupOffset, unread []unreadOffsets, ok bool) {
+	req, res := kmsg.NewPtrOffsetFetchRequest(), kmsg.NewPtrOffsetFetchResponse()
+	for _, g := range gs {
+		// No member id and epoch -1: an admin's fetch, not a KIP-848 member's. Topics nil: every
+		// partition the group has committed.
+		rg := kmsg.NewOffsetFetchRequestGroup()
+		rg.Group = g.id
+		req.Groups = append(req.Groups, rg)
+	}
+	tooOld := false
+	err := c.brokers.use(ctx, coordinator, func(ctx context.Context, bc *brokerConn) error {
+		if r, ok := bc.ranges[protocol.OffsetFetch]; ok && r[1] < 8 {
+			tooOld = true
+			return nil
+		}
+		return bc.kmsgExchange(ctx, upTo{req, maxBatchedOffsetFetch}, res)
+	})
+	if tooOld {
+		return nil, nil, false
+	}
+	offsets = make([][]snapshot.GroupOffset, len(gs))
+	unread = make([]unreadOffsets, len(gs))
+	if err != nil {
+		for _, g := range gs {
+			c.record("groups", g.id, "fetch committed offsets of group %q: %v", g.id, err)
+		}
+		return offsets, unread, true
+	}
+	answers := make(map[string]*kmsg.OffsetFetchResponseGroup, len(res.Groups))
+	for i := range res.Groups {
+		answers[res.Groups[i].Group] = &res.Groups[i]
+	}
+	for k, g := range gs {
+		a := answers[g.id]
+		switch {
+		case a == nil:
+			c.record("groups", g.id, "fetch committed offsets of group %q: coordinator %d did not answer for it", g.id, coordinator)
+		case a.ErrorCode != 0:
+			c.record("groups", g.id, "fetch committed offsets of group %q: %s", g.id, kafkaError(a.ErrorCode))
+		default:
+			offsets[k], unread[k] = c.committed(g.id, a.Topics)
+		}
+	}
+	return offsets, unread, true
+}
+
+// fetchOffsets returns the group's committed offsets, one group per request as brokers before
+// Kafka 3.0 (OffsetFetch v7 and older) need, through kafka-go, which speaks up to v5.
 func (c *collector) fetchOffsets(ctx context.Context, g groupRef) ([]snapshot.GroupOffset, unreadOffsets) {
 	// Topics nil asks for every partition the group has committed.
 	r, err := c.brokers.roundTrip(ctx, g.coordinator, &offsetfetch.Request{GroupID: g.id})
@@ -247,27 +362,42 @@ func (c *collector) fetchOffsets(ctx context.Context, g groupRef) ([]snapshot.Gr
 		c.record("groups", g.id, "fetch committed offsets of group %q: %s", g.id, kafkaError(res.ErrorCode))
 		return nil, unreadOffsets{}
 	}
+	// The shape of a v8+ answer's group, for committed.
+	topics := make([]kmsg.OffsetFetchResponseGroupTopic, len(res.Topics))
+	for i, t := range res.Topics {
+		topics[i].Topic = t.Name
+		topics[i].Partitions = make([]kmsg.OffsetFetchResponseGroupTopicPartition, len(t.Partitions))
+		for j, p := range t.Partitions {
+			topics[i].Partitions[j] = kmsg.OffsetFetchResponseGroupTopicPartition{Partition: p.PartitionIndex, Offset: p.CommittedOffset, ErrorCode: p.ErrorCode}
+		}
+	}
+	return c.committed(g.id, topics)
+}
+
+// committed reads one group's answer to OffsetFetch: partitions without a commit are left out,
+// and each topic's failed partitions make one error per distinct error code.
+func (c *collector) committed(group string, topics []kmsg.OffsetFetchResponseGroupTopic) ([]snapshot.GroupOffset, unreadOffsets) {
 	var out []snapshot.GroupOffset
 	unread := unreadOffsets{read: true}
 	failed := newPartitionErrors()
-	for _, t := range res.Topics {
+	for _, t := range topics {
 		for _, p := range t.Partitions {
 			switch {
 			case p.ErrorCode != 0:
-				failed.add(t.Name, p.PartitionIndex, kafkaError(p.ErrorCode))
+				failed.add(t.Topic, p.Partition, kafkaError(p.ErrorCode))
 				if unread.failed == nil {
 					unread.failed = map[topicPartition]bool{}
 				}
-				unread.failed[topicPartition{t.Name, p.PartitionIndex}] = true
-			case p.CommittedOffset >= 0: // -1: nothing committed
-				out = append(out, snapshot.GroupOffset{Topic: t.Name, Partition: p.PartitionIndex, Committed: p.CommittedOffset})
+				unread.failed[topicPartition{t.Topic, p.Partition}] = true
+			case p.Offset >= 0: // -1: nothing committed
+				out = append(out, snapshot.GroupOffset{Topic: t.Topic, Partition: p.Partition, Committed: p.Offset})
 			}
 		}
 	}
 	for topic, byMsg := range failed {
 		for msg, parts := range byMsg {
 			slices.Sort(parts)
-			c.record("groups", g.id, "committed offsets of group %q on topic %q, %s: %s", g.id, topic, partitionList(parts), msg)
+			c.record("groups", group, "committed offsets of group %q on topic %q, %s: %s", group, topic, partitionList(parts), msg)
 		}
 	}
 	return out, unread
@@ -276,7 +406,7 @@ func (c *collector) fetchOffsets(ctx context.Context, g groupRef) ([]snapshot.Gr
 // lag sets each committed offset's latest offset and lag (latest − committed, never below zero:
 // a commit past the end only happens after the log was truncated), and each group's total.
 // Where the latest offset is unknown, the lag is left out of the total and the gap recorded.
-func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offsets map[topicPartition]offsetRange) {
+func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offsets offsetTable) {
 	exists := make(map[string]bool, len(topics))
 	for _, t := range topics {
 		exists[t.Name] = true
@@ -287,7 +417,7 @@ func (c *collector) lag(groups []snapshot.Group, topics []snapshot.Topic, offset
 		missing := newPartitionErrors()
 		for j := range g.Offsets {
 			o := &g.Offsets[j]
-			r, ok := offsets[topicPartition{o.Topic, o.Partition}]
+			r, ok := offsets.get(o.Topic, o.Partition)
 			if !ok {
 				// A commit on a topic that no longer exists has no lag to speak of and is a
 				// fact about the cluster, not a failure to read it.

@@ -1,11 +1,13 @@
 package kafka
 
-// Topic DescribeConfigs through franz-go's kmsg rather than kafka-go's protocol package. The
-// answers for a large estate are the biggest of a snapshot (2,000 topics × ~35 configs), and
-// kafka-go decodes them by reflection: on the 2,000-topic bench estate that was ~40% of kdocs' CPU
-// per snapshot, CPU the brokers on the same machine then lacked. kmsg's generated decoders do the
-// same work several times faster. kmsg encodes the request and decodes the response; only the
-// framing around them (size, correlation id, the response header's tagged fields) is read here.
+// kmsg requests on kdocs' own connections, for the APIs kafka-go lacks and for the answers that
+// grow with the estate. Those are the biggest of a snapshot (2,000 topics × ~35 configs; at
+// 100,000 topics of 10 partitions, a million partitions in Metadata and ListOffsets and three
+// million replicas in DescribeLogDirs), and kafka-go decodes them by reflection: on the 2,000-topic
+// bench estate topic DescribeConfigs alone was ~40% of kdocs' CPU per snapshot, CPU the brokers on
+// the same machine then lacked. kmsg's generated decoders do the same work several times faster.
+// kmsg encodes the request and decodes the response; only the framing around them (size,
+// correlation id, the response header's tagged fields) is read here.
 
 import (
 	"context"

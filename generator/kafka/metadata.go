@@ -4,18 +4,19 @@ package kafka
 
 import (
 	"slices"
+	"strings"
 
-	"github.com/segmentio/kafka-go/protocol/metadata"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
-func clusterOf(c config.Cluster, md *metadata.Response) snapshot.Cluster {
+func clusterOf(c config.Cluster, md *kmsg.MetadataResponse) snapshot.Cluster {
 	out := snapshot.Cluster{
 		Name:         c.Name,
 		Environment:  c.Environment,
-		ID:           md.ClusterID,
+		ID:           deref(md.ClusterID),
 		ControllerID: md.ControllerID,
 		Brokers:      make([]snapshot.Broker, 0, len(md.Brokers)),
 		// Kept with the snapshot so that its health can be judged from the file alone.
@@ -23,27 +24,27 @@ func clusterOf(c config.Cluster, md *metadata.Response) snapshot.Cluster {
 		QuorumMaxLag:    c.QuorumMaxLag,
 	}
 	for _, b := range md.Brokers {
-		out.Brokers = append(out.Brokers, snapshot.Broker{ID: b.NodeID, Host: b.Host, Port: int(b.Port), Rack: b.Rack})
+		out.Brokers = append(out.Brokers, snapshot.Broker{ID: b.NodeID, Host: b.Host, Port: int(b.Port), Rack: deref(b.Rack)})
 	}
 	return out
 }
 
-// topicsOf lists every topic, internal ones included and flagged. Partitions keep the replica
-// order the cluster reports (the first replica is the preferred leader).
-func topicsOf(md *metadata.Response) []snapshot.Topic {
+// topicsOf lists every topic, internal ones included and flagged, by name. Partitions keep the
+// replica order the cluster reports (the first replica is the preferred leader).
+func topicsOf(md *kmsg.MetadataResponse) []snapshot.Topic {
 	topics := make([]snapshot.Topic, 0, len(md.Topics))
 	for _, mt := range md.Topics {
 		t := snapshot.Topic{
-			Name:       mt.Name,
+			Name:       deref(mt.Topic),
 			Internal:   mt.IsInternal,
 			Partitions: make([]snapshot.Partition, 0, len(mt.Partitions)),
 		}
 		for _, mp := range mt.Partitions {
 			t.Partitions = append(t.Partitions, snapshot.Partition{
-				ID:              mp.PartitionIndex,
-				Leader:          mp.LeaderID,
-				Replicas:        nonNil(mp.ReplicaNodes),
-				ISR:             nonNil(mp.IsrNodes),
+				ID:              mp.Partition,
+				Leader:          mp.Leader,
+				Replicas:        nonNil(mp.Replicas),
+				ISR:             nonNil(mp.ISR),
 				OfflineReplicas: nilIfEmpty(mp.OfflineReplicas),
 			})
 		}
@@ -55,6 +56,7 @@ func topicsOf(md *metadata.Response) []snapshot.Topic {
 		}
 		topics = append(topics, t)
 	}
+	slices.SortFunc(topics, func(a, b snapshot.Topic) int { return strings.Compare(a.Name, b.Name) })
 	return topics
 }
 

@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	kafka "github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -254,20 +253,16 @@ func BenchmarkRealFloor2000Topics(b *testing.B) {
 	col, topics, brokerIDs, closePool := benchCollector(b, ctx, c)
 	defer closePool()
 	b.Run("kdocs/Metadata", func(b *testing.B) {
-		transport := benchTransport()
-		defer transport.CloseIdleConnections()
 		for b.Loop() {
-			if _, err := readMetadata(ctx, transport, &security{protocol: "PLAINTEXT"}, servers[:1], time.Minute, time.Minute); err != nil {
+			if _, err := readMetadata(ctx, benchBootstrap(), servers[:1]); err != nil {
 				b.Fatal(err)
 			}
 		}
 		report(b)
 	})
 	b.Run("kdocs/Metadata+topicsOf", func(b *testing.B) {
-		transport := benchTransport()
-		defer transport.CloseIdleConnections()
 		for b.Loop() {
-			md, err := readMetadata(ctx, transport, &security{protocol: "PLAINTEXT"}, servers[:1], time.Minute, time.Minute)
+			md, err := readMetadata(ctx, benchBootstrap(), servers[:1])
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -349,9 +344,7 @@ func BenchmarkRealFloor2000Topics(b *testing.B) {
 // benchCollector is a collector on the cluster with the default options, and the topics of one
 // metadata answer.
 func benchCollector(b *testing.B, ctx context.Context, c config.Cluster) (*collector, []snapshot.Topic, []int32, func()) {
-	transport := benchTransport()
-	defer transport.CloseIdleConnections()
-	md, err := readMetadata(ctx, transport, &security{protocol: "PLAINTEXT"}, c.Bootstrap, time.Minute, time.Minute)
+	md, err := readMetadata(ctx, benchBootstrap(), c.Bootstrap)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -368,6 +361,7 @@ func benchCollector(b *testing.B, ctx context.Context, c config.Cluster) (*colle
 	return col, topicsOf(md), ids, col.brokers.close
 }
 
-func benchTransport() *kafka.Transport {
-	return &kafka.Transport{ClientID: clientID, MetadataTTL: time.Hour}
+// benchBootstrap is the pool readMetadata connects through, without TLS or SASL.
+func benchBootstrap() *brokerPool {
+	return newBrokerPool(defaultOptions().dial, clientID, time.Minute, time.Minute, nil, 1, nil)
 }

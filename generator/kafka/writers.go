@@ -151,10 +151,21 @@ const producerBatch = 1000
 
 // producers asks each partition leader for the producer state of the partitions it leads.
 func (c *collector) producers(ctx context.Context, topics []snapshot.Topic) *snapshot.ProducerSection {
-	byLeader := map[int32][]topicPartition{}
+	led := map[int32]int{} // partitions by leader, to size byLeader's lists at once
 	for _, t := range topics {
 		for _, p := range t.Partitions {
 			if p.Leader >= 0 { // a partition without a leader has no one to ask (offsets records it)
+				led[p.Leader]++
+			}
+		}
+	}
+	byLeader := make(map[int32][]topicPartition, len(led))
+	for leader, n := range led {
+		byLeader[leader] = make([]topicPartition, 0, n)
+	}
+	for _, t := range topics {
+		for _, p := range t.Partitions {
+			if p.Leader >= 0 {
 				byLeader[p.Leader] = append(byLeader[p.Leader], topicPartition{t.Name, p.ID})
 			}
 		}
@@ -179,9 +190,11 @@ func (c *collector) producers(ctx context.Context, topics []snapshot.Topic) *sna
 	c.each(ctx, len(batches), func(i int) {
 		b := batches[i]
 		req, res := kmsg.NewPtrDescribeProducersRequest(), kmsg.NewPtrDescribeProducersResponse()
-		for _, tp := range b.tps {
+		var starts []int // where each request topic's partitions start in b.tps
+		for j, tp := range b.tps {
 			if n := len(req.Topics); n == 0 || req.Topics[n-1].Topic != tp.topic {
 				req.Topics = append(req.Topics, kmsg.DescribeProducersRequestTopic{Topic: tp.topic})
+				starts = append(starts, j)
 			}
 			rt := &req.Topics[len(req.Topics)-1]
 			rt.Partitions = append(rt.Partitions, tp.partition)
@@ -199,10 +212,29 @@ func (c *collector) producers(ctx context.Context, topics []snapshot.Topic) *sna
 			return
 		}
 		answered = true
-		seen := map[topicPartition]bool{}
-		for _, t := range res.Topics {
+		seen := make([]bool, len(b.tps)) // by position in b.tps
+		var position map[string]int      // request topic by name, for an answer in another order
+		for k, t := range res.Topics {
+			at := -1
+			if k < len(req.Topics) && req.Topics[k].Topic == t.Topic {
+				at = k // brokers answer in the order asked
+			} else {
+				if position == nil {
+					position = make(map[string]int, len(req.Topics))
+					for k, rt := range req.Topics {
+						position[rt.Topic] = k
+					}
+				}
+				if k, ok := position[t.Topic]; ok {
+					at = k
+				}
+			}
 			for _, p := range t.Partitions {
-				seen[topicPartition{t.Topic, p.Partition}] = true
+				if at >= 0 {
+					if j, asked := slices.BinarySearch(req.Topics[at].Partitions, p.Partition); asked {
+						seen[starts[at]+j] = true
+					}
+				}
 				if p.ErrorCode != 0 {
 					failed.add(t.Topic, p.Partition, groupError(p.ErrorCode, p.ErrorMessage))
 					continue
@@ -222,8 +254,8 @@ func (c *collector) producers(ctx context.Context, topics []snapshot.Topic) *sna
 				found[t.Topic] = append(found[t.Topic], pp)
 			}
 		}
-		for _, tp := range b.tps {
-			if !seen[tp] {
+		for j, tp := range b.tps {
+			if !seen[j] {
 				failed.add(tp.topic, tp.partition, fmt.Sprintf("broker %d did not answer for it", b.leader))
 			}
 		}
