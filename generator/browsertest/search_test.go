@@ -128,6 +128,20 @@ func TestSearch(t *testing.T) {
 	require.NotEmpty(t, opts)
 	assert.Equal(t, searchOption{ID: "kdocs-search-option-0", Kind: "topic", Title: searchTopic, Where: cluster,
 		Href: home + "clusters/" + cluster + "/topics/" + searchTopic + ".html", Selected: "false"}, opts[0])
+	// The status counts the matches once the list is shown (counting reads every match).
+	status, err := chromedp.Run(ctx, chromedp.Poll[string](`document.querySelector('.search-status').textContent || false`,
+		chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))
+	require.NoError(t, err)
+	matches, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.kdocsSearch.search(`+jsString(searchTopic)+`).then((rs) => rs.count())`,
+		chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	want := strconv.Itoa(len(opts)) + " results"
+	if matches > len(opts) {
+		want = strconv.Itoa(len(opts)) + " of " + strconv.Itoa(matches) + " results"
+	} else if matches == 1 {
+		want = "1 result"
+	}
+	assert.Equal(t, want, status)
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)))
 	active, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.search-input').getAttribute('aria-activedescendant')`))
 	require.NoError(t, err)
