@@ -17,8 +17,8 @@ import (
 
 // exhaustiveJS loads every term shard (not only the ones a word's lookup names, so a term the
 // lookup misses shows up as a difference), scores every posting of every matching term, sorts
-// all matches, and compares with kdocsSearch.search for each query: its queries are the fixed
-// ones, prefixes of every 13th term, and pairs of them.
+// all matches, and compares with kdocsSearch.search for each query, ranked either way search.js
+// can: its queries are the fixed ones, prefixes of every 13th term, and pairs of them.
 const exhaustiveJS = `(async () => {
 	const base = new URL('search/', location.href);
 	const files = {};
@@ -71,12 +71,17 @@ const exhaustiveJS = `(async () => {
 	const out = {Queries: queries.length, Matched: 0, Ranked: 0, Differences: []};
 	for (const q of queries) {
 		const want = exhaustive(q);
-		const rs = await window.kdocsSearch.search(q);
-		const got = {ids: rs.map((r) => r.id), count: rs.count()};
 		if (want.count > 0) out.Matched++;
 		if (want.count > 10) out.Ranked++;
-		if (JSON.stringify(got) !== JSON.stringify(want)) {
-			out.Differences.push(q + ': got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
+		// Each query both ways: ranked by skipping, and by scoring every match (scoreAll), which
+		// the page uses for queries of many blocks.
+		for (const [way, blocks] of [['skipping', 1e9], ['scoring all', 0]]) {
+			window.kdocsSearch.rankBlocks = blocks;
+			const rs = await window.kdocsSearch.search(q);
+			const got = {ids: rs.map((r) => r.id), count: rs.count()};
+			if (JSON.stringify(got) !== JSON.stringify(want)) {
+				out.Differences.push(q + ' (' + way + '): got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
+			}
 		}
 	}
 	return out;

@@ -55,7 +55,10 @@
       if (callbacks[name]) callbacks[name].resolve(data);
     },
     search: search,
-    lastQueryMs: 0
+    lastQueryMs: 0,
+    // rankBlocks: up to how many blocks (tiers of matching terms) a query is ranked by skipping
+    // (rank), past it by scoring every match (scoreAll). Tests set it to compare the two.
+    rankBlocks: 32
   };
 
   function load(name) {
@@ -224,6 +227,53 @@
 
   function byId(a, b) { return a.id - b.id; }
 
+  // scoreAll ranks as rank does by scoring every match, and counts them on the way: the better
+  // way when a query has many blocks (a two-letter prefix of a large estate's field names
+  // matches hundreds of terms), where rank's pivot, found in a list of every block's cursor,
+  // costs more than it saves. Words go rarest first, and a document stays a candidate only
+  // while it matched every word so far (mark: how many). The per-document arrays are kept
+  // between queries; only the documents a query touched are cleared.
+  var scratch = null;
+  function scoreAll(words, n) {
+    if (!scratch) {
+      scratch = { mark: new Int32Array(index.docs), best: new Int32Array(index.docs), sum: new Float64Array(index.docs),
+        score: new Float64Array(index.docs) };
+    }
+    var mark = scratch.mark, best = scratch.best, sum = scratch.sum, score = scratch.score;
+    var size = function (w) { return w.blocks.reduce(function (t, b) { return t + b.end - b.start; }, 0); };
+    words = words.slice().sort(function (a, b) { return size(a) - size(b); });
+    var touched = [], live = [];
+    for (var i = 0; i < words.length; i++) {
+      var blocks = words[i].blocks, next = [];
+      for (var j = 0; j < blocks.length; j++) {
+        var b = blocks[j], ids = b.ids, s = b.s, id = 0;
+        for (var p = b.start; p < b.end; p++) {
+          id = p === b.start ? ids[p] : id + ids[p];
+          var m = mark[id];
+          if (m === i) { mark[id] = i + 1; best[id] = s; sum[id] = s; next.push(id); }
+          else if (m === i + 1) { if (s > best[id]) best[id] = s; sum[id] += s; }
+        }
+      }
+      for (j = 0; j < next.length; j++) {
+        id = next[j];
+        score[id] = (i === 0 ? 0 : score[id]) + 9 * best[id] + sum[id];
+      }
+      if (i === 0) touched = next;
+      live = next;
+    }
+    var top = [];
+    for (i = 0; i < live.length; i++) {
+      id = live[i];
+      var sc = score[id], k = top.length < n ? top.length : n;
+      while (k > 0 && (top[k - 1][1] < sc || (top[k - 1][1] === sc && top[k - 1][0] > id))) k--;
+      if (k >= n) continue;
+      top.splice(k, 0, [id, sc]);
+      if (top.length > n) top.pop();
+    }
+    for (i = 0; i < touched.length; i++) mark[touched[i]] = 0;
+    return { top: top, total: live.length };
+  }
+
   // count is the number of documents matching every word. Without the top's early stop it reads
   // every posting once, so the page asks for it after showing the results.
   function count(words) {
@@ -257,13 +307,15 @@
     }).then(function (shardsPerWord) {
       var loadedAt = performance.now();
       var perWord = words.map(function (w, i) { return wordBlocks(w, shardsPerWord[i]); });
-      var top = rank(perWord, maxResults);
+      var blocks = perWord.reduce(function (t, w) { return t + w.blocks.length; }, 0);
+      var all = blocks > window.kdocsSearch.rankBlocks ? scoreAll(perWord, maxResults) : null;
+      var top = all ? all.top : rank(perWord, maxResults);
       var chunks = {};
       top.forEach(function (r) { chunks["d" + Math.floor(r[0] / index.chunk)] = true; });
       var rankedAt = performance.now();
       return Promise.all(Object.keys(chunks).map(load)).then(function () {
         var results = top.map(function (r) { return result(r[0]); });
-        var total = -1;
+        var total = all ? all.total : -1;
         results.count = function () {
           if (total < 0) {
             var t0 = performance.now();
