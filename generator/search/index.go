@@ -9,7 +9,7 @@ package search
 //
 // index (bootstrap):
 //
-//	{"v":1, "clusters":[[name, base path], …], "shards":{key: file, …}, "chunk":N, "docs":count}
+//	{"v":3, "clusters":[[name, base path], …], "shards":{key: file, …}, "chunk":N, "docs":count}
 //
 // t<n> (term shard): {term: [tiers, ids], …}, the terms of one or more neighbouring keys. A
 // term's postings are impact-ordered: grouped into tiers by weight, the heaviest first (see the
