@@ -9,10 +9,15 @@ package search
 //
 // index (bootstrap):
 //
-//	{"v":1, "clusters":[[name, base path], …], "shards":{key: file, …}, "chunk":N, "docs":count}
+//	{"v":3, "clusters":[[name, base path], …], "shards":{key: file, …}, "chunk":N, "docs":count}
 //
-// t<n> (term shard): {term: [ids, weights], …}, the terms of one or more neighbouring keys. ids are ascending document ids, delta-encoded
-// (the first absolute); weights is a string with one digit per id (see the weight constants).
+// t<n> (term shard): {term: [tiers, ids], …}, the terms of one or more neighbouring keys. A
+// term's postings are impact-ordered: grouped into tiers by weight, the heaviest first (see the
+// weight constants), and tiers is [weight, count, weight, count, …]. Within a tier the document
+// ids ascend, delta-encoded with the tier's first id absolute. Because ids are also the order
+// of equal scores (compareDocs), the head of a tier is the best of it: the page script ranks a
+// query by reading tiers from their heads and stops once no document left can make the top
+// (see search.js).
 // A term lives in the shard whose key is the longest key that is a prefix of it, so the terms
 // a query token q can match as a prefix are in the shard of the longest key that is a prefix of
 // q and in the shards whose keys start with q. The page script does exactly that lookup.
@@ -25,6 +30,7 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -37,7 +43,7 @@ import (
 
 const (
 	// FormatVersion is the bootstrap's "v": the page script refuses an index it cannot read.
-	FormatVersion = 2
+	FormatVersion = 3
 	// chunkDocs is the number of documents per chunk. Small chunks keep the bytes a query
 	// needs for its top results low (at most one chunk per result shown).
 	chunkDocs = 64
@@ -125,10 +131,10 @@ func encode(s *site.Site, docs []*doc) []File {
 			postings[t] = append(postings[t], posting{id, w})
 		}
 	}
-	// Map iteration above is random; ids must ascend for the delta encoding.
+	// Map iteration above is random; tiers go heaviest first and ids ascend within one.
 	entries := map[string][]byte{}
 	for t, ps := range postings {
-		slices.SortFunc(ps, func(a, b posting) int { return a.doc - b.doc })
+		slices.SortFunc(ps, func(a, b posting) int { return cmp.Or(b.weight-a.weight, a.doc-b.doc) })
 		entries[t] = termEntry(t, ps)
 	}
 	terms := make([]string, 0, len(entries))
@@ -205,24 +211,35 @@ func encode(s *site.Site, docs []*doc) []File {
 	return files
 }
 
-// termEntry is a term's `"term":[ids,"weights"]` in a shard.
+// termEntry is a term's `"term":[[weight,count,…],[ids]]` in a shard; ps is sorted by weight,
+// heaviest first, then by id.
 func termEntry(term string, ps []posting) []byte {
+	var tiers, ids bytes.Buffer
+	for i, p := range ps {
+		if i > 0 {
+			ids.WriteByte(',')
+		}
+		if i == 0 || p.weight != ps[i-1].weight {
+			n := 1
+			for n < len(ps)-i && ps[i+n].weight == p.weight {
+				n++
+			}
+			if tiers.Len() > 0 {
+				tiers.WriteByte(',')
+			}
+			tiers.WriteString(strconv.Itoa(p.weight) + "," + strconv.Itoa(n))
+			ids.WriteString(strconv.Itoa(p.doc))
+			continue
+		}
+		ids.WriteString(strconv.Itoa(p.doc - ps[i-1].doc))
+	}
 	var b bytes.Buffer
 	b.Write(mustJSON(term))
 	b.WriteString(":[[")
-	prev := 0
-	for i, p := range ps {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Itoa(p.doc - prev))
-		prev = p.doc
-	}
-	b.WriteString(`],"`)
-	for _, p := range ps {
-		b.WriteByte(byte('0' + p.weight))
-	}
-	b.WriteString(`"]`)
+	b.Write(tiers.Bytes())
+	b.WriteString("],[")
+	b.Write(ids.Bytes())
+	b.WriteString("]]")
 	return b.Bytes()
 }
 

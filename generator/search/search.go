@@ -8,12 +8,15 @@
 // it (see index.go for the file format):
 //
 //	search/index.js     bootstrap: clusters, the term-shard map, the document count
-//	search/t<n>.js      term shards: normalized terms → postings (document ids and weights),
-//	                    split by term prefix until each shard is small
+//	search/t<n>.js      term shards: normalized terms → postings (document ids by weight, the
+//	                    heaviest first), split by term prefix until each shard is small
 //	search/d<n>.js      document chunks: what a result shows (kind, title, cluster, page)
 //
 // A query loads the bootstrap, the one or few term shards its terms can be in, ranks documents
-// from the postings alone, and then loads only the chunks that hold the top results.
+// from the postings alone, and then loads only the chunks that hold the top results. Ranking
+// does not score every match: postings are stored best first, and the page script stops once
+// no document left can enter the top ten (at 100,000 topics "order" reads 443 of its 29,800
+// postings); it counts the matches after showing the results.
 //
 // Everything here is a pure function of the document model: the same site gives byte-identical
 // files.

@@ -6,13 +6,14 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,6 +43,16 @@ type index struct {
 		Chunk    int
 		Docs     int
 	}
+}
+
+// termUnit is what one unit of weight counts when query word w matches term: twice for the
+// word itself, less the more of the term w leaves unsaid (lengths in UTF-16 units, as
+// JavaScript counts them).
+func termUnit(w, term string) int {
+	if w == term {
+		return 2000
+	}
+	return 1000 + 500*len(utf16.Encode([]rune(w)))/len(utf16.Encode([]rune(term)))
 }
 
 // result is one search result, decoded from a chunk.
@@ -75,13 +86,14 @@ func (ix *index) data(t testing.TB, name string) []byte {
 
 func (ix *index) size(name string) int { return len(ix.files[Dir+"/"+name+".js"]) }
 
-// query runs q as search.js does and returns the top n results and the index files it loaded.
+// query runs q as search.js does, exhaustively (every posting of every matching term scored),
+// and returns the top n results and the index files it loaded.
 func (ix *index) query(t testing.TB, q string, n int) ([]result, []string) {
 	t.Helper()
 	loaded := []string{"index"}
-	var perWord []map[int]float64
+	var perWord []map[int]int
 	for _, w := range Tokens(strings.ToLower(q)) {
-		best, sum := map[int]float64{}, map[int]float64{}
+		best, sum := map[int]int{}, map[int]int{}
 		var names []string
 		for _, key := range shardsFor(w, ix.boot.Shards) {
 			if name := ix.boot.Shards[key]; !slices.Contains(names, name) {
@@ -92,39 +104,46 @@ func (ix *index) query(t testing.TB, q string, n int) ([]result, []string) {
 			if !slices.Contains(loaded, name) {
 				loaded = append(loaded, name)
 			}
-			var shard map[string][2]json.RawMessage
+			var shard map[string][2][]int
 			require.NoError(t, json.Unmarshal(ix.data(t, name), &shard))
 			for term, entry := range shard {
 				if !strings.HasPrefix(term, w) {
 					continue
 				}
-				factor := 1 + float64(len(w))/float64(len(term))*0.5
-				if term == w {
-					factor = 2
+				tiers, ids := entry[0], entry[1]
+				i := 0
+				for k := 0; k < len(tiers); k += 2 {
+					weight, count := tiers[k], tiers[k+1]
+					require.Positive(t, count)
+					id := 0
+					for j := range count {
+						if j == 0 {
+							id = ids[i]
+						} else {
+							require.Positive(t, ids[i], "ids ascend within a tier")
+							id += ids[i]
+						}
+						i++
+						s := weight * termUnit(w, term)
+						best[id] = max(best[id], s)
+						sum[id] += s
+					}
+					if k > 0 {
+						require.Less(t, weight, tiers[k-2], "tiers go heaviest first")
+					}
 				}
-				var deltas []int
-				var weights string
-				require.NoError(t, json.Unmarshal(entry[0], &deltas))
-				require.NoError(t, json.Unmarshal(entry[1], &weights))
-				require.Len(t, weights, len(deltas))
-				id := 0
-				for i, d := range deltas {
-					id += d
-					s := float64(weights[i]-'0') * factor
-					best[id] = math.Max(best[id], s)
-					sum[id] += s
-				}
+				require.Len(t, ids, i, "the tiers count every id")
 			}
 		}
-		scores := map[int]float64{}
+		scores := map[int]int{}
 		for id, b := range best {
-			scores[id] = b + 0.1*(sum[id]-b)
+			scores[id] = 9*b + sum[id]
 		}
 		perWord = append(perWord, scores)
 	}
 	type hit struct {
 		id    int
-		score float64
+		score int
 	}
 	var hits []hit
 	if len(perWord) > 0 {
@@ -140,15 +159,7 @@ func (ix *index) query(t testing.TB, q string, n int) ([]result, []string) {
 			hits = append(hits, hit{id, s})
 		}
 	}
-	slices.SortFunc(hits, func(a, b hit) int {
-		if a.score != b.score {
-			if a.score > b.score {
-				return -1
-			}
-			return 1
-		}
-		return a.id - b.id
-	})
+	slices.SortFunc(hits, func(a, b hit) int { return cmp.Or(b.score-a.score, a.id-b.id) })
 	var out []result
 	for _, h := range hits[:min(n, len(hits))] {
 		chunk := fmt.Sprintf("d%d", h.id/ix.boot.Chunk)

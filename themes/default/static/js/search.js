@@ -55,7 +55,10 @@
       if (callbacks[name]) callbacks[name].resolve(data);
     },
     search: search,
-    lastQueryMs: 0
+    lastQueryMs: 0,
+    // rankBlocks: up to how many blocks (tiers of matching terms) a query is ranked by skipping
+    // (rank), past it by scoring every match (scoreAll). Tests set it to compare the two.
+    rankBlocks: 32
   };
 
   function load(name) {
@@ -82,7 +85,7 @@
   function bootstrap() {
     if (index) return Promise.resolve(index);
     return load("index").then(function (data) {
-      if (data.v !== 2) throw new Error("search index format " + data.v + " is not supported by this page");
+      if (data.v !== 3) throw new Error("search index format " + data.v + " is not supported by this page");
       index = data;
       index.keys = Object.keys(data.shards);
       return index;
@@ -114,97 +117,228 @@
     return out; // file names: neighbouring keys share a file
   }
 
-  // postings decodes a term's entry once: ascending ids (delta-encoded) and one weight digit each.
-  function postings(entry) {
-    if (entry.ids) return entry;
-    var deltas = entry[0], weights = entry[1];
-    var ids = new Int32Array(deltas.length), id = 0;
-    for (var i = 0; i < deltas.length; i++) { id += deltas[i]; ids[i] = id; }
-    entry.ids = ids;
-    entry.weights = weights;
-    return entry;
-  }
-
-  // scoreToken scores each document matching token: the best matching term's weight there
-  // (full for the exact word, less the more of the term the token leaves unsaid), plus a tenth
-  // of its other matching terms' (orders.order-created before fraud.order-failed for "order").
-  // Scores live in arrays indexed by document id, -1 for no match, with the matching ids in
-  // hit: at 100,000 topics a short word matches tens of thousands of documents, and a Map of
-  // per-document arrays spent most of the query's time allocating.
-  function scoreToken(token, shards) {
-    var best = new Float64Array(index.docs).fill(-1), sum = new Float64Array(index.docs), hit = [];
+  // A query word's matches are read in blocks: a block is one tier of one matching term (see
+  // index.go: a term's postings grouped by weight, heaviest first, ids ascending within a tier).
+  // Every document in a block gets the same points from it, s: the tier's weight times what the
+  // term is worth to the word, 2000 for the word itself, less the more of the term the word
+  // leaves unsaid. Points are integers so that sums are exact in any order.
+  var END = 2147483647; // the id of a block read to its end
+  function wordBlocks(token, shards) {
+    var terms = [];
     shards.forEach(function (shard) {
-      for (var term in shard) {
-        if (term.lastIndexOf(token, 0) !== 0) continue;
-        var factor = term === token ? 2 : 1 + token.length / term.length * 0.5;
-        var p = postings(shard[term]);
-        for (var i = 0; i < p.ids.length; i++) {
-          var id = p.ids[i], s = (p.weights.charCodeAt(i) - 48) * factor;
-          if (best[id] < 0) { best[id] = s; sum[id] = s; hit.push(id); }
-          else { if (s > best[id]) best[id] = s; sum[id] += s; }
-        }
+      for (var term in shard) if (term.lastIndexOf(token, 0) === 0) terms.push([term, shard[term]]);
+    });
+    var blocks = [];
+    terms.forEach(function (te, k) {
+      var term = te[0], tiers = te[1][0], ids = te[1][1];
+      var unit = term === token ? 2000 : 1000 + Math.floor(500 * token.length / term.length);
+      for (var i = 0, at = 0; i < tiers.length; at += tiers[i + 1], i += 2) {
+        blocks.push({ term: k, s: tiers[i] * unit, ids: ids, start: at, end: at + tiers[i + 1], pos: at, id: ids[at] });
       }
     });
-    for (var i = 0; i < hit.length; i++) {
-      var id = hit[i];
-      best[id] = best[id] + 0.1 * (sum[id] - best[id]);
-    }
-    return { size: hit.length, hit: hit, score: best };
+    return { blocks: blocks, terms: terms.length };
   }
 
-  // before orders results: the higher score first; ties by id, which the build orders by kind
-  // and name length.
-  function before(a, b) { return b[1] - a[1] || a[0] - b[0]; }
+  // advance moves block b to its first document at or after target.
+  function advance(b, target) {
+    var pos = b.pos, id = b.id, ids = b.ids, end = b.end;
+    while (id < target) {
+      if (++pos >= end) { id = END; break; }
+      id += ids[pos];
+    }
+    b.pos = pos;
+    b.id = id;
+  }
 
-  // keepTop inserts r into top, the best n results so far in order, if it belongs there.
-  function keepTop(top, r, n) {
-    if (top.length === n && before(r, top[n - 1]) >= 0) return;
-    var i = top.length < n ? top.length : n - 1;
-    while (i > 0 && before(r, top[i - 1]) < 0) { top[i] = top[i - 1]; i--; }
-    top[i] = r;
+  // rank returns the best n documents matching every word, best first, equal scores by id, as
+  // [id, score]: exactly what scoring every match would give, without doing so (WAND, Broder et
+  // al.). A document scores for a word ten times its best block's points plus the others' (the
+  // best and a tenth of the rest, in integers); it is in at most one block per term. Documents
+  // are visited in id order, which is also the order of equal scores, so a document enters a
+  // full top n only with a higher score than its last, theta. The blocks' cursors are kept in
+  // id order; the pivot is the first cursor at which the blocks up to it could hold a document
+  // matching every word and beating theta: no document before the pivot's can, so the cursors
+  // before it skip to it. Once no pivot is left, nothing can change the top and reading stops.
+  // At 100,000 topics a short word matches tens of thousands of documents; most are skipped.
+  function rank(words, n) {
+    var cursors = [], top = [], theta = -1;
+    var wordMax = [], perTerm = [];
+    words.forEach(function (w, i) {
+      wordMax.push(new Array(w.terms).fill(0));
+      perTerm.push(new Array(w.terms).fill(0));
+      w.blocks.forEach(function (b) { b.word = i; if (b.s > wordMax[i][b.term]) wordMax[i][b.term] = b.s; cursors.push(b); });
+    });
+    var all = 0;
+    wordMax.forEach(function (per) {
+      var best = 0;
+      per.forEach(function (s) { if (s > best) best = s; all += s; });
+      all += 9 * best;
+    });
+    var best = new Array(words.length), sum = new Array(words.length);
+    cursors.sort(byId);
+    for (;;) {
+      // The pivot: the first cursor whose blocks and the ones before it can beat theta.
+      for (var i = 0; i < words.length; i++) { best[i] = 0; sum[i] = 0; perTerm[i].fill(0); }
+      var missing = words.length, bound = 0, p = -1;
+      for (var c = 0; c < cursors.length && cursors[c].id < END; c++) {
+        var b = cursors[c], w = b.word, per = perTerm[w], old = per[b.term];
+        if (best[w] === 0) missing--; // w's first block in the prefix
+        if (b.s > old) {
+          bound -= 9 * best[w] + sum[w];
+          per[b.term] = b.s;
+          sum[w] += b.s - old;
+          if (b.s > best[w]) best[w] = b.s;
+          bound += 9 * best[w] + sum[w];
+        }
+        if (missing === 0 && bound > theta) { p = c; break; }
+      }
+      if (p < 0) break;
+      var d = cursors[p].id;
+      if (cursors[0].id < d) {
+        for (c = 0; c < p; c++) advance(cursors[c], d);
+        cursors.sort(byId);
+        continue;
+      }
+      // Every cursor up to the pivot is at d: score it from all the blocks at d.
+      for (i = 0; i < words.length; i++) { best[i] = 0; sum[i] = 0; }
+      for (c = 0; c < cursors.length && cursors[c].id === d; c++) {
+        b = cursors[c];
+        if (b.s > best[b.word]) best[b.word] = b.s;
+        sum[b.word] += b.s;
+        advance(b, d + 1);
+      }
+      cursors.sort(byId);
+      var score = 0, matches = true;
+      for (i = 0; i < words.length; i++) {
+        if (best[i] === 0) matches = false;
+        score += 9 * best[i] + sum[i];
+      }
+      if (!matches || (top.length === n && score <= theta)) continue;
+      var k = top.length < n ? top.length : n - 1;
+      while (k > 0 && top[k - 1][1] < score) { top[k] = top[k - 1]; k--; }
+      top[k] = [d, score];
+      if (top.length === n) {
+        theta = top[n - 1][1];
+        if (theta >= all) break;
+      }
+    }
+    return top;
+  }
+
+  function byId(a, b) { return a.id - b.id; }
+
+  // scoreAll ranks as rank does by scoring every match, and counts them on the way: the better
+  // way when a query has many blocks (a two-letter prefix of a large estate's field names
+  // matches hundreds of terms), where rank's pivot, found in a list of every block's cursor,
+  // costs more than it saves. Words go rarest first, and a document stays a candidate only
+  // while it matched every word so far (mark: how many). The per-document arrays are kept
+  // between queries; only the documents a query touched are cleared.
+  var scratch = null;
+  function scoreAll(words, n) {
+    if (!scratch) {
+      scratch = { mark: new Int32Array(index.docs), best: new Int32Array(index.docs), sum: new Float64Array(index.docs),
+        score: new Float64Array(index.docs) };
+    }
+    var mark = scratch.mark, best = scratch.best, sum = scratch.sum, score = scratch.score;
+    var size = function (w) { return w.blocks.reduce(function (t, b) { return t + b.end - b.start; }, 0); };
+    words = words.slice().sort(function (a, b) { return size(a) - size(b); });
+    var touched = [], live = [];
+    for (var i = 0; i < words.length; i++) {
+      var blocks = words[i].blocks, next = [];
+      for (var j = 0; j < blocks.length; j++) {
+        var b = blocks[j], ids = b.ids, s = b.s, id = 0;
+        for (var p = b.start; p < b.end; p++) {
+          id = p === b.start ? ids[p] : id + ids[p];
+          var m = mark[id];
+          if (m === i) { mark[id] = i + 1; best[id] = s; sum[id] = s; next.push(id); }
+          else if (m === i + 1) { if (s > best[id]) best[id] = s; sum[id] += s; }
+        }
+      }
+      for (j = 0; j < next.length; j++) {
+        id = next[j];
+        score[id] = (i === 0 ? 0 : score[id]) + 9 * best[id] + sum[id];
+      }
+      if (i === 0) touched = next;
+      live = next;
+    }
+    var top = [];
+    for (i = 0; i < live.length; i++) {
+      id = live[i];
+      var sc = score[id], k = top.length < n ? top.length : n;
+      while (k > 0 && (top[k - 1][1] < sc || (top[k - 1][1] === sc && top[k - 1][0] > id))) k--;
+      if (k >= n) continue;
+      top.splice(k, 0, [id, sc]);
+      if (top.length > n) top.pop();
+    }
+    for (i = 0; i < touched.length; i++) mark[touched[i]] = 0;
+    return { top: top, total: live.length };
+  }
+
+  // count is the number of documents matching every word. Without the top's early stop it reads
+  // every posting once, so the page asks for it after showing the results.
+  function count(words) {
+    if (words.length === 1 && words[0].terms === 1) {
+      return words[0].blocks.reduce(function (t, b) { return t + b.end - b.start; }, 0);
+    }
+    var mark = words.length < 255 ? new Uint8Array(index.docs) : new Uint16Array(index.docs), total = 0;
+    for (var i = 0; i < words.length; i++) {
+      var blocks = words[i].blocks, last = i + 1 === words.length;
+      for (var j = 0; j < blocks.length; j++) {
+        var b = blocks[j], ids = b.ids, id = 0;
+        for (var p = b.start; p < b.end; p++) {
+          id = p === b.start ? ids[p] : id + ids[p];
+          if (mark[id] === i) { mark[id] = i + 1; if (last) total++; }
+        }
+      }
+    }
+    return total;
   }
 
   // search resolves to the best results for q (every word must match), as
-  // {kind, title, cluster, context, url}, and notes how long it took in kdocsSearch.lastQueryMs.
+  // {id, kind, title, cluster, context, url} (id: the document's number in the index), with
+  // count(), the number of matches, and notes how long it took in kdocsSearch.lastQueryMs.
   function search(q) {
     var start = performance.now();
     var words = tokens(q);
-    if (words.length === 0) return Promise.resolve([]);
+    if (words.length === 0) return Promise.resolve(noResults());
     return bootstrap().then(function () {
       var needed = words.map(shardsFor);
       return Promise.all(needed.map(function (names) { return Promise.all(names.map(load)); }));
     }).then(function (shardsPerWord) {
       var loadedAt = performance.now();
-      // Rarest word first: the others only filter its matches.
-      var perWord = words.map(function (w, i) { return scoreToken(w, shardsPerWord[i]); });
-      perWord.sort(function (a, b) { return a.size - b.size; });
-      // Only the best maxResults are kept in order: sorting every match of a short word
-      // was most of the ranking's time at 100,000 topics.
-      var top = [], total = 0, first = perWord[0];
-      matches: for (var i = 0; i < first.hit.length; i++) {
-        var id = first.hit[i], score = first.score[id];
-        for (var j = 1; j < perWord.length; j++) {
-          var s = perWord[j].score[id];
-          if (s < 0) continue matches;
-          score += s;
-        }
-        total++;
-        keepTop(top, [id, score], maxResults);
-      }
+      var perWord = words.map(function (w, i) { return wordBlocks(w, shardsPerWord[i]); });
+      var blocks = perWord.reduce(function (t, w) { return t + w.blocks.length; }, 0);
+      var all = blocks > window.kdocsSearch.rankBlocks ? scoreAll(perWord, maxResults) : null;
+      var top = all ? all.top : rank(perWord, maxResults);
       var chunks = {};
       top.forEach(function (r) { chunks["d" + Math.floor(r[0] / index.chunk)] = true; });
       var rankedAt = performance.now();
       return Promise.all(Object.keys(chunks).map(load)).then(function () {
         var results = top.map(function (r) { return result(r[0]); });
-        results.total = total;
+        var total = all ? all.total : -1;
+        results.count = function () {
+          if (total < 0) {
+            var t0 = performance.now();
+            // rank moved the blocks' cursors; count reads the blocks from their starts.
+            total = top.length < maxResults ? top.length : count(words.map(function (w, i) { return wordBlocks(w, shardsPerWord[i]); }));
+            window.kdocsSearch.lastQuery.countMs = performance.now() - t0;
+          }
+          return total;
+        };
         var end = performance.now();
         window.kdocsSearch.lastQueryMs = end - start;
         // Where the time went, for tests and curious readers: loading the term shards,
-        // ranking, loading the result chunks.
+        // ranking, loading the result chunks (and counting the matches, once asked).
         window.kdocsSearch.lastQuery = { shardsMs: loadedAt - start, rankMs: rankedAt - loadedAt, chunksMs: end - rankedAt };
         return results;
       });
     });
+  }
+
+  function noResults() {
+    var rs = [];
+    rs.count = function () { return 0; };
+    return rs;
   }
 
   function result(id) {
@@ -216,7 +350,7 @@
       path = { t: base + "topics/" + title, g: base + "groups/" + title, s: base + "schemas/" + title,
         f: base + "schemas/" + context }[kind] || "";
     }
-    return { kind: kinds[kind] || "page", title: title, cluster: cluster ? cluster[0] : "", context: context,
+    return { id: id, kind: kinds[kind] || "page", title: title, cluster: cluster ? cluster[0] : "", context: context,
       url: root + path + ".html" };
   }
 
@@ -291,9 +425,19 @@
       none.textContent = tokens(q).length ? "No results" : "Type at least two letters";
       list.appendChild(none);
     }
-    status.textContent = rs.length ? (rs.total > rs.length ? rs.length + " of " + rs.total : rs.length) +
-      (rs.total === 1 ? " result" : " results") : (q ? "No results" : "");
     setOpen(q !== "");
+    // The status says how many documents match; counting them reads every match, which ranking
+    // the best did not need, so it runs in a task of its own once the list is shown.
+    status.textContent = "";
+    if (!rs.length) {
+      status.textContent = q ? "No results" : "";
+      return;
+    }
+    window.setTimeout(function () {
+      if (results !== rs) return; // a newer query's list is shown
+      var total = rs.count();
+      status.textContent = (total > rs.length ? rs.length + " of " + total : rs.length) + (total === 1 ? " result" : " results");
+    }, 0);
   }
 
   function run() {
