@@ -3,11 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/spf13/pflag"
+	"os"
 	"path/filepath"
 
+	"github.com/spf13/pflag"
+
+	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/pipeline"
+	"github.com/kdocs/kdocs/internal/memlimit"
 )
+
+// defaultBuildBudget is the memory a build aims to stay within: what a CI runner or a small VM
+// has to spare, as for a book (defaultMemoryBudget).
+const defaultBuildBudget = 2 << 30
 
 func buildCommand() command {
 	return command{name: "build",
@@ -16,14 +24,22 @@ func buildCommand() command {
 in site.yaml, public/ by default). Nothing is read from Kafka: run kdocs snapshot first, or
 point site.yaml's clusters at snapshot files. The output is swapped in whole: a failed build
 leaves the previous site untouched. Exits 3, the site built, when a cluster with
-requireDeclaredWriters: true in site.yaml has writers no topic annotation declares.`,
+requireDeclaredWriters: true in site.yaml has writers no topic annotation declares.
+
+The Go runtime's soft memory limit is set to 90% of --memory-budget (default 2GiB; GOMEMLIMIT
+in the environment wins): the collector runs sooner as the heap nears it. A site that needs more
+still builds, more slowly.`,
 		example: `  kdocs build                                   # site.yaml here, into its output directory
   kdocs build -c docs/site.yaml -o /tmp/site    # another configuration and output
   kdocs build --base-url /kdocs/                # served from a sub-path, e.g. a project's Pages`,
 		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
 			out := fs.StringP("out", "o", "", "output directory (default: output of site.yaml)")
 			baseURL := fs.String("base-url", "", "base URL or path the site is served from (default: baseURL of site.yaml)")
+			budget := config.ByteSize(defaultBuildBudget)
+			fs.Var(&budget, "memory-budget", "the memory the build aims to stay within, as 2GiB or 1536MiB")
 			return func(ctx context.Context) error {
+				limit := memlimit.Apply(uint64(budget), os.Getenv)
+				e.log.Debug("memory limit", "bytes", limit)
 				site, err := e.loadConfig()
 				if err != nil {
 					return err
