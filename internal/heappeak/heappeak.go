@@ -24,19 +24,33 @@ func During(interval time.Duration, fn func()) uint64 {
 // far less from run to run.
 func Measure(interval time.Duration, fn func()) (inuse, live uint64) {
 	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	liveNow := func() uint64 {
-		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return sample[0].Value.Uint64()
+	heapInuse := func() uint64 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapInuse
 	}
-	base, peak := ms.HeapInuse, ms.HeapInuse
-	liveBase := liveNow()
-	livePeak := liveBase
+	base, liveBase := heapInuse(), liveHeap()
+	peak, livePeak := base, liveBase
+	sampled(interval, fn, func() {
+		peak = max(peak, heapInuse())
+		livePeak = max(livePeak, liveHeap())
+	})
+	return peak - base, livePeak - liveBase
+}
+
+// liveHeap is the bytes the collector last found reachable.
+func liveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
+}
+
+// sampled runs fn, calling sample every interval while it runs and once after it: the last
+// tick may predate fn's end, and a peak held to the end must be seen.
+func sampled(interval time.Duration, fn, sample func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -47,21 +61,14 @@ func Measure(interval time.Duration, fn func()) (inuse, live uint64) {
 			case <-done:
 				return
 			case <-t.C:
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				peak = max(peak, ms.HeapInuse)
-				livePeak = max(livePeak, liveNow())
+				sample()
 			}
 		}
 	})
 	fn()
 	close(done)
 	wg.Wait()
-	// The last sample may predate fn's end; one more read keeps a peak held to the end.
-	runtime.ReadMemStats(&ms)
-	peak = max(peak, ms.HeapInuse)
-	livePeak = max(livePeak, liveNow())
-	return peak - base, livePeak - liveBase
+	sample()
 }
 
 // Held runs fn and returns the peak of the bytes it holds: every interval it forces a
@@ -70,33 +77,12 @@ func Measure(interval time.Duration, fn func()) (inuse, live uint64) {
 // build differ by a fifth; Held's differ far less, at the cost of a collection per interval:
 // run it on its own, not in a run that is timed.
 func Held(interval time.Duration, fn func()) uint64 {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	held := func() uint64 {
 		runtime.GC()
-		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return sample[0].Value.Uint64()
+		return liveHeap()
 	}
 	base := held()
 	peak := base
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				peak = max(peak, held())
-			}
-		}
-	})
-	fn()
-	close(done)
-	wg.Wait()
+	sampled(interval, fn, func() { peak = max(peak, held()) })
 	return peak - base
 }
