@@ -126,3 +126,31 @@ func skipTags(b []byte) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// askedTopics finds an answered topic among the n topics a request asked for (name(i) the i-th),
+// for answers kept by position rather than in maps. Brokers answer in the order asked, so the
+// k-th answered topic is checked against the k-th asked first, and a map of the asked topics is
+// built only for an answer in another order.
+type askedTopics struct {
+	n        int
+	name     func(int) string
+	position map[string]int
+}
+
+// find returns the place among the asked topics of the k-th answered topic, or -1 when it was
+// not asked for.
+func (a *askedTopics) find(k int, topic string) int {
+	if k < a.n && a.name(k) == topic {
+		return k
+	}
+	if a.position == nil {
+		a.position = make(map[string]int, a.n)
+		for i := range a.n {
+			a.position[a.name(i)] = i
+		}
+	}
+	if i, ok := a.position[topic]; ok {
+		return i
+	}
+	return -1
+}

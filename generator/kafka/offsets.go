@@ -140,22 +140,10 @@ func (c *collector) listOffsets(ctx context.Context, leader int32, topics []snap
 		return
 	}
 	failed := newPartitionErrors()
-	var position map[int]int // topic → its place in lp, for an answer in another order than asked
+	// The answered topic's place in lp; only partitions asked for are written.
+	asked := askedTopics{n: len(lp.topics), name: func(k int) string { return topics[lp.topics[k]].Name }}
 	for k, t := range res.Topics {
-		at := -1 // the answered topic's place in lp; only partitions asked for are written
-		if k < len(lp.topics) && topics[lp.topics[k]].Name == t.Topic {
-			at = k // brokers answer in the order asked
-		} else if i, ok := table.index[t.Topic]; ok {
-			if position == nil {
-				position = make(map[int]int, len(lp.topics))
-				for k, i := range lp.topics {
-					position[i] = k
-				}
-			}
-			if k, ok := position[i]; ok {
-				at = k
-			}
-		}
+		at := asked.find(k, t.Topic)
 		for _, p := range t.Partitions {
 			if p.ErrorCode != 0 {
 				failed.add(t.Topic, p.Partition, kafkaError(p.ErrorCode))

@@ -213,22 +213,9 @@ func (c *collector) producers(ctx context.Context, topics []snapshot.Topic) *sna
 		}
 		answered = true
 		seen := make([]bool, len(b.tps)) // by position in b.tps
-		var position map[string]int      // request topic by name, for an answer in another order
+		asked := askedTopics{n: len(req.Topics), name: func(k int) string { return req.Topics[k].Topic }}
 		for k, t := range res.Topics {
-			at := -1
-			if k < len(req.Topics) && req.Topics[k].Topic == t.Topic {
-				at = k // brokers answer in the order asked
-			} else {
-				if position == nil {
-					position = make(map[string]int, len(req.Topics))
-					for k, rt := range req.Topics {
-						position[rt.Topic] = k
-					}
-				}
-				if k, ok := position[t.Topic]; ok {
-					at = k
-				}
-			}
+			at := asked.find(k, t.Topic)
 			for _, p := range t.Partitions {
 				if at >= 0 {
 					if j, asked := slices.BinarySearch(req.Topics[at].Partitions, p.Partition); asked {
