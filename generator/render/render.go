@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html/template"
@@ -46,6 +47,9 @@ type Options struct {
 	CSS []File
 	// Print writes the print view (book.go) beside the pages, and pages link to it.
 	Print bool
+	// Build identifies the code that renders (the build uses the executable's digest): part of
+	// every page key, so that another kdocs renders every page again.
+	Build string
 }
 
 // Renderer renders sites with parsed templates and layouts. It is safe for concurrent use.
@@ -64,6 +68,7 @@ type Renderer struct {
 	navs sync.Map
 	// pageBuffers hold pages' HTML until written: reused, not grown anew for every page.
 	pageBuffers sync.Pool
+	keys        *keyer
 }
 
 // File is one generated file, by its slash-separated path in the output.
@@ -81,6 +86,14 @@ type Result struct {
 	Markdown []File
 	// Warnings are problems that did not stop the build, such as links to missing pages.
 	Warnings []string
+	// Keys are the pages' keys by file name, for the next build's RenderOptions.Unchanged; a
+	// page without one is missing. Rendered counts the pages rendered (not those Unchanged
+	// let be), whether written or not.
+	Keys     map[string]Key
+	Rendered int
+	// Sums are the digests of the pages written, by file name: what the build's manifest
+	// records of them, without reading them back.
+	Sums map[string]Key
 }
 
 // maxErrors caps the page errors reported at once: past a handful, the rest are the same.
@@ -106,6 +119,9 @@ func New(opts Options) (*Renderer, error) {
 		}
 	}
 	r.markdown = md
+	if r.keys, err = newKeyer(opts, md); err != nil {
+		return nil, fmt.Errorf("page keys: %w", err)
+	}
 
 	for _, name := range []string{"page", "print"} {
 		t, err := template.New("baseof.html").Funcs(template.FuncMap{"chapterID": chapterID}).
@@ -124,6 +140,13 @@ type RenderOptions struct {
 	Check Checker
 	// Markdown keeps every page's Markdown in the Result, for the Markdown export.
 	Markdown bool
+	// Unchanged, when set, is asked for each page (by file name, with its key) whether the
+	// previous build's file of it is still right; such a page is not rendered or written, and
+	// its file is left to the caller. Not with the print view, which holds every page.
+	Unchanged func(name string, key Key) bool
+	// Same, when set, is asked for each page rendered whether the previous build's file of it
+	// holds these very bytes (by their digest); such a page is not written either.
+	Same func(name string, sum Key) bool
 }
 
 // A Checker reads the HTML files the renderer writes, as it writes them, so that nothing has to
@@ -140,6 +163,11 @@ type rendered struct {
 	markdown []byte
 	warnings []string
 	err      error
+	key      Key
+	keyed    bool // key is set
+	skipped  bool // Unchanged or Same said the previous file stands
+	rendered bool
+	sum      Key // of the page's file
 }
 
 // Render writes the site into dir, which should be empty. On error, dir holds a partial site
@@ -170,7 +198,14 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 	index := make(chan []search.File, 1)
 	go func() { index <- search.Build(s) }()
 
-	results, pr, err := r.renderPages(ctx, s, dir, opts)
+	if opts.Unchanged != nil && r.opts.Print {
+		return nil, errors.New("render: a build that leaves pages unchanged cannot write the print view")
+	}
+	keys, err := r.Keys(s)
+	if err != nil {
+		return nil, err
+	}
+	results, pr, err := r.renderPages(ctx, s, dir, keys, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +213,17 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 
 	// Errors in page order, so two failed builds report the same first errors.
 	var errs []error
-	res := &Result{Pages: len(s.Pages)}
+	res := &Result{Pages: len(s.Pages), Keys: make(map[string]Key, len(s.Pages)), Sums: make(map[string]Key, len(s.Pages))}
 	for i, p := range s.Pages {
+		if results[i].keyed {
+			res.Keys[p.Path+".html"] = results[i].key
+		}
+		if results[i].rendered {
+			res.Rendered++
+		}
+		if !results[i].skipped && results[i].err == nil {
+			res.Sums[p.Path+".html"] = results[i].sum
+		}
 		if results[i].err != nil {
 			errs = append(errs, fmt.Errorf("page %s: %w", p.Path, results[i].err))
 			continue
@@ -227,7 +271,7 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 // their chapters in the books in page order as they arrive. The books' heads (their contents list
 // every page) are written while the first pages render; the chapters that arrive meanwhile wait
 // in the channel. A page's failure is in its result; the error is for the whole site.
-func (r *Renderer) renderPages(ctx context.Context, s *site.Site, dir string, opts RenderOptions) ([]rendered, *printer, error) {
+func (r *Renderer) renderPages(ctx context.Context, s *site.Site, dir string, keys *SiteKeys, opts RenderOptions) ([]rendered, *printer, error) {
 	type done struct {
 		i int
 		f finished
@@ -239,7 +283,15 @@ func (r *Renderer) renderPages(ctx context.Context, s *site.Site, dir string, op
 	for range cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := range jobs {
-				out, chapter, mermaid := r.renderPage(s, s.Pages[i], dir, opts)
+				p := s.Pages[i]
+				key, keyed := keys.Key(p)
+				if keyed && opts.Unchanged != nil && opts.Unchanged(p.Path+".html", key) {
+					results[i] = rendered{key: key, keyed: true, skipped: true}
+					chapters <- done{i, finished{}}
+					continue
+				}
+				out, chapter, mermaid := r.renderPage(s, p, dir, opts)
+				out.key, out.keyed, out.rendered = key, keyed, true
 				results[i] = out
 				chapters <- done{i, finished{chapter: chapter, mermaid: mermaid}}
 			}
@@ -323,6 +375,12 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, opts Rende
 	buf.Reset()
 	if err := r.layouts["page"].Execute(buf, data); err != nil {
 		return rendered{err: fmt.Errorf("layout: %w", err)}, nil, false
+	}
+	full := sha256.Sum256(buf.Bytes())
+	copy(out.sum[:], full[:])
+	if opts.Same != nil && opts.Same(p.Path+".html", out.sum) {
+		out.skipped = true
+		return out, printHTML, mermaid
 	}
 	r.creating.Lock()
 	err = WriteFile(dir, p.Path+".html", buf.Bytes())

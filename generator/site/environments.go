@@ -57,6 +57,19 @@ func (c *Cluster) TopicPath(name string) string { return c.topicPaths[name] }
 // SubjectPath returns the page path of the cluster's subject, "" when it has none.
 func (c *Cluster) SubjectPath(name string) string { return c.subjectPaths[name] }
 
+// KeyReads returns what the method of that name, one that takes arguments, reads, so that a page
+// key can cover it (render's page keys); ok is false for a method it does not know, whose pages
+// then have no key and are always rendered. A method added here must be added there too.
+func (c *Cluster) KeyReads(method string) (_ any, ok bool) {
+	switch method {
+	case "TopicPath":
+		return c.topicPaths, true
+	case "SubjectPath":
+		return c.subjectPaths, true
+	}
+	return nil, false
+}
+
 // AddPage adds a generated page after the others (before content pages in no way: the book
 // reads it last) and fails when its path is taken.
 func (s *Site) AddPage(p *Page) error {
