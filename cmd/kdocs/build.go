@@ -22,8 +22,13 @@ func buildCommand() command {
 		short: "Build the static site from the snapshots and content/ into the output directory.",
 		long: `Build the static site from the snapshots and content/ into the output directory (output:
 in site.yaml, public/ by default). Nothing is read from Kafka: run kdocs snapshot first, or
-point site.yaml's clusters at snapshot files. The output is swapped in whole: a failed build
-leaves the previous site untouched. Exits 3, the site built, when a cluster with
+point site.yaml's clusters at snapshot files. A failed build leaves the previous site untouched.
+
+A build leaves a manifest beside the output (.<output>.kdocs-manifest: every file's digest and
+each page's key, the digest of what the page is made of). The next build renders only the pages
+whose key changed, checks their links, and writes into the output only the files whose bytes
+changed: the same site a clean build makes, byte for byte. --clean builds everything (into a new
+directory swapped in whole, as the first build does). Exits 3, the site built, when a cluster with
 requireDeclaredWriters: true in site.yaml has writers no topic annotation declares.
 
 The Go runtime's soft memory limit is set to 90% of --memory-budget (default 2GiB; GOMEMLIMIT
@@ -35,6 +40,7 @@ still builds, more slowly.`,
 		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
 			out := fs.StringP("out", "o", "", "output directory (default: output of site.yaml)")
 			baseURL := fs.String("base-url", "", "base URL or path the site is served from (default: baseURL of site.yaml)")
+			clean := fs.Bool("clean", false, "build every page, even those the previous build's manifest says are unchanged")
 			budget := config.ByteSize(defaultBuildBudget)
 			fs.Var(&budget, "memory-budget", "the memory the build aims to stay within, as 2GiB or 1536MiB")
 			return func(ctx context.Context) error {
@@ -50,7 +56,7 @@ still builds, more slowly.`,
 				if *baseURL != "" {
 					site.BaseURL = *baseURL
 				}
-				res, err := pipeline.Run(ctx, site, pipeline.Options{Logger: e.log})
+				res, err := pipeline.Run(ctx, site, pipeline.Options{Logger: e.log, Clean: *clean})
 				if err != nil {
 					return err
 				}

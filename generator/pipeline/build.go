@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,6 +26,7 @@ import (
 	"github.com/kdocs/kdocs/generator/render"
 	"github.com/kdocs/kdocs/generator/site"
 	"github.com/kdocs/kdocs/generator/snapshot"
+	"github.com/kdocs/kdocs/internal/digest"
 	"github.com/kdocs/kdocs/templates"
 	"github.com/kdocs/kdocs/themes"
 )
@@ -52,6 +54,9 @@ type Options struct {
 	// the model is built: `kdocs pdf` narrows them to the book's scope there, and refuses a book
 	// too large to print before anything is rendered. Its error stops the build.
 	Loaded func([]*snapshot.Snapshot) error
+	// Clean builds the whole site even when the previous build's manifest would let this one
+	// render only what changed (incremental.go).
+	Clean bool
 }
 
 // Result describes a finished build.
@@ -68,6 +73,11 @@ type Result struct {
 	// exits 3 while any remain.
 	Undeclared []string
 	Duration   time.Duration
+	// Incremental says the build rendered only the pages whose key changed (incremental.go);
+	// Rendered counts the pages it rendered, Written the files it wrote into the output and
+	// Removed those it removed (a whole build writes every file).
+	Incremental                bool
+	Rendered, Written, Removed int
 
 	// The document model and renderer of the build, for the preview's quick path (preview.go).
 	model    *site.Site
@@ -86,10 +96,11 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		return Result{}, err
 	}
 
-	snaps, err := loadSnapshots(cfg, log)
+	snaps, inputs, err := loadSnapshots(cfg, log)
 	if err != nil {
 		return Result{}, err
 	}
+	log.Debug("snapshots loaded", "clusters", len(snaps), "after", time.Since(start).Round(time.Millisecond))
 	if opts.Loaded != nil {
 		if err := opts.Loaded(snaps); err != nil {
 			return Result{}, err
@@ -113,7 +124,8 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	model.Warnings = append(model.Warnings, historyWarnings...)
-	log.Debug("document model built", "pages", len(model.Pages), "clusters", len(snaps), "content", len(content))
+	log.Debug("document model built", "pages", len(model.Pages), "clusters", len(snaps), "content", len(content),
+		"after", time.Since(start).Round(time.Millisecond))
 
 	themeName := cmp.Or(opts.Theme, "default")
 	theme, err := layered(filepath.Join(cfg.Dir, "themes", themeName), themes.FS, themeName)
@@ -129,31 +141,40 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	build, err := buildIdentity()
+	if err != nil {
+		return Result{}, err
+	}
+	print := opts.Print || cfg.Print
 	r, err := render.New(render.Options{Theme: theme, Templates: tmpls, BaseURL: baseURL, Workers: opts.Workers, CSS: css,
-		Print: opts.Print || cfg.Print})
+		Print: print, Build: build})
 	if err != nil {
 		return Result{}, err
 	}
 
+	b := &siteBuild{model: model, renderer: r, snaps: snaps, snapKeys: snapshotKeys(build, model, inputs),
+		content: cfg.Content, assets: assets, baseURL: baseURL, markdown: opts.MarkdownDir != "", log: log, start: start}
+	var prev manifest
+	why := "clean build asked for"
+	switch {
+	case opts.Clean:
+	case print:
+		why = "the print view holds every page"
+	case opts.MarkdownDir != "":
+		why = "the Markdown export holds every page"
+	default:
+		if prev, why = readManifest(out); prev != nil {
+			why = matchesManifest(out, prev)
+		}
+	}
 	var res *render.Result
-	err = replaceDir(out, func(dir string) error {
-		// The snapshots are encoded while the pages render: neither waits for the other.
-		published := make(chan error, 1)
-		go func() { published <- writeSnapshots(model, snaps, dir) }()
-		links := newLinkChecker(baseURL)
-		res, err = r.Render(ctx, model, dir, render.RenderOptions{Check: links, Markdown: opts.MarkdownDir != ""})
-		if perr := <-published; err == nil {
-			err = perr
-		}
-		if err != nil {
-			return err
-		}
-		if err := copyAssets(cfg.Content, assets, dir); err != nil {
-			return err
-		}
-		// Last, over the finished tree: a broken link fails the build before the swap.
-		return links.check(dir)
-	})
+	var counts Result
+	if prev != nil && why == "" {
+		res, counts, err = b.incremental(ctx, out, prev)
+	} else {
+		log.Debug("whole build", "why", why)
+		res, counts, err = b.whole(ctx, out)
+	}
 	if err != nil {
 		return Result{}, fmt.Errorf("build %s: %w", out, err)
 	}
@@ -176,8 +197,10 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		log.Warn(w)
 	}
 	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Undeclared: undeclared(cfg, model),
-		Duration: time.Since(start), model: model, renderer: r}
-	log.Info("site built", "output", out, "pages", result.Pages, "duration", result.Duration.Round(time.Millisecond))
+		Duration: time.Since(start), Incremental: counts.Incremental, Rendered: res.Rendered,
+		Written: counts.Written, Removed: counts.Removed, model: model, renderer: r}
+	log.Info("site built", "output", out, "pages", result.Pages, "rendered", result.Rendered, "written", result.Written,
+		"removed", result.Removed, "incremental", result.Incremental, "duration", result.Duration.Round(time.Millisecond))
 	return result, nil
 }
 
@@ -207,8 +230,10 @@ func within(p, dir string) bool {
 // loadSnapshots reads each cluster's snapshot in site.yaml order, decoding them in parallel
 // (decoding is single-threaded and a large estate's takes a third of a second). site.yaml's name
 // (and environment, when set) win over the file's, so a replayed file can document any cluster.
-func loadSnapshots(cfg *config.Site, log *slog.Logger) ([]*snapshot.Snapshot, error) {
+// Each snapshot's file digest comes back beside it: the published copy is a function of it.
+func loadSnapshots(cfg *config.Site, log *slog.Logger) ([]*snapshot.Snapshot, []digest.Sum, error) {
 	loaded := make([]*snapshot.Snapshot, len(cfg.Clusters))
+	sums := make([]digest.Sum, len(cfg.Clusters))
 	errs := make([]error, len(cfg.Clusters))
 	var wg sync.WaitGroup
 	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -216,31 +241,28 @@ func loadSnapshots(cfg *config.Site, log *slog.Logger) ([]*snapshot.Snapshot, er
 		wg.Go(func() {
 			limit <- struct{}{}
 			defer func() { <-limit }()
-			loaded[i], errs[i] = loadSnapshot(cfg, c, log)
+			loaded[i], sums[i], errs[i] = loadSnapshot(cfg, c, log)
 		})
 	}
 	wg.Wait()
-	var snaps []*snapshot.Snapshot
-	for _, s := range loaded {
-		if s != nil {
-			snaps = append(snaps, s)
-		}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
 	}
-	return snaps, errors.Join(errs...)
+	return loaded, sums, nil
 }
 
-func loadSnapshot(cfg *config.Site, c config.Cluster, log *slog.Logger) (*snapshot.Snapshot, error) {
+func loadSnapshot(cfg *config.Site, c config.Cluster, log *slog.Logger) (*snapshot.Snapshot, digest.Sum, error) {
 	p := cfg.SnapshotPath(c)
-	s, err := snapshot.Load(p)
+	s, sum, err := readSnapshot(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		hint := "run `kdocs snapshot` to take one"
 		if c.Snapshot != "" {
 			hint = "check clusters[].snapshot in " + cfg.Path
 		}
-		return nil, fmt.Errorf("cluster %q: no snapshot at %s: %s", c.Name, p, hint)
+		return nil, sum, fmt.Errorf("cluster %q: no snapshot at %s: %s", c.Name, p, hint)
 	case err != nil:
-		return nil, fmt.Errorf("cluster %q: %w", c.Name, err)
+		return nil, sum, fmt.Errorf("cluster %q: %w", c.Name, err)
 	}
 	if s.Cluster.Name != c.Name {
 		log.Debug("snapshot renamed to its site.yaml name", "file", p, "snapshot", s.Cluster.Name, "cluster", c.Name)
@@ -250,7 +272,23 @@ func loadSnapshot(cfg *config.Site, c config.Cluster, log *slog.Logger) (*snapsh
 		s.Cluster.Environment = c.Environment
 	}
 	s.Normalize() // canonical order, whoever wrote the file
-	return s, nil
+	return s, sum, nil
+}
+
+// readSnapshot is snapshot.Load, with the digest of the file's bytes.
+func readSnapshot(path string) (*snapshot.Snapshot, digest.Sum, error) {
+	var sum digest.Sum
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, sum, fmt.Errorf("read snapshot: %w", err)
+	}
+	full := sha256.Sum256(data)
+	copy(sum[:], full[:])
+	s, err := snapshot.Decode(data)
+	if err != nil {
+		return nil, sum, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	return s, sum, nil
 }
 
 // loadContent reads content/: Markdown files become pages, other files are copied as they are
@@ -307,10 +345,12 @@ func display(dir, file string) string {
 }
 
 // copyAssets copies content/'s non-Markdown files into the site at the same paths.
-func copyAssets(root string, assets []string, dir string) error {
+func copyAssets(root string, assets []string, dir string, model *site.Site) error {
 	for _, a := range assets {
 		target := filepath.Join(dir, filepath.FromSlash(a))
-		if _, err := os.Lstat(target); err == nil {
+		// A page an incremental build left as it was is not in dir: the model knows it.
+		page, isHTML := strings.CutSuffix(a, ".html")
+		if _, err := os.Lstat(target); err == nil || isHTML && model.Page(page) != nil {
 			return fmt.Errorf("content file %s would overwrite a generated file", a)
 		}
 		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(a)))
@@ -330,9 +370,10 @@ func copyAssets(root string, assets []string, dir string) error {
 // workers, so it streams (the file of a large estate runs to hundreds of megabytes before
 // compression) and does not normalize again (sorting writes, and the pages read the
 // snapshots). The pipeline's own snapshots (snapshots/, the history) are not touched.
-func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string) error {
+// skip, when set, says which to leave as the previous build wrote them.
+func writeSnapshots(model *site.Site, snaps []*snapshot.Snapshot, dir string, skip func(name string) bool) error {
 	for i, c := range model.Clusters {
-		if c.SnapshotFile == "" {
+		if c.SnapshotFile == "" || skip != nil && skip(c.SnapshotFile) {
 			continue
 		}
 		if err := writeSnapshot(snaps[i], filepath.Join(dir, filepath.FromSlash(c.SnapshotFile)), c.SnapshotGzip()); err != nil {

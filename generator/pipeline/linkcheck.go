@@ -107,7 +107,6 @@ func (f *fileScan) Close() error {
 // links to other files wait for the whole site.
 func (c *linkChecker) add(page string, pl pageLinks) {
 	ids := packIDs(pl.ids)
-	own := map[string]idSet{page: ids}
 	from := path.Dir(page)
 	if page == "404.html" {
 		from = page
@@ -123,7 +122,7 @@ func (c *linkChecker) add(page string, pl pageLinks) {
 			}
 			continue
 		}
-		if problem := resolveLink(page, link, c.base, nil, nil, own); problem != "" {
+		if problem := resolveLink(page, link, c.base, nil, nil, func(string) idSet { return ids }); problem != "" {
 			broken = append(broken, brokenLink{linkUse{page, at}, fmt.Sprintf("%s: broken link %q: %s", page, link, problem)})
 		}
 	}
@@ -146,12 +145,21 @@ func (c *linkChecker) leadsElsewhere(page, link string) bool {
 	return rest != ""
 }
 
-// check resolves every link once the site in dir is complete; it reads the HTML files it was
-// not shown.
-func (c *linkChecker) check(dir string) error {
-	files := map[string]bool{}
-	dirs := map[string]bool{}
-	var unseen []string
+// siteTree is the finished site as the checker reads it.
+type siteTree struct {
+	files, dirs map[string]bool
+	read        func(name string) ([]byte, error)
+	// unseen are the HTML files the renderer did not show the checker: their links are
+	// checked too. lazy are HTML files whose links are not checked (an incremental build's
+	// unchanged pages, whose links resolved when they were written and whose targets all still
+	// stand): read only when a checked link's fragment names them.
+	unseen []string
+	lazy   map[string]bool
+}
+
+// dirTree is the site in dir, every HTML file the checker was not shown to be read.
+func (c *linkChecker) dirTree(dir string) (*siteTree, error) {
+	t := &siteTree{files: map[string]bool{}, dirs: map[string]bool{}, read: readUnder(dir)}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -159,20 +167,39 @@ func (c *linkChecker) check(dir string) error {
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			dirs[rel] = true
+			t.dirs[rel] = true
 			return nil
 		}
-		files[rel] = true
+		t.files[rel] = true
 		if _, seen := c.ids[rel]; !seen && strings.HasSuffix(rel, ".html") {
-			unseen = append(unseen, rel)
+			t.unseen = append(t.unseen, rel)
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("check links: %w", err)
+		return nil, fmt.Errorf("check links: %w", err)
 	}
-	for _, page := range unseen {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(page)))
+	return t, nil
+}
+
+func readUnder(dir string) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))) }
+}
+
+// check resolves every link once the site in dir is complete; it reads the HTML files it was
+// not shown.
+func (c *linkChecker) check(dir string) error {
+	t, err := c.dirTree(dir)
+	if err != nil {
+		return err
+	}
+	return c.checkTree(t)
+}
+
+// checkTree resolves every link of the site t describes.
+func (c *linkChecker) checkTree(t *siteTree) error {
+	for _, page := range t.unseen {
+		data, err := t.read(page)
 		if err != nil {
 			return fmt.Errorf("check links: %w", err)
 		}
@@ -180,14 +207,33 @@ func (c *linkChecker) check(dir string) error {
 		_, _ = w.Write(data)
 		_ = w.Close()
 	}
+	var readErr error
+	ids := func(target string) idSet {
+		if s, ok := c.ids[target]; ok || !t.lazy[target] {
+			return s
+		}
+		data, err := t.read(target)
+		if err != nil {
+			readErr = err
+			return ""
+		}
+		pl := pageLinks{ids: map[string]bool{}}
+		scanHTML(&pl, string(data))
+		s := packIDs(pl.ids)
+		c.ids[target] = s
+		return s
+	}
 	problems := map[linkFrom]string{}
 	for k, page := range c.links {
-		if problem := resolveLink(page, k.link, c.base, files, dirs, c.ids); problem != "" {
+		if problem := resolveLink(page, k.link, c.base, t.files, t.dirs, ids); problem != "" {
 			problems[k] = problem
 		}
 	}
+	if readErr != nil {
+		return fmt.Errorf("check links: %w", readErr)
+	}
 	if len(problems) > 0 {
-		if err := c.locate(dir, files, problems); err != nil {
+		if err := c.locate(t, problems); err != nil {
 			return err
 		}
 	}
@@ -212,16 +258,16 @@ var _ render.Checker = (*linkChecker)(nil)
 
 // locate finds, in the finished site, every occurrence of the links that do not resolve, and
 // records each as broken with its problem.
-func (c *linkChecker) locate(dir string, files map[string]bool, problems map[linkFrom]string) error {
+func (c *linkChecker) locate(t *siteTree, problems map[linkFrom]string) error {
 	pages := make([]string, 0, len(c.ids))
 	for page := range c.ids {
-		if files[page] {
+		if t.files[page] {
 			pages = append(pages, page)
 		}
 	}
 	slices.Sort(pages)
 	for _, page := range pages {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(page)))
+		data, err := t.read(page)
 		if err != nil {
 			return fmt.Errorf("check links: %w", err)
 		}
@@ -243,7 +289,7 @@ func (c *linkChecker) locate(dir string, files map[string]bool, problems map[lin
 
 // resolveLink returns why link, found in page, leads nowhere, or "" when it resolves (or is not
 // the site's to check).
-func resolveLink(page, link, base string, files, dirs map[string]bool, ids map[string]idSet) string {
+func resolveLink(page, link, base string, files, dirs map[string]bool, ids func(string) idSet) string {
 	link = strings.TrimSpace(link)
 	if link == "" {
 		return ""
@@ -283,7 +329,7 @@ func resolveLink(page, link, base string, files, dirs map[string]bool, ids map[s
 	if err != nil {
 		id = frag
 	}
-	if !ids[target].has(id) && !ids[target].has(frag) {
+	if s := ids(target); !s.has(id) && !s.has(frag) {
 		return fmt.Sprintf(noElementPrefix+"%q in %s", id, target)
 	}
 	return ""

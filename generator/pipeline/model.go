@@ -15,7 +15,7 @@ func Model(cfg *config.Site, log *slog.Logger) (*site.Site, []*snapshot.Snapshot
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	snaps, err := loadSnapshots(cfg, log)
+	snaps, _, err := loadSnapshots(cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}

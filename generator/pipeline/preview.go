@@ -63,6 +63,10 @@ func (p *Preview) Quick(ctx context.Context, changed []string) (bool, error) {
 		pages = append(pages, page)
 	}
 	for _, page := range pages {
+		// Written outside a build: the next build must not trust the manifest's word for it.
+		if err := markDirty(p.last.Output, page.Path+".html"); err != nil {
+			return false, err
+		}
 		if _, err := p.last.renderer.RenderPage(s, page, p.last.Output); err != nil {
 			return false, fmt.Errorf("page %s: %w", page.Path, err)
 		}
