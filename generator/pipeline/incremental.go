@@ -187,6 +187,9 @@ func removeManifest(dir string) error {
 // matchesManifest reports whether dir holds exactly m's files (by name: the manifest's digests
 // are trusted, as the build that wrote them was the last to touch the output), or why not.
 func matchesManifest(dir string, m manifest) string {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return "no previous output"
+	}
 	n := 0
 	var why string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

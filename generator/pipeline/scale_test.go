@@ -10,6 +10,7 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/pipeline"
+	"github.com/kdocs/kdocs/generator/snapshot"
 	"github.com/kdocs/kdocs/internal/heappeak"
 	"github.com/kdocs/kdocs/internal/memlimit"
 	"github.com/kdocs/kdocs/internal/synth"
@@ -151,6 +153,25 @@ func TestScaleEstate(t *testing.T) {
 		assert.Equal(t, subjects, s.subjectPages, "subject pages")
 		_, err = os.Stat(filepath.Join(out, "print"))
 		assert.True(t, os.IsNotExist(err), "no print view unless site.yaml asks")
+
+		// The next night's snapshot, one topic changed: the incremental build, and the clean
+		// build it must equal, file for file.
+		editOneTopic(t, cfg.SnapshotPath(cfg.Clusters[0]))
+		start = time.Now()
+		var inc pipeline.Result
+		incPeak, _ := heappeak.Measure(20*time.Millisecond, func() {
+			inc, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
+		})
+		incWall := time.Since(start)
+		require.NoError(t, err)
+		assert.True(t, inc.Incremental)
+		t.Logf("incremental build, one topic changed: %d pages rendered, %d files written, in %.1f s (%.1f%% of the whole build's %.1f s), heap peak %.0f MiB",
+			inc.Rendered, inc.Written, incWall.Seconds(), 100*incWall.Seconds()/wall.Seconds(), wall.Seconds(), float64(incPeak)/(1<<20))
+		clean := filepath.Join(dir, "clean")
+		_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{Output: clean, Clean: true})
+		require.NoError(t, err)
+		assert.Equal(t, digestTree(t, clean), digestTree(t, out), "the incremental build's site is the clean build's")
+		require.NoError(t, os.RemoveAll(clean))
 	}
 	if len(perTopic) > 1 {
 		lo, hi := perTopic[0], perTopic[0]
@@ -158,6 +179,76 @@ func TestScaleEstate(t *testing.T) {
 			lo, hi = min(lo, v), max(hi, v)
 		}
 		t.Logf("time per topic across %s topics: %v s; highest/lowest %.2f", env, perTopic, hi/lo)
+	}
+}
+
+// editOneTopic rewrites the snapshot at path as the next night's: a day later, one topic with
+// a config set.
+func editOneTopic(t testing.TB, path string) {
+	t.Helper()
+	s, err := snapshot.Load(path)
+	require.NoError(t, err)
+	s.TakenAt = s.TakenAt.Add(24 * time.Hour)
+	tp := &s.Topics[len(s.Topics)/2]
+	tp.Configs = append(tp.Configs, snapshot.Config{Name: "retention.ms", Value: strconv.FormatInt(s.TakenAt.Unix(), 10), Source: "DYNAMIC_TOPIC_CONFIG"})
+	require.NoError(t, snapshot.Save(path, s))
+}
+
+// digestTree maps every file under dir to the digest of its bytes.
+func digestTree(t testing.TB, dir string) map[string][32]byte {
+	t.Helper()
+	files := map[string][32]byte{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = sha256.Sum256(data)
+		return err
+	}))
+	return files
+}
+
+// BenchmarkIncrementalBuild builds the synth.Scale estate of 10,000 topics (and of
+// KDOCS_SCALE_BENCH topics) after a snapshot in which one topic changed, and reports its time
+// against a whole build of the same estate in the same run (whole-ms, incremental/whole) and
+// its heap's peak.
+func BenchmarkIncrementalBuild(b *testing.B) {
+	sizes := []int{10_000}
+	if v, err := strconv.Atoi(os.Getenv("KDOCS_SCALE_BENCH")); err == nil && v > 0 {
+		sizes = append(sizes, v)
+	}
+	for _, n := range sizes {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			dir := b.TempDir()
+			siteYAML, err := synth.Scale(n).WriteSite(filepath.Join(dir, "site"), filepath.Join(dir, "public"))
+			require.NoError(b, err)
+			cfg, err := config.Load(siteYAML)
+			require.NoError(b, err)
+			ctx := context.Background()
+			start := time.Now()
+			_, err = pipeline.Run(ctx, cfg, pipeline.Options{Clean: true})
+			require.NoError(b, err)
+			whole := time.Since(start)
+			var peak uint64
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				editOneTopic(b, cfg.SnapshotPath(cfg.Clusters[0]))
+				b.StartTimer()
+				var res pipeline.Result
+				peak = max(peak, heappeak.During(20*time.Millisecond, func() {
+					res, err = pipeline.Run(ctx, cfg, pipeline.Options{})
+				}))
+				require.NoError(b, err)
+				require.True(b, res.Incremental)
+			}
+			perBuild := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(whole.Seconds()*1e3, "whole-ms")
+			b.ReportMetric(perBuild/whole.Seconds(), "incremental/whole")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
 	}
 }
 
@@ -180,7 +271,7 @@ func BenchmarkBuildScale(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				peak = max(peak, heappeak.During(20*time.Millisecond, func() {
-					_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{})
+					_, err = pipeline.Run(context.Background(), cfg, pipeline.Options{Clean: true})
 				}))
 				require.NoError(b, err)
 			}
