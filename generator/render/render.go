@@ -18,6 +18,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -173,7 +174,8 @@ type rendered struct {
 // Render writes the site into dir, which should be empty. On error, dir holds a partial site
 // that the caller discards.
 func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts RenderOptions) (*Result, error) {
-	statics, err := r.copyStatic(dir)
+	out := &output{dir: dir, same: opts.Same, sums: map[string]Key{}}
+	statics, err := r.copyStatic(out)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +186,7 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 	if statics[nav.Path] {
 		return nil, fmt.Errorf("the theme's static file %s would be overwritten by the site navigation", nav.Path)
 	}
-	if err := WriteFile(dir, nav.Path, nav.Data); err != nil {
+	if err := out.write(nav.Path, nav.Data); err != nil {
 		return nil, err
 	}
 	for _, p := range s.Pages {
@@ -243,28 +245,49 @@ func (r *Renderer) Render(ctx context.Context, s *site.Site, dir string, opts Re
 		return nil, err
 	}
 
-	if err := r.writeNotFound(s, dir, opts.Check); err != nil {
+	if err := r.writeNotFound(s, out, opts.Check); err != nil {
 		return nil, err
 	}
 	for _, f := range r.sitemaps(s) {
-		if err := WriteFile(dir, f.Path, f.Data); err != nil {
+		if err := out.write(f.Path, f.Data); err != nil {
 			return nil, err
 		}
 	}
 	// The search index: script files the theme's js/search.js loads on demand.
 	for _, f := range <-index {
-		if err := WriteFile(dir, f.Path, f.Data); err != nil {
+		if err := out.write(f.Path, f.Data); err != nil {
 			return nil, err
 		}
 	}
-	if err := WriteFile(dir, "robots.txt", r.robots()); err != nil {
+	if err := out.write("robots.txt", r.robots()); err != nil {
 		return nil, err
 	}
 	// GitHub Pages would otherwise run Jekyll, which hides files starting with '_'.
-	if err := WriteFile(dir, ".nojekyll", nil); err != nil {
+	if err := out.write(".nojekyll", nil); err != nil {
 		return nil, err
 	}
+	maps.Copy(res.Sums, out.sums)
 	return res, nil
+}
+
+// output writes the site's files that are not pages into dir, each only when the previous
+// build's file of that name does not hold its very bytes (RenderOptions.Same), and keeps the
+// digest of each it writes. Used from Render's goroutine only.
+type output struct {
+	dir  string
+	same func(name string, sum Key) bool
+	sums map[string]Key
+}
+
+func (o *output) write(name string, data []byte) error {
+	var sum Key
+	full := sha256.Sum256(data)
+	copy(sum[:], full[:])
+	if o.same != nil && o.same(name, sum) {
+		return nil
+	}
+	o.sums[name] = sum
+	return WriteFile(o.dir, name, data)
 }
 
 // renderPages renders every page on a pool of workers, in any order, while this goroutine places
@@ -422,7 +445,7 @@ func WriteFile(dir, name string, data []byte) error {
 
 // copyStatic copies the theme's static/ into dir, adds the generated syntax stylesheet, and
 // returns the set of files written.
-func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
+func (r *Renderer) copyStatic(out *output) (map[string]bool, error) {
 	written := map[string]bool{}
 	err := fs.WalkDir(r.opts.Theme, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -440,7 +463,7 @@ func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
 		}
 		rel := strings.TrimPrefix(p, "static/")
 		written[rel] = true
-		return WriteFile(dir, rel, data)
+		return out.write(rel, data)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("copy theme static files: %w", err)
@@ -450,7 +473,7 @@ func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
 			return nil, fmt.Errorf("custom stylesheet %s would overwrite the theme's file of that name", c.Path)
 		}
 		written[c.Path] = true
-		if err := WriteFile(dir, c.Path, c.Data); err != nil {
+		if err := out.write(c.Path, c.Data); err != nil {
 			return nil, err
 		}
 	}
@@ -460,7 +483,7 @@ func (r *Renderer) copyStatic(dir string) (map[string]bool, error) {
 	}
 	if !written["css/syntax.css"] { // a theme may ship its own
 		written["css/syntax.css"] = true
-		if err := WriteFile(dir, "css/syntax.css", css); err != nil {
+		if err := out.write("css/syntax.css", css); err != nil {
 			return nil, err
 		}
 	}
@@ -627,7 +650,7 @@ func depth(p *site.Page) int {
 
 // writeNotFound writes 404.html. Hosts serve it at any missing URL, so its links are built from
 // the base URL rather than relative to its own place.
-func (r *Renderer) writeNotFound(s *site.Site, dir string, c Checker) error {
+func (r *Renderer) writeNotFound(s *site.Site, out *output, c Checker) error {
 	p := &site.Page{Path: "404", Title: "Page not found", Template: notFoundTemplate}
 	md, err := r.Markdown(s, p)
 	if err != nil {
@@ -643,9 +666,12 @@ func (r *Renderer) writeNotFound(s *site.Site, dir string, c Checker) error {
 	if err := r.layouts["page"].Execute(&buf, d); err != nil {
 		return fmt.Errorf("404 page: layout: %w", err)
 	}
-	if err := WriteFile(dir, "404.html", buf.Bytes()); err != nil {
+	before := len(out.sums)
+	if err := out.write("404.html", buf.Bytes()); err != nil {
 		return err
 	}
-	check(c, "404.html", buf.Bytes())
+	if len(out.sums) > before { // written: unchanged, its links stand as they were checked
+		check(c, "404.html", buf.Bytes())
+	}
 	return nil
 }
