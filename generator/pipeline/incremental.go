@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -79,9 +80,10 @@ func readManifest(dir string) (manifest, string) {
 	m := manifest{}
 	for sc.Scan() {
 		sum, rest, ok1 := strings.Cut(sc.Text(), " ")
-		key, name, ok2 := strings.Cut(rest, " ")
+		key, quoted, ok2 := strings.Cut(rest, " ")
+		name, err := strconv.Unquote(quoted)
 		var e fileEntry
-		if !ok1 || !ok2 || !parseSum(sum, &e.sum) || name == "" {
+		if !ok1 || !ok2 || err != nil || !parseSum(sum, &e.sum) || name == "" {
 			return nil, "manifest damaged"
 		}
 		if key != "-" {
@@ -98,9 +100,11 @@ func readManifest(dir string) (manifest, string) {
 	// Files written since, outside a build (the preview's quick path): neither their key nor
 	// their digest stands.
 	if data, err := os.ReadFile(dirtyPath(dir)); err == nil {
-		for _, name := range strings.Split(string(data), "\n") {
-			if _, ok := m[name]; ok {
-				m[name] = fileEntry{}
+		for _, line := range strings.Split(string(data), "\n") {
+			if name, err := strconv.Unquote(line); err == nil {
+				if _, ok := m[name]; ok {
+					m[name] = fileEntry{}
+				}
 			}
 		}
 	}
@@ -119,7 +123,11 @@ func markDirty(dir string, names ...string) error {
 	if err != nil {
 		return fmt.Errorf("mark %s changed in the build manifest: %w", strings.Join(names, ", "), err)
 	}
-	_, err = f.WriteString(strings.Join(names, "\n") + "\n")
+	var lines strings.Builder
+	for _, n := range names {
+		lines.WriteString(strconv.Quote(n) + "\n")
+	}
+	_, err = f.WriteString(lines.String())
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -156,7 +164,7 @@ func writeManifest(dir string, m manifest) error {
 		if e.keyed {
 			key = e.key.String()
 		}
-		fmt.Fprintf(w, "%s %s %s\n", e.sum, key, name)
+		fmt.Fprintf(w, "%s %s %q\n", e.sum, key, name) // quoted: a name may hold a line break
 	}
 	err = errors.Join(w.Flush(), zw.Close(), tmp.Close())
 	if err == nil {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -270,4 +271,40 @@ func readFile(t *testing.T, name string) string {
 	data, err := os.ReadFile(name)
 	require.NoError(t, err)
 	return string(data)
+}
+
+// A manifest is the build's own file, but it is read as untrusted: one that names files outside
+// the output, or that the output does not hold, makes the build whole and removes nothing.
+func TestHostileManifestRemovesNothing(t *testing.T) {
+	cfg := newSite(t)
+	ctx := context.Background()
+	_, err := Run(ctx, cfg, Options{})
+	require.NoError(t, err)
+	outside := filepath.Join(filepath.Dir(cfg.Output), "precious.txt")
+	require.NoError(t, os.WriteFile(outside, []byte("keep"), 0o644))
+	m, why := readManifest(cfg.Output)
+	require.Empty(t, why)
+	m["../precious.txt"] = fileEntry{}
+	m["line\nbreak.html"] = fileEntry{}
+	require.NoError(t, writeManifest(cfg.Output, m))
+	got, why := readManifest(cfg.Output)
+	require.Empty(t, why)
+	assert.Contains(t, got, "line\nbreak.html", "names are quoted")
+
+	res, err := Run(ctx, cfg, Options{})
+	require.NoError(t, err)
+	assert.False(t, res.Incremental, "the output lacks files the manifest names")
+	assert.Equal(t, "keep", readFile(t, outside))
+	assertSameTree(t, cleanBuild(t, cfg), cfg.Output)
+
+	for _, text := range []string{"kdocs-manifest 1\nzz - \"a.html\"\n", "kdocs-manifest 2\n", ""} {
+		var buf strings.Builder
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write([]byte(text))
+		require.NoError(t, zw.Close())
+		require.NoError(t, os.WriteFile(manifestPath(cfg.Output), []byte(buf.String()), 0o644))
+		m, why := readManifest(cfg.Output)
+		assert.Nil(t, m, text)
+		assert.NotEmpty(t, why, text)
+	}
 }
