@@ -308,3 +308,22 @@ func TestHostileManifestRemovesNothing(t *testing.T) {
 		assert.NotEmpty(t, why, text)
 	}
 }
+
+// An author's link written to a page's .html file reads differently once that file is a page
+// (or no longer one): such a page has no key, and is rendered every time.
+func TestPageLinkingByHTMLIsAlwaysRendered(t *testing.T) {
+	cfg := newSite(t)
+	ctx := context.Background()
+	guide := filepath.Join(cfg.Content, "getting-started.md")
+	require.NoError(t, os.WriteFile(guide, []byte("---\ntitle: Getting started\nweight: 10\n---\nSee [lag](./runbooks/consumer-lag.html).\n"), 0o644))
+	_, err := Run(ctx, cfg, Options{})
+	require.NoError(t, err)
+	m, why := readManifest(cfg.Output)
+	require.Empty(t, why)
+	assert.False(t, m["getting-started.html"].keyed)
+	assert.True(t, m["runbooks/consumer-lag.html"].keyed)
+	res, err := Run(ctx, cfg, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Rendered)
+	assert.Zero(t, res.Written)
+}

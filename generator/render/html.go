@@ -63,11 +63,23 @@ type linkContext struct {
 	base string // the base URL, for rootedMode
 	// broken collects relative .md links that lead to no page.
 	broken []string
+	// bySet is set by a link written as an .html file of the site rather than a page's .md:
+	// whether it names a page, and so how it is written, depends on which pages there are,
+	// which no page key covers (generated pages link to .md files only).
+	bySet bool
 	// record makes the parser keep every link's destination as written, in links, and leave
 	// it for convertPage to write once for each mode the page is rendered in.
 	record bool
 	links  []recordedLink
 }
+
+// linkReport is what converting a page found of its links.
+type linkReport struct {
+	broken []string // .md links to no page
+	bySet  bool     // see linkContext.bySet
+}
+
+func (lc *linkContext) report() linkReport { return linkReport{broken: lc.broken, bySet: lc.bySet} }
 
 func newLinkContext(s *site.Site, pagePath string, mode linkMode, base string) *linkContext {
 	return &linkContext{site: s, page: pagePath, dir: site.Dir(pagePath), mode: mode, base: base}
@@ -256,6 +268,7 @@ func (lc *linkContext) resolve(d string) (linkTarget, bool) {
 	stem, isMD := strings.CutSuffix(target, ".md")
 	if !isMD {
 		stem, _ = strings.CutSuffix(target, ".html")
+		lc.bySet = lc.bySet || strings.HasSuffix(target, ".html")
 	}
 	if page := lc.site.Page(stem); page != nil && (isMD || strings.HasSuffix(target, ".html")) {
 		t.page = page
@@ -594,7 +607,7 @@ func (r *Renderer) toHTML(s *site.Site, pagePath string, md []byte, mode linkMod
 // so the page is parsed and rendered once, each destination written as a marker (linkMarker),
 // and the markers are then replaced by each view's destination, escaped as goldmark escapes
 // them: a second goldmark rendering of every page cost more.
-func (r *Renderer) convertPage(s *site.Site, pagePath string, md []byte, withPrint bool) (page, print []byte, broken []string, err error) {
+func (r *Renderer) convertPage(s *site.Site, pagePath string, md []byte, withPrint bool) (page, print []byte, links linkReport, err error) {
 	lc := newLinkContext(s, pagePath, pageMode, r.baseURL)
 	lc.record = true
 	pc := parser.NewContext()
@@ -618,16 +631,16 @@ func (r *Renderer) convertPage(s *site.Site, pagePath string, md []byte, withPri
 	defer htmlBuffers.Put(buf)
 	buf.Reset()
 	if err := r.goldmark.Renderer().Render(bufWriter{buf}, md, doc); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, linkReport{}, err
 	}
 	if len(lc.links) == 0 {
 		html := bytes.Clone(buf.Bytes())
-		return html, html, lc.broken, nil
+		return html, html, lc.report(), nil
 	}
 	if !withPrint {
-		return replaceLinkMarkers(buf.Bytes(), pageDests), nil, lc.broken, nil
+		return replaceLinkMarkers(buf.Bytes(), pageDests), nil, lc.report(), nil
 	}
-	return replaceLinkMarkers(buf.Bytes(), pageDests), replaceLinkMarkers(buf.Bytes(), printDests), lc.broken, nil
+	return replaceLinkMarkers(buf.Bytes(), pageDests), replaceLinkMarkers(buf.Bytes(), printDests), lc.report(), nil
 }
 
 // htmlBuffers hold goldmark's output while convertPage puts each view's links into it: the

@@ -16,7 +16,8 @@ func TestConvertPageLinkMarkers(t *testing.T) {
 	r := newRenderer(t)
 	md := []byte("See [a](other.md), [b](<../x y.html?q=1&r=2#f>), [bad](javascript:alert(1)), ![img](pic.png \"t\") " +
 		"and `=\"kdocs-link-0.\"` or href=\"kdocs-link-1.\" in text, [web](https://example.com/a&b).\n")
-	page, print, broken, err := r.convertPage(&site.Site{}, "docs/a", md, true)
+	page, print, links, err := r.convertPage(&site.Site{}, "docs/a", md, true)
+	broken := links.broken
 	require.NoError(t, err)
 	assert.Equal(t, []string{"other.md"}, broken)
 	assert.Equal(t, `<p>See <a href="other.md">a</a>, <a href="../x%20y.html?q=1&amp;r=2#f">b</a>, <a href="">bad</a>, `+

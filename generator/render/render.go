@@ -168,7 +168,8 @@ type rendered struct {
 	keyed    bool // key is set
 	skipped  bool // Unchanged or Same said the previous file stands
 	rendered bool
-	sum      Key // of the page's file
+	sum      Key  // of the page's file
+	bySet    bool // its links depend on which pages there are: no key covers it
 }
 
 // Render writes the site into dir, which should be empty. On error, dir holds a partial site
@@ -314,7 +315,7 @@ func (r *Renderer) renderPages(ctx context.Context, s *site.Site, dir string, ke
 					continue
 				}
 				out, chapter, mermaid := r.renderPage(s, p, dir, opts)
-				out.key, out.keyed, out.rendered = key, keyed, true
+				out.key, out.keyed, out.rendered = key, keyed && !out.bySet, true
 				results[i] = out
 				chapters <- done{i, finished{chapter: chapter, mermaid: mermaid}}
 			}
@@ -371,11 +372,12 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, opts Rende
 		return rendered{err: err}, nil, false
 	}
 	body := stripFrontMatter(md)
-	pageHTML, printHTML, broken, err := r.convertPage(s, p.Path, body, r.opts.Print)
+	pageHTML, printHTML, links, err := r.convertPage(s, p.Path, body, r.opts.Print)
 	if err != nil {
 		return rendered{err: fmt.Errorf("convert Markdown: %w", err)}, nil, false
 	}
-	for _, b := range broken {
+	out.bySet = links.bySet
+	for _, b := range links.broken {
 		where := p.Path + ".md"
 		if p.Content != nil {
 			where = p.Content.File
