@@ -182,6 +182,25 @@ func TestScaleEstate(t *testing.T) {
 	}
 }
 
+// benchSizes are the estate sizes a benchmark builds: sizes, and KDOCS_SCALE_BENCH's.
+func benchSizes(sizes ...int) []int {
+	if v, err := strconv.Atoi(os.Getenv("KDOCS_SCALE_BENCH")); err == nil && v > 0 {
+		sizes = append(sizes, v)
+	}
+	return sizes
+}
+
+// scaleSite writes the synth.Scale estate of n topics as a site in a temporary directory.
+func scaleSite(tb testing.TB, n int) *config.Site {
+	tb.Helper()
+	dir := tb.TempDir()
+	siteYAML, err := synth.Scale(n).WriteSite(filepath.Join(dir, "site"), filepath.Join(dir, "public"))
+	require.NoError(tb, err)
+	cfg, err := config.Load(siteYAML)
+	require.NoError(tb, err)
+	return cfg
+}
+
 // editOneTopic rewrites the snapshot at path as the next night's: a day later, one topic with
 // a config set.
 func editOneTopic(t testing.TB, path string) {
@@ -215,17 +234,9 @@ func digestTree(t testing.TB, dir string) map[string][32]byte {
 // against a whole build of the same estate in the same run (whole-ms, incremental/whole) and
 // its heap's peak.
 func BenchmarkIncrementalBuild(b *testing.B) {
-	sizes := []int{10_000}
-	if v, err := strconv.Atoi(os.Getenv("KDOCS_SCALE_BENCH")); err == nil && v > 0 {
-		sizes = append(sizes, v)
-	}
-	for _, n := range sizes {
+	for _, n := range benchSizes(10_000) {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			dir := b.TempDir()
-			siteYAML, err := synth.Scale(n).WriteSite(filepath.Join(dir, "site"), filepath.Join(dir, "public"))
-			require.NoError(b, err)
-			cfg, err := config.Load(siteYAML)
-			require.NoError(b, err)
+			cfg := scaleSite(b, n)
 			ctx := context.Background()
 			start := time.Now()
 			_, err = pipeline.Run(ctx, cfg, pipeline.Options{Clean: true})
@@ -256,17 +267,10 @@ func BenchmarkIncrementalBuild(b *testing.B) {
 // KDOCS_SCALE_BENCH=100000) and reports the time per topic, which should stay flat as the
 // estate grows, and the heap's peak.
 func BenchmarkBuildScale(b *testing.B) {
-	sizes := []int{1_000, 10_000}
-	if v, err := strconv.Atoi(os.Getenv("KDOCS_SCALE_BENCH")); err == nil && v > 0 {
-		sizes = append(sizes, v)
-	}
-	for _, n := range sizes {
+	for _, n := range benchSizes(1_000, 10_000) {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			dir := b.TempDir()
-			siteYAML, err := synth.Scale(n).WriteSite(filepath.Join(dir, "site"), filepath.Join(dir, "public"))
-			require.NoError(b, err)
-			cfg, err := config.Load(siteYAML)
-			require.NoError(b, err)
+			cfg := scaleSite(b, n)
+			var err error
 			var peak uint64
 			b.ResetTimer()
 			for b.Loop() {
