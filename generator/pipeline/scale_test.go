@@ -239,7 +239,7 @@ func BenchmarkIncrementalBuild(b *testing.B) {
 			cfg := scaleSite(b, n)
 			ctx := context.Background()
 			start := time.Now()
-			_, err = pipeline.Run(ctx, cfg, pipeline.Options{Clean: true})
+			_, err := pipeline.Run(ctx, cfg, pipeline.Options{Clean: true})
 			require.NoError(b, err)
 			whole := time.Since(start)
 			var peak uint64
