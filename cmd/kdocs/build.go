@@ -60,7 +60,12 @@ still builds, more slowly.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "built %d pages into %s in %s\n", res.Pages, site.Output, res.Duration.Round(1e6))
+				if res.Incremental {
+					fmt.Fprintf(e.stdout, "built %d pages into %s in %s: %d rendered again, %d files written, %d removed\n",
+						res.Pages, site.Output, res.Duration.Round(1e6), res.Rendered, res.Written, res.Removed)
+				} else {
+					fmt.Fprintf(e.stdout, "built %d pages into %s in %s\n", res.Pages, site.Output, res.Duration.Round(1e6))
+				}
 				if n := len(res.Undeclared); n > 0 {
 					for _, u := range res.Undeclared {
 						fmt.Fprintf(e.stderr, "undeclared writer: %s\n", u)

@@ -272,3 +272,22 @@ func TestCheckExitCodes(t *testing.T) {
 	code, _, _ = kdocs(t, "check", "extra")
 	assert.Equal(t, exitUsage, code)
 }
+
+// The second build of the same inputs renders nothing again and writes nothing; --clean builds
+// it all.
+func TestBuildIsIncremental(t *testing.T) {
+	dir, cfg := replaySite(t)
+	out := filepath.Join(dir, "site-out")
+	code, stdout, errOut := kdocs(t, "build", "-c", cfg, "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	assert.NotContains(t, stdout, "rendered again")
+	assert.FileExists(t, filepath.Join(dir, ".site-out.kdocs-manifest"))
+
+	code, stdout, errOut = kdocs(t, "build", "-c", cfg, "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `built \d+ pages into .* in .*: 0 rendered again, 0 files written, 0 removed\n`, stdout)
+
+	code, stdout, errOut = kdocs(t, "build", "-c", cfg, "-o", out, "--clean")
+	require.Equal(t, exitOK, code, errOut)
+	assert.NotContains(t, stdout, "rendered again")
+}
