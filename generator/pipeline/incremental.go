@@ -75,6 +75,12 @@ func (u *update) commit(next manifest, staged []string) (written, removed int, e
 	if err := removeManifest(u.out); err != nil {
 		return 0, 0, err
 	}
+	// Pages last, and removals after them: while the files move, a page already in place finds
+	// what it links to (a new snapshot, a search file) in place too.
+	staged = slices.Clone(staged)
+	slices.SortStableFunc(staged, func(a, b string) int {
+		return cmp.Compare(b2i(strings.HasSuffix(a, ".html")), b2i(strings.HasSuffix(b, ".html")))
+	})
 	for _, name := range staged {
 		if old, ok := u.prev[name]; ok && old.sum == next[name].sum {
 			continue // the same bytes: the file stays as it is, its time too
@@ -108,6 +114,13 @@ func (u *update) commit(next manifest, staged []string) (written, removed int, e
 		}
 	}
 	return written, removed, writeManifest(u.out, next)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // buildIdentity is the digest of the running executable: another kdocs (or the same one
