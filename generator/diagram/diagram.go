@@ -224,37 +224,69 @@ func Lines(lines ...string) string {
 }
 
 func escape(text string) string {
+	if plainLabel(text) {
+		return text // most names: nothing to escape, no copy
+	}
 	// Mermaid's pre-processor strips the last ';' of any line matching style…:…#…; which would
 	// break an entity, so a colon also becomes an entity in labels that could match it.
 	colon := strings.Contains(text, "style") || strings.Contains(text, "classDef")
 	var b strings.Builder
+	b.Grow(len(text) + 16)
 	for _, r := range text {
-		switch {
-		case r == '"':
-			b.WriteString("#quot;")
-		case r == '<':
-			b.WriteString("#lt;")
-		case r == '>':
-			b.WriteString("#gt;")
-		case r == '&':
-			b.WriteString("#amp;")
-		case r == ':' && colon:
-			b.WriteString("#58;")
-		case r == '*' || r == '_' || r == '\\':
-			// Mermaid 11 reads **bold** and _italics_ in every HTML label, not only in
-			// `Markdown strings`, and it decodes entity codes before that, so these take
-			// Markdown's backslash escape instead (which it honours and removes).
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case strings.ContainsRune("#`%{}", r):
-			// '#' starts an entity, '`' a Markdown string; '%%{…}%%' is a directive that
-			// Mermaid finds anywhere in the text, even inside quotes, and could reconfigure it.
-			fmt.Fprintf(&b, "#%d;", r)
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
+		writeEscaped(&b, r, colon)
 	}
 	return b.String()
 }
+
+// writeEscaped writes one character of a label as escape does; colon says whether a colon
+// becomes an entity too.
+func writeEscaped(b *strings.Builder, r rune, colon bool) {
+	switch {
+	case r == '"':
+		b.WriteString("#quot;")
+	case r == '<':
+		b.WriteString("#lt;")
+	case r == '>':
+		b.WriteString("#gt;")
+	case r == '&':
+		b.WriteString("#amp;")
+	case r == ':' && colon:
+		b.WriteString("#58;")
+	case r == '*' || r == '_' || r == '\\':
+		// Mermaid 11 reads **bold** and _italics_ in every HTML label, not only in
+		// `Markdown strings`, and it decodes entity codes before that, so these take
+		// Markdown's backslash escape instead (which it honours and removes).
+		b.WriteByte('\\')
+		b.WriteRune(r)
+	case strings.ContainsRune("#`%{}", r):
+		// '#' starts an entity, '`' a Markdown string; '%%{…}%%' is a directive that
+		// Mermaid finds anywhere in the text, even inside quotes, and could reconfigure it.
+		b.WriteByte('#')
+		b.WriteString(strconv.Itoa(int(r)))
+		b.WriteByte(';')
+	case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+		b.WriteByte(' ')
+	default:
+		b.WriteRune(r)
+	}
+}
+
+// plainLabel reports whether escape returns text as it is: printable ASCII without a
+// character writeEscaped changes (a colon is changed only beside "style" or "classDef",
+// which plainLabel does not look for, so it counts as changed).
+func plainLabel(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c < 0x20 || c >= 0x7f || labelSpecial[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// labelSpecial are the ASCII characters writeEscaped may change.
+var labelSpecial = func() (set [128]bool) {
+	for _, c := range "\"<>&:*_\\#`%{}" {
+		set[c] = true
+	}
+	return set
+}()

@@ -232,12 +232,15 @@ func plural(n int, noun string) string {
 // breaks spaces.
 func accText(text string) string {
 	var b strings.Builder
+	b.Grow(len(text) + 16)
 	for _, r := range text {
 		switch r {
 		case '*', '_', '\\':
 			b.WriteRune(r) // no Markdown in accessible text: written as they are
 		default:
-			b.WriteString(escape(string(r)))
+			// Each character on its own, as escape would write it alone: a colon
+			// stays, the whole text decides on colons below.
+			writeEscaped(&b, r, false)
 		}
 	}
 	// escape decides on colons from the whole text: accTitle's own colon comes before any

@@ -123,6 +123,15 @@ func destination(dest string) string {
 func (r *Renderer) Markdown(s *site.Site, p *site.Page) ([]byte, error) {
 	buf := markdownBuffers.Get().(*bytes.Buffer)
 	defer markdownBuffers.Put(buf)
+	if err := r.writeMarkdown(buf, s, p); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// writeMarkdown writes the page's Markdown, as Markdown returns it, into buf (emptied first):
+// a page that is not exported needs it only while it converts.
+func (r *Renderer) writeMarkdown(buf *bytes.Buffer, s *site.Site, p *site.Page) error {
 	buf.Reset()
 	if p.Content != nil {
 		c := p.Content
@@ -137,13 +146,13 @@ func (r *Renderer) Markdown(s *site.Site, p *site.Page) ([]byte, error) {
 			buf.WriteString("\n\n")
 		}
 		buf.WriteString(c.Body)
-		return bytes.Clone(buf.Bytes()), nil
+		return nil
 	}
 	name := p.Template + ".md.tmpl"
 	if err := r.markdown.ExecuteTemplate(buf, name, newPageData(s, p)); err != nil {
-		return nil, fmt.Errorf("template %s: %w", name, err)
+		return fmt.Errorf("template %s: %w", name, err)
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	return nil
 }
 
 var markdownBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

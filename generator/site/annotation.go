@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -101,7 +102,8 @@ type annotationFile struct {
 	kind    string // TopicAnnotations or GroupAnnotations
 	name    string // the topic or group it describes
 	matter  annotationMatter
-	used    bool
+	// used is set when a page shows it; clusters are built in parallel (buildClusters).
+	used atomic.Bool
 	// cluster is the cluster a site.yaml annotation belongs to; "" for a file (every cluster).
 	cluster string
 }
@@ -328,7 +330,7 @@ func (n *annotations) forCluster(name string) *annotations {
 func (n *annotations) unusedDeclared() []string {
 	var out []string
 	for _, a := range n.declared {
-		if !a.used {
+		if !a.used.Load() {
 			what := "topic"
 			if a.kind == GroupAnnotations {
 				what = "consumer group"
