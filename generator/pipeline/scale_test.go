@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -125,6 +126,18 @@ func TestScaleEstate(t *testing.T) {
 		require.NoError(t, err)
 		cfg.BaseURL = "https://acme.github.io/kdocs/"
 
+		// A build of a few seconds moves by a large share with the kernel's state (ext4 passes
+		// over recently deleted inodes when it creates a file: docs/benchmarks.md), so below
+		// 100,000 topics the estate is built twice more, each into a fresh directory, and the
+		// fastest of the three counts for the curve.
+		var walls []time.Duration
+		for i := 0; topics < 100_000 && i < 2; i++ {
+			start := time.Now()
+			_, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Output: filepath.Join(dir, "run-"+strconv.Itoa(i)), Clean: true})
+			require.NoError(t, err)
+			walls = append(walls, time.Since(start))
+		}
+
 		var res pipeline.Result
 		var ms0, ms1 runtime.MemStats
 		runtime.ReadMemStats(&ms0)
@@ -141,7 +154,11 @@ func TestScaleEstate(t *testing.T) {
 			topics, partitions, groups, subjects, versions, res.Pages, wall.Seconds(), wall.Seconds()*1e6/float64(topics), float64(peak)/(1<<20), float64(live)/(1<<20))
 		t.Logf("published: %.1f MB in %d files; %d HTML pages, largest %.0f kB; per page %.0f B chrome + %.0f B content; sitemaps %v",
 			float64(s.bytes)/1e6, s.files, s.pages, float64(s.largestPage)/1e3, float64(s.chrome)/float64(s.pages), float64(s.content)/float64(s.pages), s.sitemapURLs)
-		perTopic = append(perTopic, wall.Seconds()/float64(topics))
+		walls = append(walls, wall)
+		if len(walls) > 1 {
+			t.Logf("%d topics: whole builds of %v; the fastest counts", topics, walls)
+		}
+		perTopic = append(perTopic, slices.Min(walls).Seconds()/float64(topics))
 
 		assert.Zero(t, s.bigPages, "pages over 1 MB")
 		for _, u := range s.sitemapURLs {
