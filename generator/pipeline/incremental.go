@@ -3,10 +3,11 @@ package pipeline
 // Incremental builds. Every build leaves a manifest beside its output (.<output>.kdocs-manifest,
 // never published): each file's content digest and, for a page, its key (render.Key: the digest
 // of everything the page is made of). The next build renders only the pages whose key changed,
-// into a staging directory beside the output, with every file that is not a page (the theme's
-// files, the search index, sitemaps, 404.html) and the snapshots that changed; checks the links
-// of what it rendered; and only then moves into the output the files whose bytes differ, and
-// removes those the site no longer has. The result is byte for byte what a clean build writes.
+// and writes into a staging directory beside the output those of them, of the files that are
+// not pages (the theme's files, the search index, sitemaps, 404.html) and of the published
+// snapshots whose bytes differ from the output's; checks the links of what it rendered; and
+// only then moves the staged files into the output and removes those the site no longer has.
+// The result is byte for byte what a clean build writes.
 //
 // The manifest is removed before the output is touched and written again last: a build that
 // stops half way leaves no manifest, and the next build is a whole one. A build is whole too
@@ -40,7 +41,7 @@ type update struct {
 	out, stage string
 	prev       manifest
 	// kept are the previous build's files this build left as they were (pages and snapshots
-	// whose key did not change): they stay.
+	// whose key did not change, files whose bytes did not): they stay.
 	kept map[string]bool
 }
 
