@@ -291,3 +291,12 @@ func TestBuildIsIncremental(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.NotContains(t, stdout, "rendered again")
 }
+
+// kdocs serve takes the memory budget kdocs build does, and refuses a size it cannot read
+// before it builds or listens.
+func TestServeMemoryBudget(t *testing.T) {
+	_, cfg := replaySite(t)
+	code, _, errOut := kdocs(t, "serve", "-c", cfg, "--memory-budget", "lots")
+	assert.Equal(t, exitUsage, code, errOut)
+	assert.Contains(t, errOut, "--memory-budget")
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/kdocs/kdocs/generator/config"
 	"github.com/kdocs/kdocs/generator/pipeline"
 	"github.com/kdocs/kdocs/generator/serve"
+	"github.com/kdocs/kdocs/internal/memlimit"
 )
 
 func serveCommand() command {
@@ -18,14 +19,20 @@ func serveCommand() command {
 		short: "Preview the site locally, rebuilding and reloading the browser on every change.",
 		long: `Build the site and preview it locally; rebuild and reload the browser on every change to
 content/, templates/, themes/, the snapshots or site.yaml. The preview is built into a
-directory of its own and served from the root, whatever baseURL says.`,
+directory of its own and served from the root, whatever baseURL says. After the first build,
+a rebuild renders only the pages whose inputs changed, as kdocs build does. The Go runtime's
+soft memory limit is set to 90% of --memory-budget (default 2GiB; GOMEMLIMIT wins), as for
+kdocs build.`,
 		example: `  kdocs serve                            # http://127.0.0.1:1313/
   kdocs serve --addr 0.0.0.0:8080        # reachable from other machines
   kdocs serve --snapshot-every 5m        # re-read the live clusters while previewing`,
 		setup: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
 			addr := fs.String("addr", "127.0.0.1:1313", "address to listen on (binds to loopback unless told otherwise)")
 			every := fs.Duration("snapshot-every", 0, "re-snapshot the live clusters (bootstrap: in site.yaml) this often while serving, e.g. 5m; 0: never")
+			budget := config.ByteSize(defaultBuildBudget)
+			fs.Var(&budget, "memory-budget", "the memory each build aims to stay within, as 2GiB or 1536MiB")
 			return func(ctx context.Context) error {
+				e.log.Debug("memory limit", "bytes", memlimit.Apply(uint64(budget), os.Getenv))
 				site, err := e.loadConfig()
 				if err != nil {
 					return err
