@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -282,8 +281,7 @@ func readSnapshot(path string) (*snapshot.Snapshot, digest.Sum, error) {
 	if err != nil {
 		return nil, sum, fmt.Errorf("read snapshot: %w", err)
 	}
-	full := sha256.Sum256(data)
-	copy(sum[:], full[:])
+	sum = digest.Bytes(data)
 	s, err := snapshot.Decode(data)
 	if err != nil {
 		return nil, sum, fmt.Errorf("snapshot %s: %w", path, err)

@@ -177,8 +177,9 @@ func (b *siteBuild) since() time.Duration { return time.Since(b.start).Round(tim
 // build's files (pages, snapshots) that are still right: they are not written, and the tree
 // the links are checked against is tree, not dir.
 // same likewise says which rendered pages' bytes the output already holds.
+// The tree checked comes back with the result: a whole build's manifest lists its files.
 func (b *siteBuild) fill(ctx context.Context, dir string, unchanged, same func(name string, k render.Key) bool,
-	tree func(res *render.Result) (*siteTree, error), links *linkChecker) (*render.Result, error) {
+	tree func(res *render.Result) (*siteTree, error), links *linkChecker) (*render.Result, *siteTree, error) {
 	var skip func(string) bool
 	if unchanged != nil {
 		skip = func(name string) bool { return unchanged(name, b.snapKeys[name]) }
@@ -192,26 +193,28 @@ func (b *siteBuild) fill(ctx context.Context, dir string, unchanged, same func(n
 		err = perr
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b.log.Debug("pages rendered", "rendered", res.Rendered, "of", res.Pages, "after", b.since())
 	for name, k := range b.snapKeys {
 		res.Keys[name] = k
 	}
 	if err := copyAssets(b.content, b.assets, dir, b.model); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Last, over the finished tree: a broken link fails the build before the output changes.
+	var t *siteTree
 	if tree == nil {
-		return res, links.check(dir)
+		t, err = links.dirTree(dir)
+	} else {
+		t, err = tree(res)
 	}
-	t, err := tree(res)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = links.checkTree(t)
 	b.log.Debug("links checked", "kept pages read again", len(t.unseen), "after", b.since())
-	return res, err
+	return res, t, err
 }
 
 // whole builds the site into a new directory and swaps it in, with a new manifest.
@@ -219,11 +222,12 @@ func (b *siteBuild) whole(ctx context.Context, out string) (*render.Result, Resu
 	var res *render.Result
 	var m manifest
 	err := replaceDir(out, func(dir string) error {
+		var t *siteTree
 		var err error
-		if res, err = b.fill(ctx, dir, nil, nil, nil, newLinkChecker(b.baseURL)); err != nil {
+		if res, t, err = b.fill(ctx, dir, nil, nil, nil, newLinkChecker(b.baseURL)); err != nil {
 			return err
 		}
-		if m, err = fullManifest(dir, res); err != nil {
+		if m, err = fullManifest(dir, t.files, res); err != nil {
 			return fmt.Errorf("build manifest: %w", err)
 		}
 		return removeManifest(out) // the old one would describe the output about to go
@@ -282,7 +286,7 @@ func (b *siteBuild) incremental(ctx context.Context, out string, prev manifest) 
 		}
 		return u.tree(next, staged, links)
 	}
-	res, err := b.fill(ctx, stage, unchanged, same, tree, links)
+	res, _, err := b.fill(ctx, stage, unchanged, same, tree, links)
 	if err != nil {
 		return nil, Result{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -282,14 +283,11 @@ func treeFiles(dir string) ([]string, error) {
 	return names, err
 }
 
-// fullManifest describes a whole build's output: every file's digest (the renderer's for the
-// pages, read back for the rest), and the keys of those that have one (pages, published
-// snapshots).
-func fullManifest(dir string, res *render.Result) (manifest, error) {
-	names, err := treeFiles(dir)
-	if err != nil {
-		return nil, err
-	}
+// fullManifest describes a whole build's output, files (as the link check found them): every
+// file's digest (the renderer's for the pages, read back for the rest), and the keys of those
+// that have one (pages, published snapshots).
+func fullManifest(dir string, files map[string]bool, res *render.Result) (manifest, error) {
+	names := slices.Sorted(maps.Keys(files))
 	keys := res.Keys
 	sums, err := fileSums(dir, names, res.Sums)
 	if err != nil {

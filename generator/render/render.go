@@ -12,7 +12,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html/template"
@@ -32,6 +31,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/search"
 	"github.com/kdocs/kdocs/generator/site"
+	"github.com/kdocs/kdocs/internal/digest"
 )
 
 // Options configure a Renderer.
@@ -284,9 +284,7 @@ type output struct {
 }
 
 func (o *output) write(name string, data []byte) error {
-	var sum Key
-	full := sha256.Sum256(data)
-	copy(sum[:], full[:])
+	sum := digest.Bytes(data)
 	if o.same != nil && o.same(name, sum) {
 		return nil
 	}
@@ -406,8 +404,7 @@ func (r *Renderer) renderPage(s *site.Site, p *site.Page, dir string, opts Rende
 	if err := r.layouts["page"].Execute(buf, data); err != nil {
 		return rendered{err: fmt.Errorf("layout: %w", err)}, nil, false
 	}
-	full := sha256.Sum256(buf.Bytes())
-	copy(out.sum[:], full[:])
+	out.sum = digest.Bytes(buf.Bytes())
 	if opts.Same != nil && opts.Same(p.Path+".html", out.sum) {
 		out.skipped = true
 		return out, printHTML, mermaid

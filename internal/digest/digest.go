@@ -31,6 +31,12 @@ type Sum [16]byte
 
 func (s Sum) String() string { return fmt.Sprintf("%x", s[:]) }
 
+// Bytes is the digest of data as bytes (a file's content), not as a Go value.
+func Bytes(data []byte) Sum {
+	full := sha256.Sum256(data)
+	return Sum(full[:len(Sum{})])
+}
+
 // Hasher hashes values. The zero value is ready to use.
 type Hasher struct {
 	maps   sync.Map // map pointer → memoEntry, for maps of more than memoLen entries
