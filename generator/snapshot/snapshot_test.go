@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +118,32 @@ func TestDecodeRejectsOtherFormats(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(`{}`), 0o644))
 	_, err = Load(path)
 	assert.ErrorContains(t, err, "snapshot "+path+": ")
+}
+
+// TestDecodeSaysWhere: a damaged snapshot's error gives the line and column, and the path of
+// the member, of what is wrong, and names the field that is unknown or repeated.
+func TestDecodeSaysWhere(t *testing.T) {
+	head := `{"format":"kdocs.snapshot/v1","kdocsVersion":"x","takenAt":"2026-01-01T00:00:00Z",` + "\n"
+	for name, c := range map[string]struct{ in, want string }{
+		"wrong type": {head + `"topics":[{"name":"x","partitions":"six"}]}`,
+			`decode snapshot: line 2, column 36 (at /topics/0/partitions): a string cannot be read into []snapshot.Partition`},
+		"repeated field": {head + `"topics":[{"name":"x","name":"y"}]}`,
+			`decode snapshot: line 2, column 23 (at /topics/0/name): duplicate field "name"`},
+		"unknown field": {head + "\n" + `"topics":[{"name":"x","Partitions":[]}]}`,
+			`decode snapshot: line 3, column 23 (at /topics/0/Partitions): unknown field "Partitions"`},
+		"syntax":    {head + `"topics":[,]}`, `decode snapshot: line 2, column 11 (at /topics): invalid character ',' at start of value`},
+		"trailing":  {head + `"topics":[]} {}`, `decode snapshot: line 2, column 14: invalid character '{' after top-level value`},
+		"cut short": {head + `"topics":[`, `decode snapshot: line 2, column 11 (at /topics): unexpected EOF`},
+		"bad time":  {`{"format":"kdocs.snapshot/v1","takenAt":"yesterday"}`, `decode snapshot: line 1, column 41 (at /takenAt): parsing time "yesterday"`},
+		"bad UTF-8": {"{\"format\":\"kdocs.snapshot/v1\",\"kdocsVersion\":\"\xff\"}", `decode snapshot: line 1, column 47 (at /kdocsVersion): invalid UTF-8`},
+		"empty":     {" \n", `not a kdocs snapshot: the file is empty`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Decode([]byte(c.in))
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), c.want), "got %q", err)
+		})
+	}
 }
 
 // TestNormalizeSortsBrokerDetailsACLsAndQuotas: the lists added for broker configs, log dirs,
