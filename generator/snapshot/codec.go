@@ -164,76 +164,96 @@ func Marshal(s *Snapshot) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// Write writes what Marshal returns to w. The indented document is never held whole: a large
-// estate's runs to tens of megabytes, and a build writes it while its pages render.
+// Write writes what Marshal returns to w. The document is never held whole, compact or indented:
+// a large estate's runs to hundreds of megabytes, and a build writes it while its pages render.
 func Write(w io.Writer, s *Snapshot) error {
-	var compact bytes.Buffer
+	bw := bufio.NewWriterSize(w, 64<<10)
 	// encoding/json's output, byte for byte (the published snapshots' bytes are the contract), from
-	// json/v2's encoder, which takes a third of the time on a large estate.
-	enc := jsonv1.NewEncoder(&compact)
+	// json/v2's encoder, which takes a third of the time on a large estate. Its own indentation
+	// is slower than indenting the compact stream as it comes.
+	enc := jsonv1.NewEncoder(&indenter{w: bw})
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(s); err != nil {
 		return fmt.Errorf("encode snapshot of cluster %q: %w", s.Cluster.Name, err)
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	indent(bw, compact.Bytes())
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write snapshot of cluster %q: %w", s.Cluster.Name, err)
 	}
 	return nil
 }
 
-// indent writes the compact JSON document src (as json.Encoder writes it, newline-terminated)
-// the way json.Indent(dst, src, "", "  ") would, streaming.
-func indent(w *bufio.Writer, src []byte) {
-	depth := 0
-	opened := false // just after '{' or '[': a newline is due unless the container closes at once
-	newline := func() {
-		w.WriteByte('\n')
-		for range depth {
-			w.WriteString("  ")
-		}
+// indenter takes the compact JSON document an encoder writes (newline-terminated), in pieces
+// cut anywhere, and writes it the way json.Indent(dst, src, "", "  ") would.
+type indenter struct {
+	w        *bufio.Writer
+	depth    int
+	opened   bool // just after '{' or '[': a newline is due unless the container closes at once
+	inString bool
+	escaped  bool // inside a string, just after a backslash
+}
+
+func (x *indenter) newline() {
+	x.w.WriteByte('\n')
+	for range x.depth {
+		x.w.WriteString("  ")
 	}
+}
+
+// Write never fails: the bufio.Writer keeps its error for Flush.
+func (x *indenter) Write(src []byte) (int, error) {
 	for i := 0; i < len(src); i++ {
+		if x.inString {
+			// Copy the string's run whole: nothing inside it is structure.
+			j := i
+			for ; j < len(src); j++ {
+				if x.escaped {
+					x.escaped = false
+				} else if src[j] == '\\' {
+					x.escaped = true
+				} else if src[j] == '"' {
+					x.inString = false
+					break
+				}
+			}
+			if j == len(src) {
+				x.w.Write(src[i:])
+				break
+			}
+			x.w.Write(src[i : j+1])
+			i = j
+			continue
+		}
 		c := src[i]
-		if opened && c != '}' && c != ']' {
-			opened = false
-			newline()
+		if x.opened && c != '}' && c != ']' {
+			x.opened = false
+			x.newline()
 		}
 		switch c {
 		case '"':
-			// Copy the string whole: nothing inside it is structure.
-			j := i + 1
-			for ; j < len(src) && src[j] != '"'; j++ {
-				if src[j] == '\\' {
-					j++
-				}
-			}
-			w.Write(src[i : j+1])
-			i = j
+			x.w.WriteByte(c)
+			x.inString = true
 		case '{', '[':
-			w.WriteByte(c)
-			depth++
-			opened = true
+			x.w.WriteByte(c)
+			x.depth++
+			x.opened = true
 		case '}', ']':
-			depth--
-			if opened {
-				opened = false // empty: "{}" or "[]"
+			x.depth--
+			if x.opened {
+				x.opened = false // empty: "{}" or "[]"
 			} else {
-				newline()
+				x.newline()
 			}
-			w.WriteByte(c)
+			x.w.WriteByte(c)
 		case ',':
-			w.WriteByte(c)
-			newline()
+			x.w.WriteByte(c)
+			x.newline()
 		case ':':
-			w.WriteString(": ")
-		case '\n':
-			w.WriteByte(c) // the encoder's final newline
-		default:
-			w.WriteByte(c)
+			x.w.WriteString(": ")
+		default: // the encoder's final newline too
+			x.w.WriteByte(c)
 		}
 	}
+	return len(src), nil
 }
 
 // Decode parses snapshot bytes and checks the format version. Names must match the contract's

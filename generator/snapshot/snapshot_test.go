@@ -1,6 +1,9 @@
 package snapshot
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -200,4 +203,22 @@ func TestNormalizeSortsBrokerDetailsACLsAndQuotas(t *testing.T) {
 	back, err := Decode(a)
 	require.NoError(t, err)
 	assert.Equal(t, s.Quotas, back.Quotas)
+}
+
+// TestIndenterTakesAnyCut: the encoder hands the indenter its output in pieces of any length,
+// cut inside strings, escapes and tokens; the result is json.Indent's whatever the cuts.
+func TestIndenterTakesAnyCut(t *testing.T) {
+	doc := []byte(`{"a":"x\\\"y,{}[]:\\","b":[],"c":{},"d":[1,{"e":"\\\\"},[[]],-2.5e3,true,null],"f":"\u00e9"}` + "\n")
+	var want bytes.Buffer
+	require.NoError(t, json.Indent(&want, doc, "", "  "))
+	for size := 1; size <= len(doc); size++ {
+		var got bytes.Buffer
+		bw := bufio.NewWriter(&got)
+		x := &indenter{w: bw}
+		for i := 0; i < len(doc); i += size {
+			_, _ = x.Write(doc[i:min(i+size, len(doc))])
+		}
+		require.NoError(t, bw.Flush())
+		require.Equal(t, want.String(), got.String(), "pieces of %d bytes", size)
+	}
 }
