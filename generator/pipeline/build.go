@@ -77,6 +77,9 @@ type Result struct {
 	// Removed those it removed (a whole build writes every file).
 	Incremental                bool
 	Rendered, Written, Removed int
+	// SchemasKept counts the schema versions whose parse came from the previous build's schema
+	// cache (schemacache.go) rather than from parsing them again.
+	SchemasKept int
 
 	// The document model and renderer of the build, for the preview's quick path (preview.go).
 	model    *site.Site
@@ -109,10 +112,23 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	model, err := site.BuildEstate(cfg.Title, snaps, content, estate(cfg))
+	build, err := buildIdentity()
 	if err != nil {
 		return Result{}, err
 	}
+	schemas := newSchemaCache(build)
+	if !opts.Clean { // a clean build parses every schema; it still leaves a cache for the next
+		if err := schemas.read(schemaCachePath(out)); err != nil {
+			log.Debug("no schema cache", "why", err)
+		}
+	}
+	est := estate(cfg)
+	est.ParseSchema = schemas.parse
+	model, err := site.BuildEstate(cfg.Title, snaps, content, est)
+	if err != nil {
+		return Result{}, err
+	}
+	log.Debug("schemas parsed", "kept from the previous build", schemas.hits, "of", len(schemas.used))
 	history, historyWarnings, err := loadHistory(cfg, snaps, log)
 	if err != nil {
 		return Result{}, err
@@ -137,10 +153,6 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 	}
 	baseURL := cmp.Or(opts.BaseURL, cfg.BaseURL)
 	css, err := readCSS(cfg)
-	if err != nil {
-		return Result{}, err
-	}
-	build, err := buildIdentity()
 	if err != nil {
 		return Result{}, err
 	}
@@ -191,13 +203,20 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		}
 	}
 
+	if schemas.changed() {
+		if err := schemas.write(schemaCachePath(out)); err != nil {
+			// The site is built and right; the next build parses what it cannot find.
+			log.Warn(err.Error())
+		}
+	}
+
 	warnings := append(slices.Clone(model.Warnings), res.Warnings...)
 	for _, w := range warnings {
 		log.Warn(w)
 	}
 	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Undeclared: undeclared(cfg, model),
 		Duration: time.Since(start), Incremental: counts.Incremental, Rendered: res.Rendered,
-		Written: counts.Written, Removed: counts.Removed, model: model, renderer: r}
+		Written: counts.Written, Removed: counts.Removed, SchemasKept: schemas.hits, model: model, renderer: r}
 	log.Info("site built", "output", out, "pages", result.Pages, "rendered", result.Rendered, "written", result.Written,
 		"removed", result.Removed, "incremental", result.Incremental, "duration", result.Duration.Round(time.Millisecond))
 	return result, nil

@@ -129,14 +129,42 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 				s.Topics = append(s.Topics[:10], s.Topics[11:]...)
 			})
 		}, 200},
+		{"a subject gained a version, and the others' parses are the previous build's", func() {
+			editSnapshot(t, east, func(s *snapshot.Snapshot) {
+				sub := &s.Registry.Subjects[0]
+				last := sub.Versions[len(sub.Versions)-1]
+				next := last
+				next.Version, next.ID = last.Version+1, 1_000_000
+				next.Schema = strings.Replace(last.Schema, `"fields":[`, `"fields":[{"name":"added","type":"string","default":""},`, 1)
+				require.NotEqual(t, last.Schema, next.Schema)
+				sub.Versions = append(sub.Versions, next)
+			})
+		}, 20},
 		{"the site's title changed", func() {
 			cfg.Title += " (renamed)"
 		}, first.Pages},
 	}
+	versions := func() (n int) {
+		for _, c := range cfg.Clusters {
+			s, err := snapshot.Load(cfg.SnapshotPath(c))
+			require.NoError(t, err)
+			for _, sub := range s.Registry.Subjects {
+				n += len(sub.Versions)
+			}
+		}
+		return n
+	}
+	require.Zero(t, first.SchemasKept)
 	for _, step := range steps {
 		step.edit()
+		before := versions()
 		res, err := Run(ctx, cfg, Options{})
 		require.NoError(t, err, step.name)
+		if strings.HasPrefix(step.name, "a subject gained") {
+			assert.Equal(t, before-1, res.SchemasKept, "%s: every other version's parse is kept", step.name)
+		} else {
+			assert.Equal(t, before, res.SchemasKept, "%s: every version's parse is kept", step.name)
+		}
 		assert.True(t, res.Incremental, "%s: incremental", step.name)
 		assert.LessOrEqual(t, res.Rendered, step.maxRendered, "%s: pages rendered again", step.name)
 		t.Logf("%s: %d of %d pages rendered, %d files written, %d removed, in %s (first build %s)",

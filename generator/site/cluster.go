@@ -15,7 +15,7 @@ import (
 
 // buildCluster makes every page of one cluster, in reading order: overview, topics, groups,
 // schemas.
-func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, services Services, naming SchemaNaming, snapshotFile string) *Cluster {
+func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, services Services, naming SchemaNaming, snapshotFile string, parse SchemaParser) *Cluster {
 	base := "clusters/" + slug + "/"
 	c := &Cluster{
 		Name:         snap.Cluster.Name,
@@ -62,7 +62,7 @@ func buildCluster(snap *snapshot.Snapshot, slug string, notes *annotations, serv
 	c.topicPaths, c.subjectPaths, c.groupPaths = topicPath, subjectPath, groupPath
 	topicLink := func(name string) Link { return Link{Title: name, Path: topicPath[name]} }
 	subjectLink := func(name string) Link { return Link{Title: name, Path: subjectPath[name]} }
-	schemas := indexSchemas(snap, naming, subjectLink, topicLink)
+	schemas := indexSchemas(snap, naming, subjectLink, topicLink, parse)
 
 	home := Link{Title: "Home", Path: HomePath}
 	clusterCrumbs := []Link{home}

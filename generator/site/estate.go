@@ -12,6 +12,7 @@ import (
 
 	"github.com/kdocs/kdocs/generator/diagram"
 	"github.com/kdocs/kdocs/generator/lineage"
+	"github.com/kdocs/kdocs/generator/schema"
 	"github.com/kdocs/kdocs/generator/snapshot"
 )
 
@@ -28,7 +29,14 @@ type Estate struct {
 	// PublishSnapshots is how the site publishes each snapshot (Cluster.SnapshotFile):
 	// SnapshotsGzip (the default when empty), SnapshotsJSON or SnapshotsNone.
 	PublishSnapshots string
+	// ParseSchema parses one schema version; nil means schema.Parse. A build hands in one that
+	// keeps the previous build's parses (parsing is most of the model's work on a large
+	// registry), and it must answer as schema.Parse would.
+	ParseSchema SchemaParser
 }
+
+// SchemaParser parses schema text as schema.Parse does. It is called from several goroutines.
+type SchemaParser func(kind schema.Kind, text string, refs map[string]string) (*schema.Tree, error)
 
 // The ways a site publishes its snapshots (site.yaml's publishSnapshots).
 const (

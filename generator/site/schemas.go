@@ -210,7 +210,10 @@ type schemaIndex struct {
 }
 
 // indexSchemas parses every version and links topics to subjects.
-func indexSchemas(snap *snapshot.Snapshot, naming SchemaNaming, subjectLink, topicLink func(string) Link) *schemaIndex {
+func indexSchemas(snap *snapshot.Snapshot, naming SchemaNaming, subjectLink, topicLink func(string) Link, parse SchemaParser) *schemaIndex {
+	if parse == nil {
+		parse = schema.Parse
+	}
 	x := &schemaIndex{byName: map[string]*snapshot.Subject{}, parsed: map[string][]parsedVersion{},
 		topics: map[string][]TopicSchema{}, uses: map[string][]TopicUse{}, looked: map[string][]string{}, strategy: map[string]string{}}
 	if snap.Registry == nil {
@@ -234,7 +237,7 @@ func indexSchemas(snap *snapshot.Snapshot, naming SchemaNaming, subjectLink, top
 				for j, v := range s.Versions {
 					kind, err := schema.ParseKind(v.Type)
 					if err == nil {
-						pv[j].tree, err = schema.Parse(kind, v.Schema, x.references(v.References))
+						pv[j].tree, err = parse(kind, v.Schema, x.references(v.References))
 					}
 					pv[j].err = err
 				}

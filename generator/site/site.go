@@ -276,7 +276,7 @@ func buildClusters(snaps []*snapshot.Snapshot, notes *annotations, estate Estate
 			limit <- struct{}{}
 			defer func() { <-limit }()
 			name := j.snap.Cluster.Name
-			clusters[i] = buildCluster(j.snap, j.slug, j.notes, estate.Services[name], estate.Schemas[name], estate.snapshotFile(j.slug))
+			clusters[i] = buildCluster(j.snap, j.slug, j.notes, estate.Services[name], estate.Schemas[name], estate.snapshotFile(j.slug), estate.ParseSchema)
 		})
 	}
 	wg.Wait()
