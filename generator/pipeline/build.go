@@ -129,6 +129,15 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	log.Debug("schemas parsed", "kept from the previous build", schemas.hits, "of", len(schemas.used))
+	// Written now, not after the site: a cache entry is right whatever becomes of this build, and
+	// its entries (50 MB at 100,000 topics) need not stay in memory while the pages render.
+	if schemas.changed() {
+		if err := schemas.write(schemaCachePath(out)); err != nil {
+			log.Warn(err.Error()) // the next build parses what it cannot find
+		}
+	}
+	schemasKept := schemas.hits
+	schemas.prev, schemas.used = nil, nil // est's parser still points at the cache
 	history, historyWarnings, err := loadHistory(cfg, snaps, log)
 	if err != nil {
 		return Result{}, err
@@ -203,20 +212,13 @@ func Run(ctx context.Context, cfg *config.Site, opts Options) (Result, error) {
 		}
 	}
 
-	if schemas.changed() {
-		if err := schemas.write(schemaCachePath(out)); err != nil {
-			// The site is built and right; the next build parses what it cannot find.
-			log.Warn(err.Error())
-		}
-	}
-
 	warnings := append(slices.Clone(model.Warnings), res.Warnings...)
 	for _, w := range warnings {
 		log.Warn(w)
 	}
 	result := Result{Output: out, Pages: res.Pages, Warnings: warnings, Undeclared: undeclared(cfg, model),
 		Duration: time.Since(start), Incremental: counts.Incremental, Rendered: res.Rendered,
-		Written: counts.Written, Removed: counts.Removed, SchemasKept: schemas.hits, model: model, renderer: r}
+		Written: counts.Written, Removed: counts.Removed, SchemasKept: schemasKept, model: model, renderer: r}
 	log.Info("site built", "output", out, "pages", result.Pages, "rendered", result.Rendered, "written", result.Written,
 		"removed", result.Removed, "incremental", result.Incremental, "duration", result.Duration.Round(time.Millisecond))
 	return result, nil
