@@ -192,6 +192,25 @@ func TestBuildIsDeterministic(t *testing.T) {
 	}
 }
 
+// The build lets go of each snapshot once it is published (writeSnapshots), but not of the
+// caller's: what Options.Loaded was handed stays whole, and the published copy is the
+// snapshot's own encoding.
+func TestBuildKeepsTheCallersSnapshots(t *testing.T) {
+	cfg := newSite(t)
+	var loaded []*snapshot.Snapshot
+	_, err := Run(context.Background(), cfg, Options{Loaded: func(s []*snapshot.Snapshot) error { loaded = s; return nil }})
+	require.NoError(t, err)
+	require.Len(t, loaded, 1)
+	require.NotNil(t, loaded[0], "the caller's snapshot is still there")
+	var want bytes.Buffer
+	require.NoError(t, snapshot.Write(&want, loaded[0]))
+	zr, err := gzip.NewReader(bytes.NewReader(tree(t, cfg.Output)["snapshots/prod.json.gz"]))
+	require.NoError(t, err)
+	published, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.Equal(t, want.String(), string(published))
+}
+
 func TestFailedBuildLeavesPreviousSite(t *testing.T) {
 	cfg := newSite(t)
 	_, err := Run(context.Background(), cfg, Options{})
